@@ -1,0 +1,59 @@
+"""Use-case services. `open_services(data_dir)` is what a user interface calls first.
+
+Services take typed arguments and return frozen data objects from `app.domain.models`; they never
+hand out ORM objects, and their validation errors are French `UserError`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.services.campaigns import CampaignService
+from app.services.commission import CommissionService
+from app.services.ideas import IdeaService, ProjectService
+from app.services.meetings import MeetingService, ParticipantService
+from app.services.status import StatusService
+from app.storage.db import Database, open_database
+from app.storage.uow import UnitOfWork
+
+
+@dataclass
+class Services:
+    """Every service of one opened data folder (built once by the composition root)."""
+
+    data_dir: Path
+    db: Database
+    uow: UnitOfWork
+    campaigns: CampaignService
+    meetings: MeetingService
+    participants: ParticipantService
+    ideas: IdeaService
+    projects: ProjectService
+    commission: CommissionService
+    status: StatusService
+
+    @property
+    def database_path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_services(data_dir: Path) -> Services:
+    """Open (create, back up, migrate) the store in `data_dir` and build the services on it."""
+    db = open_database(Path(data_dir))
+    uow = UnitOfWork(db)
+    return Services(
+        data_dir=Path(data_dir),
+        db=db,
+        uow=uow,
+        campaigns=CampaignService(uow),
+        meetings=MeetingService(uow),
+        participants=ParticipantService(uow),
+        ideas=IdeaService(uow),
+        projects=ProjectService(uow),
+        commission=CommissionService(uow),
+        status=StatusService(uow),
+    )

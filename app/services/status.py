@@ -1,0 +1,101 @@
+"""The campaign summary: what `bp-terrain status` prints and the home screen shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import models as m
+from app.errors import UserError
+from app.services.base import Service
+from app.storage.tables import (
+    CampaignRow,
+    IdeaRow,
+    MeetingRow,
+    ParticipantRow,
+    PendingChange,
+    ProjectRow,
+    QuestionRow,
+    ResidenceRow,
+    ReviewRow,
+)
+
+# Later capabilities (print batches, counted sheets...) add their own counters here: each takes
+# the session and the campaign id and returns {name: count}.
+ExtraCounter = Callable[[Session, str], dict[str, int]]
+
+
+class StatusService(Service):
+    extra_counters: list[ExtraCounter] = []
+
+    def campaign_status(self) -> m.CampaignStatus:
+        try:
+            campaign_id = self.active_campaign_id()
+        except UserError:
+            return m.CampaignStatus(None, "", *([0] * 12))
+        with self.uow() as session:
+
+            def count(model: type, *where: object) -> int:
+                query = select(func.count()).select_from(model).where(*where)  # type: ignore[arg-type]
+                return int(session.scalar(query) or 0)
+
+            live = (ProjectRow.campaign_id == campaign_id, ProjectRow.deleted_at.is_(None))
+            meetings = session.scalars(
+                select(MeetingRow).where(
+                    MeetingRow.campaign_id == campaign_id, MeetingRow.deleted_at.is_(None)
+                )
+            ).all()
+            extra: dict[str, int] = {}
+            for counter in self.extra_counters:
+                extra.update(counter(session, campaign_id))
+            campaign = session.get(CampaignRow, campaign_id)
+            return m.CampaignStatus(
+                campaign_id=campaign_id,
+                campaign_name=campaign.name if campaign else "",
+                residences=count(
+                    ResidenceRow,
+                    ResidenceRow.campaign_id == campaign_id,
+                    ResidenceRow.deleted_at.is_(None),
+                ),
+                meetings=len(meetings),
+                participants=count(
+                    ParticipantRow,
+                    ParticipantRow.campaign_id == campaign_id,
+                    ParticipantRow.deleted_at.is_(None),
+                ),
+                attendees=sum(sum((mt.attendance or {}).values()) for mt in meetings),
+                questions=count(
+                    QuestionRow,
+                    QuestionRow.meeting_id.in_([mt.id for mt in meetings]),
+                    QuestionRow.deleted_at.is_(None),
+                ),
+                ideas=count(
+                    IdeaRow, IdeaRow.campaign_id == campaign_id, IdeaRow.deleted_at.is_(None)
+                ),
+                ideas_unassigned=count(
+                    IdeaRow,
+                    IdeaRow.campaign_id == campaign_id,
+                    IdeaRow.deleted_at.is_(None),
+                    IdeaRow.project_id.is_(None),
+                ),
+                projects=count(ProjectRow, *live),
+                projects_to_review=count(
+                    ProjectRow,
+                    *live,
+                    ProjectRow.status.in_(
+                        [m.ProjectStatus.SUBMITTED.value, m.ProjectStatus.REWORK.value]
+                    ),
+                ),
+                reviews=count(
+                    ReviewRow,
+                    ReviewRow.project_id.in_(select(ProjectRow.id).where(*live)),
+                    ReviewRow.deleted_at.is_(None),
+                ),
+                admissible_projects=count(
+                    ProjectRow, *live, ProjectRow.status == m.ProjectStatus.ADMISSIBLE.value
+                ),
+                pending_sync_changes=count(PendingChange),
+                counts=extra,
+            )

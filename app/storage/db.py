@@ -1,0 +1,199 @@
+"""Opening the SQLite store: checks, automatic backup, migrations, connection settings.
+
+Order at start: refuse a file that is not a database or is damaged; refuse a database written by a
+newer BP Terrain (its Alembic revision is unknown to us) without touching it; back the file up with
+SQLite's online backup when a migration is pending; migrate; then hand out sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import StorageError
+from app.i18n import _
+from app.paths import backups_dir, database_path
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _current_revision(path: Path) -> str | None:
+    """Read the Alembic revision with plain sqlite3, refusing files that are not databases."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise StorageError(_corrupt_message(path))
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "alembic_version" not in tables:
+                if tables - {"sqlite_sequence"}:
+                    raise StorageError(
+                        _(
+                            "Le fichier {path} contient une base qui n'est pas une base BP Terrain."
+                        ).format(path=path)
+                    )
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(_corrupt_message(path)) from exc
+
+
+def _corrupt_message(path: Path) -> str:
+    return _(
+        "Le fichier {path} est endommagé ou n'est pas une base de données BP Terrain. "
+        "Il n'a pas été modifié. Restaurez une sauvegarde du dossier « backups »."
+    ).format(path=path)
+
+
+def backup_database(path: Path, target_dir: Path, label: str) -> Path:
+    """Copy the database with SQLite's online backup API (consistent even under WAL)."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = target_dir / f"{path.stem}-{stamp}-{label}.sqlite3"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except sqlite3.OperationalError as exc:
+        raise wrap_sqlite_error(exc, path) from exc
+    finally:
+        src.close()
+    return target
+
+
+def wrap_sqlite_error(exc: BaseException, path: Path) -> StorageError:
+    """Turn SQLite's disk-full and read-only failures into French messages."""
+    text = str(exc).lower()
+    if "full" in text or "no space" in text:
+        return StorageError(
+            _(
+                "Le disque est plein : l'enregistrement n'a pas pu être fait. Ce qui était déjà "
+                "enregistré est intact. Libérez de la place puis recommencez."
+            )
+        )
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return StorageError(
+            _(
+                "La base {path} est en lecture seule : impossible d'enregistrer. Vérifiez les "
+                "droits du fichier ou choisissez un autre dossier de données."
+            ).format(path=path)
+        )
+    return StorageError(
+        _("Erreur de la base de données ({detail}). Rien n'a été enregistré.").format(detail=exc)
+    )
+
+
+@dataclass
+class Database:
+    """An opened, migrated store: the engine and the session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+    backup_path: Path | None = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(data_dir: Path) -> Database:
+    """Open (creating if needed) the store in `data_dir`, backed up and migrated."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            _("Impossible de créer le dossier de données {path} : {error}").format(
+                path=data_dir, error=exc.strerror or exc
+            )
+        ) from exc
+    path = database_path(data_dir)
+    backup: Path | None = None
+    head = head_revision()
+    if path.exists() and path.stat().st_size > 0:
+        current = _current_revision(path)
+        if current is not None and current not in known_revisions():
+            raise StorageError(
+                _(
+                    "Cette base a été enregistrée par une version plus récente de BP Terrain "
+                    "(révision {rev}). Installez la dernière version ; le fichier n'a pas été modifié."
+                ).format(rev=current)
+            )
+        if current != head:
+            backup = backup_database(path, backups_dir(data_dir), f"before-{head}")
+            log.info("database backed up to %s before migration", backup)
+    engine = make_engine(path)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(str(engine.url))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except sqlite3.OperationalError as exc:  # pragma: no cover - depends on the disk
+        engine.dispose()
+        raise wrap_sqlite_error(exc, path) from exc
+    except Exception as exc:
+        engine.dispose()
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, sqlite3.OperationalError):
+            raise wrap_sqlite_error(orig, path) from exc
+        raise
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Database(path=path, engine=engine, sessions=sessions, backup_path=backup)
+
+
+def migration_context_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,174 @@
+"""SQLAlchemy tables. Every synced record carries id (UUIDv7), timestamps and the writing device.
+
+Deletions of synced records are tombstones (`deleted_at`), so that a deletion travels to the
+server like any other change. Tables that never leave the laptop (`local_meta`, `pending_change`)
+have no sync columns.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.ids import new_id
+from app.storage.types import IsoDate, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime(), date: IsoDate(), dict[str, Any]: JSON}
+
+
+class Synced:
+    """Columns that every synced record has."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    device_id: Mapped[str] = mapped_column(String(36))
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LocalMeta(Base):
+    """Key/value facts about this installation (device id, active campaign). Never synced."""
+
+    __tablename__ = "local_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PendingChange(Base):
+    """One row per written record, in order, until the sync client has pushed it."""
+
+    __tablename__ = "pending_change"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(8))
+    changed_at: Mapped[datetime]
+
+
+class CampaignRow(Synced, Base):
+    __tablename__ = "campaign"
+    name: Mapped[str] = mapped_column(String(200))
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    rules_text: Mapped[str] = mapped_column(Text, default="")
+    short_code: Mapped[str] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    secret_key: Mapped[bytes] = mapped_column(LargeBinary)
+    ideas_start: Mapped[date | None]
+    ideas_end: Mapped[date | None]
+    workshops_start: Mapped[date | None]
+    workshops_end: Mapped[date | None]
+    commission_date: Mapped[date | None]
+    vote_start: Mapped[date | None]
+    vote_end: Mapped[date | None]
+    results_date: Mapped[date | None]
+    themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class ResidenceRow(Synced, Base):
+    __tablename__ = "residence"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    dwellings: Mapped[int] = mapped_column(Integer, default=0)
+    budget_cents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MeetingRow(Synced, Base):
+    __tablename__ = "meeting"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str | None] = mapped_column(ForeignKey("residence.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    facilitators: Mapped[str] = mapped_column(Text, default="")
+    attendance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list[QuestionRow]] = relationship(
+        back_populates="meeting", order_by="QuestionRow.created_at"
+    )
+
+
+class QuestionRow(Synced, Base):
+    __tablename__ = "question"
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    meeting: Mapped[MeetingRow] = relationship(back_populates="questions")
+
+
+class ParticipantRow(Synced, Base):
+    """A named participant exists only with recorded consent; otherwise meetings hold counts."""
+
+    __tablename__ = "participant"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str | None] = mapped_column(ForeignKey("residence.id"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    building: Mapped[str] = mapped_column(String(100), default="")
+    consent_at: Mapped[date | None]
+    consent_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class IdeaRow(Synced, Base):
+    __tablename__ = "idea"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    theme: Mapped[str] = mapped_column(String(100), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    estimated_cost_cents: Mapped[int | None] = mapped_column(Integer)
+    proposer_id: Mapped[str | None] = mapped_column(ForeignKey("participant.id"))
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("project.id"), index=True)
+
+
+class ProjectRow(Synced, Base):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("residence_id", "number", name="uq_project_number"),)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    short_description: Mapped[str] = mapped_column(Text, default="")
+    long_description: Mapped[str] = mapped_column(Text, default="")
+    cost_cents: Mapped[int | None] = mapped_column(Integer)
+    theme: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(32), default="draft")
+    picture_path: Mapped[str] = mapped_column(Text, default="")
+    source_id: Mapped[str] = mapped_column(String(100), default="")
+
+
+class CriterionRow(Synced, Base):
+    __tablename__ = "criterion"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class CommissionSessionRow(Synced, Base):
+    __tablename__ = "commission_session"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    held_on: Mapped[date]
+    members: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    place: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ReviewRow(Synced, Base):
+    """One examination of a project; a later review supersedes an earlier one (never edited)."""
+
+    __tablename__ = "review"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("commission_session.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(32))
+    public_reason: Mapped[str] = mapped_column(Text, default="")
+    validated_cost_cents: Mapped[int | None] = mapped_column(Integer)
+    verdicts: Mapped[list[Any]] = mapped_column(JSON, default=list)

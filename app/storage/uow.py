@@ -1,0 +1,101 @@
+"""The unit of work: one SQLAlchemy session, one transaction, sync bookkeeping on flush.
+
+Every flush stamps new and changed synced records with the time and this device's id, and
+appends a `pending_change` row per record so that the sync client knows what to push. SQLite
+errors (disk full, read-only file) become French `StorageError`s; the transaction is rolled back,
+so what was saved before stays intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app.domain.dates import utc_now
+from app.ids import new_id
+from app.storage.db import Database, wrap_sqlite_error
+from app.storage.tables import LocalMeta, PendingChange, Synced
+
+
+def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
+    device_id = session.info.get("device_id", "")
+    now = utc_now()
+    changes: list[PendingChange] = []
+    for obj in list(session.new):
+        if isinstance(obj, Synced):
+            obj.id = obj.id or new_id()
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+            obj.device_id = device_id
+            changes.append(_change(obj, "upsert", now))
+    for obj in list(session.dirty):
+        if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = now
+            obj.device_id = device_id
+            changes.append(_change(obj, "delete" if obj.deleted_at else "upsert", now))
+    for obj in list(session.deleted):
+        if isinstance(obj, Synced):
+            changes.append(_change(obj, "purge", now))
+    session.add_all(changes)
+
+
+def _change(obj: Synced, op: str, now: Any) -> PendingChange:
+    return PendingChange(
+        table_name=obj.__tablename__,  # type: ignore[attr-defined]
+        record_id=obj.id,
+        op=op,
+        changed_at=now,
+    )
+
+
+def device_id(db: Database) -> str:
+    """This installation's id, created once and kept in `local_meta`."""
+    with db.sessions() as session, session.begin():
+        row = session.get(LocalMeta, "device_id")
+        if row is None:
+            row = LocalMeta(key="device_id", value=new_id())
+            session.add(row)
+        return row.value
+
+
+class UnitOfWork:
+    """Opens sessions on the store that carry this device's id."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.device_id = device_id(db)
+
+    @contextmanager
+    def __call__(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        session = self.db.sessions()
+        session.info["device_id"] = self.device_id
+        event.listen(session, "before_flush", _stamp)
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise wrap_sqlite_error(exc.orig or exc, self.db.path) from exc
+        except sqlite3.OperationalError as exc:
+            raise wrap_sqlite_error(exc, self.db.path) from exc
+        finally:
+            session.close()
+
+    def get_meta(self, key: str) -> str | None:
+        with self() as session:
+            row = session.get(LocalMeta, key)
+            return row.value if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self() as session:
+            session.merge(LocalMeta(key=key, value=value))
+
+    def pending_changes(self) -> int:
+        with self() as session:
+            return len(session.scalars(select(PendingChange.seq)).all())

@@ -1,0 +1,128 @@
+"""Core sub-commands: start the GUI, create the demo, print the status, render the screens."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ui.cli.common import add_command, data_dir, print_json
+
+
+def register(sub: Any) -> None:
+    gui = add_command(sub, "gui", "Ouvrir l'application (par défaut sans commande).", run_gui)
+    gui.add_argument(
+        "--demo",
+        action="store_true",
+        help="utiliser la campagne de démonstration (créée si le dossier est vide)",
+    )
+    add_command(sub, "demo", "Créer une campagne de démonstration (sans écran).", run_demo)
+    status = add_command(sub, "status", "Résumé de la campagne.", run_status)
+    status.add_argument("--json", action="store_true", help="un objet JSON de compteurs")
+    shots = add_command(
+        sub, "screenshots", "Enregistrer chaque écran principal en PNG (hors écran).", run_screenshots
+    )
+    shots.add_argument("--out", required=True, help="dossier où écrire les PNG")
+    shots.add_argument("--width", type=int, default=1366)
+    shots.add_argument("--height", type=int, default=800)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from app.services import open_services
+
+    return open_services(data_dir(args))
+
+
+def _demo_dir(args: argparse.Namespace) -> Path:
+    if getattr(args, "data_dir", None):
+        return data_dir(args)
+    from app.paths import default_data_dir
+
+    return default_data_dir() / "demo"
+
+
+def ensure_demo(path: Path) -> bool:
+    """Create the demo campaign in `path` unless a campaign is already there."""
+    from app.services import open_services
+    from app.services.demo import create_demo
+
+    services = open_services(path)
+    try:
+        if services.campaigns.has_campaign():
+            return False
+        create_demo(services)
+        return True
+    finally:
+        services.close()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from ui.main import run_app
+
+    path = _demo_dir(args) if getattr(args, "demo", False) else data_dir(args)
+    if getattr(args, "demo", False):
+        ensure_demo(path)
+    return run_app(path, language=getattr(args, "lang", None))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from app.i18n import _
+
+    path = data_dir(args)
+    if not ensure_demo(path):
+        print(_("Le dossier {path} contient déjà une campagne : rien n'a été ajouté.").format(path=path))
+        return 0
+    print(_("Campagne de démonstration créée dans {path}.").format(path=path))
+    return 0
+
+
+STATUS_LABELS = (
+    ("residences", "Résidences"),
+    ("meetings", "Réunions"),
+    ("attendees", "Participations aux réunions"),
+    ("participants", "Participants nommés (avec consentement)"),
+    ("questions", "Questions posées"),
+    ("ideas", "Idées"),
+    ("ideas_unassigned", "Idées pas encore dans un projet"),
+    ("projects", "Projets"),
+    ("projects_to_review", "Projets à examiner"),
+    ("reviews", "Examens de la commission"),
+    ("admissible_projects", "Projets recevables"),
+    ("ballots_printed", "Bulletins imprimés"),
+    ("sheets_counted", "Bulletins dépouillés"),
+    ("pending_sync_changes", "Modifications à synchroniser"),
+)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from app.i18n import _
+
+    services = _open(args)
+    try:
+        status = services.status.campaign_status().as_dict()
+    finally:
+        services.close()
+    if args.json:
+        print_json(status)
+        return 0
+    if not status["campaign_id"]:
+        print(_("Aucune campagne dans ce dossier. Créez-en une, ou lancez « bp-terrain demo »."))
+        return 0
+    print(_("Campagne : {name}").format(name=status["campaign_name"]))
+    for key, label in STATUS_LABELS:
+        if key in status:
+            print(f"  {_(label):<42} {status[key]:>6}")
+    return 0
+
+
+def run_screenshots(args: argparse.Namespace) -> int:
+    from ui.screenshots import render_all
+
+    path = _demo_dir(args)
+    ensure_demo(path)
+    files = render_all(path, Path(args.out), size=(args.width, args.height), language=getattr(args, "lang", None))
+    for f in files:
+        print(f)
+    sys.stdout.flush()
+    return 0

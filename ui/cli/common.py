@@ -1,0 +1,46 @@
+"""Pieces shared by the sub-commands: the common options and opening the data folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def common_parent() -> argparse.ArgumentParser:
+    """A parent parser giving every sub-command `--data-dir` and `--lang`.
+
+    Defaults are SUPPRESS so that a value given before the sub-command name is not overwritten.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir", default=argparse.SUPPRESS, help="dossier des données de la campagne"
+    )
+    parent.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS)
+    return parent
+
+
+def add_command(
+    sub: Any, name: str, help_text: str, handler: Any
+) -> argparse.ArgumentParser:
+    """Add a sub-command with the common options and its handler."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=help_text, parents=[common_parent()]
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    """The data folder named on the command line, else the platform's user data folder."""
+    from app.paths import default_data_dir
+
+    value = getattr(args, "data_dir", None)
+    return Path(value).expanduser() if value else default_data_dir()
+
+
+def print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, sort_keys=True)
+    sys.stdout.write("\n")
