@@ -137,6 +137,19 @@ def wrap_sqlite_error(exc: BaseException, path: Path) -> StorageError:
     )
 
 
+def _check_writable(data_dir: Path, path: Path) -> None:
+    """Refuse up front a folder or file that cannot be written (read-only disk, rights)."""
+    try:
+        probe = data_dir / ".bp-terrain-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+        if path.exists():
+            with path.open("r+b"):
+                pass
+    except OSError as exc:
+        raise wrap_sqlite_error(PermissionError("read-only: " + str(exc)), path) from exc
+
+
 @dataclass
 class Database:
     """An opened, migrated store: the engine and the session factory."""
@@ -161,6 +174,7 @@ def open_database(data_dir: Path) -> Database:
             )
         ) from exc
     path = database_path(data_dir)
+    _check_writable(data_dir, path)
     backup: Path | None = None
     head = head_revision()
     if path.exists() and path.stat().st_size > 0:

@@ -1,0 +1,124 @@
+"""Migrations: from nothing, from the previous revision, backups, and refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from app.errors import StorageError
+from app.paths import database_path
+from app.services import open_services
+from app.storage.db import alembic_config, head_revision, make_engine
+from app.storage.tables import Base
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def _upgrade(path: Path, target: str) -> None:
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        cfg = alembic_config(str(engine.url))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+    engine.dispose()
+
+
+def test_upgrade_from_empty_database_matches_the_models(tmp_path):
+    services = open_services(tmp_path)
+    with services.db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        assert ctx.get_current_revision() == head_revision()
+        assert compare_metadata(ctx, Base.metadata) == []
+    services.close()
+
+
+def test_upgrade_from_previous_revision_keeps_data_and_backs_up(tmp_path):
+    revisions = _revisions()
+    assert len(revisions) >= 2
+    path = database_path(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    _upgrade(path, revisions[-2])
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO campaign (id, name, organiser, description, rules_text, short_code, timezone, "
+        "secret_key, themes, created_at, updated_at, device_id) VALUES ('c1', 'Ancienne campagne', "
+        "'', '', '', 'OLD', 'Europe/Paris', x'00', '[]', '2026-01-01T00:00:00.000000+00:00', "
+        "'2026-01-01T00:00:00.000000+00:00', 'dev')"
+    )
+    conn.commit()
+    conn.close()
+    services = open_services(tmp_path)
+    try:
+        assert [c.name for c in services.campaigns.list_campaigns()] == ["Ancienne campagne"]
+        assert services.db.backup_path is not None and services.db.backup_path.exists()
+        backup = sqlite3.connect(services.db.backup_path)
+        version = backup.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        backup.close()
+        assert version == revisions[-2]
+    finally:
+        services.close()
+
+
+def test_no_backup_when_nothing_to_migrate(tmp_path):
+    open_services(tmp_path).close()
+    services = open_services(tmp_path)
+    assert services.db.backup_path is None
+    services.close()
+
+
+def test_newer_database_is_refused_and_untouched(tmp_path):
+    open_services(tmp_path).close()
+    path = database_path(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="version plus récente"):
+        open_services(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_database_is_refused_and_untouched(tmp_path):
+    path = database_path(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    path.write_bytes(b"this is not a database" * 500)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="endommagé"):
+        open_services(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_damaged_pages_are_refused(tmp_path):
+    services = open_services(tmp_path)
+    services.close()
+    path = database_path(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 2, min(len(data), page * 6)):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(StorageError):
+        open_services(tmp_path)
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    conn = sqlite3.connect(database_path(tmp_path))
+    conn.execute("CREATE TABLE recettes (nom TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StorageError, match="pas une base BP Terrain"):
+        open_services(tmp_path)

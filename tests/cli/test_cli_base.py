@@ -1,0 +1,44 @@
+"""The console command, run as a real process like a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bp(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_demo_then_status_json(tmp_path):
+    data = tmp_path / "d"
+    created = bp("demo", "--data-dir", str(data))
+    assert created.returncode == 0, created.stderr
+    assert "créée" in created.stdout
+    again = bp("demo", "--data-dir", str(data))
+    assert again.returncode == 0 and "déjà" in again.stdout
+    status = bp("status", "--data-dir", str(data), "--json")
+    assert status.returncode == 0, status.stderr
+    counts = json.loads(status.stdout)
+    assert counts["residences"] == 3
+    assert counts["ideas"] == 17
+    assert counts["projects"] == 13
+    assert counts["pending_sync_changes"] > 0
+    text = bp("--data-dir", str(data), "status")
+    assert "Projets à examiner" in text.stdout
+
+
+def test_storage_errors_are_french_messages_not_tracebacks(tmp_path):
+    data = tmp_path / "bad"
+    data.mkdir()
+    (data / "bp-terrain.sqlite3").write_bytes(b"garbage" * 1000)
+    result = bp("status", "--data-dir", str(data))
+    assert result.returncode == 2
+    assert "Erreur" in result.stderr and "endommagé" in result.stderr
+    assert "Traceback" not in result.stderr
