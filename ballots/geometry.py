@@ -37,7 +37,8 @@ BOX_RING = 3.0  # blank paper kept around every box
 LABEL_GAP = 4.0  # from a box to its label (more than the ring)
 MIN_PITCH = 12.0  # centre-to-centre distance between boxes
 MAX_PITCH = 30.0
-CONTENT_TOP = 76.0
+LABEL_LIFT = 1.0  # the label starts a little above its box, so the title lines up with it
+CONTENT_TOP = 77.0
 CONTENT_BOTTOM = 264.0
 QR_SIZE = 20.0
 QR_RECT = Rect(160.0, 9.0, QR_SIZE, QR_SIZE)
@@ -94,7 +95,8 @@ def choose_grid(count: int, large_print: bool = False) -> Grid:
     available = CONTENT_BOTTOM - CONTENT_TOP
     for box_w, box_h in sizes:
         needed = max(MIN_PITCH, box_h + 2 * BOX_RING)
-        pitch = MAX_PITCH if rows == 1 else min(MAX_PITCH, (available - box_h) / (rows - 1))
+        # Each row is a label of (pitch - ring) plus a ring-wide gap; the last gap is not needed.
+        pitch = min(MAX_PITCH, (available + BOX_RING) / rows)
         if pitch >= needed:
             return Grid(columns, rows, math.floor(pitch * 10) / 10, box_w, box_h)
     raise TooManyProjectsError(  # unreachable for <= 30 projects; kept as a guard
@@ -117,8 +119,8 @@ def box_layouts(spec: BallotSpec, grid: Grid) -> tuple[BoxLayout, ...]:
         top = CONTENT_TOP + row * grid.pitch
         rect = Rect(left, top, grid.box_w, grid.box_h).rounded()
         label_x = left + grid.box_w + LABEL_GAP
-        label_h = max(grid.box_h, grid.pitch - BOX_RING)
-        label = Rect(label_x, top - 1.0, right - label_x, label_h).rounded()
+        label_h = grid.pitch - BOX_RING
+        label = Rect(label_x, top - LABEL_LIFT, right - label_x, label_h).rounded()
         boxes.append(
             BoxLayout(
                 project.project_id,
