@@ -1,0 +1,1 @@
+"""Seeded evaluation corpus of the ballot reader (see docs/scanner.md)."""

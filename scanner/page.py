@@ -1,0 +1,100 @@
+"""Page-level image work: blank back sides, the upright page, and ink near the titles."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from scanner.marks import PX, SPECK_MM2
+from scanner.template import Template
+
+#: A page is blank when fewer than this fraction of its pixels are clearly darker than paper.
+BLANK_INK_FRACTION = 0.0015
+#: Darkness (relative to the local paper) that counts as ink on a back side; show-through of
+#: the printed front stays below it.
+BLANK_DARKNESS = 0.35
+#: Largest resolution the page is reduced to before warping (keeps thin strokes, kills grain).
+MAX_SOURCE_PX = 12.0
+#: A stroke this long (diagonal, mm) in the blank strip between two labels is a hand mark.
+TITLE_STROKE_MM = 4.0
+
+
+def is_blank(grey: NDArray[np.uint8]) -> bool:
+    """A duplex back side: hardly any ink once uneven light and scanner borders are removed."""
+    h, w = grey.shape
+    f = max(1, max(h, w) // 800)
+    small = cv2.resize(grey, (w // f, h // f), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+    my, mx = sh // 25, sw // 25
+    core = small[my : sh - my, mx : sw - mx].astype(np.float32)
+    paper = cv2.medianBlur(cv2.resize(core, (sw // 8 or 1, sh // 8 or 1)).astype(np.uint8), 5)
+    paper = cv2.resize(paper, (core.shape[1], core.shape[0])).astype(np.float32)
+    dark = (paper - core) / np.maximum(paper, 1.0)
+    return float((dark >= BLANK_DARKNESS).mean()) < BLANK_INK_FRACTION
+
+
+def upright(
+    grey: NDArray[np.uint8], hom: NDArray[np.float64], template: Template, px_per_mm: float
+) -> NDArray[np.uint8]:
+    """The page warped to the layout's frame at PX pixels per millimetre."""
+    src = grey
+    h = hom
+    if px_per_mm > MAX_SOURCE_PX:
+        f = MAX_SOURCE_PX / px_per_mm
+        src = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        h = np.diag([f, f, 1.0]) @ hom
+    to_canon = np.diag([1.0 / PX, 1.0 / PX, 1.0])
+    size = (int(round(template.width_mm * PX)), int(round(template.height_mm * PX)))
+    m = h @ to_canon
+    out = cv2.warpPerspective(
+        src,
+        m,
+        size,
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return np.asarray(out, dtype=np.uint8)
+
+
+def _strip_has_stroke(
+    canon: NDArray[np.uint8], x: float, y: float, w: float, h: float, ref: float
+) -> bool:
+    x0, y0 = int(round(x * PX)), int(round(y * PX))
+    x1, y1 = int(round((x + w) * PX)), int(round((y + h) * PX))
+    pad = int(round(2 * PX))
+    H, W = canon.shape
+    if x0 - pad < 0 or y0 - pad < 0 or x1 + pad > W or y1 + pad > H or x1 <= x0 or y1 <= y0:
+        return False
+    area = canon[y0 - pad : y1 + pad, x0 - pad : x1 + pad].astype(np.float32)
+    paper = max(float(np.percentile(area, 90)), 1.0)
+    dark = (paper - area[pad:-pad, pad:-pad]) / paper
+    ink = (cv2.GaussianBlur(dark, (0, 0), 0.7) >= 0.3 * ref).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] < SPECK_MM2 * PX * PX:
+            continue
+        diag = np.hypot(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]) / PX
+        if diag >= TITLE_STROKE_MM:
+            return True
+    return False
+
+
+def marks_near_titles(canon: NDArray[np.uint8], template: Template, ref: float) -> set[int]:
+    """Indexes of boxes whose label has a hand stroke in the blank strip above or below it.
+
+    Labels are separated by blank paper (docs/ballot-format.md), so a circle around a title
+    crosses these strips while nothing printed does.
+    """
+    hits: set[int] = set()
+    labels = [b.label for b in template.boxes]
+    for i, lab in enumerate(labels):
+        if lab is None:
+            continue
+        above = _strip_has_stroke(canon, lab.x + 1.0, lab.y - 2.2, lab.w - 2.0, 1.6, ref)
+        below = _strip_has_stroke(canon, lab.x + 1.0, lab.y + lab.h + 0.6, lab.w - 2.0, 1.6, ref)
+        if above:
+            hits.add(i)
+        if below:
+            hits.add(i)
+    return hits

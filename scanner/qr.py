@@ -1,0 +1,106 @@
+"""Read the ballot's QR code where the layout says it is.
+
+zbar (pyzbar) is the first decoder, run on the expected region only (fast, and no risk of reading
+another code on the sheet); OpenCV's decoder is the second, for when zbar fails or is missing.
+The payload itself is Base32 text in alphanumeric mode (docs/ballot-format.md), so both decoders
+return it exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from scanner.template import Rect
+
+log = logging.getLogger(__name__)
+
+try:  # zbar is a system library: the reader still works (more slowly) without it.
+    from pyzbar import pyzbar as _pyzbar
+
+    _ZBAR: object | None = _pyzbar
+except (ImportError, OSError):  # pragma: no cover - depends on the machine
+    _ZBAR = None
+    log.warning("zbar is not available: QR codes are read with OpenCV only")
+
+#: Margin around the QR square searched (quiet zone plus registration tolerance), in mm.
+QR_MARGIN_MM = 5.0
+#: Smallest module size worth decoding, in pixels; smaller crops are enlarged first.
+MIN_PX_PER_MM = 7.0
+
+
+def _zbar(img: NDArray[np.uint8]) -> list[str]:
+    if _ZBAR is None:
+        return []
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    out = []
+    for sym in decode(img, symbols=[ZBarSymbol.QRCODE]):
+        try:
+            out.append(sym.data.decode("ascii"))
+        except UnicodeDecodeError:
+            continue
+    return sorted(out)
+
+
+def _opencv(img: NDArray[np.uint8]) -> list[str]:
+    try:
+        text, _points, _ = cv2.QRCodeDetector().detectAndDecode(img)
+    except cv2.error:
+        return []
+    return [text] if text else []
+
+
+def region_crop(grey: NDArray[np.uint8], hom: NDArray[np.float64], qr: Rect) -> NDArray[np.uint8]:
+    """The image pixels around the QR square, upright-agnostic (bounding box of its projection)."""
+    quad = np.array(qr.grow(QR_MARGIN_MM).corners(), dtype=np.float64).reshape(-1, 1, 2)
+    pts = cv2.perspectiveTransform(quad, hom).reshape(-1, 2)
+    h, w = grey.shape[:2]
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return np.zeros((0, 0), dtype=np.uint8)
+    return grey[y0:y1, x0:x1]
+
+
+def _variants(crop: NDArray[np.uint8], px_per_mm: float) -> Iterator[NDArray[np.uint8]]:
+    yield crop
+    if px_per_mm < MIN_PX_PER_MM:
+        factor = MIN_PX_PER_MM / px_per_mm
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        yield crop
+    _, otsu = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield otsu
+
+
+def decode_region(
+    grey: NDArray[np.uint8], hom: NDArray[np.float64], qr: Rect, px_per_mm: float
+) -> tuple[list[str], str]:
+    """Texts decoded in the QR region and the decoder that read them ('zbar', 'opencv', '')."""
+    crop = region_crop(grey, hom, qr)
+    if crop.size == 0:
+        return [], ""
+    variants = list(_variants(crop, px_per_mm))
+    for img in variants:
+        texts = _zbar(img)
+        if texts:
+            return texts, "zbar"
+    for img in variants:
+        texts = _opencv(img)
+        if texts:
+            return texts, "opencv"
+    return [], ""
+
+
+def decode_anywhere(grey: NDArray[np.uint8]) -> tuple[list[str], str]:
+    """Last resort: look for QR codes in the whole image."""
+    texts = _zbar(grey)
+    if texts:
+        return texts, "zbar"
+    texts = _opencv(grey)
+    return (texts, "opencv") if texts else ([], "")
