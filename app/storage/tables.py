@@ -172,3 +172,58 @@ class ReviewRow(Synced, Base):
     public_reason: Mapped[str] = mapped_column(Text, default="")
     validated_cost_cents: Mapped[int | None] = mapped_column(Integer)
     verdicts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class BallotStyleRow(Synced, Base):
+    """A ballot style of a residence: its projects in order, the voting rule, the language.
+
+    `style_index` is unique within the campaign (it travels in the QR code).
+    """
+
+    __tablename__ = "ballot_style"
+    __table_args__ = (UniqueConstraint("campaign_id", "style_index", name="uq_style_index"),)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    style_index: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    large_print: Mapped[bool] = mapped_column(default=False)
+    project_order: Mapped[str] = mapped_column(String(16), default="fixed")
+    rule_kind: Mapped[str] = mapped_column(String(16), default="approval")
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+    min_choices: Mapped[int | None] = mapped_column(Integer)
+    budget_cents: Mapped[int | None] = mapped_column(Integer)
+    project_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class PrintBatchRow(Synced, Base):
+    """One print run: its exact layout, count, mode and a commitment to its serials.
+
+    The serials themselves are never stored: only their Merkle root (published) and, in
+    `issued_serial`, keyed hashes that let the count recognise a genuine ballot.
+    """
+
+    __tablename__ = "print_batch"
+    __table_args__ = (UniqueConstraint("campaign_id", "batch_number", name="uq_batch_number"),)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    style_id: Mapped[str] = mapped_column(ForeignKey("ballot_style.id"), index=True)
+    batch_number: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(8))  # live | test
+    with_serials: Mapped[bool] = mapped_column(default=True)
+    template_hash: Mapped[str] = mapped_column(String(64), index=True)
+    layout_json: Mapped[str] = mapped_column(Text)
+    merkle_root: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="ballots")  # ballots | test_deck
+
+
+class IssuedSerialRow(Base):
+    """Keyed hash of one printed serial (HMAC under the campaign key), never the serial.
+
+    Synced with its batch (no per-row sync metadata: rows are immutable and keyed by the hash).
+    """
+
+    __tablename__ = "issued_serial"
+    serial_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("print_batch.id"), index=True)
