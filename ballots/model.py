@@ -89,7 +89,7 @@ class VotingRule:
         if self.kind is RuleKind.SINGLE:
             return _("Cochez un seul projet.")
         if self.kind is RuleKind.BUDGET:
-            return _("Cochez les projets de votre choix, dans la limite de {budget}.").format(
+            return _("Cochez vos projets, sans dépasser {budget} au total.").format(
                 budget=money(self.budget_cents or 0)
             )
         high = self.max_choices or 1
@@ -107,9 +107,9 @@ class VotingRule:
     def detail(self) -> str:
         """A second, quieter line: what makes a ballot invalid."""
         if self.kind is RuleKind.BUDGET:
-            return _("Le total des projets cochés ne doit pas dépasser {budget}.").format(
-                budget=money(self.budget_cents or 0)
-            )
+            return _(
+                "Additionnez les coûts indiqués : au-delà de {budget}, le bulletin ne compte pas."
+            ).format(budget=money(self.budget_cents or 0))
         if self.kind is RuleKind.SINGLE:
             return _("Un bulletin avec plusieurs cases cochées ne sera pas compté.")
         high = self.max_choices or 1
