@@ -133,6 +133,8 @@ def parse_pabulib(text: str) -> PbFile:
             header = [h.strip() for h in next(reader, [])]
             current = []
             parts[head] = (header, current)
+            if head == "votes":
+                _read_vote_rows(reader, current)
         elif current is None:
             raise PabulibError(
                 _("Ligne {line} : le fichier doit commencer par la section META.").format(
@@ -142,6 +144,23 @@ def parse_pabulib(text: str) -> PbFile:
         else:
             current.append((reader.line_num, row))
     return _assemble(parts)
+
+
+def _read_vote_rows(reader: Iterator[list[str]], rows: list[tuple[int, list[str]]]) -> None:
+    """The VOTES section is most of the file: read it in one tight loop, line numbers included.
+
+    pabulib puts VOTES last; a section title after it is an error.
+    """
+    append = rows.append
+    for row in reader:
+        if len(row) == 1 and row[0].strip().lower() in SECTIONS:
+            raise PabulibError(
+                _("Ligne {line} : la section VOTES doit être la dernière.").format(
+                    line=reader.line_num  # type: ignore[attr-defined]
+                )
+            )
+        if row:
+            append((reader.line_num, row))  # type: ignore[attr-defined]
 
 
 def _assemble(parts: Mapping[str, tuple[list[str], list[tuple[int, list[str]]]]]) -> PbFile:
@@ -208,18 +227,29 @@ def _votes(
     id_col = _column(columns, "voter_id", "VOTES")
     vote_col = _column(columns, "vote", "VOTES")
     width = len(columns)
+    parsed: dict[str, tuple[str, ...]] = {}  # many voters cast the same vote: parse it once
     for line, row in rows:
         if len(row) != width:
+            if len(row) == 1 and not row[0].strip():
+                continue
             raise _width_error(line, width, len(row))
-        vote = tuple(v.strip() for v in row[vote_col].split(",") if v.strip())
-        for pid in vote:
-            if pid not in known:
-                raise PabulibError(
-                    _("Ligne {line} : le vote cite un projet inconnu « {id} ».").format(
-                        line=line, id=pid
-                    )
-                )
+        text = row[vote_col]
+        vote = parsed.get(text)
+        if vote is None:
+            vote = parsed[text] = _parse_vote(text, known, line)
         yield PbVote(row[id_col].strip(), vote, tuple(row))
+
+
+def _parse_vote(text: str, known: set[str], line: int) -> tuple[str, ...]:
+    vote = tuple(v.strip() for v in text.split(",") if v.strip())
+    for pid in vote:
+        if pid not in known:
+            raise PabulibError(
+                _("Ligne {line} : le vote cite un projet inconnu « {id} ».").format(
+                    line=line, id=pid
+                )
+            )
+    return vote
 
 
 def _width_error(line: int, expected: int, got: int) -> PabulibError:
@@ -281,7 +311,10 @@ def to_election(pb: PbFile) -> Election:
         Project(p.project_id, p.cost, p.values[name_col] if name_col is not None else "")
         for p in pb.projects
     )
-    ballots = tuple(frozenset(v.vote) for v in pb.votes)
+    sets: dict[tuple[str, ...], frozenset[str]] = {}
+    ballots = tuple(
+        sets.get(v.vote) or sets.setdefault(v.vote, frozenset(v.vote)) for v in pb.votes
+    )
     return Election(pb.budget, projects, ballots)
 
 

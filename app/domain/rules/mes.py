@@ -100,7 +100,7 @@ def equal_shares_fixed(
         selected=tuple(state.selected),
         payments=tuple(state.payments),
         ties=tuple(ties),
-        unspent=sum((b * bits.bit_count() for b, bits in state.groups.items()), _ZERO),
+        unspent=sum((m * bits.bit_count() for m, bits in state.groups.values()), _ZERO),
     )
 
 
@@ -110,7 +110,10 @@ class _State:
     def __init__(
         self, candidates: Sequence[Candidate], voters: int, share: Fraction, cost_utility: bool
     ) -> None:
-        self.groups: dict[Fraction, int] = {share: (1 << voters) - 1} if voters else {}
+        # Voters with money left, grouped by amount; voters with nothing left are dropped.
+        self.groups: dict[tuple[int, int], tuple[Fraction, int]] = {}
+        if voters and share > 0:
+            _add(self.groups, share, (1 << voters) - 1)
         self.cost_utility = cost_utility
         self.remaining = list(candidates)
         self.bits = {c.pid: c.supporters for c in candidates}
@@ -144,50 +147,50 @@ class _State:
         return best
 
     def _affordability(self, cand: Candidate) -> Fraction | None:
-        """The equal payment `alpha` that covers the cost, the poorer paying all they have."""
-        levels: list[tuple[Fraction, int]] = []
-        total = _ZERO
+        """The equal payment `alpha` that covers the cost, the poorer paying all they have.
+
+        None when the supporters' money together is short of the cost.
+        """
         sup = self.bits[cand.pid]
-        for money, bits in self.groups.items():
-            if money:
-                count = (bits & sup).bit_count()
-                if count:
-                    levels.append((money, count))
-                    total += money * count
-        if total < cand.cost:
-            return None
+        levels = []
+        rich = 0
+        for money, bits in self.groups.values():
+            count = (bits & sup).bit_count()
+            if count:
+                levels.append((money, count))
+                rich += count
         levels.sort()
-        paid = _ZERO
-        rich = sum(count for _, count in levels)
+        due = cand.cost
         for money, count in levels:
-            alpha = (cand.cost - paid) / rich
+            alpha = due / rich
             if alpha <= money:
                 return alpha
-            paid += money * count
+            due -= money * count
             rich -= count
-        raise AssertionError("unreachable: the supporters' money covers the cost")
+        return None
 
     def fund(self, cand: Candidate) -> None:
+        """Charge the supporters and regroup voters by the money they have left."""
         alpha = self.alpha[cand.pid]
         sup = self.bits[cand.pid]
-        new_groups: dict[Fraction, int] = {}
+        new_groups: dict[tuple[int, int], tuple[Fraction, int]] = {}
         full = partial = 0
         partial_total = _ZERO
-        for money, bits in self.groups.items():
+        for money, bits in self.groups.values():
             inside = bits & sup
             if inside:
                 count = inside.bit_count()
-                if money >= alpha:
-                    full += count if money else 0
-                    left = money - alpha
+                if money > alpha:
+                    full += count
+                    _add(new_groups, money - alpha, inside)
+                elif money == alpha:
+                    full += count
                 else:
-                    partial += count if money else 0
+                    partial += count
                     partial_total += money * count
-                    left = _ZERO
-                new_groups[left] = new_groups.get(left, 0) | inside
                 bits ^= inside
             if bits:
-                new_groups[money] = new_groups.get(money, 0) | bits
+                _add(new_groups, money, bits)
         self.groups = new_groups
         self.remaining.remove(cand)
         self.selected.append(cand.pid)
@@ -202,3 +205,11 @@ class _State:
                 partial_total=partial_total,
             )
         )
+
+
+def _add(groups: dict[tuple[int, int], tuple[Fraction, int]], money: Fraction, bits: int) -> None:
+    """Merge voters into the group with the same money (keyed by the reduced fraction's terms,
+    which hash much faster than a Fraction)."""
+    key = (money.numerator, money.denominator)
+    found = groups.get(key)
+    groups[key] = (money, found[1] | bits) if found else (money, bits)

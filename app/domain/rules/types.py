@@ -112,8 +112,9 @@ class Election:
     def votes(self) -> Counter[str]:
         """Number of ballots approving each project (projects without votes are absent)."""
         counter: Counter[str] = Counter()
-        for ballot in self.ballots:
-            counter.update(ballot)
+        for ballot, times in Counter(self.ballots).items():
+            for pid in ballot:
+                counter[pid] += times
         return counter
 
     @cached_property
