@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from app.domain.rules.serialize import exact_money
 from app.domain.rules.types import Election, Project
 from app.i18n import _
 
@@ -282,20 +283,10 @@ def write_pabulib(pb: PbFile, path: Path) -> None:
 
 def money_text(value: Fraction) -> str:
     """Exact decimal text of an amount with a finite decimal expansion ("222176.85")."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    den, twos, fives = value.denominator, 0, 0
-    while den % 2 == 0:
-        den, twos = den // 2, twos + 1
-    while den % 5 == 0:
-        den, fives = den // 5, fives + 1
-    if den != 1:
+    text = exact_money(value)
+    if isinstance(text, str) and "/" in text:
         raise ValueError(f"{value} has no finite decimal expansion")
-    places = max(twos, fives)
-    scaled = value * 10**places
-    sign = "-" if scaled < 0 else ""
-    digits = str(abs(scaled.numerator)).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    return str(text)
 
 
 def to_election(pb: PbFile) -> Election:
