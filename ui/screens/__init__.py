@@ -1,0 +1,61 @@
+"""The main screens, in the order of the process; the sidebar and Ctrl+1..9 follow this list.
+
+Each entry is (key, label, factory); a factory takes the `AppContext` and returns a `Screen`.
+`lazy("module:Class")` imports the screen's module only when the window is built, so that a
+screen module may import anything in ui/ without import cycles. To register a screen, replace its
+`placeholder(...)` by `lazy("ui.screens.<module>:<Class>")` (one line).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app.i18n import N_
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.widgets.screen import Screen
+
+ScreenFactory = Callable[["AppContext"], "Screen"]
+
+
+def lazy(target: str) -> ScreenFactory:
+    """A factory that imports "package.module:ClassName" on first use."""
+
+    def factory(ctx: AppContext) -> Screen:
+        module_name, _sep, class_name = target.partition(":")
+        cls = getattr(importlib.import_module(module_name), class_name)
+        return cls(ctx)  # type: ignore[no-any-return]
+
+    factory.target = target  # type: ignore[attr-defined]
+    return factory
+
+
+def placeholder(key: str) -> ScreenFactory:
+    """A clean empty state naming the coming feature (see ui/screens/placeholder.py)."""
+
+    def factory(ctx: AppContext) -> Screen:
+        from ui.screens.placeholder import PlaceholderScreen
+
+        return PlaceholderScreen(ctx, key)
+
+    return factory
+
+
+SCREENS: list[tuple[str, str, ScreenFactory]] = [
+    ("home", N_("Accueil"), lazy("ui.screens.home:HomeScreen")),
+    ("campaign", N_("Campagne"), lazy("ui.screens.campaign:CampaignScreen")),
+    ("meetings", N_("Réunions & idées"), placeholder("meetings")),
+    ("projects", N_("Projets"), placeholder("projects")),
+    ("commission", N_("Commission"), placeholder("commission")),
+    ("vote", N_("Vote"), placeholder("vote")),
+    ("count", N_("Dépouillement"), placeholder("count")),
+    ("results", N_("Résultats"), placeholder("results")),
+    ("sync", N_("Synchronisation"), placeholder("sync")),
+]
+
+
+def screen_keys() -> list[str]:
+    return [key for key, _label, _factory in SCREENS]

@@ -1,0 +1,191 @@
+"""Form rows with their inline error line, and small field helpers.
+
+Errors are shown as a red line (icon + words) right under the field concerned, never in a pop-up:
+a `UserError` from a service names its input field in `.field`, and `Form.show_user_error` puts the
+message under the matching row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_euros, parse_euros
+from app.errors import UserError
+from app.i18n import _
+from ui.theme import TONE_ICONS, set_role
+
+
+def _mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class FormRow(QWidget):
+    """A label above its field, an optional hint, and a red error line (hidden when all is well)."""
+
+    def __init__(
+        self, label: str, widget: QWidget, *, hint: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.widget = widget
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(3)
+        self.label = QLabel(label)
+        self.label.setBuddy(widget)
+        self.label.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.label)
+        layout.addWidget(widget)
+        self.hint = set_role(QLabel(hint), "muted")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
+        self.error = set_role(QLabel(), "error")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.error.setAccessibleName(_("Erreur"))
+        layout.addWidget(self.error)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label.replace("&", ""))
+
+    def set_error(self, message: str | None) -> None:
+        self.error.setText(f"{TONE_ICONS['danger']} {message}" if message else "")
+        self.error.setVisible(bool(message))
+        _mark_invalid(self.widget, bool(message))
+
+    def error_text(self) -> str:
+        return self.error.text() if not self.error.isHidden() else ""
+
+
+class Form(QWidget):
+    """A vertical stack of `FormRow`s addressed by the service's input field names."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: dict[str, FormRow] = {}
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(8)
+
+    def add_row(self, field: str, label: str, widget: QWidget, hint: str = "") -> FormRow:
+        row = FormRow(label, widget, hint=hint, parent=self)
+        self.rows[field] = row
+        self.layout_.addWidget(row)
+        return row
+
+    def add_widget(self, widget: QWidget) -> None:
+        self.layout_.addWidget(widget)
+
+    def set_error(self, field: str, message: str) -> None:
+        self.rows[field].set_error(message)
+
+    def clear_errors(self) -> None:
+        for row in self.rows.values():
+            row.set_error(None)
+
+    def errors(self) -> dict[str, str]:
+        """Visible error lines by field name (used by tests and by the save hint)."""
+        return {f: r.error_text() for f, r in self.rows.items() if r.error_text()}
+
+    def show_user_error(self, exc: UserError) -> bool:
+        """Show the error under its field; False when no row matches (the caller shows it elsewhere)."""
+        field = exc.field or ""
+        row = self.rows.get(field) or self.rows.get(field.split(".")[0])
+        if row is None:
+            return False
+        row.set_error(exc.message)
+        if not row.widget.hasFocus():
+            row.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+
+def line_edit(text: str = "", placeholder: str = "", max_length: int = 200) -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    edit.setMaxLength(max_length)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
+def text_edit(text: str = "", placeholder: str = "", min_lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit(text)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
+    line = edit.fontMetrics().lineSpacing()
+    edit.setMinimumHeight(line * min_lines + 16)
+    return edit
+
+
+def int_edit(value: int = 0, maximum: int = 100_000, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(0, maximum)
+    spin.setValue(value)
+    spin.setSuffix(suffix)
+    spin.setGroupSeparatorShown(True)
+    return spin
+
+
+def money_edit(cents: int | None = None, placeholder: str = "12 500") -> QLineEdit:
+    """Euros typed the French way ("1 234,50"); read back with `read_money`."""
+    edit = line_edit(format_euros(cents).replace("\u00a0€", "") if cents is not None else "")
+    edit.setPlaceholderText(placeholder)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def read_money(edit: QLineEdit, field: str, optional: bool = True) -> int | None:
+    """Cents from a money field; an empty optional field is None; bad input raises UserError."""
+    if optional and not edit.text().strip():
+        return None
+    return parse_euros(edit.text(), field=field)
+
+
+class OptionalDateEdit(QWidget):
+    """A date that may be left empty: a check box "Date fixée" beside a calendar field."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QHBoxLayout
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.enabled = QCheckBox(_("Date fixée"))
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit, 1)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        self.set_value(value)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> date | None:
+        if not self.enabled.isChecked():
+            return None
+        d = self.edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def set_value(self, value: date | None) -> None:
+        self.enabled.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.edit.setDate(
+            QDate(value.year, value.month, value.day) if value else QDate.currentDate()
+        )
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.enabled.toggled.connect(callback)
+        self.edit.dateChanged.connect(callback)
