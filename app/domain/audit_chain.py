@@ -54,6 +54,10 @@ FAILURES: dict[str, str] = {
     "head_mismatch": N_(
         "Entrée n° {seq} : elle diffère de l'empreinte attendue (bordereau ou procès-verbal)."
     ),
+    "copy_differs": N_(
+        "Entrée n° {seq} : la copie JSON-lines diffère du journal de la base de données."
+    ),
+    "missing_head": N_("Entrée n° {seq} absente : le journal s'arrête avant elle."),
     "truncated": N_("Entrée n° {seq} : dernière ligne incomplète (écriture interrompue)."),
 }
 

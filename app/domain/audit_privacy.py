@@ -14,17 +14,16 @@ the canonical JSON rules.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from app.domain.audit_errors import InvalidPayload
 from app.i18n import _
+from ballots.serials import keyed_serial_hash
 
-SERIAL_MAC_KEY = "serial_mac"
-"""The only payload key allowed to mention a serial: it holds the keyed hash, never the serial."""
+ALLOWED_SERIAL_KEYS = frozenset({"serial_mac", "duplicate_serial"})
+"""Keys allowed to mention a serial: the keyed hash itself, and the event name in counts."""
 
 FORBIDDEN_KEY_PARTS = (
     "serial",
@@ -43,9 +42,8 @@ FORBIDDEN_KEY_PARTS = (
     "apartment",
     "logement",
 )
-"""Key fragments refused in payloads (compared in lower case), except `serial_mac` itself."""
+"""Key fragments refused in payloads (compared in lower case), except `ALLOWED_SERIAL_KEYS`."""
 
-_SERIAL_MAC_DOMAIN = b"bp-terrain/serial-mac/v1\x00"
 _TOKEN_SPLIT = re.compile(r"[^0-9A-Za-z]+")
 _SERIAL_PATTERNS = (
     re.compile(r"[0-9a-fA-F]{16}"),  # 8 bytes in hexadecimal
@@ -57,16 +55,16 @@ _SERIAL_PATTERNS = (
 )
 
 
-def serial_mac(key: bytes, serial: bytes) -> str:
-    """The keyed hash that stands for a serial in the log: HMAC-SHA256, lowercase hex.
+def serial_mac(key: bytes, serial: int) -> str:
+    """The keyed hash that stands for a serial in the log (lowercase hex, 64 digits).
 
-    Use a key dedicated to this purpose (derived from the campaign secret, never the QR MAC key
-    itself) and keep it out of public exports: without it, the hash cannot be tested against
-    guessed serials.
+    It is the ballots library's `keyed_serial_hash` (HMAC-SHA256 over a domain tag and the serial
+    as 8 big-endian bytes), so the count and the print batches agree on one value. Use a key kept
+    out of public exports: without it the hash cannot be tested against guessed serials.
     """
     if len(key) < 16:
         raise ValueError("serial_mac key must be at least 16 bytes")
-    return hmac.new(key, _SERIAL_MAC_DOMAIN + serial, hashlib.sha256).hexdigest()
+    return keyed_serial_hash(key, serial)
 
 
 def looks_like_serial(text: str) -> bool:
@@ -97,7 +95,7 @@ def check_private_data(value: Any, path: str = "payload") -> None:
 
 def _check_key(key: str, path: str) -> None:
     lowered = key.lower()
-    if lowered == SERIAL_MAC_KEY:
+    if lowered in ALLOWED_SERIAL_KEYS:
         return
     for part in FORBIDDEN_KEY_PARTS:
         if part in lowered:

@@ -162,7 +162,9 @@ class _Walk:
         if self.head is None:
             raise failure("empty", 1)
         for seq in sorted(expected):
-            if self.hashes.get(seq) != expected[seq]:
+            if seq not in self.hashes:
+                raise failure("missing_head", seq)
+            if self.hashes[seq] != expected[seq]:
                 raise failure("head_mismatch", seq)
         if require_sealed and not self.head.sealed:
             raise failure("not_sealed", self.head.seq)
