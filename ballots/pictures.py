@@ -35,6 +35,8 @@ def load_picture(picture: Path | bytes, number: int) -> ImageReader:
             image.thumbnail((THUMB_PX, THUMB_PX))
     except PictureError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PictureError(_too_big(number, 0, 0), field="picture") from exc
     except (
         UnidentifiedImageError,
         OSError,
@@ -59,7 +61,7 @@ def _read(picture: Path | bytes, number: int) -> bytes:
     else:
         try:
             if picture.stat().st_size > MAX_FILE_BYTES:
-                raise PictureError(_too_big(number, 0, 0), field="picture")
+                raise PictureError(_too_heavy(number), field="picture")
             data = picture.read_bytes()
         except OSError as exc:
             raise PictureError(
@@ -69,7 +71,7 @@ def _read(picture: Path | bytes, number: int) -> bytes:
                 field="picture",
             ) from exc
     if len(data) > MAX_FILE_BYTES:
-        raise PictureError(_too_big(number, 0, 0), field="picture")
+        raise PictureError(_too_heavy(number), field="picture")
     return data
 
 
@@ -79,4 +81,11 @@ def _too_big(number: int, width: int, height: int) -> str:
             "L'image du projet n° {number} est trop grande ({width} × {height} pixels). "
             "Réduisez-la à moins de 40 millions de pixels."
         ).format(number=number, width=width, height=height)
+    return _(
+        "L'image du projet n° {number} est trop grande (plus de 40 millions de pixels). "
+        "Réduisez-la avant de l'ajouter."
+    ).format(number=number)
+
+
+def _too_heavy(number: int) -> str:
     return _("L'image du projet n° {number} est trop lourde (plus de 50 Mo).").format(number=number)
