@@ -42,8 +42,6 @@ def load_picture(picture: Path | bytes, number: int) -> ImageReader:
         OSError,
         ValueError,
         SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
     ) as exc:
         log.info("unusable picture for project %s: %s", number, exc)
         raise PictureError(

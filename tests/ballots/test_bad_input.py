@@ -132,5 +132,5 @@ def test_full_disk_gives_a_typed_error_and_no_file(
         monkeypatch.setattr("builtins.open", full_open)
     out = small_disk / "bulletins.pdf"
     with pytest.raises(DiskFullError, match="Le disque est plein"):
-        render_ballots(make_spec(15), out, key=KEY, batch=1, count=400)
+        render_ballots(make_spec(15), out, key=KEY, batch=1, count=100)
     assert list(small_disk.iterdir()) == []
