@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services.ballots import BallotService
 from app.services.campaigns import CampaignService
 from app.services.commission import CommissionService
 from app.services.ideas import IdeaService, ProjectService
@@ -32,6 +33,7 @@ class Services:
     projects: ProjectService
     commission: CommissionService
     status: StatusService
+    ballots: BallotService
 
     @property
     def database_path(self) -> Path:
@@ -56,4 +58,5 @@ def open_services(data_dir: Path) -> Services:
         projects=ProjectService(uow),
         commission=CommissionService(uow),
         status=StatusService(uow),
+        ballots=BallotService(uow, Path(data_dir)),
     )
