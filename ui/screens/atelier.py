@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -94,7 +94,6 @@ class AtelierWindow(QWidget):
         self._connect()
         self._load_ideas()
         self._restore_draft()
-        self.title_edit.setFocus()
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -370,6 +369,13 @@ class AtelierWindow(QWidget):
             self.save_draft()
         self._left = True
         self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        """Typing starts at once: the window takes the keyboard and the title the focus."""
+        super().showEvent(event)
+        self.activateWindow()
+        self.raise_()
+        self.title_edit.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self._left:
