@@ -118,7 +118,7 @@ QMainWindow, QStackedWidget, QScrollArea > QWidget > QWidget {{ background: {c.b
 QToolTip {{ background: {c.text}; color: #FFFFFF; border: none; padding: 6px; }}
 QLabel[role="title"] {{ font-size: {_pt(zoom, 20)}; font-weight: bold; }}
 QLabel[role="subtitle"] {{ color: {c.text_muted}; font-size: {_pt(zoom, 11.5)}; }}
-QLabel[role="section"] {{ font-size: {_pt(zoom, 13.5)}; font-weight: bold; margin-top: {px(6)}; }}
+QLabel[role="section"] {{ font-size: {_pt(zoom, 13.5)}; font-weight: bold; }}
 QLabel[role="muted"] {{ color: {c.text_muted}; }}
 QLabel[role="figure"] {{ font-size: {_pt(zoom, 24)}; font-weight: bold; color: {c.accent}; }}
 QLabel[role="error"] {{ color: {c.danger}; font-weight: bold; }}
@@ -156,7 +156,6 @@ QPushButton[nav="true"] {{ background: transparent; border: none; border-radius:
   text-align: left; padding: {px(4)} {px(10)}; min-height: {px(34)}; }}
 QPushButton[nav="true"]:hover {{ background: {c.accent_soft}; }}
 QPushButton[nav="true"]:checked {{ background: {c.accent}; }}
-QPushButton[nav="true"]:checked QLabel {{ color: #FFFFFF; font-weight: bold; }}
 QPushButton[nav="true"]:focus {{ border: {px(3)} solid {c.focus}; }}
 QFrame#toast {{ background: {c.text}; border-radius: {px(8)}; }}
 QFrame#toast QLabel {{ color: #FFFFFF; }}

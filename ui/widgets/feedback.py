@@ -80,7 +80,6 @@ class EmptyState(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 28)
         layout.setSpacing(10)
-        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title_label = set_role(QLabel(title), "empty-title")
         self.text_label = set_role(QLabel(text), "muted")
         for label in (self.title_label, self.text_label):

@@ -1,0 +1,107 @@
+"""The sidebar: the phases of the process, each with a badge saying what waits there."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from ui.theme import set_role
+from ui.widgets.feedback import Badge
+
+
+class NavButton(QPushButton):
+    """One phase: its label, its shortcut in the tooltip, and a badge ("⚠ 3 à examiner")."""
+
+    def __init__(self, key: str, label: str, shortcut: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key, self.label_text, self.shortcut_text = key, label, shortcut
+        self.setProperty("nav", True)
+        self.setCheckable(True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 4, 8, 4)
+        row.setSpacing(6)
+        self.name = QLabel(label)
+        self.badge = Badge()
+        row.addWidget(self.name, 1)
+        row.addWidget(self.badge)
+        self.setToolTip(f"{label} ({shortcut})" if shortcut else label)
+        self.toggled.connect(self._on_toggled)
+        self._update_accessible_name()
+
+    def set_badge(self, text: str | None, tone: str = "warning") -> None:
+        self.badge.set_badge(text, tone)
+        self._update_accessible_name()
+
+    def badge_text(self) -> str:
+        return self.badge.text() if not self.badge.isHidden() else ""
+
+    def _on_toggled(self, checked: bool) -> None:
+        self.name.setStyleSheet("color: #FFFFFF; font-weight: bold;" if checked else "")
+
+    def _update_accessible_name(self) -> None:
+        badge = self.badge_text()
+        self.setAccessibleName(f"{self.label_text}, {badge}" if badge else self.label_text)
+
+    def sizeHint(self):  # type: ignore[no-untyped-def]  # noqa: N802 - Qt API
+        hint = self.layout().sizeHint()
+        hint.setHeight(max(hint.height(), 40))
+        return hint
+
+
+class Sidebar(QFrame):
+    """Emits `screen_chosen(key)` when a phase is clicked or chosen with the keyboard."""
+
+    screen_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setFixedWidth(250)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(12, 16, 12, 12)
+        self.layout_.setSpacing(3)
+        app_name = QLabel("BP Terrain")
+        app_name.setObjectName("app-name")
+        self.campaign = set_role(QLabel(), "muted")
+        self.campaign.setWordWrap(True)
+        self.layout_.addWidget(app_name)
+        self.layout_.addWidget(self.campaign)
+        self.layout_.addSpacing(14)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, NavButton] = {}
+        self.footer = set_role(QLabel(_("Ctrl+1 à Ctrl+9 : changer d'écran")), "muted")
+        self.footer.setWordWrap(True)
+
+    def add_screen(self, key: str, label: str, shortcut: str) -> NavButton:
+        button = NavButton(key, label, shortcut, self)
+        button.clicked.connect(self._on_clicked)
+        self.group.addButton(button)
+        self.buttons[key] = button
+        self.layout_.addWidget(button)
+        return button
+
+    def finish(self) -> None:
+        """Call after the last `add_screen`: pushes the footer to the bottom."""
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.footer)
+
+    def set_current(self, key: str) -> None:
+        self.buttons[key].setChecked(True)
+
+    def set_campaign(self, name: str) -> None:
+        self.campaign.setText(name)
+
+    def _on_clicked(self) -> None:
+        button = self.sender()
+        if isinstance(button, NavButton):
+            self.screen_chosen.emit(button.key)
