@@ -38,15 +38,58 @@ def _fail(path: str, problem: str) -> CanonicalJsonError:
     )
 
 
-def check_canonical_value(value: Any, path: str = "$", depth: int = 0) -> None:
+def check_canonical_value(value: Any, path: str = "$") -> None:
     """Raise `CanonicalJsonError` unless `value` has one exact canonical JSON form.
 
     Tuples are accepted as arrays and any `Mapping` as an object, because entries keep their
-    payloads frozen (tuples and read-only mappings).
+    payloads frozen (tuples and read-only mappings). A fast pass runs first; the slow pass that
+    names the faulty place runs only on failure (verification walks every entry at start-up).
     """
+    if not _fast_ok(value, 0):
+        _explain(value, path, 0)
+        raise _fail(path, _("valeur non canonique"))
+
+
+def _fast_ok(value: Any, depth: int) -> bool:
+    kind = type(value)
+    if kind is str:
+        return not _has_surrogate(value)
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if value is None or kind is bool:
+        return True
+    if isinstance(value, str):
+        return not _has_surrogate(value)
+    if isinstance(value, int):
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(value, Mapping):
+        return all(
+            type(key) is str and key.isascii() and key.isprintable() and key != ""
+            and _fast_ok(item, depth + 1)
+            for key, item in value.items()
+        )  # fmt: skip
+    if kind is list or kind is tuple:
+        return all(_fast_ok(item, depth + 1) for item in value)
+    return False
+
+
+def _has_surrogate(text: str) -> bool:
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _explain(value: Any, path: str, depth: int) -> None:
+    """Raise the precise error for the first non-canonical part of `value`."""
     if depth > _MAX_DEPTH:
         raise _fail(path, _("imbrication trop profonde"))
-    if value is None or isinstance(value, bool):
+    if isinstance(value, bool) or value is None:
         return
     if isinstance(value, int):
         if abs(value) > MAX_SAFE_INTEGER:
@@ -55,16 +98,17 @@ def check_canonical_value(value: Any, path: str = "$", depth: int = 0) -> None:
     if isinstance(value, float):
         raise _fail(path, _("nombre à virgule interdit, seuls les entiers sont admis"))
     if isinstance(value, str):
-        _check_string(value, path)
+        if _has_surrogate(value):
+            raise _fail(path, _("texte Unicode invalide"))
         return
     if isinstance(value, Mapping):
         for key, item in value.items():
             _check_key(key, path)
-            check_canonical_value(item, f"{path}.{key}", depth + 1)
+            _explain(item, f"{path}.{key}", depth + 1)
         return
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            check_canonical_value(item, f"{path}[{index}]", depth + 1)
+            _explain(item, f"{path}[{index}]", depth + 1)
         return
     raise _fail(path, _("type non admis ({type})").format(type=type(value).__name__))
 
@@ -72,15 +116,8 @@ def check_canonical_value(value: Any, path: str = "$", depth: int = 0) -> None:
 def _check_key(key: object, path: str) -> None:
     if not isinstance(key, str) or not key:
         raise _fail(path, _("clé d'objet vide ou non textuelle"))
-    if not all(" " <= char <= "~" for char in key):
+    if not (key.isascii() and key.isprintable()):
         raise _fail(path, _("clé d'objet hors de l'ASCII imprimable : {key!r}").format(key=key))
-
-
-def _check_string(value: str, path: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _fail(path, _("texte Unicode invalide")) from None
 
 
 def _plain(value: Any) -> Any:
@@ -92,12 +129,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _as_dict(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def dumps_unchecked(value: Any) -> bytes:
+    """The canonical bytes without the canonical checks: for values already checked, or whose
+    checks come right after (hashing an entry before validating it). Floats are written as
+    Python writes them, so they are still refused by the later check."""
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_as_dict,
+    ).encode("utf-8")
+
+
 def canonical_json(value: Any) -> bytes:
     """The canonical UTF-8 bytes of `value`; raises `CanonicalJsonError` for non-canonical values."""
     check_canonical_value(value)
-    return json.dumps(
-        _plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return dumps_unchecked(value)
 
 
 def sha256_hex(data: bytes) -> str:

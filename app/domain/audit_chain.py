@@ -100,7 +100,11 @@ def advance(
     expected_seq = 1 if head is None else head.seq + 1
     if entry.seq != expected_seq:
         raise failure("bad_seq", expected_seq, found=entry.seq)
-    if entry.computed_hash() != entry.hash or not is_sha256_hex(entry.hash):
+    try:
+        computed = entry.computed_hash()
+    except (TypeError, ValueError):  # not JSON at all, or text that is not valid Unicode
+        raise failure("malformed", entry.seq, detail=_("valeur illisible")) from None
+    if computed != entry.hash or not is_sha256_hex(entry.hash):
         raise failure("bad_hash", entry.seq)
     if entry.prev_hash != (ZERO_HASH if head is None else head.hash):
         raise failure("broken_link", entry.seq, prev=entry.seq - 1)

@@ -15,10 +15,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app.domain.audit_canonical import canonical_json
+from app.domain.audit_canonical import dumps_unchecked
 from app.domain.audit_chain import failure
 from app.domain.audit_entry import AuditEntry
-from app.domain.audit_errors import InvalidPayload
 from app.domain.audit_verify import Item, Unreadable, VerificationResult, verify_chain
 from app.i18n import _
 
@@ -71,10 +70,10 @@ def _parse_line(line: bytes) -> Item:
     except (UnicodeDecodeError, ValueError) as error:
         return Unreadable("unreadable", str(error))
     try:
-        if canonical_json(value) != line:
+        if dumps_unchecked(value) != line:
             return Unreadable("not_canonical")
-    except InvalidPayload as error:
-        return Unreadable("malformed", error.message)
+    except (TypeError, ValueError) as error:  # lone surrogates written as \\ud800 escapes
+        return Unreadable("unreadable", str(error))
     if not isinstance(value, dict):
         return Unreadable("malformed", _("une ligne doit contenir un objet JSON"))
     return value

@@ -45,7 +45,7 @@ FORBIDDEN_KEY_PARTS = (
 """Key fragments refused in payloads (compared in lower case), except `ALLOWED_SERIAL_KEYS`."""
 
 _TOKEN_SPLIT = re.compile(r"[^0-9A-Za-z]+")
-_SERIAL_PATTERNS = (
+_SERIAL_PATTERN_LIST = (
     re.compile(r"[0-9a-fA-F]{16}"),  # 8 bytes in hexadecimal
     re.compile(r"[A-Z2-7]{13}"),  # 8 bytes in Base32 (upper case)
     re.compile(r"(?=[a-z2-7]*[2-7])[a-z2-7]{13}"),  # lower-case Base32 holding a digit
@@ -53,6 +53,7 @@ _SERIAL_PATTERNS = (
     re.compile(r"[A-Z2-7]{48}|[A-Z2-7]{61}"),  # the Base32 text of a whole QR payload
     re.compile(r"[0-9a-fA-F]{60}|[0-9a-fA-F]{76}"),  # a whole QR payload in hexadecimal
 )
+_SERIAL = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _SERIAL_PATTERN_LIST))
 
 
 def serial_mac(key: bytes, serial: int) -> str:
@@ -69,10 +70,9 @@ def serial_mac(key: bytes, serial: int) -> str:
 
 def looks_like_serial(text: str) -> bool:
     """True when a whole token of `text` could be a raw serial or a raw QR payload."""
-    for token in _TOKEN_SPLIT.split(text):
-        if any(pattern.fullmatch(token) for pattern in _SERIAL_PATTERNS):
-            return True
-    return False
+    if len(text) < 13:
+        return False
+    return any(_SERIAL.fullmatch(token) for token in _TOKEN_SPLIT.split(text) if len(token) >= 13)
 
 
 def check_private_data(value: Any, path: str = "payload") -> None:
