@@ -1,13 +1,16 @@
 """Reusable widgets shared by every screen."""
 
+from ui.widgets.autosave import AutoSaver
 from ui.widgets.feedback import Badge, EmptyState, SavedHint
 from ui.widgets.forms import (
+    DateField,
     Form,
     FormRow,
     OptionalDateEdit,
     int_edit,
     line_edit,
     money_edit,
+    parse_date,
     read_money,
     text_edit,
 )
@@ -30,6 +33,7 @@ __all__ = [
     "CENTER",
     "LEFT",
     "RIGHT",
+    "AutoSaver",
     "Badge",
     "Column",
     "DataTableView",
@@ -38,6 +42,7 @@ __all__ = [
     "Form",
     "FormRow",
     "ObjectRole",
+    "DateField",
     "OptionalDateEdit",
     "SavedHint",
     "Screen",
@@ -50,6 +55,7 @@ __all__ = [
     "int_edit",
     "line_edit",
     "money_edit",
+    "parse_date",
     "primary_button",
     "read_money",
     "text_edit",

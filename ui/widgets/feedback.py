@@ -52,8 +52,10 @@ class SavedHint(QLabel):
         self.setText(_("Modifications en cours…"))
         self.setStyleSheet("")
 
-    def mark_failed(self) -> None:
-        self.setText(f"{TONE_ICONS['danger']} " + _("Non enregistré : corrigez le champ en rouge"))
+    def mark_failed(self, message: str | None = None) -> None:
+        text = message or _("Non enregistré : corrigez le champ en rouge")
+        self.setText(f"{TONE_ICONS['danger']} {text}")
+        self.setWordWrap(True)
         fg, _bg = tone_colors("danger")
         self.setStyleSheet(f"color: {fg}; font-weight: bold;")
 

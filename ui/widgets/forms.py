@@ -87,6 +87,11 @@ class Form(QWidget):
         self.layout_.addWidget(row)
         return row
 
+    def register(self, field: str, row: FormRow) -> FormRow:
+        """Address a row placed elsewhere (e.g. in a grid) by its service field name."""
+        self.rows[field] = row
+        return row
+
     def add_widget(self, widget: QWidget) -> None:
         self.layout_.addWidget(widget)
 
@@ -189,3 +194,40 @@ class OptionalDateEdit(QWidget):
     def on_change(self, callback: Callable[[], None]) -> None:
         self.enabled.toggled.connect(callback)
         self.edit.dateChanged.connect(callback)
+
+
+def parse_date(text: str, field: str | None = None) -> date | None:
+    """A date typed the French way ("29/11/2026", "29/11/26", also "2026-11-29"); empty is None."""
+    cleaned = text.strip().replace("-", "/").replace(".", "/").replace(" ", "")
+    if not cleaned:
+        return None
+    parts = cleaned.split("/")
+    try:
+        if len(parts) == 3 and len(parts[0]) == 4:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 3:
+            year = int(parts[2]) + (2000 if len(parts[2]) == 2 else 0)
+            return date(year, int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
+    raise UserError(
+        _("« {text} » n'est pas une date (exemple : 29/11/2026).").format(text=text.strip()),
+        field=field,
+    )
+
+
+class DateField(QLineEdit):
+    """A date typed as jj/mm/aaaa; left empty when not fixed yet. Read with `value(field)`."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("jj/mm/aaaa"))
+        self.setMaxLength(10)
+        self.setClearButtonEnabled(True)
+        self.set_value(value)
+
+    def set_value(self, value: date | None) -> None:
+        self.setText(value.strftime("%d/%m/%Y") if value else "")
+
+    def value(self, field: str | None = None) -> date | None:
+        return parse_date(self.text(), field)
