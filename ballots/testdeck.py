@@ -85,7 +85,8 @@ def _choose(
         return rng.sample(ids, min(len(ids), (rule.max_choices or 1) + 1))
     if rule.kind is RuleKind.BUDGET:
         order = rng.sample(ids, len(ids))
-        chosen, spent = [], 0
+        chosen: list[str] = []
+        spent = 0
         for pid in order:
             if spent + costs[pid] <= (rule.budget_cents or 0) and len(chosen) < 4:
                 chosen.append(pid)
