@@ -25,6 +25,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.services import ballots_files as files
 from app.services import ballots_specs as specs
+from app.services.ballots_preview import PreviewMixin
 from app.services.ballots_styles import StyleMixin
 from app.services.ballots_types import (
     PrintBatch,
@@ -69,7 +70,7 @@ class PrintJob:
     language: str
 
 
-class BallotService(StyleMixin, Service):
+class BallotService(StyleMixin, PreviewMixin, Service):
     """Ballot styles, printing and the record of print batches (see the module docstring)."""
 
     def __init__(self, uow, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
