@@ -122,7 +122,15 @@ def load_or_create_key(path: Path, passphrase: str) -> tuple[Ed25519PrivateKey, 
     crash never leaves a half-written key that would lock the officer out.
     """
     if path.exists():
-        return load_private_key(path.read_bytes(), passphrase), False
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise KeyFileError(
+                _("Le fichier de clé {path} ne peut pas être lu : {error}").format(
+                    path=path, error=error.strerror or error
+                )
+            ) from None
+        return load_private_key(data, passphrase), False
     key = generate_key()
     data = serialize_private_key(key, passphrase)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -127,10 +127,12 @@ class ChainBuilder:
 
 
 def build_session(
-    key: signing.Ed25519PrivateKey, sheets: int = 10, batch_size: int = 5
+    key: signing.Ed25519PrivateKey, sheets: int = 10, batch_size: int = 5, start: datetime = START
 ) -> ChainBuilder:
-    """A full session: open, sheets (ingest + interpret), decisions, batches, tally, seal."""
-    chain = ChainBuilder(key)
+    """A full session: open, sheets (ingest + interpret), decisions, batches, tally, seal.
+
+    Deterministic for a given key and start (Ed25519 signatures are deterministic)."""
+    chain = ChainBuilder(key, start)
     chain.add(EventType.SESSION_OPENED)
     for number in range(1, sheets + 1):
         sheet_id = f"sheet-{number}"
