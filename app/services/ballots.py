@@ -44,11 +44,16 @@ from app.storage.tables import (
 from ballots.layout import layout_to_json
 from ballots.render import PrintResult, check_count, render_ballots
 from ballots.serials import keyed_serial_hash
+from ballots.testdeck import expected_to_json, make_test_deck
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 MAX_SERIAL_RETRIES = 3
+DECK_SIZE = 21  # three weeks of the deck's 7-sheet pattern: blanks, over-the-limit, every mark
+# (PDF written so far, sidecar files as (suffix, text)) for one rendering into a temporary path.
+Rendered = tuple[PrintResult, tuple[tuple[str, str], ...]]
+Renderer = Callable[[Path, int], Rendered]
 
 
 class CancelFlag(Protocol):
@@ -118,17 +123,53 @@ class BallotService(StyleMixin, PreviewMixin, Service):
         """
         with specs.library_errors():
             check_count(options.count)
-        out = files.check_target(out)
-        order = options.order
-        seed = secrets.randbits(64)
-        job = self.job(style_id, order=order, seed=seed)
-        batch = self.next_batch_number(job.campaign_id)
-        tmp_pdf = files.temp_beside(out)
-        try:
-            result, hashes = self._render_unique(job, tmp_pdf, batch, options, progress, cancel)
-            return self._record(job, result, hashes, tmp_pdf, out, options, "ballots")
-        finally:
-            files.remove_quietly(tmp_pdf)
+        job = self.job(style_id, order=options.order, seed=secrets.randbits(64))
+
+        def render(tmp: Path, batch: int) -> Rendered:
+            result = render_ballots(
+                job.spec,
+                tmp,
+                key=job.key,
+                batch=batch,
+                count=options.count,
+                test=options.test,
+                with_serials=options.with_serials,
+                progress=progress,
+                cancel=cancel,
+            )
+            return result, ()
+
+        return self._print(job, out, options, "ballots", render)
+
+    def print_test_deck(
+        self,
+        style_id: str,
+        out: Path,
+        *,
+        count: int = DECK_SIZE,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> PrintSummary:
+        """Pre-marked test ballots and `FILE.expected.json`, the tally the count must find."""
+        with specs.library_errors():
+            check_count(count)
+        job = self.job(style_id, seed=secrets.randbits(64))
+        options = PrintOptions(count=count, test=True)
+
+        def render(tmp: Path, batch: int) -> Rendered:
+            deck = make_test_deck(
+                job.spec,
+                tmp,
+                key=job.key,
+                batch=batch,
+                count=count,
+                seed=secrets.randbits(32),
+                progress=progress,
+                cancel=cancel,
+            )
+            return deck.printed, ((".expected.json", expected_to_json(deck.expected)),)
+
+        return self._print(job, out, options, "test_deck", render)
 
     def print_for_residence(
         self,
@@ -144,15 +185,22 @@ class BallotService(StyleMixin, PreviewMixin, Service):
         style = self.choose_style(residence_id, style_name)
         return self.print_ballots(style.id, out, options, progress=progress, cancel=cancel)
 
+    def _print(
+        self, job: PrintJob, out: Path, options: PrintOptions, kind: str, render: Renderer
+    ) -> PrintSummary:
+        out = files.check_target(out)
+        batch = self.next_batch_number(job.campaign_id)
+        tmp_pdf = files.temp_beside(out)
+        try:
+            result, hashes, sidecars = self._render_unique(job, tmp_pdf, batch, render)
+            extra = tuple((files.sidecar(out, suffix), text) for suffix, text in sidecars)
+            return self._record(job, result, hashes, tmp_pdf, out, options, kind, extra)
+        finally:
+            files.remove_quietly(tmp_pdf)
+
     def _render_unique(
-        self,
-        job: PrintJob,
-        tmp: Path,
-        batch: int,
-        options: PrintOptions,
-        progress: Progress | None,
-        cancel: CancelFlag | None,
-    ) -> tuple[PrintResult, list[str]]:
+        self, job: PrintJob, tmp: Path, batch: int, render: Renderer
+    ) -> tuple[PrintResult, list[str], tuple[tuple[str, str], ...]]:
         """Render, then make sure no serial was ever issued before in this campaign.
 
         The library cannot be handed earlier serials (we keep only their keyed hashes), so we
@@ -161,20 +209,10 @@ class BallotService(StyleMixin, PreviewMixin, Service):
         """
         for _attempt in range(MAX_SERIAL_RETRIES):
             with specs.printed_language(job.language), specs.library_errors():
-                result = render_ballots(
-                    job.spec,
-                    tmp,
-                    key=job.key,
-                    batch=batch,
-                    count=options.count,
-                    test=options.test,
-                    with_serials=options.with_serials,
-                    progress=progress,
-                    cancel=cancel,
-                )
+                result, sidecars = render(tmp, batch)
             hashes = [keyed_serial_hash(job.key, s) for s in result.serials]
             if not self.issued_before(hashes):
-                return result, hashes
+                return result, hashes, sidecars
             log.warning("serial collision with an earlier batch: printing again")
         raise UserError(_("Impossible de tirer des numéros de série uniques : recommencez."))
 
