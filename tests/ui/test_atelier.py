@@ -18,7 +18,9 @@ def type_text(widget: QWidget, text: str) -> None:
 
 
 def workshop(ctx):  # type: ignore[no-untyped-def]
-    return next(mt for mt in ctx.services.meetings.list_meetings() if mt.residence_id and mt.idea_count)
+    return next(
+        mt for mt in ctx.services.meetings.list_meetings() if mt.residence_id and mt.idea_count
+    )
 
 
 def open_window(ctx, qtbot, meeting_id: str) -> AtelierWindow:  # type: ignore[no-untyped-def]
@@ -31,7 +33,9 @@ def open_window(ctx, qtbot, meeting_id: str) -> AtelierWindow:  # type: ignore[n
     return window
 
 
-def note_idea(qtbot, window: AtelierWindow, title: str, description: str, theme_key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+def note_idea(
+    qtbot, window: AtelierWindow, title: str, description: str, theme_key: Qt.Key
+) -> None:  # type: ignore[no-untyped-def]
     type_text(window.title_edit, title)
     qtbot.keyClick(window.title_edit, Qt.Key.Key_Return)
     assert window.description_edit.hasFocus()
@@ -52,7 +56,10 @@ def test_keyboard_flow_saves_ideas_and_counts(ctx, qtbot) -> None:
     assert window.counter.text() == f"{meeting.idea_count + 1} idées notées"
     ideas = ctx.services.ideas.list_ideas(IdeaFilter(meeting_id=meeting.id))
     saved = ideas[-1]
-    assert (saved.title, saved.description) == ("Des bancs à l'ombre", "Près du square, pour les aînés.")
+    assert (saved.title, saved.description) == (
+        "Des bancs à l'ombre",
+        "Près du square, pour les aînés.",
+    )
     assert saved.theme == window.picker.themes()[0] and saved.residence_id == meeting.residence_id
     assert "Des bancs à l'ombre" in window.recent.text()
     assert ctx.services.ideas.load_draft(meeting.id) == {}
@@ -81,7 +88,9 @@ def test_empty_title_is_refused_inline(ctx, qtbot) -> None:
     qtbot.keyClick(window.title_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.title_error.isVisible()
     assert "obligatoire" in window.title_error.text()
-    assert len(ctx.services.ideas.list_ideas(IdeaFilter(meeting_id=meeting.id))) == meeting.idea_count
+    assert (
+        len(ctx.services.ideas.list_ideas(IdeaFilter(meeting_id=meeting.id))) == meeting.idea_count
+    )
 
 
 def test_draft_survives_a_crash_and_is_restored(ctx, qtbot) -> None:
@@ -89,7 +98,10 @@ def test_draft_survives_a_crash_and_is_restored(ctx, qtbot) -> None:
     window = open_window(ctx, qtbot, meeting.id)
     type_text(window.title_edit, "Abri à vélos")
     type_text(window.description_edit, "Couvert, près de l'entrée")
-    qtbot.waitUntil(lambda: ctx.services.ideas.load_draft(meeting.id).get("description", "").endswith("entrée"), timeout=3000)
+    qtbot.waitUntil(
+        lambda: ctx.services.ideas.load_draft(meeting.id).get("description", "").endswith("entrée"),
+        timeout=3000,
+    )
     window.deleteLater()  # the laptop dies: no close event, no save
     qtbot.wait(10)
     again = open_window(ctx, qtbot, meeting.id)

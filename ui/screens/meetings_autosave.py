@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QPlainTextEdit
 
 from app.errors import UserError
 from ui.theme import TONE_ICONS
@@ -99,3 +100,14 @@ class AutoSaver(QObject):
         else:
             self.hint.mark_failed()
             self.hint.setText(f"{TONE_ICONS['danger']} {exc.message}")
+
+
+def tall(edit: QPlainTextEdit, lines: int) -> QPlainTextEdit:
+    """Give a multi-line field room for `lines` lines.
+
+    The application stylesheet's `min-height` on text fields wins over `setMinimumHeight`, so the
+    height is set through the field's own stylesheet.
+    """
+    height = edit.fontMetrics().lineSpacing() * lines + 22
+    edit.setStyleSheet(f"QPlainTextEdit {{ min-height: {height}px; max-height: {height}px; }}")
+    return edit

@@ -12,7 +12,7 @@ from app.domain import models as m
 from app.domain.money import format_euros
 from app.i18n import _
 from app.services.ideas import IdeaInput
-from ui.screens.meetings_autosave import AutoSaver
+from ui.screens.meetings_autosave import AutoSaver, tall
 from ui.screens.meetings_models import meeting_label
 from ui.theme import set_role
 from ui.widgets import Form, SavedHint, line_edit, money_edit, read_money, text_edit
@@ -35,8 +35,7 @@ class IdeaForm(QWidget):
         self.hint = SavedHint()
         self.form = Form()
         self.title_edit = line_edit(max_length=300)
-        self.description_edit = text_edit(min_lines=3)
-        self.description_edit.setMaximumHeight(self.description_edit.minimumHeight() + 40)
+        self.description_edit = tall(text_edit(), 4)
         self.theme_box = QComboBox()
         self.theme_box.setEditable(True)
         self.residence_box = QComboBox()
