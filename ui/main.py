@@ -77,7 +77,7 @@ def install_qt_translations(app: QApplication, language: str) -> list[QTranslato
         return []
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translators = []
-    for name in ("qtbase_fr", "qt_fr"):
+    for name in ("qtbase_fr",):
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)

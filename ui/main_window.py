@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(screen)
         self.sidebar.set_current(key)
+        focus = QApplication.focusWidget()
+        if focus is None or self.sidebar.isAncestorOf(focus):
+            self.sidebar.buttons[key].setFocus()  # the focus ring follows the selection
         self.setWindowTitle(f"{screen.title} — BP Terrain")
 
     def current_key(self) -> str:

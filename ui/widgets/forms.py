@@ -224,10 +224,12 @@ class DateField(QLineEdit):
         self.setPlaceholderText(_("jj/mm/aaaa"))
         self.setMaxLength(10)
         self.setClearButtonEnabled(True)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 56)
         self.set_value(value)
 
     def set_value(self, value: date | None) -> None:
         self.setText(value.strftime("%d/%m/%Y") if value else "")
+        self.setCursorPosition(0)
 
     def value(self, field: str | None = None) -> date | None:
         return parse_date(self.text(), field)
