@@ -1,0 +1,426 @@
+"""The count (dépouillement): sessions, sheets, review decisions, reconciliation, seal.
+
+Every change is written together with its audit log entry in one transaction. The log of a
+session is verified the first time this process touches it: a broken chain blocks counting
+with a French message. A sealed session refuses every change; a correction then goes through
+a new session that names the sealed one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain import signing
+from app.domain.audit import EventType, SessionSealed, session_payload
+from app.domain.audit_slip import slip_code, slip_text
+from app.domain.dates import utc_now
+from app.errors import NotFound, UserError
+from app.i18n import _
+from app.ids import new_id
+from app.services import counting_ingest as ingest
+from app.services import counting_models as cm
+from app.services.base import Service, get_live
+from app.services.counting_context import campaign_templates
+from app.services.counting_keys import officer_key
+from app.services.counting_log import AuditLog, Writer
+from app.services.counting_read import (
+    load_facts,
+    outcomes,
+    previous_decision_seq,
+    review_items,
+    session_data,
+    sheet_facts,
+)
+from app.services.counting_tally import tally as compute_tally
+from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
+from app.storage.tables import PrintBatchRow, ResidenceRow
+from app.storage.uow import UnitOfWork
+from scanner.result import READER_VERSION
+
+log = logging.getLogger(__name__)
+
+BOX_VALUES = ("marked", "unmarked")
+SHEET_VALUES = ("invalid", "set_aside")
+
+
+class CountingService(Service):
+    def __init__(self, uow: UnitOfWork, data_dir: Path) -> None:
+        super().__init__(uow)
+        self.data_dir = Path(data_dir)
+        self.log = AuditLog(self.data_dir)
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def open_row(self, session: Session, session_id: str) -> CountSessionRow:
+        """The session's row, refusing a sealed or superseded session."""
+        row = get_live(session, CountSessionRow, session_id, _("Session de dépouillement"))
+        if row.sealed_at is not None or row.superseded_by:
+            raise SessionSealed(
+                _(
+                    "La session {id} est scellée : plus aucune modification n'est possible. "
+                    "Pour corriger, ouvrez une nouvelle session qui reprend celle-ci."
+                ).format(id=session_id)
+            )
+        return row
+
+    @contextmanager
+    def writing(self, session_id: str) -> Iterator[Writer]:
+        """One transaction on an open session, with its verified log head."""
+        with self.uow() as s:
+            row = self.open_row(s, session_id)
+            writer = Writer(s, session_id, self.log.head(s, session_id), row.officer)
+            yield writer
+        if writer.head is not None:
+            self.log.committed(session_id, writer.head, writer.entries)
+
+    # --- sessions --------------------------------------------------------------------------
+
+    def open_session(
+        self,
+        residence_id: str,
+        officer: str,
+        witnesses: Sequence[str] = (),
+        *,
+        passphrase: str | None,
+        mode: str = "live",
+        hide_machine_opinion: bool = False,
+    ) -> cm.CountSession:
+        """Open a session; the officer's key is created on first use (protected by passphrase)."""
+        officer = (officer or "").strip()
+        if not officer:
+            raise UserError(_("Indiquez le nom de l'agent de dépouillement."), field="officer")
+        if mode not in ("live", "test"):
+            raise UserError(_("Mode de dépouillement inconnu : {mode}.").format(mode=mode))
+        names = [w.strip() for w in witnesses if w.strip()]
+        key, created = officer_key(self.data_dir, officer, passphrase)
+        if created:
+            log.info("officer key created for %s", officer)
+        session_id = new_id()
+        with self.uow() as s:
+            residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
+            settings = {"mode": mode, "hide_machine_opinion": hide_machine_opinion}
+            payload = session_payload(
+                session_id=session_id,
+                campaign_id=residence.campaign_id,
+                residence_id=residence.id,
+                officer=officer,
+                witnesses=names,
+                key=key,
+                reader_version=READER_VERSION,
+                settings=settings,
+            )
+            row = CountSessionRow(
+                id=session_id,
+                campaign_id=residence.campaign_id,
+                residence_id=residence.id,
+                mode=mode,
+                officer=officer,
+                witnesses=names,
+                opened_at=utc_now(),
+                hide_machine_opinion=hide_machine_opinion,
+                public_key=payload["public_key"],
+                key_fingerprint=payload["key_fingerprint"],
+                printed=self._printed(s, residence.id, mode),
+            )
+            s.add(row)
+            s.flush()
+            writer = Writer(s, session_id, None, officer)
+            writer.append(EventType.SESSION_OPENED, payload)
+            result = session_data(s, row)
+        assert writer.head is not None
+        self.log.committed(session_id, writer.head, writer.entries)
+        return result
+
+    @staticmethod
+    def _printed(s: Session, residence_id: str, mode: str) -> int | None:
+        counts = s.scalars(
+            select(PrintBatchRow.count).where(
+                PrintBatchRow.residence_id == residence_id,
+                PrintBatchRow.mode == mode,
+                PrintBatchRow.deleted_at.is_(None),
+            )
+        ).all()
+        return sum(counts) if counts else None
+
+    def get_session(self, session_id: str) -> cm.CountSession:
+        with self.uow() as s:
+            row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+            return session_data(s, row)
+
+    def list_sessions(self, residence_id: str | None = None) -> list[cm.CountSession]:
+        with self.uow() as s:
+            query = select(CountSessionRow).where(CountSessionRow.deleted_at.is_(None))
+            if residence_id:
+                query = query.where(CountSessionRow.residence_id == residence_id)
+            rows = s.scalars(query.order_by(CountSessionRow.opened_at)).all()
+            return [session_data(s, r) for r in rows]
+
+    def verify_session(self, session_id: str) -> int:
+        """Verify the whole chain now (start-up check); returns the number of entries."""
+        with self.uow() as s:
+            get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+            return self.log.verify(s, session_id).seq
+
+    # --- sheets ----------------------------------------------------------------------------
+
+    def ingest(
+        self, session_id: str, paths: Sequence[str | Path], **options: Any
+    ) -> cm.IngestReport:
+        """Record scanned files (see `counting_ingest.ingest_files` for the options)."""
+        return ingest.ingest_files(self, session_id, paths, **options)
+
+    def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
+        """Record one webcam capture (PNG or JPEG bytes)."""
+        return ingest.ingest_bytes(self, session_id, data, suffix=suffix, source="camera")
+
+    def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
+        return ingest.watch_folder(self, session_id, folder, **options)
+
+    def hand_key(
+        self,
+        session_id: str,
+        choices: Sequence[str],
+        reason: str,
+        *,
+        keyed_by: str | None = None,
+        witness: str | None = None,
+        template_hash: str | None = None,
+    ) -> str:
+        """Record a ballot that could not be scanned, keyed in by hand; returns its sheet id."""
+        reason = _required_reason(reason)
+        sheet_id = new_id()
+        with self.writing(session_id) as w:
+            row = self.open_row(w.session, session_id)
+            tpl = self._hand_template(w.session, row, template_hash)
+            known = {b.project_id for b in tpl.boxes} if tpl else set()
+            unknown = sorted(set(choices) - known) if tpl else []
+            if unknown:
+                raise UserError(
+                    _("Projets inconnus sur ce bulletin : {ids}.").format(ids=", ".join(unknown))
+                )
+            payload: dict[str, Any] = {
+                "sheet_id": sheet_id,
+                "choices": sorted(set(choices)),
+                "reason": reason,
+                "keyed_by": (keyed_by or row.officer).strip(),
+            }
+            if witness:
+                payload["witness"] = witness.strip()
+            entry = w.append(EventType.HAND_KEYED_BALLOT, payload)
+            w.session.add(
+                CountSheetRow(
+                    id=sheet_id,
+                    session_id=session_id,
+                    image_sha256="hand:" + sheet_id,
+                    file_name="",
+                    source="hand",
+                    status="valid",
+                    template_hash=tpl.template_hash if tpl else None,
+                    hand_keyed=True,
+                    choices=sorted(set(choices)),
+                    audit_seq=entry.seq,
+                )
+            )
+        return sheet_id
+
+    def _hand_template(self, s: Session, row: CountSessionRow, template_hash: str | None) -> Any:
+        templates = campaign_templates(s, row.campaign_id)
+        if template_hash:
+            return templates.get(template_hash)
+        mine = [t for t in templates.values() if t.residence_id == row.residence_id]
+        return mine[0] if mine else None
+
+    # --- review ----------------------------------------------------------------------------
+
+    def review_queue(self, session_id: str) -> list[cm.ReviewItem]:
+        """Sheets waiting for a person, least certain first."""
+        with self.uow() as s:
+            row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+            self.log.head(s, session_id)
+            templates = campaign_templates(s, row.campaign_id)
+            sheets, _d, results = outcomes(s, session_id, templates)
+            return review_items(sheets, results, templates, row.hide_machine_opinion)
+
+    def decide(
+        self,
+        session_id: str,
+        sheet_id: str,
+        value: str,
+        reason: str,
+        *,
+        project_id: str | None = None,
+        decided_by: str | None = None,
+        witness: str | None = None,
+    ) -> int:
+        """Record one decision on a box (marked/unmarked) or a sheet (invalid/set_aside).
+
+        A decision is never edited: deciding again on the same target records a correction
+        that names the earlier decision. Returns the decision's log sequence number.
+        """
+        value = value.replace("-", "_")
+        target = "box" if project_id else "sheet"
+        allowed = BOX_VALUES if target == "box" else SHEET_VALUES
+        if value not in allowed:
+            raise UserError(
+                _("Décision inconnue « {value} » : choisissez {allowed}.").format(
+                    value=value, allowed=", ".join(allowed)
+                )
+            )
+        reason = _required_reason(reason)
+        with self.writing(session_id) as w:
+            row = self.open_row(w.session, session_id)
+            sheet = self._decidable_sheet(w.session, session_id, sheet_id, project_id)
+            _s, decisions = _facts(w.session, session_id)
+            corrects = previous_decision_seq(decisions, sheet.id, target, project_id)
+            payload: dict[str, Any] = {
+                "sheet_id": sheet.id,
+                "target": target,
+                "value": value,
+                "reason": reason,
+                "decided_by": (decided_by or row.officer).strip(),
+            }
+            if project_id:
+                payload["project_id"] = project_id
+            if witness:
+                payload["witness"] = witness.strip()
+            if row.hide_machine_opinion:
+                payload["machine_opinion_hidden"] = True
+            if corrects is not None:
+                payload["corrects_seq"] = corrects
+            entry = w.append(EventType.DECISION, payload)
+            w.session.add(
+                CountDecisionRow(
+                    session_id=session_id,
+                    sheet_id=sheet.id,
+                    target=target,
+                    project_id=project_id,
+                    value=value,
+                    reason=reason,
+                    decided_by=payload["decided_by"],
+                    witness=payload.get("witness", ""),
+                    machine_opinion_hidden=row.hide_machine_opinion,
+                    corrects_seq=corrects,
+                    audit_seq=entry.seq,
+                )
+            )
+        return entry.seq
+
+    @staticmethod
+    def _decidable_sheet(
+        s: Session, session_id: str, sheet_id: str, project_id: str | None
+    ) -> CountSheetRow:
+        sheet = s.get(CountSheetRow, sheet_id)
+        if sheet is None or sheet.session_id != session_id:
+            raise NotFound(_("Feuille introuvable dans cette session ({id}).").format(id=sheet_id))
+        if sheet.status in ("rejected", "blank") and not sheet.hand_keyed:
+            raise UserError(
+                _(
+                    "Cette feuille a été rejetée par le lecteur et ne compte pas. Si c'est un "
+                    "vrai bulletin illisible, saisissez-le à la main."
+                )
+            )
+        if project_id:
+            ids = {pid for pid, _m, _s in _marks_of(sheet)} | set(sheet.choices or ())
+            if project_id not in ids:
+                raise UserError(
+                    _("Le projet {id} n'est pas sur ce bulletin.").format(id=project_id),
+                    field="project_id",
+                )
+        return sheet
+
+    # --- figures ---------------------------------------------------------------------------
+
+    def tally(self, session_id: str) -> cm.Tally:
+        return self.status(session_id).tally
+
+    def status(self, session_id: str) -> cm.SessionStatus:
+        """Sheets by status, pending reviews and totals; verifies the chain first."""
+        with self.uow() as s:
+            row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+            head = self.log.head(s, session_id)
+            assert head is not None
+            sheets, _d, results = outcomes(s, session_id, campaign_templates(s, row.campaign_id))
+            by_status: dict[str, int] = {}
+            for sheet in sheets:
+                key = "hand_keyed" if sheet.hand_keyed else sheet.status
+                by_status[key] = by_status.get(key, 0) + 1
+            totals = compute_tally(sheets, results)
+            return cm.SessionStatus(
+                session=session_data(s, row),
+                tally=totals,
+                by_status=by_status,
+                pending_reviews=totals.pending,
+                head_seq=head.seq,
+                head_hash=head.hash,
+                batches=head.batches,
+            )
+
+    # --- reconciliation and checkpoints (counting_seal) -----------------------------------
+
+    def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
+        from app.services.counting_seal import record_reconciliation
+
+        return record_reconciliation(self, session_id, **figures)
+
+    def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
+        from app.services.counting_seal import close_batch
+
+        return close_batch(self, session_id, passphrase)
+
+    def seal(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
+        from app.services.counting_seal import seal
+
+        return seal(self, session_id, passphrase)
+
+    def signing_key(self, officer: str, passphrase: str | None) -> signing.Ed25519PrivateKey:
+        return officer_key(self.data_dir, officer, passphrase)[0]
+
+
+def _facts(s: Session, session_id: str) -> tuple[list[cm.SheetFacts], list[cm.DecisionFacts]]:
+    return load_facts(s, session_id)
+
+
+def _marks_of(sheet: CountSheetRow) -> tuple[tuple[str, str, float], ...]:
+    return sheet_facts(sheet).marks
+
+
+def _required_reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise UserError(_("Indiquez la raison de la décision."), field="reason")
+    return text[:2000]
+
+
+def checkpoint_data(entry: Any, session_id: str) -> cm.Checkpoint:
+    return cm.Checkpoint(
+        seq=entry.seq,
+        hash=entry.hash,
+        code=slip_code(entry, session_id),
+        slip=slip_text(entry, session_id=session_id),
+    )
+
+
+def sheets_counted(session: Session, campaign_id: str) -> dict[str, int]:
+    """Status counter: ballots recorded in the campaign's current counts (rejected sheets and
+    blank backs of duplex scans are not ballots)."""
+    from sqlalchemy import func
+
+    query = (
+        select(func.count())
+        .select_from(CountSheetRow)
+        .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
+        .where(
+            CountSessionRow.campaign_id == campaign_id,
+            CountSessionRow.superseded_by.is_(None),
+            CountSessionRow.mode == "live",
+            CountSheetRow.status.not_in(["rejected", "blank"]),
+        )
+    )
+    return {"sheets_counted": int(session.scalar(query) or 0)}

@@ -1,0 +1,292 @@
+"""Ingest scanned sheets: store the original, read it, record the sheet and its log entries.
+
+Each file is recorded in one transaction (its sheets and their log entries together), so a
+crash never leaves a sheet without its entries nor an entry without its sheet; since a file is
+known by its SHA-256, feeding the same files again after a crash records only what is missing.
+Reading runs in worker processes (the scanner's batch API), recording in this process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.audit import EventType
+from app.errors import Cancelled, UserError
+from app.i18n import _
+from app.ids import new_id
+from app.services.counting_context import read_context
+from app.services.counting_log import Writer
+from app.services.counting_models import IngestedSheet, IngestReport
+from app.services.counting_store import KNOWN_SUFFIXES, store_image, stored_name
+from app.storage.count_tables import CountSessionRow, CountSheetRow
+from scanner.batch import file_sha256, interpret_files
+from scanner.reasons import Reason, message
+from scanner.result import BLANK, NEEDS_REVIEW, REJECTED, PageReading
+
+if TYPE_CHECKING:
+    from app.services.counting import CountingService
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+DUPLICATE_SERIAL = "duplicate_serial"
+
+
+class CancelFlag(Protocol):
+    @property
+    def cancelled(self) -> bool: ...
+
+
+def _check_files(paths: Sequence[Path]) -> None:
+    for p in paths:
+        if not p.is_file():
+            raise UserError(_("Fichier introuvable : {path}.").format(path=p), field="files")
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def ingest_files(
+    svc: CountingService,
+    session_id: str,
+    paths: Sequence[str | Path],
+    *,
+    source: str = "file",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> IngestReport:
+    """Record every page of `paths` in the session; files already recorded are skipped."""
+    files = [Path(p) for p in paths]
+    _check_files(files)
+    with svc.uow() as s:
+        row = svc.open_row(s, session_id)
+        svc.log.head(s, session_id)  # verify the chain before any work
+        known = set(
+            s.scalars(
+                select(CountSheetRow.image_sha256).where(CountSheetRow.session_id == session_id)
+            )
+        )
+        ctx = read_context(s, row.campaign_id, row.mode)
+    todo, already = [], []
+    for path in files:
+        sha = file_sha256(path)
+        if sha in known:
+            already.append(str(path))
+            continue
+        known.add(sha)
+        todo.append((path, sha))
+    recorded: list[IngestedSheet] = []
+    duplicates = 0
+    size = max(4, 4 * (workers or 2))
+    for done, chunk in enumerate(_chunks(todo, size)):
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+        stored = [store_image(svc.data_dir, p, sha) for p, sha in chunk]
+        readings = interpret_files(stored, ctx, workers=workers)
+        for (path, sha), target in zip(chunk, stored, strict=True):
+            pages = [r for r in readings if r.file == str(target)]
+            sheets, dups = _record_file(svc, session_id, source, path.name, sha, pages)
+            recorded.extend(sheets)
+            duplicates += dups
+        if progress is not None:
+            progress(min((done + 1) * size, len(todo)), len(todo))
+    return IngestReport(tuple(recorded), tuple(already), duplicates)
+
+
+def ingest_bytes(
+    svc: CountingService, session_id: str, data: bytes, *, suffix: str = ".png", source: str
+) -> IngestReport:
+    """Record an image held in memory (a webcam capture)."""
+    with tempfile.TemporaryDirectory(prefix="bp-capture-") as tmp:
+        path = Path(tmp) / f"capture{suffix}"
+        path.write_bytes(data)
+        return ingest_files(svc, session_id, [path], source=source, workers=1)
+
+
+def _record_file(
+    svc: CountingService,
+    session_id: str,
+    source: str,
+    file_name: str,
+    sha: str,
+    pages: list[PageReading],
+) -> tuple[list[IngestedSheet], int]:
+    out: list[IngestedSheet] = []
+    dups = 0
+    with svc.writing(session_id) as w:
+        done = set(
+            w.session.scalars(
+                select(CountSheetRow.page).where(
+                    CountSheetRow.session_id == session_id, CountSheetRow.image_sha256 == sha
+                )
+            )
+        )
+        for reading in pages:
+            if reading.page in done:
+                continue
+            sheet, dup = _record_page(w, source, file_name, sha, reading)
+            out.append(sheet)
+            dups += dup
+    return out, dups
+
+
+def _record_page(
+    w: Writer, source: str, file_name: str, sha: str, reading: PageReading
+) -> tuple[IngestedSheet, int]:
+    reading = replace(reading, file=stored_name(sha, file_name))
+    text = reading.to_json_text()
+    reading_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    status, reasons = reading.status, list(reading.reasons)
+    same, elsewhere = _same_serial(w.session, w.session_id, reading)
+    if elsewhere:
+        status = NEEDS_REVIEW
+        reasons.append(DUPLICATE_SERIAL)
+    sheet_id = new_id()
+    first = w.append(
+        EventType.SHEET_INGESTED,
+        {"sheet_id": sheet_id, "image_sha256": sha, "page": reading.page, "source": source},
+    )
+    if status == REJECTED:
+        reasons = reasons or ["reader_error"]
+        w.append(EventType.SHEET_REJECTED, _rejected_payload(sheet_id, reasons, reading_sha))
+    else:
+        w.append(
+            EventType.SHEET_INTERPRETED,
+            _read_payload(sheet_id, status, reasons, reading, reading_sha),
+        )
+    w.session.add(
+        CountSheetRow(
+            id=sheet_id,
+            session_id=w.session_id,
+            image_sha256=sha,
+            file_name=file_name[:300],
+            page=reading.page,
+            source=source,
+            status=status,
+            reasons=reasons,
+            template_hash=reading.template_hash,
+            style_index=reading.style,
+            serial_hash=reading.serial_hash,
+            reading_json=text,
+            reading_sha256=reading_sha,
+            audit_seq=first.seq,
+        )
+    )
+    others = same + elsewhere
+    if others and reading.serial_hash:
+        w.append(
+            EventType.DUPLICATE_SERIAL,
+            {"serial_mac": reading.serial_hash, "sheet_ids": [*others, sheet_id]},
+        )
+    w.session.flush()
+    return IngestedSheet(sheet_id, file_name, reading.page, status, tuple(reasons)), int(
+        bool(others)
+    )
+
+
+def _rejected_payload(sheet_id: str, reasons: list[str], reading_sha: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "sheet_id": sheet_id,
+        "reasons": reasons,
+        "reading_sha256": reading_sha,
+    }
+    try:
+        payload["message"] = _(message(Reason(reasons[0])))
+    except (ValueError, KeyError):
+        pass
+    return payload
+
+
+def _read_payload(
+    sheet_id: str, status: str, reasons: list[str], reading: PageReading, reading_sha: str
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "sheet_id": sheet_id,
+        "reading_sha256": reading_sha,
+        "reader_version": reading.reader_version,
+        "status": status,
+        "reasons": reasons,
+    }
+    if reading.serial_hash:
+        payload["serial_mac"] = reading.serial_hash
+    if reading.template_hash:
+        payload["template_hash"] = reading.template_hash
+    return payload
+
+
+def _same_serial(
+    session: Session, session_id: str, reading: PageReading
+) -> tuple[list[str], list[str]]:
+    """Sheets with the same serial: in this session, and in the campaign's other live sessions."""
+    if not reading.serial_hash or reading.status in (REJECTED, BLANK):
+        return [], []
+    this = session.get(CountSessionRow, session_id)
+    assert this is not None
+    rows = session.execute(
+        select(CountSheetRow.id, CountSheetRow.session_id)
+        .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
+        .where(
+            CountSheetRow.serial_hash == reading.serial_hash,
+            CountSheetRow.status.not_in([REJECTED, BLANK]),
+            CountSessionRow.campaign_id == this.campaign_id,
+            CountSessionRow.superseded_by.is_(None),
+            CountSessionRow.mode == this.mode,
+        )
+        .order_by(CountSheetRow.audit_seq)
+    ).all()
+    same = [sid for sid, sess in rows if sess == session_id]
+    elsewhere = [sid for sid, sess in rows if sess != session_id]
+    return same, elsewhere
+
+
+def watch_folder(
+    svc: CountingService,
+    session_id: str,
+    folder: str | Path,
+    *,
+    cancel: CancelFlag,
+    interval: float = 1.0,
+    on_report: Callable[[IngestReport], None] | None = None,
+    workers: int | None = None,
+) -> int:
+    """Poll `folder` for new scans until `cancel.cancelled`; returns the sheets recorded.
+
+    A file is taken once its size stopped changing between two polls (the scanner finished
+    writing it). Files already recorded are skipped by their hash, so restarting is safe.
+    """
+    root = Path(folder)
+    sizes: dict[Path, int] = {}
+    seen: set[tuple[Path, int, float]] = set()
+    total = 0
+    while not cancel.cancelled:
+        ready = []
+        for path in sorted(root.iterdir()) if root.is_dir() else []:
+            if path.suffix.lower() not in KNOWN_SUFFIXES or path.name.startswith("."):
+                continue
+            st = path.stat()
+            stamp = (path, st.st_size, st.st_mtime)
+            if stamp not in seen and sizes.get(path) == st.st_size:
+                ready.append(path)
+                seen.add(stamp)
+            sizes[path] = st.st_size
+        if ready:
+            report = ingest_files(svc, session_id, ready, source="folder", workers=workers)
+            total += len(report.recorded)
+            if on_report is not None:
+                on_report(report)
+        else:
+            time.sleep(interval)
+    return total
