@@ -12,6 +12,7 @@ from pathlib import Path
 from app.services.ballots import BallotService
 from app.services.campaigns import CampaignService
 from app.services.commission import CommissionService
+from app.services.counting import CountingService, sheets_counted
 from app.services.ideas import IdeaService, ProjectService
 from app.services.meetings import MeetingService, ParticipantService
 from app.services.status import StatusService
@@ -33,6 +34,7 @@ class Services:
     projects: ProjectService
     commission: CommissionService
     status: StatusService
+    counting: CountingService
     ballots: BallotService
 
     @property
@@ -47,6 +49,8 @@ def open_services(data_dir: Path) -> Services:
     """Open (create, back up, migrate) the store in `data_dir` and build the services on it."""
     db = open_database(Path(data_dir))
     uow = UnitOfWork(db)
+    status = StatusService(uow)
+    status.extra_counters = [*status.extra_counters, sheets_counted]
     return Services(
         data_dir=Path(data_dir),
         db=db,
@@ -57,6 +61,7 @@ def open_services(data_dir: Path) -> Services:
         ideas=IdeaService(uow),
         projects=ProjectService(uow),
         commission=CommissionService(uow),
-        status=StatusService(uow),
+        status=status,
+        counting=CountingService(uow, Path(data_dir)),
         ballots=BallotService(uow, Path(data_dir)),
     )
