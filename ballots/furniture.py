@@ -1,0 +1,100 @@
+"""Page furniture shared by every document other than the ballot: header band, footer, tables.
+
+A later procès-verbal de dépouillement reuses these functions to keep the same visual identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from ballots.atomic import write_with
+from ballots.style import (
+    ACCENT,
+    ACCENT_TINT,
+    FONT,
+    FONT_BOLD,
+    INK,
+    MUTED,
+    RULE_GREY,
+    WHITE,
+    Pen,
+    fit,
+    line_height_mm,
+    wrap,
+)
+
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, RIGHT = 18.0, 192.0
+BODY_TOP = 52.0
+BODY_BOTTOM = 272.0
+
+
+def write_document(out: Path, title: str, draw: Callable[[Pen], None]) -> None:
+    """Create a PDF atomically; `draw` fills the pages (and calls showPage between them)."""
+
+    def writer(tmp: Path) -> None:
+        canvas = Canvas(str(tmp), pagesize=A4, pageCompression=1, invariant=1)
+        canvas.setTitle(title)
+        canvas.setAuthor("BP Terrain")
+        draw(Pen(canvas))
+        canvas.save()
+
+    write_with(out, writer)
+
+
+def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> None:
+    """An accent band with the campaign name, then the document title in large type."""
+    pen.rect(0, 0, PAGE_W, 14, fill=ACCENT)
+    band = fit(campaign, FONT_BOLD, RIGHT - LEFT, 1, 12, 9)
+    pen.text(LEFT, 9.3, band.lines[0], band.size, bold=True, color=WHITE)
+    big = fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16)
+    baseline = pen.lines(LEFT, 30, big.lines, big.size, bold=True)
+    if subtitle:
+        sub = fit(subtitle, FONT_BOLD, RIGHT - LEFT, 1, 14, 11)
+        pen.text(LEFT, baseline + 1, sub.lines[0], sub.size, color=ACCENT, bold=True)
+
+
+def footer(pen: Pen, left_text: str, page: int, pages: int) -> None:
+    pen.line(LEFT, 279, RIGHT, 279, color=RULE_GREY, width_mm=0.3)
+    pen.text(LEFT, 285, fit(left_text, FONT, 140, 1, 10, 8).lines[0], 10, color=MUTED)
+    pen.text(RIGHT, 285, f"{page} / {pages}", 10, color=MUTED, align="right")
+
+
+def paragraph(
+    pen: Pen,
+    x: float,
+    y: float,
+    width: float,
+    text: str,
+    size: float = 12,
+    bold: bool = False,
+    color: object = INK,
+) -> float:
+    """Wrapped text; returns the next baseline."""
+    lines = wrap(text, FONT_BOLD if bold else FONT, size, width)
+    return pen.lines(x, y, lines, size, bold=bold, color=color)
+
+
+def table_row(
+    pen: Pen,
+    y: float,
+    cells: Sequence[tuple[float, float, str]],
+    height: float,
+    *,
+    head: bool = False,
+    size: float = 11,
+) -> None:
+    """One row of a ruled table: cells are (x, width, text); header rows are tinted and bold."""
+    if head:
+        pen.rect(LEFT, y, RIGHT - LEFT, height, fill=ACCENT_TINT)
+    pen.line(LEFT, y + height, RIGHT, y + height, color=RULE_GREY, width_mm=0.25)
+    for x, width, text in cells:
+        lines = fit(
+            text, FONT_BOLD if head else FONT, width - 2, max(1, int(height // 5)), size, size - 2
+        ).lines
+        top = y + line_height_mm(size) * 0.9 + 0.8
+        pen.lines(x + 1, top, lines, size, bold=head, color=INK)

@@ -1,0 +1,128 @@
+"""Other vote materials: real PDFs, their text read back with pdfium, no ballot data on sign-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+from pyzbar import pyzbar
+
+from ballots.errors import PictureError
+from ballots.materials import (
+    VoteSession,
+    render_poster,
+    render_project_sheets,
+    render_sign_in_sheet,
+)
+from ballots.minutes import (
+    CommissionDecision,
+    CommissionMember,
+    CommissionMinutes,
+    render_commission_minutes,
+)
+from ballots.model import Project
+from ballots.raster import render_page_array
+from tests.ballots.conftest import make_projects, make_spec
+
+
+def _text(pdf: Path) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    doc.close()
+    return [" ".join(p.replace("\u00a0", " ").split()) for p in pages]
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 400), (90, 140, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_project_sheets_one_page_per_project(tmp_path: Path) -> None:
+    projects = make_projects(3)
+    with_picture = (
+        Project(
+            projects[0].project_id,
+            1,
+            projects[0].title,
+            projects[0].cost_cents,
+            "Un jardin pour tous.",
+            _jpeg(),
+        ),
+    )
+    spec = make_spec(projects=with_picture + projects[1:])
+    out = tmp_path / "fiches.pdf"
+    render_project_sheets(spec, out)
+    pages = _text(out)
+    assert len(pages) == 3
+    assert "Jardins partagés" in pages[0] and "1 500 €" in pages[0] and "1 / 3" in pages[0]
+    assert "Résidence Les Tilleuls" in pages[2] and "Projet n° 3" in pages[2]
+
+
+def test_poster_lists_sessions_rule_and_projects(tmp_path: Path) -> None:
+    out = tmp_path / "affiche.pdf"
+    sessions = [
+        VoteSession("Salle commune, bâtiment A", dt.date(2026, 3, 3), dt.time(17), dt.time(19, 30))
+    ]
+    render_poster(make_spec(12), sessions, out)
+    (page,) = _text(out)
+    assert "Mardi 3 mars 2026, de 17 h à 19 h 30" in page
+    assert "Cochez jusqu'à 3 projets." in page
+    assert all(title in page for title in ("Boîte à livres", "Local vélos sécurisé"))
+
+
+def test_sign_in_sheet_has_no_ballot_information(tmp_path: Path) -> None:
+    spec = make_spec(5)
+    out = tmp_path / "emargement.pdf"
+    render_sign_in_sheet(spec.campaign, spec.residence, out, pages=2)
+    pages = _text(out)
+    assert len(pages) == 2
+    assert "Nom et prénom" in pages[0] and "Signature" in pages[0] and "32" in pages[1]
+    for page in pages:
+        assert "BP26" not in page and "Jardins" not in page and "€" not in page
+    assert pyzbar.decode(render_page_array(out, 0, 150)) == []
+
+
+def test_commission_minutes(tmp_path: Path) -> None:
+    decisions = tuple(
+        CommissionDecision(
+            i + 1,
+            f"Projet {i + 1}",
+            "Résidence Les Tilleuls",
+            i != 2,
+            "Motif public " * (3 + i),
+            1_000_000 + i,
+            900_000 + i,
+            (("Intérêt général", "oui"),),
+        )
+        for i in range(12)
+    )
+    minutes = CommissionMinutes(
+        "BP 2026",
+        dt.date(2026, 2, 10),
+        "Mairie annexe",
+        (CommissionMember("Mme Diallo", "présidente"),),
+        decisions,
+        ("Intérêt général",),
+    )
+    out = tmp_path / "cr.pdf"
+    render_commission_minutes(minutes, out)
+    pages = _text(out)
+    assert len(pages) >= 2
+    joined = " ".join(pages)
+    assert "Compte rendu de la commission d'examen" in pages[0]
+    assert "Projets examinés : 12 · recevables : 11 · non recevables : 1." in joined
+    assert all(f"Projet {i}" in joined for i in range(1, 13))
+    assert "Non recevable" in joined and "coût validé : 9 000 €" in joined
+
+
+def test_bad_picture_on_sheets_leaves_no_file(tmp_path: Path) -> None:
+    bad = (Project("p", 1, "T", 100, "", b"not an image"),)
+    out = tmp_path / "fiches.pdf"
+    with pytest.raises(PictureError):
+        render_project_sheets(make_spec(projects=bad), out)
+    assert not out.exists()
