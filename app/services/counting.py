@@ -382,6 +382,19 @@ class CountingService(Service):
     def signing_key(self, officer: str, passphrase: str | None) -> signing.Ed25519PrivateKey:
         return officer_key(self.data_dir, officer, passphrase)[0]
 
+    # --- results (counting_results) ------------------------------------------------------
+
+    def results(self, residence_id: str) -> Any:
+        """The residence's tally and funded projects (`counting_results.ResidenceResults`)."""
+        from app.services.counting_results import residence_results
+
+        return residence_results(self, residence_id)
+
+    def set_results_rule(self, campaign_id: str, rule: str, **options: Any) -> None:
+        from app.services.counting_results import set_results_rule
+
+        set_results_rule(self, campaign_id, rule, **options)
+
 
 def _facts(s: Session, session_id: str) -> tuple[list[cm.SheetFacts], list[cm.DecisionFacts]]:
     return load_facts(s, session_id)

@@ -1,0 +1,259 @@
+"""Results of a residence: the tally of its counts and the funded projects by the declared rule.
+
+The figures add up every current count of the residence (one per ballot box; a session that
+was reopened counts through its successor). The rule is the campaign's declared one (default
+"most votes within budget"), run by `app.domain.rules` on exact numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain import rules
+from app.errors import UserError
+from app.i18n import _
+from app.services import counting_models as cm
+from app.services.base import get_live
+from app.services.counting_context import campaign_templates
+from app.services.counting_read import outcomes
+from app.services.counting_seal import campaign_rule
+from app.services.counting_tally import tally as compute_tally
+from app.storage.count_tables import CountSessionRow, ResultsRuleRow
+from app.storage.tables import PrintBatchRow, ProjectRow, ResidenceRow
+
+if TYPE_CHECKING:
+    from app.services.counting import CountingService
+
+RULES = tuple(r.value for r in rules.RuleKind)
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    project_id: str
+    number: int | None
+    title: str
+    source_id: str
+    cost_cents: int
+    votes: int
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ResidenceResults:
+    residence_id: str
+    residence_name: str
+    budget_cents: int
+    rule: str
+    rule_label: str
+    threshold: int
+    sessions: tuple[str, ...]
+    all_sealed: bool
+    tally: cm.Tally
+    selected: tuple[str, ...]
+    spent_cents: int
+    projects: tuple[ProjectLine, ...]  # in decision order
+    ties: tuple[dict[str, Any], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        t = self.tally
+        return {
+            "residence_id": self.residence_id,
+            "residence": self.residence_name,
+            "budget_cents": self.budget_cents,
+            "rule": self.rule,
+            "threshold": self.threshold,
+            "sessions": list(self.sessions),
+            "sealed": self.all_sealed,
+            "valid": t.valid,
+            "blank": t.blank,
+            "invalid": t.invalid,
+            "set_aside": t.set_aside,
+            "rejected": t.rejected,
+            "review": t.pending,
+            "selected": list(self.selected),
+            "spent_cents": self.spent_cents,
+            "projects": [
+                {
+                    "project_id": p.project_id,
+                    "number": p.number,
+                    "title": p.title,
+                    "source_id": p.source_id,
+                    "cost_cents": p.cost_cents,
+                    "votes": p.votes,
+                    "status": p.status,
+                }
+                for p in self.projects
+            ],
+            "ties": list(self.ties),
+        }
+
+
+def _ballot_projects(s: Session, residence: ResidenceRow) -> dict[str, dict[str, Any]]:
+    """Project id -> number, title, cost: the boxes of the residence's ballots, else the
+    residence's admissible projects."""
+    out: dict[str, dict[str, Any]] = {}
+    for layout_json in s.scalars(
+        select(PrintBatchRow.layout_json).where(
+            PrintBatchRow.residence_id == residence.id, PrintBatchRow.deleted_at.is_(None)
+        )
+    ):
+        for box in json.loads(layout_json).get("boxes", ()):
+            out.setdefault(str(box["project_id"]), dict(box))
+    rows = s.scalars(
+        select(ProjectRow).where(
+            ProjectRow.residence_id == residence.id, ProjectRow.deleted_at.is_(None)
+        )
+    ).all()
+    for row in rows:
+        if row.id in out or (not out and row.status == "admissible"):
+            info = out.setdefault(row.id, {"cost_cents": row.cost_cents or 0})
+            info.update(number=row.number, title=row.title, source_id=row.source_id)
+    return out
+
+
+def _sessions(s: Session, residence_id: str) -> list[CountSessionRow]:
+    return list(
+        s.scalars(
+            select(CountSessionRow)
+            .where(
+                CountSessionRow.residence_id == residence_id,
+                CountSessionRow.deleted_at.is_(None),
+                CountSessionRow.superseded_by.is_(None),
+                CountSessionRow.mode == "live",
+            )
+            .order_by(CountSessionRow.opened_at)
+        )
+    )
+
+
+def _options(row: ResultsRuleRow | None, known: set[str]) -> rules.Options:
+    if row is None:
+        return rules.Options()
+    extra = dict(row.options or {})
+    return rules.Options(
+        rule=rules.RuleKind(row.rule),
+        threshold=row.threshold,
+        lot_order=tuple(p for p in (row.lot_order or ()) if p in known),
+        **{k: v for k, v in extra.items() if k in ("add1", "top_up", "compare_with_greedy")},
+    )
+
+
+def residence_results(svc: CountingService, residence_id: str) -> ResidenceResults:
+    with svc.uow() as s:
+        residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
+        templates = campaign_templates(s, residence.campaign_id)
+        sheets, results = [], []
+        sessions = _sessions(s, residence_id)
+        for row in sessions:
+            svc.log.head(s, row.id)
+            facts, _d, outs = outcomes(s, row.id, templates)
+            sheets += facts
+            results += outs
+        totals = compute_tally(sheets, results)
+        projects = _ballot_projects(s, residence)
+        options = _options(campaign_rule(s, residence.campaign_id), set(projects))
+        ballots = tuple(
+            frozenset(o.choices) for o in results if o.outcome == cm.VALID and o.choices
+        )
+        outcome = _run(residence, projects, ballots, options)
+        return ResidenceResults(
+            residence_id=residence.id,
+            residence_name=residence.name,
+            budget_cents=residence.budget_cents,
+            rule=options.rule.value,
+            rule_label=rules.rule_label(options.rule),
+            threshold=options.threshold,
+            sessions=tuple(r.id for r in sessions),
+            all_sealed=bool(sessions) and all(r.sealed_at is not None for r in sessions),
+            tally=totals,
+            selected=outcome.selected,
+            spent_cents=int(outcome.spent),
+            projects=tuple(_line(p, projects[p.project_id]) for p in outcome.projects),
+            ties=tuple(
+                {"order": list(t.order), "criterion": t.criterion.value, "decisive": True}
+                for t in outcome.decisive_ties
+            ),
+        )
+
+
+def _run(
+    residence: ResidenceRow,
+    projects: dict[str, dict[str, Any]],
+    ballots: tuple[frozenset[str], ...],
+    options: rules.Options,
+) -> rules.Outcome:
+    try:
+        election = rules.Election(
+            budget=Fraction(residence.budget_cents),
+            projects=tuple(
+                rules.Project(
+                    pid, Fraction(int(info.get("cost_cents") or 0)), str(info.get("title", ""))
+                )
+                for pid, info in projects.items()
+            ),
+            ballots=ballots,
+        )
+        return rules.run_rule(election, options)
+    except rules.RulesError as error:
+        raise UserError(str(error)) from error
+
+
+def _line(result: rules.ProjectResult, info: dict[str, Any]) -> ProjectLine:
+    number = info.get("number")
+    return ProjectLine(
+        project_id=result.project_id,
+        number=int(number) if isinstance(number, int) else None,
+        title=str(info.get("title", result.name)),
+        source_id=str(info.get("source_id", "") or ""),
+        cost_cents=int(result.cost),
+        votes=result.votes,
+        status=result.status.value,
+        status_label=rules.status_label(result.status),
+    )
+
+
+def set_results_rule(
+    svc: CountingService,
+    campaign_id: str,
+    rule: str,
+    *,
+    threshold: int = 0,
+    lot_order: tuple[str, ...] = (),
+    options: dict[str, Any] | None = None,
+) -> None:
+    """Declare the campaign's rule; refused once a count of the campaign has been sealed."""
+    if rule not in RULES:
+        raise UserError(
+            _("Règle inconnue « {rule} » : choisissez {rules}.").format(
+                rule=rule, rules=", ".join(RULES)
+            ),
+            field="rule",
+        )
+    if threshold < 0:
+        raise UserError(_("Le seuil de voix ne peut pas être négatif."), field="threshold")
+    with svc.uow() as s:
+        sealed = s.scalars(
+            select(CountSessionRow.id).where(
+                CountSessionRow.campaign_id == campaign_id,
+                CountSessionRow.sealed_at.is_not(None),
+                CountSessionRow.mode == "live",
+            )
+        ).first()
+        if sealed is not None:
+            raise UserError(
+                _(
+                    "La règle de résultats ne peut plus changer : un dépouillement de la "
+                    "campagne est déjà scellé. Elle se déclare avant le dépouillement."
+                )
+            )
+        row = campaign_rule(s, campaign_id) or ResultsRuleRow(campaign_id=campaign_id)
+        row.rule, row.threshold = rule, threshold
+        row.lot_order, row.options = list(lot_order), dict(options or {})
+        s.add(row)
