@@ -47,9 +47,9 @@ def placeholder(key: str) -> ScreenFactory:
 SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("home", N_("Accueil"), lazy("ui.screens.home:HomeScreen")),
     ("campaign", N_("Campagne"), lazy("ui.screens.campaign:CampaignScreen")),
-    ("meetings", N_("Réunions & idées"), placeholder("meetings")),
-    ("projects", N_("Projets"), placeholder("projects")),
-    ("commission", N_("Commission"), placeholder("commission")),
+    ("meetings", N_("Réunions & idées"), lazy("ui.screens.meetings:MeetingsScreen")),
+    ("projects", N_("Projets"), lazy("ui.screens.projects:ProjectsScreen")),
+    ("commission", N_("Commission"), lazy("ui.screens.commission:CommissionScreen")),
     ("vote", N_("Vote"), placeholder("vote")),
     ("count", N_("Dépouillement"), placeholder("count")),
     ("results", N_("Résultats"), placeholder("results")),
