@@ -63,6 +63,8 @@ class LabelPlan:
     cost_inline: bool
     picture: Rect | None
     number_w: float
+    number_size: float = NUMBER_SIZE
+    cost_size: float = COST_SIZE
 
 
 WIDE_LABEL = 110.0  # mm: wide enough to put the cost on the title's line
@@ -86,12 +88,14 @@ def plan_label(
                 _("Projet n° {number} : pas assez de place pour l'image."),
             )
         )
-    number_w = text_width_mm(str(box.number), FONT_BOLD, NUMBER_SIZE) + 2.5
+    capacity = max(1, int((label.h_mm - 0.5) // line_height_mm(BODY_SIZE)))
+    dense = capacity == 1  # one line per project: smaller number and cost leave room to titles
+    number_size, cost_size = (13.0, BODY_SIZE) if dense else (NUMBER_SIZE, COST_SIZE)
+    number_w = text_width_mm(str(box.number), FONT_BOLD, number_size) + (1.8 if dense else 2.5)
     cost = money(box.cost_cents)
-    cost_w = text_width_mm(cost, FONT_BOLD, COST_SIZE) + 3
+    cost_w = text_width_mm(cost, FONT_BOLD, cost_size) + (2 if dense else 3)
     right = picture.x_mm - 3 if picture else label.right
     width = right - (label.x_mm + number_w)
-    capacity = max(1, int((label.h_mm - 0.5) // line_height_mm(BODY_SIZE)))
     inline = capacity == 1 or width >= WIDE_LABEL
     title_lines = 1 if capacity <= 2 else 2
     title = fit(
@@ -132,7 +136,9 @@ def plan_label(
                     _("Projet n° {number} : description trop longue pour le bulletin, abrégée."),
                 )
             )
-    plan = LabelPlan(box, title, description, cost, inline, picture, number_w)
+    plan = LabelPlan(
+        box, title, description, cost, inline, picture, number_w, number_size, cost_size
+    )
     return plan, warnings
 
 
@@ -239,16 +245,16 @@ def _box(pen: Pen, plan: LabelPlan, picture: ImageReader | None) -> None:
     pen.rect(box.x_mm, box.y_mm, box.w_mm, box.h_mm, fill=WHITE, stroke=INK, width_mm=BOX_LINE)
     centre = box.y_mm + box.h_mm / 2
     first = centre + plan.title.size * 0.36 * 25.4 / 72
-    pen.text(label.x_mm, first, str(plan.box.number), NUMBER_SIZE, bold=True, color=ACCENT)
+    pen.text(label.x_mm, first, str(plan.box.number), plan.number_size, bold=True, color=ACCENT)
     text_x = label.x_mm + plan.number_w
     after = pen.lines(text_x, first, plan.title.lines, plan.title.size, bold=True)
     base = after - line_height_mm(plan.title.size) + line_height_mm(BODY_SIZE) + 0.3
     if plan.cost_inline:
         right = plan.picture.x_mm - 3 if plan.picture else label.right
-        pen.text(right, first, plan.cost, COST_SIZE, bold=True, color=ACCENT, align="right")
+        pen.text(right, first, plan.cost, plan.cost_size, bold=True, color=ACCENT, align="right")
     else:
-        pen.text(text_x, base, plan.cost, COST_SIZE, bold=True, color=ACCENT)
-        base += line_height_mm(COST_SIZE)
+        pen.text(text_x, base, plan.cost, plan.cost_size, bold=True, color=ACCENT)
+        base += line_height_mm(plan.cost_size)
     pen.lines(text_x, base, plan.description, BODY_SIZE, color=MUTED)
     if plan.picture and picture is not None:
         p = plan.picture

@@ -178,4 +178,3 @@ def render_sign_in_sheet(
 
 
 __all__ = ["VoteSession", "render_poster", "render_project_sheets", "render_sign_in_sheet"]
-

@@ -102,7 +102,7 @@ def fit(
             break
         current -= 0.5
     kept = lines[:max_lines]
-    last = kept[-1] if kept else ""
+    last = " ".join(lines[max_lines - 1 :]) if kept else ""  # fill the last line, then cut
     while last and text_width_mm(last + "…", font, current) > width_mm:
         last = last[:-1]
     kept[-1:] = [last.rstrip() + "…"]
