@@ -12,7 +12,7 @@ from scanner import qr
 from scanner.context import ReadContext
 from scanner.identity import Identity, check_identity
 from scanner.marks import BoxMeasure, decide, measure_box
-from scanner.page import is_blank, marks_near_titles, upright
+from scanner.page import is_blank, marks_near_titles, remove_streaks, upright
 from scanner.reasons import Reason
 from scanner.registration import Registration, RegistrationFailure, detect_markers, register
 from scanner.result import (
@@ -118,19 +118,23 @@ def read_marks(
     grey: NDArray[np.uint8], reg: Registration, tpl: Template, ctx: ReadContext
 ) -> tuple[tuple[MarkReading, ...], list[Reason]]:
     """Measure and decide every box, then apply the page-level checks and the voting rule."""
-    canon = upright(grey, reg.matrix(), tpl, reg.px_per_mm)
+    canon = upright(remove_streaks(grey), reg.matrix(), tpl, reg.px_per_mm)
     measures = [measure_box(canon, b.rect) for b in tpl.boxes]
     outlines = [m.outline for m in measures if m.found]
     ref = float(np.median(outlines)) if outlines else 0.5
     near_title = marks_near_titles(canon, tpl, max(ref, 0.2))
     marks = []
+    flagged = False
     for i, (box, m) in enumerate(zip(tpl.boxes, measures, strict=True)):
         decision, why = decide(m, ctx.thresholds)
         if i in near_title and decision != MARKED:
+            # A stroke beside a marked box is its own overshoot; beside another box it may
+            # be a circle around the title: a person decides.
             decision, why = REVIEW, (*why, Reason.MARK_NEAR_TITLE)
+            flagged = True
         marks.append(_reading(box.project_id, box.number, decision, why, m))
     page_reasons: list[Reason] = []
-    if near_title:
+    if flagged:
         page_reasons.append(Reason.MARK_NEAR_TITLE)
     page_reasons += page_rule_reasons(tpl, marks, measures, ctx.thresholds)
     return tuple(marks), page_reasons
@@ -151,4 +155,6 @@ def _reading(
         outline=m.outline,
         offset_mm=m.offset_mm,
         reasons=tuple(dict.fromkeys(str(r) for r in why)),
+        scatter=m.scatter,
+        blobs=m.blobs,
     )

@@ -5,7 +5,7 @@ registration error of a millimetre or a slightly stretched print costs nothing. 
 measured relative to the paper around the box and to the darkness of the printed outline, which
 makes a pencil mark on a grey, low-contrast photo comparable with a felt tip on a clean scan.
 The decision uses two measures: how much of the box is inked (`fill`) and how far the largest
-stroke reaches (`span`), so a tick or a cross counts while a dot or a speck does not; between
+stroke reaches (`span`, the diagonal of its bounding box in mm), so a tick or a cross counts while a dot or a speck does not; between
 the two thresholds of each measure the box goes to a person.
 """
 
@@ -46,13 +46,15 @@ SECTORS = 16
 class Thresholds:
     """Decision thresholds, calibrated on the evaluation corpus (docs/scanner.md)."""
 
-    fill_marked: float = 0.20
-    fill_unmarked: float = 0.06
-    span_marked: float = 0.50
-    span_unmarked: float = 0.30
-    fill_stroke_min: float = 0.02
+    fill_marked: float = 0.30
+    fill_unmarked: float = 0.25
+    span_marked: float = 4.0
+    span_unmarked: float = 3.0
+    fill_stroke_min: float = 0.03
     ring_circle_sectors: int = 10
-    faint: float = 0.40
+    faint: float = 0.36
+    scatter: float = 0.006
+    scatter_blobs: int = 3
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -60,7 +62,7 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 @dataclass(frozen=True, slots=True)
 class BoxMeasure:
-    """Everything measured on one box; `span` is relative to the interior's diagonal."""
+    """Everything measured on one box; `span` is the largest stroke's reach in mm."""
 
     fill: float
     span: float
@@ -68,6 +70,8 @@ class BoxMeasure:
     ring: float
     ring_sectors: int
     across: bool
+    scatter: float
+    blobs: int
     outline: float
     offset_mm: tuple[float, float]
     found: bool
@@ -103,22 +107,22 @@ def _search(d: NDArray[np.float32], bw: int, bh: int, s: int) -> tuple[int, int,
     return ox - s, oy - s, float(res[oy, ox])
 
 
-def _components(mask: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
-    """Mask without specks, and the diagonal (px) of the largest remaining stroke."""
+def _components(mask: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float, int]:
+    """Mask without specks, the diagonal (px) of the largest remaining stroke, blob count."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     min_area = SPECK_MM2 * PX * PX
     keep = np.zeros(n, dtype=bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
     clean = keep[labels].astype(np.uint8)
     if not keep.any():
-        return clean, 0.0
+        return clean, 0.0, 0
     k = _px(0.6) | 1
     closed = cv2.morphologyEx(clean, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
     n2, _, st2, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     if n2 <= 1:
-        return clean, 0.0
+        return clean, 0.0, 0
     diag = np.hypot(st2[1:, cv2.CC_STAT_WIDTH], st2[1:, cv2.CC_STAT_HEIGHT])
-    return clean, float(diag.max())
+    return clean, float(diag.max()), n2 - 1
 
 
 def _ring_features(
@@ -156,7 +160,7 @@ def measure_box(canon: NDArray[np.uint8], box: Rect) -> BoxMeasure:
     x1, y1 = x0 + bw + 2 * _px(margin), y0 + bh + 2 * _px(margin)
     H, W = canon.shape
     if x0 < 0 or y0 < 0 or x1 > W or y1 > H:
-        return BoxMeasure(0, 0, 0, 0, 0, False, 0, (0.0, 0.0), False)
+        return BoxMeasure(0, 0, 0, 0, 0, False, 0, 0, 0, (0.0, 0.0), False)
     d = darkness(canon[y0:y1, x0:x1])
     s = _px(SEARCH_MM)
     m = _px(margin)
@@ -167,10 +171,11 @@ def measure_box(canon: NDArray[np.uint8], box: Rect) -> BoxMeasure:
     ink = (d >= INK_LEVEL * ref).astype(np.uint8)
     g = _px(OUTLINE_MM + GUARD_MM)
     inner = ink[by + g : by + bh - g, bx + g : bx + bw - g]
-    clean, diag = _components(inner)
+    clean, diag, blobs = _components(inner)
     area = max(inner.size, 1)
     fill = float(clean.sum()) / area
-    span = diag / max(math.hypot(*inner.shape), 1.0)
+    scatter = float(inner.sum()) / area - fill
+    span = diag / PX
     vals = d[by + g : by + bh - g, bx + g : bx + bw - g][clean > 0]
     intensity = float(np.median(vals)) / ref if vals.size else 0.0
     ring, sectors, across = _ring_features(ink, bx, by, bw, bh)
@@ -181,6 +186,8 @@ def measure_box(canon: NDArray[np.uint8], box: Rect) -> BoxMeasure:
         ring=ring,
         ring_sectors=sectors,
         across=across and fill > 0,
+        scatter=scatter,
+        blobs=blobs,
         outline=outline,
         offset_mm=(ox / PX, oy / PX),
         found=outline >= MIN_OUTLINE,
@@ -192,7 +199,12 @@ def decide(m: BoxMeasure, t: Thresholds = DEFAULT_THRESHOLDS) -> tuple[str, tupl
     if not m.found:
         return "review", (Reason.BOX_NOT_FOUND,)
     strong = m.fill >= t.fill_marked or (m.span >= t.span_marked and m.fill >= t.fill_stroke_min)
-    empty = m.fill < t.fill_unmarked and m.span < t.span_unmarked
+    empty = (
+        m.fill < t.fill_unmarked
+        and m.span < t.span_unmarked
+        and m.scatter < t.scatter
+        and m.blobs < t.scatter_blobs
+    )
     reasons: list[Reason] = []
     if m.across:
         reasons.append(Reason.LINE_ACROSS_BOX)

@@ -16,8 +16,10 @@ BLANK_INK_FRACTION = 0.0015
 BLANK_DARKNESS = 0.35
 #: Largest resolution the page is reduced to before warping (keeps thin strokes, kills grain).
 MAX_SOURCE_PX = 12.0
-#: A stroke this long (diagonal, mm) in the blank strip between two labels is a hand mark.
-TITLE_STROKE_MM = 4.0
+#: A stroke this tall (mm) in the gap between a box and its label is a hand mark.
+TITLE_STROKE_MM = 2.5
+#: Where that gap starts, from the box's right edge (mm).
+GAP_FROM_BOX_MM = 0.7
 
 
 def is_blank(grey: NDArray[np.uint8]) -> bool:
@@ -57,7 +59,7 @@ def upright(
     return np.asarray(out, dtype=np.uint8)
 
 
-def _strip_has_stroke(
+def _band_has_stroke(
     canon: NDArray[np.uint8], x: float, y: float, w: float, h: float, ref: float
 ) -> bool:
     x0, y0 = int(round(x * PX)), int(round(y * PX))
@@ -74,27 +76,52 @@ def _strip_has_stroke(
     for i in range(1, n):
         if stats[i, cv2.CC_STAT_AREA] < SPECK_MM2 * PX * PX:
             continue
-        diag = np.hypot(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]) / PX
-        if diag >= TITLE_STROKE_MM:
+        if stats[i, cv2.CC_STAT_HEIGHT] / PX >= TITLE_STROKE_MM:
             return True
     return False
 
 
 def marks_near_titles(canon: NDArray[np.uint8], template: Template, ref: float) -> set[int]:
-    """Indexes of boxes whose label has a hand stroke in the blank strip above or below it.
+    """Indexes of boxes with a hand stroke in the blank gap between the box and its label.
 
-    Labels are separated by blank paper (docs/ballot-format.md), so a circle around a title
-    crosses these strips while nothing printed does.
+    Nothing is printed between a box's ring and its label (docs/ballot-format.md), so a long
+    stroke there is the side of a circle drawn around the project's number and title.
     """
     hits: set[int] = set()
-    labels = [b.label for b in template.boxes]
-    for i, lab in enumerate(labels):
+    for i, b in enumerate(template.boxes):
+        lab = b.label
         if lab is None:
             continue
-        above = _strip_has_stroke(canon, lab.x + 1.0, lab.y - 2.2, lab.w - 2.0, 1.6, ref)
-        below = _strip_has_stroke(canon, lab.x + 1.0, lab.y + lab.h + 0.6, lab.w - 2.0, 1.6, ref)
-        if above:
-            hits.add(i)
-        if below:
+        x0, x1 = b.rect.x + b.rect.w + GAP_FROM_BOX_MM, lab.x - 0.3
+        y0 = min(b.rect.y, lab.y) - 1.0
+        y1 = max(b.rect.y + b.rect.h, lab.y + lab.h) + 1.0
+        if _band_has_stroke(canon, x0, y0, x1 - x0, y1 - y0, ref):
             hits.add(i)
     return hits
+
+
+#: A column darker than both its neighbourhoods by this many grey levels is a scanner streak.
+STREAK_LEVELS = 10.0
+
+
+def remove_streaks(grey: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Undo vertical scanner streaks (dust on the glass): a flat-field correction per column.
+
+    Down almost every column of a ballot most pixels are paper, so a column whose median is
+    clearly darker than the columns a few pixels away on both sides is a streak, not content.
+    """
+    med = np.median(grey[::4], axis=0).astype(np.float32)
+    n = med.size
+    if n < 40:
+        return grey
+    pad = np.pad(med, 12, mode="edge")
+    left = np.stack([pad[i : i + n] for i in range(0, 8)]).max(axis=0)
+    right = np.stack([pad[i : i + n] for i in range(17, 25)]).max(axis=0)
+    paper = np.minimum(left, right)
+    lift = paper - med
+    cols = np.nonzero(lift >= STREAK_LEVELS)[0]
+    if cols.size == 0 or cols.size > n // 20:
+        return grey
+    out = grey.astype(np.int16)
+    out[:, cols] += lift[cols].astype(np.int16)
+    return np.clip(out, 0, 255).astype(np.uint8)

@@ -29,8 +29,8 @@ except (ImportError, OSError):  # pragma: no cover - depends on the machine
 
 #: Margin around the QR square searched (quiet zone plus registration tolerance), in mm.
 QR_MARGIN_MM = 5.0
-#: Smallest module size worth decoding, in pixels; smaller crops are enlarged first.
-MIN_PX_PER_MM = 7.0
+#: Resolution of the rectified QR region (about 5 pixels per module of a version 5 code).
+RECTIFY_PX = 10.0
 
 
 def _zbar(img: NDArray[np.uint8]) -> list[str]:
@@ -68,14 +68,40 @@ def region_crop(grey: NDArray[np.uint8], hom: NDArray[np.float64], qr: Rect) -> 
     return grey[y0:y1, x0:x1]
 
 
-def _variants(crop: NDArray[np.uint8], px_per_mm: float) -> Iterator[NDArray[np.uint8]]:
+def rectified(grey: NDArray[np.uint8], hom: NDArray[np.float64], qr: Rect) -> NDArray[np.uint8]:
+    """The QR region warped upright at RECTIFY_PX pixels per mm (perspective removed)."""
+    area = qr.grow(QR_MARGIN_MM)
+    to_img = hom @ np.array(
+        [[1 / RECTIFY_PX, 0, area.x], [0, 1 / RECTIFY_PX, area.y], [0, 0, 1]], dtype=np.float64
+    )
+    size = (int(round(area.w * RECTIFY_PX)), int(round(area.h * RECTIFY_PX)))
+    out = cv2.warpPerspective(
+        grey,
+        to_img,
+        size,
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return np.asarray(out, dtype=np.uint8)
+
+
+def _binarised(img: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
+    _, otsu = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield np.asarray(otsu, dtype=np.uint8)
+    block = int(RECTIFY_PX * 4) | 1
+    yield np.asarray(
+        cv2.adaptiveThreshold(img, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 8),
+        dtype=np.uint8,
+    )
+
+
+def _variants(
+    grey: NDArray[np.uint8], hom: NDArray[np.float64], qr: Rect, crop: NDArray[np.uint8]
+) -> Iterator[NDArray[np.uint8]]:
     yield crop
-    if px_per_mm < MIN_PX_PER_MM:
-        factor = MIN_PX_PER_MM / px_per_mm
-        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-        yield crop
-    _, otsu = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    yield otsu
+    upright = rectified(grey, hom, qr)
+    yield upright
+    yield from _binarised(upright)
 
 
 def decode_region(
@@ -85,11 +111,12 @@ def decode_region(
     crop = region_crop(grey, hom, qr)
     if crop.size == 0:
         return [], ""
-    variants = list(_variants(crop, px_per_mm))
-    for img in variants:
+    variants = []
+    for img in _variants(grey, hom, qr, crop):
         texts = _zbar(img)
         if texts:
             return texts, "zbar"
+        variants.append(img)
     for img in variants:
         texts = _opencv(img)
         if texts:

@@ -44,6 +44,8 @@ class MarkReading:
     outline: float
     offset_mm: tuple[float, float]
     reasons: tuple[str, ...] = ()
+    scatter: float = 0.0
+    blobs: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,8 @@ class MarkReading:
                 "ring": _r(self.ring),
                 "ring_sectors": self.ring_sectors,
                 "outline": _r(self.outline),
+                "scatter": _r(self.scatter),
+                "blobs": self.blobs,
                 "offset_mm": [_r(self.offset_mm[0], 2), _r(self.offset_mm[1], 2)],
             },
         }

@@ -71,6 +71,22 @@ def make_spec(
     )
 
 
+def print_pdf(
+    spec: BallotSpec,
+    pdf: Path,
+    count: int,
+    key: bytes,
+    *,
+    batch: int = 1,
+    test: bool = False,
+    with_serials: bool = True,
+) -> PrintResult:
+    """Print `count` ballots to `pdf` through the real renderer."""
+    return render_ballots(
+        spec, pdf, key=key, batch=batch, count=count, test=test, with_serials=with_serials
+    )
+
+
 def print_batch(
     spec: BallotSpec,
     count: int,
