@@ -27,7 +27,7 @@ from app.ids import new_id
 from app.services import counting_ingest as ingest
 from app.services import counting_models as cm
 from app.services.base import Service, get_live
-from app.services.counting_context import campaign_templates
+from app.services.counting_context import campaign_templates, read_context
 from app.services.counting_keys import officer_key
 from app.services.counting_log import AuditLog, Writer
 from app.services.counting_read import (
@@ -42,7 +42,9 @@ from app.services.counting_tally import tally as compute_tally
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
 from app.storage.uow import UnitOfWork
-from scanner.result import READER_VERSION
+from scanner.batch import interpret_files
+from scanner.context import ReadContext
+from scanner.result import READER_VERSION, PageReading
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +181,21 @@ class CountingService(Service):
     def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
         """Record one webcam capture (PNG or JPEG bytes)."""
         return ingest.ingest_bytes(self, session_id, data, suffix=suffix, source="camera")
+
+    def interpret(
+        self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
+    ) -> list[PageReading]:
+        """Read files against the active campaign's print batches, recording nothing."""
+        try:
+            campaign_id: str | None = self.active_campaign_id()
+        except UserError:
+            campaign_id = None
+        with self.uow() as s:
+            if campaign_id is None:
+                ctx = ReadContext.create([], None, mode=mode)
+            else:
+                ctx = read_context(s, campaign_id, mode)
+        return interpret_files([Path(p) for p in paths], ctx, workers=workers)
 
     def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
         return ingest.watch_folder(self, session_id, folder, **options)
@@ -381,6 +398,12 @@ class CountingService(Service):
 
     def signing_key(self, officer: str, passphrase: str | None) -> signing.Ed25519PrivateKey:
         return officer_key(self.data_dir, officer, passphrase)[0]
+
+    def export_bundle(self, session_id: str, out: Path, *, with_images: bool = False) -> Path:
+        """Write the verification bundle (zip) of a session; see `counting_export`."""
+        from app.services.counting_export import export_bundle
+
+        return export_bundle(self, session_id, Path(out), with_images=with_images)
 
     # --- results (counting_results) ------------------------------------------------------
 
