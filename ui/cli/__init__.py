@@ -15,6 +15,9 @@ from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.base",
+    "ui.cli.scan",
+    "ui.cli.count",
+    "ui.cli.ballots",
     "ui.cli.rules",
 )
 
