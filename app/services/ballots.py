@@ -25,12 +25,14 @@ from app.errors import UserError
 from app.i18n import _
 from app.services import ballots_files as files
 from app.services import ballots_specs as specs
+from app.services.ballots_materials import MaterialsMixin
 from app.services.ballots_preview import PreviewMixin
 from app.services.ballots_styles import StyleMixin
 from app.services.ballots_types import (
     PrintBatch,
     PrintOptions,
     PrintSummary,
+    ProjectOrder,
 )
 from app.services.base import Service, get_live
 from app.services.status import StatusService
@@ -75,7 +77,7 @@ class PrintJob:
     language: str
 
 
-class BallotService(StyleMixin, PreviewMixin, Service):
+class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
     """Ballot styles, printing and the record of print batches (see the module docstring)."""
 
     def __init__(self, uow, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +86,14 @@ class BallotService(StyleMixin, PreviewMixin, Service):
 
     # --- printing -------------------------------------------------------------------------
 
-    def job(self, style_id: str, *, order=None, seed: int | None = None) -> PrintJob:  # type: ignore[no-untyped-def]
+    def job(
+        self,
+        style_id: str,
+        *,
+        order: ProjectOrder | None = None,
+        seed: int | None = None,
+        long: bool = False,
+    ) -> PrintJob:
         """Read the style, its residence, campaign, key and admissible projects."""
         with self.uow() as session:
             style = get_live(session, BallotStyleRow, style_id, _("Modèle de bulletin"))
@@ -94,7 +103,14 @@ class BallotService(StyleMixin, PreviewMixin, Service):
             if not admissible:
                 raise specs.no_project_error(residence.name)
             spec = specs.build_spec(
-                campaign, residence, style, admissible, self.data_dir, order=order, seed=seed
+                campaign,
+                residence,
+                style,
+                admissible,
+                self.data_dir,
+                order=order,
+                seed=seed,
+                long=long,
             )
             return PrintJob(
                 spec,

@@ -133,13 +133,14 @@ def _picture(row: ProjectRow, data_dir: Path) -> Path | None:
     return path if path.is_absolute() else data_dir / path
 
 
-def library_project(row: ProjectRow, data_dir: Path) -> ballots.Project:
+def library_project(row: ProjectRow, data_dir: Path, long: bool = False) -> ballots.Project:
+    """`long`: the long description (project sheets), else the short one (ballots, poster)."""
     return ballots.Project(
         project_id=row.id,
         number=row.number,
         title=row.title,
         cost_cents=row.cost_cents,
-        description=row.short_description,
+        description=(row.long_description if long else "") or row.short_description,
         picture=_picture(row, data_dir),
     )
 
@@ -162,10 +163,11 @@ def build_spec(
     *,
     order: ProjectOrder | None = None,
     seed: int | None = None,
+    long: bool = False,
 ) -> ballots.BallotSpec:
     """The library's description of one ballot, projects in printed order."""
     rows = ballot_projects(style, admissible)
-    projects = tuple(library_project(r, data_dir) for r in rows)
+    projects = tuple(library_project(r, data_dir, long) for r in rows)
     chosen = order or ProjectOrder(style.project_order)
     projects = order_projects(projects, ballots_order(chosen), seed)
     return ballots.BallotSpec(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -202,3 +203,9 @@ class CommissionService(Service):
             if p.status is not m.ProjectStatus.DRAFT
         ]
         return sorted(rows, key=lambda r: (r.residence_name, r.project.number))
+
+    def export_minutes(self, session_id: str, path: Path) -> Path:
+        """The session's minutes as a PDF ("Compte rendu de la commission d'examen")."""
+        from app.services.ballots_minutes import export_minutes
+
+        return export_minutes(self.uow, session_id, Path(path))

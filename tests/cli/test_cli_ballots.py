@@ -115,3 +115,21 @@ def test_bad_input_gives_a_french_error_and_no_file(data, tmp_path, args, messag
 def test_batches_when_nothing_was_printed(data):
     done = run("ballots", "batches", "--data-dir", data)
     assert done.returncode == 0 and "Aucun lot imprimé" in done.stdout
+
+
+def test_materials_sheets_signin_and_poster_with_sessions(data, tmp_path):
+    common = ("ballots", "materials", "--data-dir", data, "--residence", "Les Tilleuls")
+    for kind in ("sheets", "signin"):
+        done = run(*common, "--kind", kind, "--out", str(tmp_path / f"{kind}.pdf"))
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / f"{kind}.pdf").read_bytes().startswith(b"%PDF")
+    poster = tmp_path / "poster.pdf"
+    refused = run(*common, "--kind", "poster", "--out", str(poster))
+    assert refused.returncode == 2 and "permanence de vote" in refused.stderr
+    assert not poster.exists()
+    done = run(
+        *common, "--kind", "poster", "--out", str(poster),
+        "--session", "12/01/2027 17:00-19:00 Salle commune",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Document écrit" in done.stdout and poster.read_bytes().startswith(b"%PDF")

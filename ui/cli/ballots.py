@@ -45,6 +45,13 @@ def register(sub: Any) -> None:
     )
     _residence_and_out(materials)
     materials.add_argument("--kind", choices=KINDS, required=True)
+    materials.add_argument(
+        "--session",
+        action="append",
+        default=[],
+        metavar="'JJ/MM/AAAA HH:MM-HH:MM LIEU'",
+        help="permanence de vote pour l'affiche (répétable ; gardée pour la résidence)",
+    )
     batches = add_command(inner, "batches", "Lister les lots imprimés.", run_batches)
     batches.add_argument("--json", action="store_true", help="une liste JSON")
 
@@ -122,6 +129,8 @@ def run_materials(args: argparse.Namespace) -> int:
     services = _open(args)
     try:
         residence = services.campaigns.find_residence(args.residence)
+        if args.session:
+            services.ballots.set_vote_sessions(residence.id, "\n".join(args.session))
         path = services.ballots.materials(
             residence.id, MaterialKind(args.kind), Path(args.out), progress=_StderrProgress()
         )
