@@ -53,3 +53,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message
+
+
+def _install_in_libraries() -> None:
+    """Route the pure libraries' strings (which cannot import app) through this catalog."""
+    from ballots import i18n as ballots_i18n
+
+    ballots_i18n.install(_, ngettext)
+
+
+_install_in_libraries()

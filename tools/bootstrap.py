@@ -72,7 +72,10 @@ def apt_prefix() -> list[str] | None:
         return None
     if os.geteuid() == 0:
         return []
-    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+    if (
+        shutil.which("sudo")
+        and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0
+    ):
         return ["sudo", "-n"]
     return None
 
@@ -104,7 +107,9 @@ def ensure_venv() -> None:
     if venv_python().exists():
         return
     say("Création de l'environnement Python (.venv)")
-    result = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True
+    )
     if result.returncode != 0:
         shutil.rmtree(VENV, ignore_errors=True)
         version = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"

@@ -35,7 +35,13 @@ def extract() -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
             ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            catalog.add(message, None, [(f"{package}/{filename}", lineno)], auto_comments=comments, context=context)
+            catalog.add(
+                message,
+                None,
+                [(f"{package}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return catalog
 
 
@@ -58,12 +64,16 @@ def problems(source: Catalog, english: Catalog) -> list[str]:
             continue
         translated = english.get(message.id)
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        if translated is None or not translated.string or (
-            isinstance(translated.string, tuple) and not all(translated.string)
+        if (
+            translated is None
+            or not translated.string
+            or (isinstance(translated.string, tuple) and not all(translated.string))
         ):
             found.append(f"missing: {ids[0]!r}")
             continue
-        strings = translated.string if isinstance(translated.string, tuple) else (translated.string,)
+        strings = (
+            translated.string if isinstance(translated.string, tuple) else (translated.string,)
+        )
         want = set().union(*(fields(i) for i in ids))
         for s in strings:
             if fields(s) != want:
