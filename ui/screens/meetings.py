@@ -64,7 +64,7 @@ class MeetingsScreen(Screen):
             _("Noter les idées en plein écran pendant la réunion choisie")
         )
         self.new_button.clicked.connect(self.new_meeting)
-        self.atelier_button.clicked.connect(self.open_atelier)
+        self.atelier_button.clicked.connect(self._atelier_clicked)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._meetings_page(), _("Réunions"))
         self.ideas = IdeasPanel(ctx)
@@ -203,6 +203,9 @@ class MeetingsScreen(Screen):
     def _restore(self, meeting_id: str) -> None:
         self.ctx.services.meetings.restore_meeting(meeting_id)
         self.ctx.changed("meetings")
+
+    def _atelier_clicked(self) -> None:
+        self.open_atelier()
 
     def open_atelier(
         self, meeting_id: str | None = None, full_screen: bool = True
