@@ -12,10 +12,13 @@ import os
 import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.i18n import set_language
 from app.services import open_services
+from ui.theme import COLORS
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +28,29 @@ def _settle(app: QApplication, rounds: int = 4) -> None:
         app.processEvents()
 
 
-def _grab(widget: QWidget, path: Path, app: QApplication) -> Path:
+def _grab(widget: QWidget, path: Path, app: QApplication, size: tuple[int, int]) -> Path:
+    """Save the widget as PNG at exactly `size`: a widget whose minimum size is larger is
+    scaled down to fit (and a warning names it: it will not fit such a screen either)."""
     _settle(app)
-    if not widget.grab().save(str(path), "PNG"):
+    pixmap = widget.grab()
+    if (pixmap.width(), pixmap.height()) != size:
+        log.warning("%s is %dx%d, not %dx%d: scaled to fit", path.name, pixmap.width(),
+                    pixmap.height(), *size)  # fmt: skip
+        pixmap = _fit(pixmap, size)
+    if not pixmap.save(str(path), "PNG"):
         raise OSError(f"cannot write {path}")
     return path
+
+
+def _fit(pixmap: QPixmap, size: tuple[int, int]) -> QPixmap:
+    canvas = QPixmap(*size)
+    canvas.fill(QColor(COLORS.background))
+    scaled = pixmap.scaled(*size, Qt.AspectRatioMode.KeepAspectRatio,
+                           Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+    painter = QPainter(canvas)
+    painter.drawPixmap((size[0] - scaled.width()) // 2, (size[1] - scaled.height()) // 2, scaled)
+    painter.end()
+    return canvas
 
 
 def render_all(
@@ -81,7 +102,7 @@ def _render_screens(
     number = 1
     for key, screen in window.screens.items():
         window.go_to(key)
-        paths.append(_grab(window, out_dir / f"{number:02d}-{key}.png", app))
+        paths.append(_grab(window, out_dir / f"{number:02d}-{key}.png", app, size))
         number += 1
         for variant_key, prepare in screen.screenshot_variants():
             try:
@@ -92,7 +113,7 @@ def _render_screens(
             if widget.isWindow() and widget is not window:
                 widget.resize(*size)
             target = window if widget is screen else widget
-            paths.append(_grab(target, out_dir / f"{number:02d}-{variant_key}.png", app))
+            paths.append(_grab(target, out_dir / f"{number:02d}-{variant_key}.png", app, size))
             number += 1
             if widget.isWindow() and widget is not window:
                 widget.close()

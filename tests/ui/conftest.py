@@ -87,8 +87,8 @@ def empty_ctx(qapp: object, empty_services: Services, ui_settings: UiSettings) -
 def main_window(ctx: AppContext, qtbot):  # type: ignore[no-untyped-def]
     """The whole main window on the demo data, shown offscreen at a laptop size."""
     from PySide6.QtWidgets import QApplication
-    from ui.main_window import MainWindow
 
+    from ui.main_window import MainWindow
     from ui.theme import apply_theme
 
     apply_theme(QApplication.instance())  # type: ignore[arg-type]

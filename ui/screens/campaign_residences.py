@@ -85,7 +85,7 @@ class ResidencesPanel(QWidget):
         self.table.setAccessibleName(_("Liste des résidences"))
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setColumnWidth(0, 240)
+        self.table.stretch_column(0)
         self.total = set_role(QLabel(), "muted")
         self.add_button = primary_button(_("Ajouter une résidence"), self.start_new)
         self.empty = EmptyState(

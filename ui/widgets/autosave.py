@@ -38,6 +38,7 @@ class AutoSaver(QObject):
         self.save, self.form, self.hint = save, form, hint
         self.pending = False
         self._loading = 0
+        self._saving = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
@@ -53,17 +54,20 @@ class AutoSaver(QObject):
     def flush(self) -> bool:
         """Save now if something changed; False when the input was refused (errors shown)."""
         self.timer.stop()
-        if not self.pending:
+        if not self.pending or self._saving:
             return True
+        self.pending, self._saving = False, True  # a reload during save() must not save again
         try:
             self.save()
         except UserError as exc:
+            self.pending = True
             self.form.clear_errors()
             shown = self.form.show_user_error(exc)
             self.hint.mark_failed(None if shown else exc.message)
             self.failed.emit(exc.message)
             return False
-        self.pending = False
+        finally:
+            self._saving = False
         self.form.clear_errors()
         self.hint.mark_saved()
         self.saved.emit()

@@ -141,6 +141,7 @@ def int_edit(value: int = 0, maximum: int = 100_000, suffix: str = "") -> QSpinB
     spin.setValue(value)
     spin.setSuffix(suffix)
     spin.setGroupSeparatorShown(True)
+    spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # typed; arrow keys still step
     return spin
 
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -80,6 +81,11 @@ class Screen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = True
+        self._refreshing = False
+        self._again = QTimer(self)  # a change announced during refresh() reloads once more after
+        self._again.setSingleShot(True)
+        self._again.setInterval(0)
+        self._again.timeout.connect(self._reload_if_stale)
         ctx.events.data_changed.connect(self.on_data_changed)
 
     def refresh(self) -> None:
@@ -98,18 +104,29 @@ class Screen(QWidget):
 
     def on_data_changed(self, kind: str) -> None:
         if kind == "all" or kind in self.kinds or "all" in self.kinds:
-            if self.isVisible():
+            if self.isVisible() and not self._refreshing:
                 self.reload()
             else:
                 self._stale = True
 
     def reload(self) -> None:
         """Refresh now, showing any error instead of letting it escape into Qt."""
-        self._stale = False
+        if self._refreshing:
+            self._stale = True
+            return
+        self._stale, self._refreshing = False, True
         try:
             self.refresh()
         except Exception as exc:  # noqa: BLE001 - shown to the person, logged by show_error
             self.ctx.show_error(exc, self)
+        finally:
+            self._refreshing = False
+        if self._stale:
+            self._again.start()
+
+    def _reload_if_stale(self) -> None:
+        if self._stale and self.isVisible():
+            self.reload()
 
     def is_stale(self) -> bool:
         return self._stale

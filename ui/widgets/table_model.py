@@ -172,6 +172,18 @@ class DataTableView(QTableView):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
+    def stretch_column(self, column: int) -> None:
+        """Give `column` the spare width; the other columns fit their contents."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        for i in range(header.count()):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if i == column
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(i, mode)
+
     def current_object(self) -> Any:
         """The data object of the current row (through the proxy), or None."""
         index = self.currentIndex()
