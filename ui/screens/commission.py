@@ -95,13 +95,15 @@ class CommissionScreen(Screen):
         self._update_actions()
 
     def _fit_columns(self) -> None:
+        """Criteria, decision and cost as wide as their (wrapped) header or content."""
         header, model = self.view.horizontalHeader(), self.model
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 250)
-        for column in range(1, model.decision_column):
-            header.resizeSection(column, 124)
-        header.resizeSection(model.decision_column, 170)
-        header.resizeSection(model.cost_column, 120)
+        fit = QHeaderView.ResizeMode.ResizeToContents
+        for column in range(model.columnCount()):
+            header.setSectionResizeMode(
+                column,
+                fit if 0 < column <= model.cost_column else QHeaderView.ResizeMode.Interactive,
+            )
+        header.resizeSection(0, 190)
         header.resizeSection(model.reason_column, 320)
         header.setStretchLastSection(True)
 

@@ -42,6 +42,11 @@ DECISION_KEYS = {
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
+def header_lines(label: str) -> str:
+    """A criterion's label on up to three short lines, so that its column stays narrow."""
+    return "\n".join(textwrap.wrap(label, 15, break_long_words=False))
+
+
 def verdict_text(verdict: m.Verdict | None) -> str:
     if verdict is None:
         return "·"
@@ -138,7 +143,7 @@ class CommissionGridModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if self.is_criterion(section):
-                return "\n".join(textwrap.wrap(self.criteria[section - 1].label, 16)[:3])
+                return header_lines(self.criteria[section - 1].label)
             fixed = [_("Projet"), _("Décision"), _("Coût validé"), _("Motif public"), _("État")]
             return fixed[0] if section == 0 else fixed[section - len(self.criteria)]
         if role == Qt.ItemDataRole.ToolTipRole and self.is_criterion(section):
@@ -173,7 +178,7 @@ class CommissionGridModel(QAbstractTableModel):
 
     def _text(self, row: GridRow, draft: RowDraft, column: int, editing: bool) -> str:
         if column == 0:
-            return _("{residence} · n° {n} · {title}").format(
+            return _("n° {n} {title} — {residence}").format(
                 residence=row.residence_name, n=row.project.number, title=row.project.title
             )
         if self.is_criterion(column):
@@ -207,7 +212,7 @@ class CommissionGridModel(QAbstractTableModel):
 
     def _tooltip(self, row: GridRow, draft: RowDraft, column: int) -> str | None:
         if column == 0:
-            return row.project.short_description or row.project.title
+            return f"{row.residence_name}\n{row.project.title}\n{row.project.short_description}"
         if column == self.state_column and draft.error:
             return draft.error
         if column == self.reason_column:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def session_label(session: m.CommissionSession) -> str:
-    return _("Séance du {date}").format(date=format_date(session.held_on))
+    return _("Séance du {date}").format(date=format_date(session.held_on, weekday=False))
 
 
 class SessionPanel(QWidget):

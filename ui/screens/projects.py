@@ -177,7 +177,7 @@ class ProjectsScreen(Screen):
             return None
         if not waiting:
             return None
-        return ngettext("{n} idée à regrouper", "{n} idées à regrouper", waiting).format(n=waiting)
+        return ngettext("{n} à regrouper", "{n} à regrouper", waiting).format(n=waiting)
 
     def _current_changed(self, *_args: object) -> None:
         project = self.view.current_object()
