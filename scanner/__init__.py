@@ -1,0 +1,46 @@
+"""Reading returned ballots: registration, QR, mark recognition (pure library: no DB, no Qt).
+
+Public API::
+
+    ctx = ReadContext.create(layouts, campaign_key, mode="live",
+                             serial_lookup=KnownSerials(key, {batch: hashes}), serial_key=key)
+    readings = interpret_file("scan.pdf", ctx)          # list[PageReading], one per page
+    readings = interpret_files(paths, ctx, progress=..., cancel=...)  # process pool
+    reading.to_json_text()                              # deterministic JSON line
+    watcher = StillBallotWatcher(ctx); watcher.feed(frame).reading
+
+See docs/scanner.md and the "Reading results" section of docs/ballot-format.md.
+"""
+
+from scanner.batch import BatchCancelled, interpret_file, interpret_files
+from scanner.camera import CameraState, StillBallotWatcher
+from scanner.context import KnownSerials, ReadContext, keyed_serial_hash
+from scanner.interpret import interpret_image
+from scanner.marks import DEFAULT_THRESHOLDS, Thresholds
+from scanner.reasons import MESSAGES, Reason, message
+from scanner.result import READER_VERSION, MarkReading, PageReading, RegistrationInfo
+from scanner.template import Template, as_template, template_from_json
+
+__all__ = [
+    "BatchCancelled",
+    "CameraState",
+    "DEFAULT_THRESHOLDS",
+    "KnownSerials",
+    "MESSAGES",
+    "MarkReading",
+    "PageReading",
+    "READER_VERSION",
+    "ReadContext",
+    "Reason",
+    "RegistrationInfo",
+    "StillBallotWatcher",
+    "Template",
+    "Thresholds",
+    "as_template",
+    "interpret_file",
+    "interpret_files",
+    "interpret_image",
+    "keyed_serial_hash",
+    "message",
+    "template_from_json",
+]

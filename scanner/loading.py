@@ -9,6 +9,7 @@ decoder is used so that a truncated file is an error rather than a half-grey pag
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 64_000_000
 #: Smallest side worth trying: below this no ballot can be read.
 MIN_SIDE = 300
+#: Bytes of a PDF searched for its page count when PDFium refuses it.
+MAX_PDF_SNIFF = 4_000_000
 #: Resolution at which PDF pages are rasterised.
 PDF_DPI = 200.0
 
@@ -80,7 +83,10 @@ def _raster_pages(path: Path) -> Iterator[SourcePage]:
     except UnidentifiedImageError:
         yield _fail(1, Reason.UNSUPPORTED_FORMAT, "unknown image format")
         return
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        yield _fail(1, Reason.IMAGE_TOO_LARGE, str(exc))
+        return
+    except (OSError, ValueError) as exc:
         yield _fail(1, Reason.CORRUPT_IMAGE, str(exc))
         return
     with im:
@@ -99,7 +105,9 @@ def _decode_frame(im: Image.Image, index: int) -> SourcePage:
             return _fail(page, reason, f"{im.size[0]}x{im.size[1]}")
         im.load()
         return SourcePage(page=page, image=to_grey(im))
-    except (OSError, ValueError, EOFError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        return _fail(page, Reason.IMAGE_TOO_LARGE, str(exc))
+    except (OSError, ValueError, EOFError, SyntaxError) as exc:
         return _fail(page, Reason.CORRUPT_IMAGE, str(exc))
 
 
@@ -110,7 +118,12 @@ def _pdf_pages(path: Path) -> Iterator[SourcePage]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         text = str(exc).lower()
-        reason = Reason.PDF_ENCRYPTED if "password" in text else Reason.CORRUPT_IMAGE
+        if "password" in text:
+            reason = Reason.PDF_ENCRYPTED
+        elif _declares_no_page(path):
+            reason = Reason.PDF_NO_PAGE
+        else:
+            reason = Reason.CORRUPT_IMAGE
         yield _fail(1, reason, str(exc))
         return
     try:
@@ -139,6 +152,16 @@ def _render_pdf_page(pdf: object, index: int) -> SourcePage:
         return SourcePage(page=index + 1, image=np.ascontiguousarray(grey, dtype=np.uint8))
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         return _fail(index + 1, Reason.CORRUPT_IMAGE, str(exc))
+
+
+def _declares_no_page(path: Path) -> bool:
+    """PDFium refuses to open a document without pages: recognise one by its page tree."""
+    try:
+        data = path.read_bytes()[:MAX_PDF_SNIFF]
+    except OSError:
+        return False
+    counts = [int(m) for m in re.findall(rb"/Count\s*(\d+)", data)]
+    return bool(counts) and max(counts) == 0
 
 
 def _is_pdf(path: Path) -> bool:

@@ -138,7 +138,8 @@ def _size_ok(hom: Matrix, det: Detected, spec: MarkerSpec) -> bool:
     cx, cy = spec.rect.x + spec.rect.w / 2, spec.rect.y + spec.rect.h / 2
     expected = abs(local_scale(hom, cx, cy)) * math.sqrt(spec.rect.w * spec.rect.h)
     pts = np.array(det.corners)
-    area = 0.5 * abs(float(np.cross(pts[2] - pts[0], pts[3] - pts[1])))
+    d1, d2 = pts[2] - pts[0], pts[3] - pts[1]
+    area = 0.5 * abs(float(d1[0] * d2[1] - d1[1] * d2[0]))
     ratio = math.sqrt(area) / max(expected, 1e-9)
     return SIZE_RATIO[0] <= ratio <= SIZE_RATIO[1]
 

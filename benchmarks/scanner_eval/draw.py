@@ -106,7 +106,7 @@ def ellipse(
     pts = []
     for i in range(49):
         t = start + sweep * i / 48
-        k = 1 + 0.04 * math.sin(3 * t + start)
+        k = 1 + 0.01 * math.sin(3 * t + start)
         pts.append((cx + rx * k * math.cos(t), cy + ry * k * math.sin(t)))
     c.polyline(pts, w)
 
@@ -204,9 +204,10 @@ def draw_kind(
         g = rnd.uniform(1.2, 2.2)
         ellipse(c, x + w / 2, y + h / 2, w / 2 + g, h / 2 + g, pw, rnd)
     elif kind == "circled_title":
-        lx, ly = label["x_mm"], label["y_mm"]
+        lx = label["x_mm"]
         rx = rnd.uniform(22, 38)
-        ellipse(c, lx + rx - 3, ly + 2.6, rx, rnd.uniform(4.0, 5.0), pw, rnd)
+        left = lx - rnd.uniform(1.0, 2.6)
+        ellipse(c, left + rx, y + h / 2, rx, rnd.uniform(4.5, 6.5), pw, rnd)
     else:
         raise ValueError(kind)
 
