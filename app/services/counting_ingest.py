@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import cv2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,7 +33,8 @@ from app.services.counting_log import Writer
 from app.services.counting_models import IngestedSheet, IngestReport
 from app.services.counting_store import KNOWN_SUFFIXES, store_image, stored_name
 from app.storage.count_tables import CountSessionRow, CountSheetRow
-from scanner.batch import file_sha256, interpret_files
+from scanner.batch import file_sha256, interpret_file
+from scanner.context import ReadContext
 from scanner.reasons import Reason, message
 from scanner.result import BLANK, NEEDS_REVIEW, REJECTED, PageReading
 
@@ -40,6 +45,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 DUPLICATE_SERIAL = "duplicate_serial"
+AHEAD = 3
 
 
 class CancelFlag(Protocol):
@@ -51,11 +57,6 @@ def _check_files(paths: Sequence[Path]) -> None:
     for p in paths:
         if not p.is_file():
             raise UserError(_("Fichier introuvable : {path}.").format(path=p), field="files")
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def ingest_files(
@@ -90,20 +91,60 @@ def ingest_files(
         todo.append((path, sha))
     recorded: list[IngestedSheet] = []
     duplicates = 0
-    size = max(4, 4 * (workers or 2))
-    for done, chunk in enumerate(_chunks(todo, size)):
-        if cancel is not None and cancel.cancelled:
-            raise Cancelled()
-        stored = [store_image(svc.data_dir, p, sha) for p, sha in chunk]
-        readings = interpret_files(stored, ctx, workers=workers)
-        for (path, sha), target in zip(chunk, stored, strict=True):
-            pages = [r for r in readings if r.file == str(target)]
-            sheets, dups = _record_file(svc, session_id, source, path.name, sha, pages)
-            recorded.extend(sheets)
-            duplicates += dups
+    for done, (path, sha, pages) in enumerate(_read_all(svc, todo, ctx, workers, cancel)):
+        sheets, dups = _record_file(svc, session_id, source, path.name, sha, pages)
+        recorded.extend(sheets)
+        duplicates += dups
         if progress is not None:
-            progress(min((done + 1) * size, len(todo)), len(todo))
+            progress(done + 1, len(todo))
     return IngestReport(tuple(recorded), tuple(already), duplicates)
+
+
+def _init_worker() -> None:
+    cv2.setNumThreads(1)  # one page per core, results independent of the thread count
+
+
+def _read_all(
+    svc: CountingService,
+    todo: list[tuple[Path, str]],
+    ctx: ReadContext,
+    workers: int | None,
+    cancel: CancelFlag | None,
+) -> Iterator[tuple[Path, str, list[PageReading]]]:
+    """Store each original, read it, and yield its pages in order. With several workers one
+    pool reads ahead while this process records, so reading and recording overlap; at most
+    `AHEAD` files per worker are stored and queued ahead of the recording."""
+    n = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    if n <= 1:
+        for path, sha in todo:
+            _check_cancel(cancel)
+            stored = store_image(svc.data_dir, path, sha)
+            yield path, sha, interpret_file(stored, ctx)
+        return
+    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker) as pool:
+        queue: deque[tuple[Path, str, Future[list[PageReading]]]] = deque()
+        items = iter(todo)
+        try:
+            while True:
+                while len(queue) < AHEAD * n:
+                    item = next(items, None)
+                    if item is None:
+                        break
+                    stored = store_image(svc.data_dir, item[0], item[1])
+                    queue.append((item[0], item[1], pool.submit(interpret_file, stored, ctx)))
+                if not queue:
+                    return
+                _check_cancel(cancel)
+                path, sha, future = queue.popleft()
+                yield path, sha, future.result()
+        finally:
+            for _p, _s, future in queue:
+                future.cancel()
+
+
+def _check_cancel(cancel: CancelFlag | None) -> None:
+    if cancel is not None and cancel.cancelled:
+        raise Cancelled()
 
 
 def ingest_bytes(
