@@ -169,10 +169,11 @@ class MaterialsMixin:
         style_id: str | None = None,
         page: int = 0,
         dpi: float = 100.0,
+        test: bool = False,
     ) -> DocumentPreview:
         """Page `page` of any document of the Vote screen, drawn exactly as it will print."""
         if kind == "ballots" and style_id:
-            preview = self.preview(style_id, dpi=dpi)  # type: ignore[attr-defined]
+            preview = self.preview(style_id, dpi=dpi, test=test)  # type: ignore[attr-defined]
             return DocumentPreview(preview.png, 0, 1, preview.warnings)
         with tempfile.TemporaryDirectory(prefix="bp-preview-") as folder:
             out = Path(folder) / "document.pdf"

@@ -204,7 +204,7 @@ class VoteScreen(Screen):
         try:
             shown = self.ctx.services.ballots.document_preview(
                 request.residence_id, request.kind, style_id=request.style_id, page=page,
-                dpi=PREVIEW_DPI,
+                dpi=PREVIEW_DPI, test=request.test,
             )  # fmt: skip
         except UserError as exc:
             self.preview.show_message("⚠ " + exc.message)

@@ -19,10 +19,6 @@ def printed_text(batch: PrintBatch) -> str:
     return f"{local:%d/%m/%Y}, {format_time(local)}"
 
 
-def kind_text(batch: PrintBatch) -> str:
-    return _("Jeu d'essai") if batch.kind == "test_deck" else _("Bulletins")
-
-
 def mode_text(batch: PrintBatch) -> str:
     if batch.kind == "test_deck":
         return "⚠ " + _("Jeu d'essai")

@@ -110,14 +110,20 @@ class VotePanel(QWidget):
         layout.addStretch(1)
 
     def _connect(self) -> None:
-        self.residence_combo.currentIndexChanged.connect(self.residence_changed.emit)
+        self.residence_combo.currentIndexChanged.connect(self._emit_residence)
         self.document_combo.currentIndexChanged.connect(self._document_changed)
-        self.style_combo.currentIndexChanged.connect(self.changed.emit)
+        self.style_combo.currentIndexChanged.connect(self._emit_changed)
         self.style_form.saved.connect(self._style_saved)
         self.new_style_button.clicked.connect(self.new_style_requested.emit)
         self.sessions_edit.textChanged.connect(self._schedule_sessions)
         self._sessions_timer.timeout.connect(self.save_sessions)
-        self.test_check.toggled.connect(self.changed.emit)
+        self.test_check.toggled.connect(self._emit_changed)
+
+    def _emit_residence(self, *_args: object) -> None:
+        self.residence_changed.emit()
+
+    def _emit_changed(self, *_args: object) -> None:
+        self.changed.emit()
 
     # --- reading the choices -------------------------------------------------------------------
 
