@@ -14,6 +14,7 @@ import argparse
 import functools
 import json
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -40,10 +41,14 @@ def best_of(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-def ours(name: str, flags: list[str]) -> dict[str, Any]:
+def ours(name: str, flags: list[str]) -> tuple[float, dict[str, Any]]:
+    """Run the real command; return its CPU time (robust on a busy machine) and its JSON."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [sys.executable, "-m", "ui.cli", "rules", "run", str(DATA / name), *flags, "--json"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    return dict(json.loads(done.stdout))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return cpu, dict(json.loads(done.stdout))
 
 
 def in_process(name: str, rule: str, threshold: int) -> tuple[float, float]:
@@ -110,13 +115,13 @@ def bench_case(
 ) -> bool:
     """Print one case's figures; True when fast enough and equal to the recorded winners."""
     threshold = int(flags[flags.index("--threshold") + 1]) if "--threshold" in flags else 0
-    seconds, data = best_of(repeat, functools.partial(ours, name, flags))
+    seconds, (cpu, data) = best_of(repeat, functools.partial(ours, name, flags))
     recorded = set(data["recorded_selected"] or [])
     ok = set(data["selected"]) == recorded
     parse, rule_time = in_process(name, rule, threshold)
     print(f"{name} [{rule}]")
     print(
-        f"  bp-terrain rules run: {seconds:6.2f} s (limit {limit:.0f} s, "
+        f"  bp-terrain rules run: {seconds:6.2f} s wall, {cpu:5.2f} s CPU (limit {limit:.0f} s, "
         f"{'OK' if seconds < limit else 'TOO SLOW'}); recorded winners: "
         f"{'match' if ok else 'DIFFER'}"
     )
