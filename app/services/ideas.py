@@ -258,6 +258,22 @@ class ProjectService(Service):
                 idea.project_id = None
             row.deleted_at = utc_now()
 
+    def restore_project(self, project_id: str, idea_ids: Sequence[str] = ()) -> m.Project:
+        """Undo a deletion (the "Annuler" of the deletion toast), with the ideas it held."""
+        with self.uow() as session:
+            row = session.get(ProjectRow, project_id)
+            if row is None:
+                raise UserError(_("Projet introuvable."))
+            row.deleted_at = None
+            session.flush()
+            self._attach(session, row, [i for i in idea_ids if self._is_free(session, i)])
+            return self._to_data(session, row)
+
+    @staticmethod
+    def _is_free(session: Session, idea_id: str) -> bool:
+        idea = session.get(IdeaRow, idea_id)
+        return idea is not None and idea.deleted_at is None and idea.project_id is None
+
     def get_project(self, project_id: str) -> m.Project:
         with self.uow() as session:
             return self._to_data(session, get_live(session, ProjectRow, project_id, _("Projet")))

@@ -242,3 +242,14 @@ def test_demo_campaign_is_realistic(tmp_path):
     names = [p.name for p in services.participants.list_participants()]
     assert all("inventé" in n for n in names)
     services.close()
+
+
+def test_project_deletion_with_undo(services, residence):
+    a = services.ideas.create_idea(IdeaInput(title="Jardin", residence_id=residence.id))
+    project = services.projects.merge_ideas([a.id])
+    services.projects.delete_project(project.id)
+    assert services.projects.list_projects() == []
+    assert services.ideas.get_idea(a.id).project_id is None
+    restored = services.projects.restore_project(project.id, project.idea_ids)
+    assert restored.idea_ids == (a.id,)
+    assert [p.id for p in services.projects.list_projects()] == [project.id]
