@@ -21,9 +21,10 @@ from app.domain import signing
 from app.domain.audit import EventType, SessionSealed, session_payload
 from app.domain.audit_slip import slip_code, slip_text
 from app.domain.dates import utc_now
-from app.errors import NotFound, UserError
+from app.errors import UserError
 from app.i18n import _
 from app.ids import new_id
+from app.services import counting_decide as decisions
 from app.services import counting_ingest as ingest
 from app.services import counting_models as cm
 from app.services.base import Service, get_live
@@ -31,15 +32,12 @@ from app.services.counting_context import campaign_templates, read_context
 from app.services.counting_keys import officer_key
 from app.services.counting_log import AuditLog, Writer
 from app.services.counting_read import (
-    load_facts,
     outcomes,
-    previous_decision_seq,
     review_items,
     session_data,
-    sheet_facts,
 )
 from app.services.counting_tally import tally as compute_tally
-from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
+from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
 from app.storage.uow import UnitOfWork
 from scanner.batch import interpret_files
@@ -47,9 +45,6 @@ from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
 
 log = logging.getLogger(__name__)
-
-BOX_VALUES = ("marked", "unmarked")
-SHEET_VALUES = ("invalid", "set_aside")
 
 
 class CountingService(Service):
@@ -211,48 +206,10 @@ class CountingService(Service):
         template_hash: str | None = None,
     ) -> str:
         """Record a ballot that could not be scanned, keyed in by hand; returns its sheet id."""
-        reason = _required_reason(reason)
-        sheet_id = new_id()
-        with self.writing(session_id) as w:
-            row = self.open_row(w.session, session_id)
-            tpl = self._hand_template(w.session, row, template_hash)
-            known = {b.project_id for b in tpl.boxes} if tpl else set()
-            unknown = sorted(set(choices) - known) if tpl else []
-            if unknown:
-                raise UserError(
-                    _("Projets inconnus sur ce bulletin : {ids}.").format(ids=", ".join(unknown))
-                )
-            payload: dict[str, Any] = {
-                "sheet_id": sheet_id,
-                "choices": sorted(set(choices)),
-                "reason": reason,
-                "keyed_by": (keyed_by or row.officer).strip(),
-            }
-            if witness:
-                payload["witness"] = witness.strip()
-            entry = w.append(EventType.HAND_KEYED_BALLOT, payload)
-            w.session.add(
-                CountSheetRow(
-                    id=sheet_id,
-                    session_id=session_id,
-                    image_sha256="hand:" + sheet_id,
-                    file_name="",
-                    source="hand",
-                    status="valid",
-                    template_hash=tpl.template_hash if tpl else None,
-                    hand_keyed=True,
-                    choices=sorted(set(choices)),
-                    audit_seq=entry.seq,
-                )
-            )
-        return sheet_id
-
-    def _hand_template(self, s: Session, row: CountSessionRow, template_hash: str | None) -> Any:
-        templates = campaign_templates(s, row.campaign_id)
-        if template_hash:
-            return templates.get(template_hash)
-        mine = [t for t in templates.values() if t.residence_id == row.residence_id]
-        return mine[0] if mine else None
+        return decisions.hand_key(
+            self, session_id, choices, reason,
+            keyed_by=keyed_by, witness=witness, template_hash=template_hash,
+        )  # fmt: skip
 
     # --- review ----------------------------------------------------------------------------
 
@@ -281,76 +238,10 @@ class CountingService(Service):
         A decision is never edited: deciding again on the same target records a correction
         that names the earlier decision. Returns the decision's log sequence number.
         """
-        value = value.replace("-", "_")
-        target = "box" if project_id else "sheet"
-        allowed = BOX_VALUES if target == "box" else SHEET_VALUES
-        if value not in allowed:
-            raise UserError(
-                _("Décision inconnue « {value} » : choisissez {allowed}.").format(
-                    value=value, allowed=", ".join(allowed)
-                )
-            )
-        reason = _required_reason(reason)
-        with self.writing(session_id) as w:
-            row = self.open_row(w.session, session_id)
-            sheet = self._decidable_sheet(w.session, session_id, sheet_id, project_id)
-            _s, decisions = _facts(w.session, session_id)
-            corrects = previous_decision_seq(decisions, sheet.id, target, project_id)
-            payload: dict[str, Any] = {
-                "sheet_id": sheet.id,
-                "target": target,
-                "value": value,
-                "reason": reason,
-                "decided_by": (decided_by or row.officer).strip(),
-            }
-            if project_id:
-                payload["project_id"] = project_id
-            if witness:
-                payload["witness"] = witness.strip()
-            if row.hide_machine_opinion:
-                payload["machine_opinion_hidden"] = True
-            if corrects is not None:
-                payload["corrects_seq"] = corrects
-            entry = w.append(EventType.DECISION, payload)
-            w.session.add(
-                CountDecisionRow(
-                    session_id=session_id,
-                    sheet_id=sheet.id,
-                    target=target,
-                    project_id=project_id,
-                    value=value,
-                    reason=reason,
-                    decided_by=payload["decided_by"],
-                    witness=payload.get("witness", ""),
-                    machine_opinion_hidden=row.hide_machine_opinion,
-                    corrects_seq=corrects,
-                    audit_seq=entry.seq,
-                )
-            )
-        return entry.seq
-
-    @staticmethod
-    def _decidable_sheet(
-        s: Session, session_id: str, sheet_id: str, project_id: str | None
-    ) -> CountSheetRow:
-        sheet = s.get(CountSheetRow, sheet_id)
-        if sheet is None or sheet.session_id != session_id:
-            raise NotFound(_("Feuille introuvable dans cette session ({id}).").format(id=sheet_id))
-        if sheet.status in ("rejected", "blank") and not sheet.hand_keyed:
-            raise UserError(
-                _(
-                    "Cette feuille a été rejetée par le lecteur et ne compte pas. Si c'est un "
-                    "vrai bulletin illisible, saisissez-le à la main."
-                )
-            )
-        if project_id:
-            ids = {pid for pid, _m, _s in _marks_of(sheet)} | set(sheet.choices or ())
-            if project_id not in ids:
-                raise UserError(
-                    _("Le projet {id} n'est pas sur ce bulletin.").format(id=project_id),
-                    field="project_id",
-                )
-        return sheet
+        return decisions.decide(
+            self, session_id, sheet_id, value, reason,
+            project_id=project_id, decided_by=decided_by, witness=witness,
+        )  # fmt: skip
 
     # --- figures ---------------------------------------------------------------------------
 
@@ -417,21 +308,6 @@ class CountingService(Service):
         from app.services.counting_results import set_results_rule
 
         set_results_rule(self, campaign_id, rule, **options)
-
-
-def _facts(s: Session, session_id: str) -> tuple[list[cm.SheetFacts], list[cm.DecisionFacts]]:
-    return load_facts(s, session_id)
-
-
-def _marks_of(sheet: CountSheetRow) -> tuple[tuple[str, str, float], ...]:
-    return sheet_facts(sheet).marks
-
-
-def _required_reason(reason: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise UserError(_("Indiquez la raison de la décision."), field="reason")
-    return text[:2000]
 
 
 def checkpoint_data(entry: Any, session_id: str) -> cm.Checkpoint:
