@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.count",
     "ui.cli.ballots",
     "ui.cli.rules",
+    "ui.cli.verify",
 )
 
 

@@ -1,0 +1,132 @@
+"""The standalone verifier of a count: `verify_bundle(path)` needs the bundle zip and nothing else.
+
+No data folder and no database: the bundle's manifest is checked, then its log (hash chain,
+schemas, privacy rules, the officer's signatures with the bundle's public key), then every
+other file against the log, then the count is redone from the readings and the decisions with
+the counting service's own pure functions and compared with the seal, and the declared rule is
+run again. With `reinterpret`, every image is read again by the scanner and must give
+byte-identical readings. See docs/verify.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.i18n import _, ngettext
+from app.verify.bundle import Bundle, open_bundle
+from app.verify.copies import check_decisions, check_sheets, load_layouts, load_readings
+from app.verify.election import check_election
+from app.verify.log import LogFacts, verify_log
+from app.verify.model import Step, VerifyFailure, VerifyReport
+from app.verify.recount import check_results_file, recount, sheet_facts
+from app.verify.reinterpret import CancelFlag, check_images, reinterpret
+
+__all__ = ["Step", "VerifyFailure", "VerifyReport", "verify_bundle"]
+
+Progress = Callable[[int, int], None]
+
+
+def verify_bundle(
+    path: Path,
+    *,
+    reinterpret_images: bool = False,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> VerifyReport:
+    """Check everything the bundle claims; the report names the first file or entry that fails."""
+    run = _Run()
+    try:
+        _steps(run, Path(path), reinterpret_images, progress, cancel)
+    except VerifyFailure as failure:
+        return VerifyReport(tuple(run.steps), failure, tuple(run.warnings), run.facts)
+    return VerifyReport(tuple(run.steps), None, tuple(run.warnings), run.facts)
+
+
+class _Run:
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+        self.warnings: list[str] = []
+        self.facts: dict[str, Any] = {}
+
+    def step(self, name: str, summary: str) -> None:
+        self.steps.append(Step(name, summary))
+
+
+def _steps(
+    run: _Run,
+    path: Path,
+    reinterpret_images: bool,
+    progress: Progress | None,
+    cancel: CancelFlag | None,
+) -> None:
+    bundle = open_bundle(path)
+    n = len(bundle.files)
+    run.step("manifest", ngettext("{n} fichier, sommes conformes au manifeste.",
+                                  "{n} fichiers, sommes conformes au manifeste.", n).format(n=n))  # fmt: skip
+    facts = verify_log(bundle)
+    _log_step(run, facts)
+    readings = load_readings(bundle, facts)
+    templates_by_sheet = check_sheets(bundle, facts)
+    check_decisions(bundle, facts)
+    templates = load_layouts(bundle, facts)
+    run.step("copies", _("Lectures, feuilles, décisions et mises en page conformes au journal."))
+    if not reinterpret_images and bundle.names("images/"):
+        check_images(bundle, facts)
+    sheets = sheet_facts(facts, readings, templates_by_sheet)
+    counted = recount(facts, sheets, templates)
+    check_results_file(bundle, counted)
+    t = counted.tally
+    run.facts.update(
+        valid=t.valid, blank=t.blank, invalid=t.invalid, set_aside=t.set_aside,
+        rejected=t.rejected, votes=dict(sorted(t.votes.items())), rule=counted.results["rule"],
+    )  # fmt: skip
+    run.step("recount", _("Recomptage identique au résultat scellé : valides {v}, blancs {b}, "
+                          "nuls {i}.").format(v=t.valid, b=t.blank, i=t.invalid))  # fmt: skip
+    summary, extra = check_election(
+        bundle, facts.opened, counted.results["rule"], counted.outcomes, templates
+    )
+    run.facts.update(extra)
+    run.step("rule", summary)
+    if reinterpret_images:
+        _reinterpret(run, bundle, facts, readings, templates, progress, cancel)
+
+
+def _log_step(run: _Run, facts: LogFacts) -> None:
+    run.warnings.extend(facts.warnings)
+    run.facts.update(
+        session_id=facts.opened["session_id"],
+        residence_id=facts.opened["residence_id"],
+        officer=facts.opened["officer"],
+        key_fingerprint=facts.opened["key_fingerprint"],
+        entries=facts.head_seq,
+        head_hash=facts.head_hash,
+        sealed_hash=facts.sealed.hash if facts.sealed else None,
+    )
+    run.step(
+        "log",
+        _("Journal intègre : {n} entrées, {c} points de contrôle signés, scellé "
+          "(empreinte {h}).").format(n=facts.head_seq, c=len(facts.checkpoints),
+                                     h=facts.sealed.hash if facts.sealed else "—"),
+    )  # fmt: skip
+
+
+def _reinterpret(
+    run: _Run,
+    bundle: Bundle,
+    facts: LogFacts,
+    readings: dict[str, Any],
+    templates: dict[str, Any],
+    progress: Progress | None,
+    cancel: CancelFlag | None,
+) -> None:
+    done, warnings = reinterpret(
+        bundle, facts, readings, templates, progress=progress, cancel=cancel
+    )
+    run.warnings.extend(warnings)
+    run.step(
+        "reinterpret",
+        ngettext("{n} image relue : lecture identique octet par octet.",
+                 "{n} images relues : lectures identiques octet par octet.", done).format(n=done),
+    )  # fmt: skip

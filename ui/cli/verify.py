@@ -1,0 +1,53 @@
+"""`bp-terrain verify BUNDLE.zip [--reinterpret] [--json]`: check a count from its bundle alone.
+
+Needs no data folder: anyone given the bundle (a witness, a resident, an auditor) can run it.
+Exit 0 only when everything holds; 1 when the bundle fails, naming the first file or log entry
+that does; 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ui.cli.common import add_command, print_json
+
+
+def register(sub: Any) -> None:
+    cmd = add_command(
+        sub,
+        "verify",
+        "Vérifier un dépouillement à partir de son paquet de vérification (zip).",
+        run_verify,
+    )
+    cmd.add_argument("bundle", metavar="PAQUET.zip", help="paquet exporté par « count export »")
+    cmd.add_argument(
+        "--reinterpret",
+        action="store_true",
+        help="relire chaque image et exiger des lectures identiques (paquet avec images)",
+    )
+    cmd.add_argument("--json", action="store_true", help="un objet JSON")
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from app.i18n import _
+    from app.verify import verify_bundle
+
+    report = verify_bundle(Path(args.bundle), reinterpret_images=args.reinterpret)
+    if args.json:
+        print_json(report.as_dict())
+        return 0 if report.ok else 1
+    for step in report.steps:
+        print(f"✓ {step.summary}")
+    for warning in report.warnings:
+        print(_("Attention : {w}").format(w=warning))
+    if report.failure is not None:
+        print(
+            _("✗ ÉCHEC — {where} : {message}").format(
+                where=report.failure.where, message=report.failure.message
+            )
+        )
+        return 1
+    print(_("Paquet vérifié : le résultat scellé est bien celui des bulletins lus et décidés."))
+    return 0
