@@ -84,7 +84,7 @@ def live_count(services: Services, scans: Path, marks: list[list[int]]) -> Count
     session = c.open_session(
         setup.residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
     )
-    c.ingest(session.id, deck.files, workers=1)
+    report = c.ingest(session.id, deck.files, workers=1)
     truth = dict(zip([p.name for p in deck.files], deck.marked, strict=True))
     for item in c.review_queue(session.id):
         for box in item.boxes:
@@ -92,6 +92,13 @@ def live_count(services: Services, scans: Path, marks: list[list[int]]) -> Count
             c.decide(
                 session.id, item.sheet_id, value, "Vu avec le témoin", project_id=box.project_id
             )
+    # a box checked by a person, then confirmed again (a correction names the first decision)
+    first = report.recorded[0]
+    pid = truth[first.file_name][0]
+    c.decide(session.id, first.sheet_id, "marked", "Contrôle du témoin", project_id=pid)
+    c.decide(
+        session.id, first.sheet_id, "marked", "Confirmé", project_id=pid, witness="Karim Benali"
+    )
     c.record_reconciliation(session.id, handed_out=len(marks) + 1, spoiled=1)
     c.close_batch(session.id, PASSPHRASE)
     c.seal(session.id, PASSPHRASE)
