@@ -50,7 +50,7 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("meetings", N_("Réunions & idées"), lazy("ui.screens.meetings:MeetingsScreen")),
     ("projects", N_("Projets"), lazy("ui.screens.projects:ProjectsScreen")),
     ("commission", N_("Commission"), lazy("ui.screens.commission:CommissionScreen")),
-    ("vote", N_("Vote"), placeholder("vote")),
+    ("vote", N_("Vote"), lazy("ui.screens.vote:VoteScreen")),
     ("count", N_("Dépouillement"), placeholder("count")),
     ("results", N_("Résultats"), placeholder("results")),
     ("sync", N_("Synchronisation"), placeholder("sync")),
