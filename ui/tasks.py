@@ -72,11 +72,14 @@ class _Task(QObject):
         self.relay.failed.connect(self.deliver_failure)
 
     def show_progress(self, done: int, total: int) -> None:
-        if self.dialog is None:
+        dialog = self.dialog
+        if dialog is None:
             return
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, max(total, 1)))
-        self.dialog.setLabelText(f"{self.title}\n{progress_text(done, total)}")
+        # Label first: a window-modal QProgressDialog.setValue() runs the event loop, which may
+        # deliver the result and close the dialog before it returns.
+        dialog.setLabelText(f"{self.title}\n{progress_text(done, total)}")
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
 
     def deliver_result(self, result: Any) -> None:
         self._close()

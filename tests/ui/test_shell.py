@@ -82,13 +82,19 @@ def test_zoom_in_and_out_with_the_keyboard(main_window, ctx, qtbot):
     assert app.font().pointSizeF() == base
 
 
-def test_placeholders_name_the_coming_feature(main_window):
-    vote = main_window.screen("vote")
-    assert isinstance(vote, PlaceholderScreen)
+def test_placeholders_name_the_coming_feature(ctx, qtbot):
+    vote = PlaceholderScreen(ctx, "vote")
+    qtbot.addWidget(vote)
+    assert vote.title == "Vote"
     assert vote.empty.title_label.text() == "Bientôt : impression des bulletins QR"
-    main_window.go_to("sync")
-    sync = main_window.screen("sync")
-    assert "attendent la synchronisation" in sync.empty.text_label.text()
+    sync = PlaceholderScreen(ctx, "sync")
+    qtbot.addWidget(sync)
+    sync.show()  # refreshes on show
+    pending = ctx.services.status.campaign_status().pending_sync_changes
+    assert f"{pending} modifications sont enregistrées" in sync.empty.text_label.text()
+    with qtbot.waitSignal(ctx.events.navigation_requested) as asked:
+        qtbot.mouseClick(sync.empty.button, Qt.MouseButton.LeftButton)
+    assert asked.args == ["home"]
 
 
 def test_empty_data_folder_teaches_how_to_start(empty_ctx, qtbot):

@@ -114,7 +114,7 @@ class CampaignForm(QWidget):
                 self._add_date(grid, row, 2, end, _(label) + " : " + _("fin"))
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
-        self.themes = text_edit(min_lines=4)
+        self.themes = text_edit(min_lines=8)
         self.themes.setMaximumHeight(self.themes.minimumHeight() + 40)
         self.form.register(
             "themes",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -26,13 +25,13 @@ class NavButton(QPushButton):
         self.key, self.label_text, self.shortcut_text = key, label, shortcut
         self.setProperty("nav", True)
         self.setCheckable(True)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 4, 8, 4)
-        row.setSpacing(6)
+        column = QVBoxLayout(self)  # label above its badge: long words never get cut
+        column.setContentsMargins(10, 6, 8, 6)
+        column.setSpacing(3)
         self.name = QLabel(label)
         self.badge = Badge()
-        row.addWidget(self.name, 1)
-        row.addWidget(self.badge)
+        column.addWidget(self.name)
+        column.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
         self.setToolTip(f"{label} ({shortcut})" if shortcut else label)
         self.toggled.connect(self._on_toggled)
         self._update_accessible_name()
