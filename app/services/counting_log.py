@@ -51,7 +51,7 @@ def jsonl_path(data_dir: Path, session_id: str) -> Path:
 def _row_item(row: CountAuditRow) -> Item:
     items = parse_jsonl(row.entry.encode("utf-8") + b"\n")
     item = items[0] if len(items) == 1 else Unreadable("unreadable", "")
-    if isinstance(item, Unreadable):
+    if isinstance(item, Unreadable | AuditEntry):
         return item
     if (item.get("seq"), item.get("hash"), item.get("prev_hash"), item.get("event")) != (
         row.seq,

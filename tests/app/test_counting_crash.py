@@ -26,6 +26,7 @@ from app.services import open_services
 args = json.loads(sys.argv[1])
 s = open_services(__import__("pathlib").Path(args["data"]))
 c = s.counting
+print("ready", flush=True)
 if args["what"] == "ingest":
     for f in args["files"]:
         c.ingest(args["session"], [f], workers=1)
@@ -40,13 +41,16 @@ print("done", flush=True)
 
 
 def _run_and_kill(args: dict, delay: float) -> bool:
-    """Start a worker, SIGKILL it after `delay` seconds; True if it finished first."""
+    """Start a worker, SIGKILL it `delay` seconds after it is ready to work (imports done);
+    True if it finished first."""
     proc = subprocess.Popen(
         [sys.executable, "-c", WORKER.format(root=str(ROOT)), json.dumps(args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
     deadline = time.monotonic() + delay
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
@@ -83,7 +87,7 @@ def test_kill_while_ingesting_deciding_and_sealing(tmp_path):
     base = {"data": str(data), "session": session.id}
 
     for _ in range(3):
-        _run_and_kill({**base, "what": "ingest", "files": files}, rng.uniform(1.0, 4.0))
+        _run_and_kill({**base, "what": "ingest", "files": files}, rng.uniform(0.1, 1.5))
         status = _check_consistent(data, session.id)
         assert status["totals"]["sheets"] <= len(files)
     assert _run_and_kill({**base, "what": "ingest", "files": files}, 120)
@@ -96,13 +100,16 @@ def test_kill_while_ingesting_deciding_and_sealing(tmp_path):
     services.close()
     decide = {**base, "what": "decide", "sheet": item.sheet_id, "project": setup.project_ids[2]}
     for _ in range(2):
-        _run_and_kill(decide, rng.uniform(1.0, 3.0))
+        _run_and_kill(decide, rng.uniform(0.1, 1.0))
         status = _check_consistent(data, session.id)
     decisions = _count_rows(data, "count_decision")
     assert decisions == status["head_seq"] - 1 - 2 * len(files)
+    services = open_services(data)  # the last word on that ballot, whatever was killed
+    services.counting.decide(session.id, item.sheet_id, "invalid", "Trois cases cochées")
+    services.close()
 
     for _ in range(3):
-        _run_and_kill({**base, "what": "seal", "passphrase": PASSPHRASE}, rng.uniform(0.8, 2.5))
+        _run_and_kill({**base, "what": "seal", "passphrase": PASSPHRASE}, rng.uniform(0.0, 0.4))
         status = _check_consistent(data, session.id)
         assert status["sealed"] == (status["sealed_hash"] is not None)
         if status["sealed"]:
