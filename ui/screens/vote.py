@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -94,22 +95,21 @@ class VoteScreen(Screen):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(430)
+        scroll.setMinimumWidth(360)
         batches = QWidget()
         box = QVBoxLayout(batches)
         box.setContentsMargins(0, 8, 0, 0)
-        box.addWidget(set_role(QLabel(_("Lots imprimés")), "section"))
         self.batch_summary = set_role(QLabel(), "muted")
         box.addWidget(self.batch_view, 1)
         box.addWidget(self.batch_summary)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.preview)
-        right.addWidget(batches)
-        right.setSizes([470, 230])
+        # Tabs give the preview the whole height of a small laptop screen.
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.preview, _("Aperçu"))
+        self.tabs.addTab(batches, _("Lots imprimés"))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setSizes([450, 850])
+        splitter.addWidget(self.tabs)
+        splitter.setSizes([380, 920])
         splitter.setStretchFactor(1, 1)
         return splitter
 
@@ -158,6 +158,7 @@ class VoteScreen(Screen):
         batches = self.ctx.services.ballots.list_batches()
         self.batch_model.set_rows(batches)
         live = sum(b.count for b in batches if not b.test)
+        self.tabs.setTabText(1, _("Lots imprimés ({n})").format(n=len(batches)))
         self.batch_summary.setText(
             ngettext(
                 "{n} bulletin imprimé pour le vote", "{n} bulletins imprimés pour le vote", live

@@ -56,8 +56,12 @@ class VotePanel(QWidget):
         self.count_spin.setRange(1, MAX_COUNT)
         self.count_spin.setGroupSeparatorShown(True)
         self.count_spin.setSuffix(" " + _("bulletins"))
-        self.test_check = QCheckBox(_("Bulletins d'essai (marqués « ESSAI », jamais comptés)"))
-        self.serial_check = QCheckBox(_("Sans numéro de série (urne surveillée)"))
+        self.test_check = QCheckBox(_("Bulletins d'essai (« ESSAI »)"))
+        self.test_check.setToolTip(_("Marqués « ESSAI » : ils ne comptent jamais dans le vote."))
+        self.serial_check = QCheckBox(_("Sans numéro de série"))
+        self.serial_check.setToolTip(
+            _("Pour une urne surveillée : les photocopies ne seront pas repérées.")
+        )
         self.sessions_edit = text_edit(
             placeholder=_("12/01/2027 17:00-19:00 Salle commune"), min_lines=3
         )

@@ -80,8 +80,7 @@ class PreviewPane(QWidget):
         self.zoom_out.clicked.connect(lambda: self.step_zoom(-1))
         self.zoom_in.clicked.connect(lambda: self.step_zoom(1))
         self.fit_button.clicked.connect(self.fit_page)
-        title = set_role(QLabel(_("Aperçu")), "section")
-        for widget in (title, self.prev_button, self.page_label, self.next_button):
+        for widget in (self.prev_button, self.page_label, self.next_button):
             row.addWidget(widget)
         row.addStretch(1)
         for widget in (self.zoom_label, self.zoom_out, self.zoom_in, self.fit_button):

@@ -52,7 +52,10 @@ class StyleForm(Form):
         self.budget_edit = money_edit(placeholder="30 000")
         self.order_combo = _combo(dict(ORDER_LABELS), _("Ordre des projets"))
         self.language_combo = _combo(dict(LANGUAGE_LABELS), _("Langue du bulletin"))
-        self.large_check = QCheckBox(_("Gros caractères (cases et textes plus grands)"))
+        self.large_check = QCheckBox(_("Gros caractères"))
+        self.large_check.setToolTip(
+            _("Cases et textes plus grands, pour les personnes qui voient mal.")
+        )
         self.hint = SavedHint()
         self._build()
         self._timer = QTimer(self)
