@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.i18n import _
+from app.services.ballots_types import BallotStyle
 from ui.context import AppContext
 from ui.screens.vote_print import DOCUMENT_LABELS, document_label
 from ui.screens.vote_style import StyleForm
@@ -132,13 +135,15 @@ class VotePanel(QWidget):
     # --- reading the choices -------------------------------------------------------------------
 
     def residence_id(self) -> str | None:
-        return self.residence_combo.currentData()
+        value = self.residence_combo.currentData()
+        return str(value) if value else None
 
     def kind(self) -> str:
         return str(self.document_combo.currentData())
 
     def style_id(self) -> str | None:
-        return self.style_combo.currentData() if self.kind() in ("ballots", "test_deck") else None
+        value = self.style_combo.currentData()
+        return str(value) if value and self.kind() in ("ballots", "test_deck") else None
 
     def set_kind(self, kind: str) -> None:
         self.document_combo.setCurrentIndex(max(0, self.document_combo.findData(kind)))
@@ -168,13 +173,13 @@ class VotePanel(QWidget):
         box.setCurrentIndex(max(0, box.findData(current)))
         box.blockSignals(False)
 
-    def fill_styles(self, styles: list[object], keep: str | None = None) -> None:
+    def fill_styles(self, styles: Sequence[BallotStyle], keep: str | None = None) -> None:
         box = self.style_combo
         current = keep or box.currentData()
         box.blockSignals(True)
         box.clear()
         for style in styles:
-            box.addItem(getattr(style, "name", ""), getattr(style, "id", ""))
+            box.addItem(style.name, style.id)
         box.setCurrentIndex(max(0, box.findData(current)))
         box.blockSignals(False)
         self.new_style_button.setEnabled(bool(styles))

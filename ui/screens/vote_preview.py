@@ -49,11 +49,11 @@ class PreviewPane(QWidget):
         self.image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.image.setAccessibleName(_("Aperçu du document"))
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(False)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll.setStyleSheet("QScrollArea { background: #D9DEE5; }")
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.image)
+        self.scroll_area.setWidgetResizable(False)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setStyleSheet("QScrollArea { background: #D9DEE5; }")
         self.message = set_role(QLabel(), "muted")
         self.message.setWordWrap(True)
         self.warnings = set_role(QLabel(), "error")
@@ -62,7 +62,7 @@ class PreviewPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._toolbar())
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.warnings)
         layout.addWidget(self.message)
 
@@ -133,7 +133,7 @@ class PreviewPane(QWidget):
             return self.zoom
         if self.pixmap.isNull():
             return 100
-        viewport = self.scroll.viewport()
+        viewport = self.scroll_area.viewport()
         scale = SCREEN_DPI / PREVIEW_DPI
         by_width = (viewport.width() - 24) / (self.pixmap.width() * scale)
         by_height = (viewport.height() - 8) / (self.pixmap.height() * scale)

@@ -7,6 +7,9 @@ save the form emits `saved` so that the preview is drawn again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSpinBox, QWidget
 
@@ -27,7 +30,7 @@ from ui.widgets import Form, SavedHint, line_edit, money_edit, read_money
 SAVE_DELAY_MS = 400
 
 
-def _combo(items: dict[object, str], name: str) -> QComboBox:
+def _combo(items: Mapping[Any, str], name: str) -> QComboBox:
     box = QComboBox()
     box.setAccessibleName(name)
     for value, label in items.items():
@@ -46,12 +49,12 @@ class StyleForm(Form):
         self.style_obj: BallotStyle | None = None
         self._loading = False
         self.name_edit = line_edit(max_length=100)
-        self.rule_combo = _combo(dict(RULE_LABELS), _("Règle de vote"))
+        self.rule_combo = _combo(RULE_LABELS, _("Règle de vote"))
         self.max_spin = self._spin(_("Au plus"))
         self.min_spin = self._spin(_("Au moins"))
         self.budget_edit = money_edit(placeholder="30 000")
-        self.order_combo = _combo(dict(ORDER_LABELS), _("Ordre des projets"))
-        self.language_combo = _combo(dict(LANGUAGE_LABELS), _("Langue du bulletin"))
+        self.order_combo = _combo(ORDER_LABELS, _("Ordre des projets"))
+        self.language_combo = _combo(LANGUAGE_LABELS, _("Langue du bulletin"))
         self.large_check = QCheckBox(_("Gros caractères"))
         self.large_check.setToolTip(
             _("Cases et textes plus grands, pour les personnes qui voient mal.")
