@@ -107,3 +107,13 @@ def test_unknown_language_is_refused(services, residence, projects):
     with pytest.raises(UserError, match="Langue") as error:
         services.ballots.create_style(residence.id, StyleInput(name="X", language="xx"))
     assert error.value.field == "language"
+
+
+def test_an_english_style_prints_in_english_whatever_the_interface_language(
+    services, residence, projects
+):
+    french = services.ballots.ensure_default_style(residence.id)
+    english = services.ballots.create_style(residence.id, StyleInput(language="en"))
+    assert english.name == "Anglais"
+    assert services.ballots.preview(english.id, dpi=30).rule_text == "Mark up to 3 projects."
+    assert services.ballots.preview(french.id, dpi=30).rule_text == "Cochez jusqu'à 3 projets."
