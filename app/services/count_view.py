@@ -395,3 +395,75 @@ def _csv(data: dict[str, Any]) -> str:
             [p["number"], p["title"], p["cost_cents"], p["votes"], p["status"], p["project_id"]]
         )
     return buffer.getvalue()
+
+
+# --- webcam -----------------------------------------------------------------------------------
+
+CAMERA_MESSAGES = {
+    "no_layout": N_("Aucune mise en page de bulletin connue pour cette campagne."),
+    "no_ballot": N_("Présentez un bulletin devant la caméra."),
+    "hold_still": N_("Ne bougez plus le bulletin…"),
+    "qr_unreadable": N_("Code QR illisible : rapprochez ou éclairez le bulletin."),
+    "captured": N_("Bulletin lu : retirez-le et présentez le suivant."),
+    "": N_("Bulletin repéré : ne bougez plus…"),
+}
+
+
+def camera_available(index: int = 0) -> bool:
+    """True when a camera answers at `index` (OpenCV capture; Qt's multimedia is not shipped)."""
+    capture = cv2.VideoCapture(index)
+    try:
+        return bool(capture.isOpened())
+    finally:
+        capture.release()
+
+
+@dataclass(frozen=True)
+class CameraStep:
+    preview_png: bytes
+    message: str
+    capture_png: bytes | None  # set once, when a still, readable ballot was captured
+
+
+class CameraFeed:
+    """Frames from a camera (or any `frames()` source) through the scanner's still watcher."""
+
+    def __init__(
+        self,
+        services: Services,
+        session_id: str,
+        index: int = 0,
+        frames: Callable[[], NDArray[np.uint8] | None] | None = None,
+    ) -> None:
+        from app.services.counting_context import read_context
+        from scanner.camera import StillBallotWatcher
+
+        session = services.counting.get_session(session_id)
+        with services.counting.uow() as s:
+            ctx = read_context(s, session.campaign_id, session.mode)
+        self.watcher = StillBallotWatcher(ctx)
+        self._capture = cv2.VideoCapture(index) if frames is None else None
+        self._frames = frames
+
+    def _frame(self) -> NDArray[np.uint8] | None:
+        if self._frames is not None:
+            return self._frames()
+        assert self._capture is not None
+        ok, frame = self._capture.read()
+        return np.asarray(frame, dtype=np.uint8) if ok else None
+
+    def step(self) -> CameraStep | None:
+        """Read one frame; None when the camera gave nothing."""
+        frame = self._frame()
+        if frame is None:
+            return None
+        state = self.watcher.feed(frame)
+        text = _(CAMERA_MESSAGES.get(state.message, CAMERA_MESSAGES[""]))
+        ok, data = cv2.imencode(".png", frame)
+        capture = bytes(data.tobytes()) if ok and state.reading is not None else None
+        grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        return CameraStep(_png(np.asarray(grey, dtype=np.uint8), 900), text, capture)
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
