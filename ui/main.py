@@ -8,13 +8,11 @@ its traceback and shown as a short apology instead of killing the application.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -31,22 +29,8 @@ log = logging.getLogger(__name__)
 APP_TITLE = "BP Terrain"
 
 
-def guard_none_refcount() -> None:
-    """Work around PySide6 6.12.0 on Python 3.11: its static void methods (processEvents,
-    QTimer.singleShot, QTest.qWait...) drop one reference to None per call, and the process
-    aborts ("deallocating None") after a few thousand calls. Python 3.12 makes None immortal;
-    we do the same here by giving None a huge reference count. Harmless on fixed versions.
-    """
-    if sys.version_info >= (3, 12) or not PYSIDE_VERSION.startswith("6.12."):
-        return
-    if sys.getrefcount(None) < (1 << 39):
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-        log.info("PySide6 %s on Python 3.11: None made immortal", PYSIDE_VERSION)
-
-
 def qt_application(argv: list[str] | None = None) -> QApplication:
     """The running QApplication, or a new one named for QSettings."""
-    guard_none_refcount()
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
