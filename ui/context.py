@@ -36,6 +36,9 @@ DATA_KINDS = (
     "ideas",
     "projects",
     "commission",
+    "ballots",
+    "count",
+    "results",
     "all",
 )
 
