@@ -1,7 +1,7 @@
 """Live capture: say when a registered, readable ballot is held still in front of the camera.
 
 The counting screen feeds every video frame to `StillBallotWatcher.feed`. Frames are cheap to
-check (markers only, on a reduced frame); only once the four corners have stayed put for a few
+check (markers only; large frames are searched reduced); only once the four corners have stayed put for a few
 frames is the full reader run. A ballot is captured once: the watcher waits for the sheet to
 leave the view (or to move a lot) before it captures again, so a held sheet is never counted
 twice by the camera.
@@ -24,8 +24,6 @@ from scanner.result import REJECTED, PageReading
 
 log = logging.getLogger(__name__)
 
-#: Frames are checked at most this wide (the full frame is read once still).
-PREVIEW_SIDE = 960
 #: Largest corner movement between frames still counted as "held still", in mm of the page.
 STILL_MM = 0.8
 #: Consecutive still frames needed before reading.
@@ -52,17 +50,12 @@ class StillBallotWatcher:
         self._count = 0
         self._captured = False
 
-    def _register(self, grey: NDArray[np.uint8]) -> tuple[Registration | None, float]:
-        h, w = grey.shape
-        f = min(1.0, PREVIEW_SIDE / max(h, w))
-        small = (
-            grey if f == 1.0 else cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-        )
+    def _register(self, grey: NDArray[np.uint8]) -> Registration | None:
         first = self._ctx.templates[0]
         reg = register(
-            detect_markers(small), self._ctx.markers_by_page(), (first.width_mm, first.height_mm)
+            detect_markers(grey), self._ctx.markers_by_page(), (first.width_mm, first.height_mm)
         )
-        return (reg if isinstance(reg, Registration) else None), f
+        return reg if isinstance(reg, Registration) else None
 
     def _corners(self, reg: Registration) -> NDArray[np.float64]:
         tpl = self._ctx.templates[0]
@@ -70,14 +63,15 @@ class StillBallotWatcher:
             [[0, 0], [tpl.width_mm, 0], [tpl.width_mm, tpl.height_mm], [0, tpl.height_mm]],
             dtype=np.float64,
         ).reshape(-1, 1, 2)
-        return np.asarray(cv2.perspectiveTransform(pts, reg.matrix())).reshape(-1, 2)
+        out = cv2.perspectiveTransform(pts, reg.matrix())
+        return np.asarray(out, dtype=np.float64).reshape(-1, 2)
 
     def feed(self, frame: NDArray[np.uint8]) -> CameraState:
         """Check one frame (BGR or grey); returns the reading on the capture frame."""
         if not self._ctx.templates:
             return CameraState(False, 0, message="no_layout")
         grey = grey_from_array(frame)
-        reg, _ = self._register(grey)
+        reg = self._register(grey)
         if reg is None:
             self._last, self._count, self._captured = None, 0, False
             return CameraState(False, 0, message="no_ballot")

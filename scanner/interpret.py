@@ -41,6 +41,9 @@ def _register(
 ) -> tuple[Registration | RegistrationFailure, Template | None]:
     detected = detect_markers(grey)
     if not detected:
+        # A sheet seen through from the back (or a mirrored photo) has mirrored markers.
+        if detect_markers(np.ascontiguousarray(grey[:, ::-1])):
+            return RegistrationFailure(Reason.MIRRORED, "markers read mirrored"), None
         return RegistrationFailure(Reason.NO_MARKERS, "none"), None
     by_page = ctx.markers_by_page()
     first = ctx.templates[0]
@@ -78,7 +81,7 @@ def interpret_image(
         return _rejected(base, Reason.QR_UNREADABLE)
     ident = check_identity(texts, ctx)
     if ident.template is None:
-        return _rejected(base, *ident.reasons)
+        return _rejected(replace(base, serial_check=ident.serial_check), *ident.reasons)
     base = _with_identity(base, ident)
     tpl = ident.template
     if tpl.markers != guess.markers:

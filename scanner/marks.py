@@ -196,7 +196,8 @@ def measure_box(canon: NDArray[np.uint8], box: Rect) -> BoxMeasure:
 
 def decide(m: BoxMeasure, t: Thresholds = DEFAULT_THRESHOLDS) -> tuple[str, tuple[Reason, ...]]:
     """`marked`, `unmarked` or `review`, with the reasons for a review."""
-    if not m.found:
+    at_edge = max(abs(m.offset_mm[0]), abs(m.offset_mm[1])) >= SEARCH_MM - 0.15
+    if not m.found or at_edge:
         return "review", (Reason.BOX_NOT_FOUND,)
     strong = m.fill >= t.fill_marked or (m.span >= t.span_marked and m.fill >= t.fill_stroke_min)
     empty = (

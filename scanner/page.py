@@ -45,7 +45,9 @@ def upright(
     h = hom
     if px_per_mm > MAX_SOURCE_PX:
         f = MAX_SOURCE_PX / px_per_mm
-        src = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        src = np.asarray(
+            cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), dtype=np.uint8
+        )
         h = np.diag([f, f, 1.0]) @ hom
     to_canon = np.diag([1.0 / PX, 1.0 / PX, 1.0])
     size = (int(round(template.width_mm * PX)), int(round(template.height_mm * PX)))

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 #: corners are refined at full resolution.
 DETECT_MAX_SIDE = 2400
 #: Worst corner reprojection error accepted, in millimetres of the page.
-MAX_REPROJ_MM = 0.6
+MAX_REPROJ_MM = 0.38
 #: Accepted ratio between a marker's measured side and the side the homography predicts.
 SIZE_RATIO = (0.85, 1.18)
 #: Accepted pixels per millimetre (about 90 to 760 dpi).
@@ -80,7 +80,14 @@ def detect_markers(grey: NDArray[np.uint8]) -> list[Detected]:
     """All 4x4 markers in the image, corners refined at full resolution."""
     h, w = grey.shape[:2]
     factor = max(1, math.ceil(max(h, w) / DETECT_MAX_SIDE))
-    small = grey if factor == 1 else cv2.resize(grey, (w // factor, h // factor), cv2.INTER_AREA)
+    small = (
+        grey
+        if factor == 1
+        else np.asarray(
+            cv2.resize(grey, (w // factor, h // factor), interpolation=cv2.INTER_AREA),
+            dtype=np.uint8,
+        )
+    )
     corners, ids, _ = _detector().detectMarkers(small)
     if ids is None:
         return []
@@ -108,9 +115,10 @@ def page_of(marker_id: int) -> int:
 def _fit(pairs: Sequence[tuple[Detected, MarkerSpec]]) -> tuple[Matrix, float, float]:
     src = np.array([c for _, spec in pairs for c in spec.rect.corners()], dtype=np.float64)
     dst = np.array([c for det, _ in pairs for c in det.corners], dtype=np.float64)
-    hom, _ = cv2.findHomography(src, dst, 0)
-    if hom is None:
+    found, _ = cv2.findHomography(src, dst, 0)
+    if found is None:
         return np.eye(3), math.inf, 0.0
+    hom = np.asarray(found, dtype=np.float64)
     proj = cv2.perspectiveTransform(src.reshape(-1, 1, 2), hom).reshape(-1, 2)
     scale = local_scale(hom, float(src[:, 0].mean()), float(src[:, 1].mean()))
     err_px = float(np.max(np.linalg.norm(proj - dst, axis=1)))

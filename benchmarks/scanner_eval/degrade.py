@@ -47,7 +47,9 @@ def scan_geometry(
     rad = math.radians(abs(skew))
     bed_w = (A4[0] * math.cos(rad) + A4[1] * math.sin(rad)) * scale + 6
     bed_h = (A4[0] * math.sin(rad) + A4[1] * math.cos(rad)) * scale + 6
-    out_w, out_h = (int(round(max(v, a) / 25.4 * dpi_out)) for v, a in zip((bed_w, bed_h), A4, strict=True))
+    out_w, out_h = (
+        int(round(max(v, a) / 25.4 * dpi_out)) for v, a in zip((bed_w, bed_h), A4, strict=True)
+    )
     cx, cy = page.shape[1] / 2, page.shape[0] / 2
     m = cv2.getRotationMatrix2D((cx, cy), skew, f)
     m[0, 2] += out_w / 2 - cx

@@ -49,8 +49,9 @@ def ballots() -> Ballots:
     return Ballots(approval, budget, test, other, context(approval, budget, test))
 
 
-def marked(printed: Printed, index: int, kinds: dict[int, str], pen: Pen = BLACK,
-           seed: int = 1) -> np.ndarray:
+def marked(
+    printed: Printed, index: int, kinds: dict[int, str], pen: Pen = BLACK, seed: int = 1
+) -> np.ndarray:
     """A copy of rendered page `index` with marks of `kinds` drawn in boxes (by box index)."""
     page = printed.pages[index].copy()
     s = printed.dpi / 25.4

@@ -17,8 +17,11 @@ from scanner.loading import iter_pages
 
 def _png_header_only(path: Path, w: int, h: int) -> None:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
@@ -56,12 +59,8 @@ def test_truncated_and_corrupt_files(tmp_path: Path, ballots) -> None:
     (tmp_path / "text.png").write_text("not an image")
     assert interpret_file(tmp_path / "cut.png", ballots.ctx)[0].reasons == ("corrupt_image",)
     assert interpret_file(tmp_path / "junk.png", ballots.ctx)[0].status == "rejected"
-    assert interpret_file(tmp_path / "text.png", ballots.ctx)[0].reasons == (
-        "unsupported_format",
-    )
-    assert interpret_file(tmp_path / "missing.png", ballots.ctx)[0].reasons == (
-        "file_unreadable",
-    )
+    assert interpret_file(tmp_path / "text.png", ballots.ctx)[0].reasons == ("unsupported_format",)
+    assert interpret_file(tmp_path / "missing.png", ballots.ctx)[0].reasons == ("file_unreadable",)
 
 
 def test_huge_image_refused_from_its_header(tmp_path: Path, ballots) -> None:
