@@ -258,6 +258,8 @@ class _Layout:
         self._grid(cols, rows, widths=widths, bold_rows={
             i for i, p in enumerate(self.r.projects) if p.funded
         }, align_right=(2, 3))  # fmt: skip
+        for note in self.r.notes:
+            self.y = paragraph(self.pen, LEFT, self.y + 5, RIGHT - LEFT, note, 10, color=MUTED) - 4
         self.y += 4
 
     def _rule(self) -> None:
@@ -303,9 +305,9 @@ class _Layout:
         _draw_qr(self.pen, r.seal_code, RIGHT - size, top, size)
         width = RIGHT - LEFT - size - 6
         text = _(
-            "Le journal signé de cette session compte {n} entrées. Son empreinte de scellement "
-            "(entrée n° {n}) et l'empreinte de la clé de l'agent permettent à chacun de vérifier "
-            "le dépouillement avec « bp-terrain verify »."
+            "Le journal signé de cette session a été scellé à son entrée n° {n}. L'empreinte de "
+            "scellement et celle de la clé de l'agent permettent à chacun de vérifier le "
+            "dépouillement avec « bp-terrain verify »."
         ).format(n=r.sealed_seq)
         y = paragraph(self.pen, LEFT, self.y, width, text, 10, color=MUTED) + 1
         self.pen.text(LEFT, y, _("Empreinte de scellement"), 10, bold=True)

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.ballots",
     "ui.cli.rules",
     "ui.cli.verify",
+    "ui.cli.report",
 )
 
 

@@ -1,0 +1,71 @@
+"""The count report service on a real sealed count: the PDF's figures are the count's, the
+export is logged after the seal (and the bundle still verifies), an open session is refused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from app.domain.audit import EventType
+from app.errors import UserError
+from app.services import open_services
+from app.services.counting_log import load_entries
+from app.services.report import build_count_report, write_count_report
+from app.verify import verify_bundle
+from tests.app.test_counting_helpers import PASSPHRASE, make_setup
+from tests.app.test_verify_support import live_count, write_bundle
+
+
+def _text(pdf: Path) -> str:
+    doc = pdfium.PdfDocument(pdf)
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    doc.close()
+    return " ".join(" ".join(pages).replace("\u00a0", " ").split())
+
+
+def test_report_of_a_sealed_count(tmp_path: Path) -> None:
+    services = open_services(tmp_path / "data")
+    try:
+        counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], [2], [0, 3], []])
+        report = build_count_report(services, counted.session_id)
+        assert (report.valid, report.blank, report.invalid) == (5, 1, 0)
+        assert report.officer == "Agnès Martin" and report.witnesses == ("Karim Benali",)
+        assert report.reconciliation.handed_out == 7 and report.reconciliation.spoiled == 1
+        assert [p.votes for p in report.projects] == [3, 2, 1, 1]
+        assert [p.funded for p in report.projects] == [True, True, False, False]
+        assert report.budget_cents == 700_000 and report.spent_cents == 700_000
+        assert report.seal_code.startswith("BPTA1:SCEL:")
+        status = services.counting.status(counted.session_id)
+        assert report.sealed_hash == status.session.sealed_hash
+
+        out = write_count_report(services, counted.session_id, tmp_path / "pv.pdf")
+        text = _text(out)
+        assert "Procès-verbal de dépouillement" in text and "Les Tilleuls" in text
+        assert "Projet numéro 1" in text and "financé" in text
+        assert re.search(r"Valides Blancs Nuls Mis de côté Rejetés\* 5 1 0 0 0", text)
+        assert status.session.key_fingerprint in text
+        with services.uow() as s:
+            last = load_entries(s, counted.session_id)[-1]
+        assert last.event is EventType.EXPORT_CREATED
+        assert last.payload["kind"] == "report_pdf"
+        bundle = write_bundle(services, counted.session_id, tmp_path / "b.zip", with_images=False)
+        assert verify_bundle(bundle).ok
+    finally:
+        services.close()
+
+
+def test_an_open_session_has_no_report_yet(tmp_path: Path) -> None:
+    services = open_services(tmp_path / "data")
+    try:
+        setup = make_setup(services)
+        session = services.counting.open_session(
+            setup.residence_id, "Agnès Martin", passphrase=PASSPHRASE
+        )
+        with pytest.raises(UserError, match="pas scellée"):
+            write_count_report(services, session.id, tmp_path / "pv.pdf")
+        assert not (tmp_path / "pv.pdf").exists()
+    finally:
+        services.close()

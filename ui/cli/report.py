@@ -1,0 +1,38 @@
+"""`bp-terrain report --session S --out FILE.pdf`: the procès-verbal of a sealed count.
+
+A top-level command rather than `count report`, so that the count's own command module stays
+with its author; the two read the same way in the help.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ui.cli.common import add_command, data_dir
+
+
+def register(sub: Any) -> None:
+    cmd = add_command(
+        sub,
+        "report",
+        "Procès-verbal de dépouillement (PDF) d'une session scellée.",
+        run_report,
+    )
+    cmd.add_argument("--session", required=True, help="identifiant de la session")
+    cmd.add_argument("--out", required=True, help="fichier PDF à écrire")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from app.i18n import _
+    from app.services import open_services
+    from app.services.report import write_count_report
+
+    services = open_services(data_dir(args))
+    try:
+        path = write_count_report(services, args.session, Path(args.out))
+    finally:
+        services.close()
+    print(_("Procès-verbal écrit : {path}").format(path=path))
+    return 0
