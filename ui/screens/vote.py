@@ -331,6 +331,7 @@ class VoteScreen(Screen):
     def work_done(self, message: Any) -> None:
         self.ctx.notify(str(message))
         self.reload_batches()
+        self.ctx.changed("ballots")
 
     def _last_folder(self) -> str:
         return self.ctx.settings.last_folder or str(Path.home())
