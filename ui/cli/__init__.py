@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.rules",
     "ui.cli.verify",
     "ui.cli.report",
+    "ui.cli.pabulib",
 )
 
 

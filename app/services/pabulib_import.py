@@ -1,0 +1,151 @@
+"""Replay a real past vote on paper: a pabulib `.pb` file becomes a residence of the campaign.
+
+The file's budget becomes the residence's envelope and each of its projects an ADMISSIBLE
+project with its cost and `source_id` = the file's project id, so that ballots can be printed,
+marked as the file's voters did, counted, and the funded projects compared with the file's
+`selected` column. Amounts are taken in the file's currency units as if they were euros (the
+rules compare amounts only). When the import creates the campaign, the file's rule (META
+`rule`, `min_project_score_threshold`) becomes the campaign's declared results rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from app.domain.models import ProjectStatus
+from app.domain.money import check_cents
+from app.domain.pabulib import PabulibError, PbFile, read_pabulib
+from app.domain.validation import MAX_TITLE
+from app.errors import UserError
+from app.i18n import _
+from app.storage.tables import ProjectRow
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+log = logging.getLogger(__name__)
+
+FILE_RULES = {"greedy": "greedy", "greedy-no-skip": "greedy-no-skip", "equalshares": "mes"}
+
+
+@dataclass(frozen=True)
+class ImportedProject:
+    project_id: str
+    source_id: str
+    number: int
+    title: str
+    cost_cents: int
+
+
+@dataclass(frozen=True)
+class PabulibImport:
+    campaign_id: str
+    created_campaign: bool
+    residence_id: str
+    residence_name: str
+    budget_cents: int
+    projects: tuple[ImportedProject, ...]
+    rule: str | None  # the declared rule, when the import set it
+    voters: int
+
+
+def cents(value: Fraction, what: str) -> int:
+    """An exact amount in cents; a file with sub-cent amounts is refused, never rounded."""
+    amount = value * 100
+    if amount.denominator != 1:
+        raise UserError(
+            _("Montant avec plus de deux décimales pour {what} : {value}.").format(
+                what=what, value=float(value)
+            )
+        )
+    return check_cents(int(amount))
+
+
+def import_pabulib(
+    services: Services, path: Path, *, residence_name: str | None = None
+) -> PabulibImport:
+    """Create the residence and its projects from `path` (in the active campaign, or a new one)."""
+    try:
+        pb = read_pabulib(Path(path))
+        budget = cents(pb.budget, _("le budget"))
+    except PabulibError as error:
+        raise UserError(str(error)) from error
+    created = _ensure_campaign(services, pb, Path(path))
+    name = (residence_name or _default_name(pb, Path(path))).strip()
+    residence = services.campaigns.add_residence(name, budget_cents=budget)
+    projects = _add_projects(services, residence.id, pb)
+    rule = _declare_rule(services, pb, residence.campaign_id) if created else None
+    log.info("imported %s: %d projects into %s", path, len(projects), residence.name)
+    return PabulibImport(
+        campaign_id=residence.campaign_id,
+        created_campaign=created,
+        residence_id=residence.id,
+        residence_name=residence.name,
+        budget_cents=budget,
+        projects=projects,
+        rule=rule,
+        voters=len(pb.votes),
+    )
+
+
+def _ensure_campaign(services: Services, pb: PbFile, path: Path) -> bool:
+    if services.campaigns.has_campaign():
+        return False
+    from app.services.campaigns import CampaignInput
+
+    title = pb.meta_value("description") or pb.meta_value("unit") or path.stem
+    services.campaigns.create_campaign(
+        CampaignInput(name=_("Rejeu : {title}").format(title=title)[:200])
+    )
+    return True
+
+
+def _default_name(pb: PbFile, path: Path) -> str:
+    for key in ("subunit", "district", "unit"):
+        value = pb.meta_value(key)
+        if value and value.strip():
+            return value.strip()[:200]
+    return path.stem[:200]
+
+
+def _add_projects(services: Services, residence_id: str, pb: PbFile) -> tuple[ImportedProject, ...]:
+    campaign_id = services.campaigns.get_residence(residence_id).campaign_id
+    out = []
+    with services.uow() as s:
+        number = s.scalar(
+            select(func.max(ProjectRow.number)).where(ProjectRow.residence_id == residence_id)
+        ) or 0  # fmt: skip
+        for p in pb.projects:
+            number += 1
+            title = (pb.project_value(p, "name") or "").strip() or _("Projet {id}").format(
+                id=p.project_id
+            )
+            cost = cents(p.cost, _("le projet {id}").format(id=p.project_id))
+            row = ProjectRow(
+                campaign_id=campaign_id,
+                residence_id=residence_id,
+                number=number,
+                title=title[:MAX_TITLE],
+                cost_cents=cost,
+                status=ProjectStatus.ADMISSIBLE.value,
+                source_id=p.project_id[:100],
+            )
+            s.add(row)
+            s.flush()
+            out.append(ImportedProject(row.id, p.project_id, number, row.title, cost))
+    return tuple(out)
+
+
+def _declare_rule(services: Services, pb: PbFile, campaign_id: str) -> str | None:
+    rule = FILE_RULES.get((pb.meta_value("rule") or "").strip().lower())
+    if rule is None:
+        return None
+    services.counting.set_results_rule(campaign_id, rule, threshold=pb.threshold)
+    return rule
+

@@ -1,0 +1,131 @@
+"""Public results of a residence: JSON, CSV and a pabulib `.pb` file.
+
+Nothing here identifies a voter: no serial, no time, no sheet id. The `.pb` file holds one
+line per valid ballot, shuffled with the system's random generator (so the order of the
+scans tells nothing), with voter ids 1, 2, 3...; projects are named by their `source_id` when
+they came from a `.pb` file (a replayed vote maps back to the original ids), otherwise by
+their number on the ballot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import secrets
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.domain import pabulib, rules
+from app.errors import UserError
+from app.i18n import _
+from app.services import counting_models as cm
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+FORMATS = ("json", "csv", "pb")
+
+
+def residence_ballots(services: Services, residence_id: str) -> list[frozenset[str]]:
+    """The valid ballots (project ids chosen) of the residence's current live counts."""
+    from app.services.counting_context import campaign_templates
+    from app.services.counting_read import outcomes
+
+    res = services.counting.results(residence_id)
+    campaign_id = services.campaigns.get_residence(residence_id).campaign_id
+    out: list[frozenset[str]] = []
+    with services.uow() as s:
+        templates = campaign_templates(s, campaign_id)
+        for session_id in res.sessions:
+            _sheets, _d, outs = outcomes(s, session_id, templates)
+            out += [frozenset(o.choices) for o in outs if o.outcome == cm.VALID and o.choices]
+    return out
+
+
+def public_json(services: Services, residence_id: str) -> bytes:
+    doc = services.counting.results(residence_id).as_dict()
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+
+
+def public_csv(services: Services, residence_id: str) -> bytes:
+    """One row per project in decision order; `;`-separated, as French spreadsheets expect."""
+    res = services.counting.results(residence_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["numero", "projet", "source_id", "cout_euros", "voix", "statut", "finance"])
+    for p in res.projects:
+        writer.writerow([
+            p.number if p.number is not None else "", p.title, p.source_id,
+            pabulib.money_text(Fraction(p.cost_cents, 100)), p.votes, p.status_label,
+            "1" if p.project_id in res.selected else "0",
+        ])  # fmt: skip
+    return buffer.getvalue().encode("utf-8")
+
+
+def public_pb(services: Services, residence_id: str) -> bytes:
+    """The residence's valid ballots as a pabulib file, shuffled, with the funded projects."""
+    res = services.counting.results(residence_id)
+    public = {p.project_id: p.source_id or str(p.number or p.project_id) for p in res.projects}
+    ballots = [
+        frozenset(public[p] for p in b if p in public)
+        for b in residence_ballots(services, residence_id)
+    ]
+    secrets.SystemRandom().shuffle(ballots)
+    election = rules.Election(
+        budget=Fraction(res.budget_cents, 100),
+        projects=tuple(
+            rules.Project(public[p.project_id], Fraction(p.cost_cents, 100), p.title)
+            for p in res.projects
+        ),
+        ballots=tuple(ballots),
+    )
+    campaign = services.campaigns.get_campaign(
+        services.campaigns.get_residence(residence_id).campaign_id
+    )
+    meta = [
+        ("description", _("Résultats publics — {c} — {r}").format(c=campaign.name, r=res.residence_name)),
+        ("unit", campaign.name),
+        ("subunit", res.residence_name),
+        ("rule", rules.RuleKind(res.rule).value),
+        ("currency", "EUR"),
+    ]  # fmt: skip
+    if res.threshold:
+        meta.append(("min_project_score_threshold", str(res.threshold)))
+    pb = pabulib.from_election(election, meta, [public[p] for p in res.selected])
+    return pabulib.format_pabulib(pb).encode("utf-8")
+
+
+def export_public(services: Services, residence_id: str, out: Path, fmt: str | None = None) -> Path:
+    """Write one public export; the format comes from `fmt` or the file's suffix."""
+    kind = (fmt or Path(out).suffix.lstrip(".")).lower()
+    makers: dict[str, Any] = {"json": public_json, "csv": public_csv, "pb": public_pb}
+    if kind not in makers:
+        raise UserError(
+            _("Format inconnu « {fmt} » : choisissez json, csv ou pb.").format(fmt=kind),
+            field="out",
+        )
+    data = makers[kind](services, residence_id)
+    return _write(Path(out), data)
+
+
+def _write(out: Path, data: bytes) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".public-", dir=out.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, out)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(
+            _("Impossible d'écrire {path} : {error}").format(
+                path=out, error=error.strerror or error
+            )
+        ) from error
+    return out
