@@ -20,6 +20,7 @@ import cv2
 from scanner.context import ReadContext
 from scanner.interpret import interpret_image
 from scanner.loading import iter_pages
+from scanner.reasons import Reason
 from scanner.result import REJECTED, PageReading
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def interpret_file(path: str | Path, ctx: ReadContext) -> list[PageReading]:
     out = []
     for src in iter_pages(path):
         if src.image is None:
-            reason = str(src.reason) if src.reason else "corrupt_image"
+            reason = str(src.reason or Reason.CORRUPT_IMAGE)
             out.append(
                 PageReading(
                     file=name, page=src.page, status=REJECTED, reasons=(reason,), file_sha256=sha
@@ -76,7 +77,7 @@ def interpret_file(path: str | Path, ctx: ReadContext) -> list[PageReading]:
                     file=name,
                     page=src.page,
                     status=REJECTED,
-                    reasons=("reader_error",),
+                    reasons=(str(Reason.READER_ERROR),),
                     file_sha256=sha,
                 )
             )

@@ -27,6 +27,7 @@ class Reason(StrEnum):
     IMAGE_TOO_SMALL = "image_too_small"
     PDF_NO_PAGE = "pdf_no_page"
     PDF_ENCRYPTED = "pdf_encrypted"
+    READER_ERROR = "reader_error"
     # Page
     BLANK_PAGE = "blank_page"
     # Registration
@@ -73,6 +74,9 @@ MESSAGES: dict[Reason, str] = {
     Reason.PDF_NO_PAGE: N_("Le PDF ne contient aucune page."),
     Reason.PDF_ENCRYPTED: N_(
         "Le PDF est protégé par un mot de passe ; enregistrez-le sans protection."
+    ),
+    Reason.READER_ERROR: N_(
+        "Erreur interne du lecteur sur cette page : elle n'est pas comptée ; signalez-la."
     ),
     Reason.BLANK_PAGE: N_("Page blanche (verso d'une numérisation recto verso) : ignorée."),
     Reason.NO_MARKERS: N_(

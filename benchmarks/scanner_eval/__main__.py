@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks.scanner_eval.corpus import generate
-from benchmarks.scanner_eval.evaluate import evaluate, report
+from benchmarks.scanner_eval.evaluate import evaluate, report, throughput
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         f"generated in {gen_s:.0f} s"
     )
     print(report(res))
+    n, rate = throughput(args.out, args.workers)
+    print(
+        f"200 dpi A4 scans through interpret_files ({args.workers} workers): "
+        f"{rate:.1f} pages/s over {n} pages"
+    )
     if args.json:
         data = {name: vars(s) | {"ms": None} for name, s in res["strata"].items()}
         args.json.write_text(

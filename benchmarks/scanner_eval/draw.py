@@ -65,14 +65,19 @@ class Canvas:
         )
 
     def apply(self, page: NDArray[np.uint8], pen: Pen, rnd: random.Random) -> None:
-        a = self.cov.astype(np.float32) / 255.0
+        seed = rnd.getrandbits(32)
+        x, y, w, h = cv2.boundingRect(self.cov)
+        if w == 0 or h == 0:
+            return
+        sub = (slice(y, y + h), slice(x, x + w))
+        a = self.cov[sub].astype(np.float32) / 255.0
         if pen.grain > 0:
-            nrng = np.random.default_rng(rnd.getrandbits(32))
+            nrng = np.random.default_rng(seed)
             grain = nrng.uniform(1 - pen.grain, 1.0, size=a.shape).astype(np.float32)
             a *= cv2.GaussianBlur(grain, (0, 0), 0.6)
-        out = page.astype(np.float32) * (1 - a) + pen.tone * a
-        np.minimum(page, out.astype(np.uint8), out=page)
-        self.cov[:] = 0
+        out = page[sub].astype(np.float32) * (1 - a) + pen.tone * a
+        np.minimum(page[sub], out.astype(np.uint8), out=page[sub])
+        self.cov[sub] = 0
 
 
 def _jit(rnd: random.Random, v: float) -> float:

@@ -172,3 +172,19 @@ def report(res: dict[str, Any]) -> str:
     for e in res["errors"][:30]:
         lines.append("  " + json.dumps(e, sort_keys=True))
     return "\n".join(lines)
+
+
+def throughput(corpus: Path, workers: int = 2, limit: int = 400) -> tuple[int, float]:
+    """Pages per second on 200 dpi A4 PNG scans only, read with `interpret_files` (the pool)."""
+    from scanner.batch import interpret_files
+
+    records = [json.loads(x) for x in (corpus / "truth.jsonl").read_text("utf-8").splitlines()]
+    picked = [
+        r
+        for r in records
+        if r["stratum"] == "scan" and r.get("dpi") == 200.0 and r["file"].endswith(".png")
+    ][:limit]
+    ctx = context_for(records)
+    t0 = time.perf_counter()
+    readings = interpret_files([corpus / r["file"] for r in picked], ctx, workers=workers)
+    return len(readings), len(readings) / (time.perf_counter() - t0)
