@@ -31,10 +31,11 @@ def test_report_of_a_sealed_count(tmp_path: Path) -> None:
     try:
         counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], [2], [0, 3], []])
         report = build_count_report(services, counted.session_id)
-        assert (report.valid, report.blank, report.invalid) == (5, 1, 0)
+        assert (report.valid, report.blank, report.invalid) == (6, 1, 0)
+        assert report.hand_keyed == 1
         assert report.officer == "Agnès Martin" and report.witnesses == ("Karim Benali",)
-        assert report.reconciliation.handed_out == 7 and report.reconciliation.spoiled == 1
-        assert [p.votes for p in report.projects] == [3, 2, 1, 1]
+        assert report.reconciliation.handed_out == 8 and report.reconciliation.spoiled == 1
+        assert [p.votes for p in report.projects] == [4, 2, 1, 1]
         assert [p.funded for p in report.projects] == [True, True, False, False]
         assert report.budget_cents == 700_000 and report.spent_cents == 700_000
         assert report.seal_code.startswith("BPTA1:SCEL:")
@@ -45,7 +46,7 @@ def test_report_of_a_sealed_count(tmp_path: Path) -> None:
         text = _text(out)
         assert "Procès-verbal de dépouillement" in text and "Les Tilleuls" in text
         assert "Projet numéro 1" in text and "financé" in text
-        assert re.search(r"Valides Blancs Nuls Mis de côté Rejetés\* 5 1 0 0 0", text)
+        assert re.search(r"Valides Blancs Nuls Mis de côté Rejetés\* 6 1 0 0 0", text)
         assert status.session.key_fingerprint in text
         with services.uow() as s:
             last = load_entries(s, counted.session_id)[-1]

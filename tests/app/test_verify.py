@@ -38,8 +38,8 @@ def test_the_bundle_verifies_with_the_recounted_figures_and_funded_projects(bund
     report = verify_bundle(bundle)
     assert report.ok, report.failure and report.failure.message
     facts = report.as_dict()
-    assert (facts["valid"], facts["blank"], facts["invalid"]) == (5, 1, 0)
-    assert sorted(facts["votes"].values()) == [1, 1, 2, 3]
+    assert (facts["valid"], facts["blank"], facts["invalid"]) == (6, 1, 0)  # one hand-keyed
+    assert sorted(facts["votes"].values()) == [1, 1, 2, 4]
     assert len(facts["selected"]) == 2  # 4 000 € and 3 000 € fill the 7 000 € budget
     assert [s.name for s in report.steps] == ["manifest", "log", "copies", "recount", "rule"]
     assert facts["sealed_hash"] == facts["head_hash"]
@@ -186,3 +186,26 @@ def test_not_a_zip(tmp_path):
     path = tmp_path / "x.zip"
     path.write_bytes(b"pas un zip")
     assert _fails(path).code == "not_a_zip"
+
+
+def test_a_changed_sheet_list_names_the_sheet(bundle, tmp_path):
+    def change(data: bytes) -> bytes:
+        rows = json.loads(data)
+        hand = next(r for r in rows if r["hand_keyed"])
+        hand["choices"] = []  # the hand-keyed ballot emptied
+        return json.dumps(rows).encode()
+
+    failure = _fails(tampered(bundle, tmp_path / "b.zip", "sheets.json", change, fix_manifest=True))
+    assert failure.code == "sheet_mismatch" and failure.where == "sheets.json"
+
+
+def test_reinterpret_needs_the_images(bundle, tmp_path):
+    files = read_zip(bundle)
+    manifest = json.loads(files["manifest.json"])
+    for name in [n for n in files if n.startswith("images/")]:
+        del files[name], manifest["files"][name]
+    files["manifest.json"] = json.dumps(manifest).encode()
+    path = write_zip(files, tmp_path / "sans-images.zip")
+    assert verify_bundle(path).ok
+    failure = _fails(path, reinterpret=True)
+    assert failure.code == "missing_file" and "--with-images" in failure.message

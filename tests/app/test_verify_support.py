@@ -99,7 +99,9 @@ def live_count(services: Services, scans: Path, marks: list[list[int]]) -> Count
     c.decide(
         session.id, first.sheet_id, "marked", "Confirmé", project_id=pid, witness="Karim Benali"
     )
-    c.record_reconciliation(session.id, handed_out=len(marks) + 1, spoiled=1)
+    # a torn ballot the scanner cannot read, keyed in by hand before a witness
+    c.hand_key(session.id, [setup.project_ids[0]], "Bulletin déchiré", witness="Karim Benali")
+    c.record_reconciliation(session.id, handed_out=len(marks) + 2, spoiled=1)
     c.close_batch(session.id, PASSPHRASE)
     c.seal(session.id, PASSPHRASE)
     return Counted(services, session.id, setup.project_ids, deck.files)
