@@ -98,3 +98,31 @@ def test_import_then_replay_a_subsample_on_paper(tmp_path):
     assert sorted(sorted(v.vote) for v in public.votes) == sorted(sorted(v.vote) for v in sample)
     assert sorted(public.recorded_selected() or ()) == sorted(expected)
     assert public.budget == Fraction(135502)
+
+
+def test_public_json_and_csv_exports_of_a_count(tmp_path):
+    from tests.app.test_verify_support import live_count
+
+    data = tmp_path / "data"
+    services = open_services(data)
+    try:
+        counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], [2], [0, 3], []])
+        residence = services.counting.get_session(counted.session_id).residence_name
+    finally:
+        services.close()
+    d = ("--data-dir", str(data), "--residence", residence)
+    ok("pabulib", "export", *d, "--out", str(tmp_path / "r.json"))
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert (doc["valid"], doc["blank"]) == (6, 1) and len(doc["selected"]) == 2
+    ok("pabulib", "export", *d, "--out", str(tmp_path / "r.csv"))
+    lines = (tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "numero;projet;source_id;cout_euros;voix;statut;finance"
+    assert lines[1] == "1;Projet numéro 1;;4000;4;financé;1"
+    assert len(lines) == 5
+    ok("pabulib", "export", *d, "--out", str(tmp_path / "r.pb"))
+    public = parse_pabulib((tmp_path / "r.pb").read_text(encoding="utf-8"))
+    assert len(public.votes) == 6 and public.recorded_selected() == ("1", "2")
+    text = (tmp_path / "r.pb").read_text(encoding="utf-8")
+    assert counted.session_id not in text and "sheet" not in text
+    refused = bp("pabulib", "export", *d, "--out", str(tmp_path / "r.xlsx"))
+    assert refused.returncode == 2 and "Format inconnu" in refused.stderr
