@@ -209,3 +209,17 @@ def test_reinterpret_needs_the_images(bundle, tmp_path):
     assert verify_bundle(path).ok
     failure = _fails(path, reinterpret=True)
     assert failure.code == "missing_file" and "--with-images" in failure.message
+
+
+def test_the_recount_by_hand_script_of_the_docs_agrees(bundle, tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "verify.md").read_text("utf-8")
+    script = re.search(r"## 3\. Checking by hand.*?```python\n(.*?)```", docs, re.S).group(1)
+    path = tmp_path / "recount_by_hand.py"
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(path), str(bundle)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "recount ok: {'valid': 6, 'blank': 1}" in done.stdout
