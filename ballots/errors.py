@@ -68,6 +68,12 @@ class BadMacError(PayloadError):
     code = "bad_mac"
 
 
+class SerialError(BallotError):
+    """No fresh serial could be drawn: the caller's `serial_ok` refuses nearly every serial."""
+
+    code = "serial_exhausted"
+
+
 class PictureError(BallotError):
     """A project's picture is not an image, or is too large to print."""
 

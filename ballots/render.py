@@ -28,7 +28,7 @@ from ballots.model import BallotSpec
 from ballots.payload import MAX_BATCH, Payload, encode_text
 from ballots.pictures import load_picture
 from ballots.qr import dark_runs, qr_matrix
-from ballots.serials import generate_serials, merkle_root, shuffled
+from ballots.serials import SerialCheck, generate_serials, merkle_root, shuffled
 from ballots.style import INK, Pen
 
 log = logging.getLogger(__name__)
@@ -106,20 +106,23 @@ def render_ballots(
     test: bool = False,
     with_serials: bool = True,
     known_serials: Collection[int] = (),
+    serial_ok: SerialCheck | None = None,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
     page_hook: PageHook | None = None,
 ) -> PrintResult:
     """Write `count` ballots to `out` (atomically) and return what the batch must record.
 
-    `known_serials` are those of earlier batches: new ones never collide with them.
+    New serials never collide with earlier batches: give their serials in clear
+    (`known_serials`), or a test `serial_ok(serial) -> bool` that says whether a serial is
+    still unused (e.g. its keyed hash is not in the caller's table of issued serials).
     `page_hook(pen, index)` draws extra content on page `index` (the test deck's marks).
     """
     check_count(count)
     if not 1 <= batch <= MAX_BATCH:
         raise CountError(_("Numéro de lot d'impression invalide."), field="batch")
     ready = prepared if isinstance(prepared, PreparedBallot) else prepare_ballot(prepared)
-    serials = generate_serials(count, known_serials) if with_serials else ()
+    serials = generate_serials(count, known_serials, serial_ok) if with_serials else ()
     order: list[int | None] = list(shuffled(serials)) if with_serials else [None] * count
 
     def write(tmp: Path) -> None:

@@ -10,23 +10,46 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+
+from ballots.errors import SerialError
+from ballots.i18n import _
 
 SERIAL_HASH_DOMAIN = b"bp-terrain/serial/v1"
+# Refusals tolerated before giving up. Among 2^64 serials a genuine refusal (a serial issued
+# before) is a once-in-a-lifetime event; hundreds in a row mean a broken `serial_ok`.
+MAX_REFUSALS = 256
+
+SerialCheck = Callable[[int], bool]
 
 
-def generate_serials(count: int, known: Collection[int] = ()) -> tuple[int, ...]:
-    """`count` distinct random 64-bit serials, none of them in `known` (earlier batches).
+def generate_serials(
+    count: int, known: Collection[int] = (), serial_ok: SerialCheck | None = None
+) -> tuple[int, ...]:
+    """`count` distinct random 64-bit serials, none in `known` and all accepted by `serial_ok`.
+
+    `known` holds earlier serials in clear; `serial_ok(serial)` lets a caller that keeps only
+    keyed hashes (the app) refuse a serial issued before, so collisions are avoided while
+    drawing, not by printing again. Raises `SerialError` if it refuses too many in a row.
 
     The tuple comes back sorted: the caller shuffles the print order separately, and a stored
     list in ascending order says nothing about which sheet got which serial.
     """
     known_set = set(known)
     fresh: set[int] = set()
+    refused = 0
     while len(fresh) < count:
         value = secrets.randbits(64)
-        if value not in known_set:
-            fresh.add(value)
+        if value in fresh:
+            continue
+        if value in known_set or (serial_ok is not None and not serial_ok(value)):
+            refused += 1
+            if refused > MAX_REFUSALS:
+                raise SerialError(
+                    _("Impossible de tirer des numéros de série inédits : recommencez.")
+                )
+            continue
+        fresh.add(value)
     return tuple(sorted(fresh))
 
 

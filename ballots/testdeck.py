@@ -16,6 +16,7 @@ from ballots.layout import BallotLayout
 from ballots.marks import COUNTING, MarkKind, draw_mark
 from ballots.model import BallotSpec, RuleKind, VotingRule
 from ballots.render import CancelFlag, PrintResult, Progress, prepare_ballot, render_ballots
+from ballots.serials import SerialCheck
 from ballots.style import Pen
 
 DECK_FORMAT = "bp-terrain-test-deck"
@@ -106,6 +107,7 @@ def make_test_deck(
     count: int = 21,
     seed: int = 0,
     known_serials: Collection[int] = (),
+    serial_ok: SerialCheck | None = None,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> TestDeck:
@@ -127,6 +129,7 @@ def make_test_deck(
         count=count,
         test=True,
         known_serials=known_serials,
+        serial_ok=serial_ok,
         progress=progress,
         cancel=cancel,
         page_hook=mark,

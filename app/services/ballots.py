@@ -51,11 +51,11 @@ from ballots.testdeck import expected_to_json, make_test_deck
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-MAX_SERIAL_RETRIES = 3
 DECK_SIZE = 21  # three weeks of the deck's 7-sheet pattern: blanks, over-the-limit, every mark
 # (PDF written so far, sidecar files as (suffix, text)) for one rendering into a temporary path.
 Rendered = tuple[PrintResult, tuple[tuple[str, str], ...]]
-Renderer = Callable[[Path, int], Rendered]
+SerialOk = Callable[[int], bool]
+Renderer = Callable[[Path, int, SerialOk], Rendered]
 
 
 class CancelFlag(Protocol):
@@ -141,7 +141,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
             check_count(options.count)
         job = self.job(style_id, order=options.order, seed=secrets.randbits(64))
 
-        def render(tmp: Path, batch: int) -> Rendered:
+        def render(tmp: Path, batch: int, serial_ok: SerialOk) -> Rendered:
             result = render_ballots(
                 job.spec,
                 tmp,
@@ -150,6 +150,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
                 count=options.count,
                 test=options.test,
                 with_serials=options.with_serials,
+                serial_ok=serial_ok,
                 progress=progress,
                 cancel=cancel,
             )
@@ -172,7 +173,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
         job = self.job(style_id, seed=secrets.randbits(64))
         options = PrintOptions(count=count, test=True)
 
-        def render(tmp: Path, batch: int) -> Rendered:
+        def render(tmp: Path, batch: int, serial_ok: SerialOk) -> Rendered:
             deck = make_test_deck(
                 job.spec,
                 tmp,
@@ -180,6 +181,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
                 batch=batch,
                 count=count,
                 seed=secrets.randbits(32),
+                serial_ok=serial_ok,
                 progress=progress,
                 cancel=cancel,
             )
@@ -217,20 +219,33 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
     def _render_unique(
         self, job: PrintJob, tmp: Path, batch: int, render: Renderer
     ) -> tuple[PrintResult, list[str], tuple[tuple[str, str], ...]]:
-        """Render, then make sure no serial was ever issued before in this campaign.
+        """Render with serials never issued before in this campaign, and their keyed hashes.
 
-        The library cannot be handed earlier serials (we keep only their keyed hashes), so we
-        check the new ones' hashes against `issued_serial`; a collision (odds about 2^-50 for a
-        whole campaign) means rendering again with fresh serials.
+        We keep only keyed hashes of earlier serials, so the library is handed a test
+        (`serial_ok`) that looks each drawn serial's hash up in the campaign's issued hashes:
+        a collision (odds about 2^-50 for a whole campaign) is redrawn on the spot.
         """
-        for _attempt in range(MAX_SERIAL_RETRIES):
-            with specs.printed_language(job.language), specs.library_errors():
-                result, sidecars = render(tmp, batch)
-            hashes = [keyed_serial_hash(job.key, s) for s in result.serials]
-            if not self.issued_before(hashes):
-                return result, hashes, sidecars
-            log.warning("serial collision with an earlier batch: printing again")
-        raise UserError(_("Impossible de tirer des numéros de série uniques : recommencez."))
+        serial_ok = self.unused_serial_check(job.campaign_id, job.key)
+        with specs.printed_language(job.language), specs.library_errors():
+            result, sidecars = render(tmp, batch, serial_ok)
+        hashes = [keyed_serial_hash(job.key, s) for s in result.serials]
+        return result, hashes, sidecars
+
+    def unused_serial_check(self, campaign_id: str, key: bytes) -> Callable[[int], bool]:
+        """A test saying whether a serial was never issued in the campaign (by its keyed hash)."""
+        with self.uow() as session:
+            issued = set(
+                session.scalars(
+                    select(IssuedSerialRow.serial_hash)
+                    .join(PrintBatchRow, IssuedSerialRow.batch_id == PrintBatchRow.id)
+                    .where(PrintBatchRow.campaign_id == campaign_id)
+                )
+            )
+
+        def serial_ok(serial: int) -> bool:
+            return keyed_serial_hash(key, serial) not in issued
+
+        return serial_ok
 
     def issued_before(self, hashes: list[str]) -> bool:
         """True when any of these keyed serial hashes belongs to a recorded batch."""

@@ -57,21 +57,19 @@ def library_errors() -> Iterator[None]:
 def printed_language(language: str) -> Iterator[None]:
     """Print in the style's language whatever the interface language is.
 
-    The ballots library takes its translation functions from `ballots.i18n.install`; we install
-    the catalog of `language` for the duration of the rendering, then put back what was there.
+    The ballots library takes its translation functions from `ballots.i18n`; `translated`
+    installs the catalog of `language` for the duration of the rendering, then restores the
+    interface's.
     """
-    saved = (ballots_i18n._gettext, ballots_i18n._ngettext)
     if language == "fr":
-        ballots_i18n.install(lambda text: text, None)
-    else:
-        catalog = gettext.translation(
-            app_i18n.DOMAIN, app_i18n.locale_dir(), languages=[language], fallback=True
-        )
-        ballots_i18n.install(catalog.gettext, catalog.ngettext)
-    try:
+        with ballots_i18n.translated(None):  # the French source strings
+            yield
+        return
+    catalog = gettext.translation(
+        app_i18n.DOMAIN, app_i18n.locale_dir(), languages=[language], fallback=True
+    )
+    with ballots_i18n.translated(catalog.gettext, catalog.ngettext):
         yield
-    finally:
-        ballots_i18n._gettext, ballots_i18n._ngettext = saved
 
 
 def style_data(row: BallotStyleRow) -> BallotStyle:
