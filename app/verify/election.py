@@ -23,19 +23,23 @@ from scanner.template import Template
 
 if TYPE_CHECKING:
     from app.services import Services
+    from app.services.counting import CountingService
 
 ELECTION = "election.json"
 FORMAT = "bp-terrain-election"
 OPTION_KEYS = ("add1", "add1_exhaustive_stop", "top_up", "compare_with_greedy", "share_utility")
 
 
-def election_document(services: Services, session_id: str) -> dict[str, Any]:
-    """The residence's budget, projects, declared rule and funded projects (database side)."""
+def election_document(services: Services | CountingService, session_id: str) -> dict[str, Any]:
+    """The residence's budget, projects, declared rule and funded projects (database side).
+
+    Takes the `Services` or the `CountingService` alone (as `counting_export` holds)."""
     from app.services.counting_seal import campaign_rule
 
-    session = services.counting.get_session(session_id)
-    res = services.counting.results(session.residence_id)
-    with services.uow() as s:
+    counting: CountingService = getattr(services, "counting", services)
+    session = counting.get_session(session_id)
+    res = counting.results(session.residence_id)
+    with counting.uow() as s:
         row = campaign_rule(s, session.campaign_id)
         lot_order = list(row.lot_order or ()) if row else []
         options = (
@@ -66,7 +70,7 @@ def election_document(services: Services, session_id: str) -> dict[str, Any]:
     }
 
 
-def election_bytes(services: Services, session_id: str) -> bytes:
+def election_bytes(services: Services | CountingService, session_id: str) -> bytes:
     doc = election_document(services, session_id)
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
