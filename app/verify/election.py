@@ -36,7 +36,7 @@ def election_document(services: Services | CountingService, session_id: str) -> 
     Takes the `Services` or the `CountingService` alone (as `counting_export` holds)."""
     from app.services.counting_seal import campaign_rule
 
-    counting: CountingService = getattr(services, "counting", services)
+    counting: CountingService = getattr(services, "counting", None) or services  # type: ignore[assignment]
     session = counting.get_session(session_id)
     res = counting.results(session.residence_id)
     with counting.uow() as s:
