@@ -76,6 +76,9 @@ def bundle_files(svc: CountingService, session_id: str, with_images: bool) -> di
                 path = None if sh.hand_keyed else find_image(svc.data_dir, sh.image_sha256)
                 if path is not None:
                     files[f"images/{path.name}"] = path.read_bytes()
+    from app.verify.election import election_bytes  # the rule's data, for a recount anywhere
+
+    files["election.json"] = election_bytes(svc, session_id)
     manifest = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     files["manifest.json"] = _dump(
         {"format": BUNDLE_FORMAT, "version": 1, "session_id": session_id, "files": manifest}
