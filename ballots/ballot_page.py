@@ -6,18 +6,20 @@ description takes the lines left. Nothing is drawn inside the 3 mm ring around a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
 
 import cv2
 from reportlab.lib.units import mm as MM
 from reportlab.lib.utils import ImageReader
 
-from ballots.fmt import long_date, money, short_date
+from ballots.fmt import NBSP, long_date, short_date
 from ballots.geometry import BOX_RING, PAGE_W
 from ballots.i18n import _
-from ballots.layout import BallotLayout, BoxLayout, Rect
+from ballots.labels import BODY_SIZE, LabelPlan
+from ballots.layout import BallotLayout, Rect
 from ballots.marks import MarkKind, draw_mark
-from ballots.model import BallotSpec, Project
+from ballots.model import BallotSpec
 from ballots.style import (
     ACCENT,
     ACCENT_TINT,
@@ -27,123 +29,16 @@ from ballots.style import (
     MUTED,
     WATERMARK,
     WHITE,
-    Fitted,
     Pen,
     fit,
-    line_height_mm,
     text_width_mm,
+    wrap,
+    wrap_balanced,
 )
 
-TITLE_SIZE = 14.0
-TITLE_MIN = 12.5
-BODY_SIZE = 12.0
-NUMBER_SIZE = 16.0
-COST_SIZE = 13.0
 BOX_LINE = 0.45  # mm, dark so that it survives 1-bit scans
-MIN_PICTURE_LABEL_H = 16.0
-
-
-@dataclass(frozen=True)
-class RenderWarning:
-    """Something the preview shows: a title cut or shrunk, a description or picture left out."""
-
-    project_id: str | None
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class LabelPlan:
-    """Where each piece of a project's label goes. `cost_inline`: cost on the title's line."""
-
-    box: BoxLayout
-    title: Fitted
-    description: tuple[str, ...]
-    cost: str
-    cost_inline: bool
-    picture: Rect | None
-    number_w: float
-    number_size: float = NUMBER_SIZE
-    cost_size: float = COST_SIZE
-
-
-WIDE_LABEL = 110.0  # mm: wide enough to put the cost on the title's line
-
-
-def plan_label(
-    project: Project, box: BoxLayout, has_picture: bool
-) -> tuple[LabelPlan, list[RenderWarning]]:
-    """Fit number, title, cost, description and picture inside the label rectangle."""
-    warnings: list[RenderWarning] = []
-    label = box.label
-    picture = None
-    if has_picture and label.h_mm >= MIN_PICTURE_LABEL_H:
-        side = min(label.h_mm, 22.0)
-        picture = Rect(label.right - side, label.y_mm, side, side)
-    elif has_picture:
-        warnings.append(
-            _warn(
-                project,
-                "picture_omitted",
-                _("Projet n° {number} : pas assez de place pour l'image."),
-            )
-        )
-    capacity = max(1, int((label.h_mm - 0.5) // line_height_mm(BODY_SIZE)))
-    dense = capacity == 1  # one line per project: smaller number and cost leave room to titles
-    number_size, cost_size = (13.0, BODY_SIZE) if dense else (NUMBER_SIZE, COST_SIZE)
-    number_w = text_width_mm(str(box.number), FONT_BOLD, number_size) + (1.8 if dense else 2.5)
-    cost = money(box.cost_cents)
-    cost_w = text_width_mm(cost, FONT_BOLD, cost_size) + (2 if dense else 3)
-    right = picture.x_mm - 3 if picture else label.right
-    width = right - (label.x_mm + number_w)
-    inline = capacity == 1 or width >= WIDE_LABEL
-    title_lines = 1 if capacity <= 2 else 2
-    title = fit(
-        project.title,
-        FONT_BOLD,
-        width - (cost_w if inline else 0),
-        title_lines,
-        TITLE_SIZE,
-        TITLE_MIN,
-    )
-    if title.truncated:
-        warnings.append(
-            _warn(
-                project,
-                "title_cut",
-                _("Projet n° {number} : titre trop long, coupé sur le bulletin."),
-            )
-        )
-    elif title.shrunk:
-        warnings.append(
-            _warn(
-                project, "title_shrunk", _("Projet n° {number} : titre long, imprimé plus petit.")
-            )
-        )
-    used = len(title.lines) * line_height_mm(title.size) + (
-        0 if inline else line_height_mm(COST_SIZE)
-    )
-    room = int((label.h_mm - 1.0 - used) // line_height_mm(BODY_SIZE))
-    description: tuple[str, ...] = ()
-    if project.description.strip():
-        body = fit(project.description, FONT, width, max(room, 1), BODY_SIZE, BODY_SIZE)
-        description = body.lines if room > 0 else ()
-        if room <= 0 or body.truncated:
-            warnings.append(
-                _warn(
-                    project,
-                    "description_cut",
-                    _("Projet n° {number} : description trop longue pour le bulletin, abrégée."),
-                )
-            )
-    plan = LabelPlan(
-        box, title, description, cost, inline, picture, number_w, number_size, cost_size
-    )
-    return plan, warnings
-
-
-def _warn(project: Project, code: str, template: str) -> RenderWarning:
-    return RenderWarning(project.project_id, code, template.format(number=project.number))
+HEADER_LEFT = 26.0  # right of the top-left marker
+DATES_WIDTH = 120.0  # up to x = 146 mm: clear of the campaign code and style printed under the QR
 
 
 def draw_static(
@@ -182,14 +77,13 @@ def _markers(pen: Pen, layout: BallotLayout) -> None:
 
 
 def _header(pen: Pen, spec: BallotSpec, layout: BallotLayout, test: bool) -> None:
-    left, width = 26.0, 124.0
+    left, width = HEADER_LEFT, 124.0
     name = fit(spec.campaign.name, FONT_BOLD, width, 1, 18, 13)
     pen.text(left, 16.0, name.lines[0], name.size, bold=True)
     residence = fit(spec.residence.name, FONT_BOLD, width, 1, 14, 12)
     pen.text(left, 23.5, residence.lines[0], residence.size, bold=True, color=ACCENT)
-    dates = _dates_line(spec)
-    if dates:
-        pen.text(left, 30.0, fit(dates, FONT, width, 1, 12, 12).lines[0], 12, color=MUTED)
+    lines, size = dates_lines(spec, DATES_WIDTH)
+    pen.lines(left, 30.0, lines, size, color=MUTED)
     qr = layout.qr
     centre = qr.x_mm + qr.w_mm / 2
     code = fit(spec.campaign.short_code, FONT_BOLD, 40, 1, 12, 9)
@@ -198,13 +92,31 @@ def _header(pen: Pen, spec: BallotSpec, layout: BallotLayout, test: bool) -> Non
     pen.text(centre, qr.bottom + 10.0, style.lines[0], style.size, color=MUTED, align="center")
 
 
-def _dates_line(spec: BallotSpec) -> str:
+def dates_lines(spec: BallotSpec, width: float) -> tuple[tuple[str, ...], float]:
+    """The vote period in one or two lines, and its size: shrunk a little if need be, never cut.
+
+    Each date is kept whole (no-break spaces), so two lines break between the dates. Long
+    dates at 12 pt first, then down to 10.5 pt, then short dates (no weekday), then smaller.
+    """
+    for fmt, sizes in ((long_date, (12.0, 11.0, 10.5)), (short_date, (12.0, 10.5, 9.0, 8.0))):
+        text = _dates_text(spec, fmt)
+        for size in sizes:
+            lines = wrap_balanced(text, FONT, size, width)
+            if lines is not None:
+                return tuple(lines), size
+    return tuple(wrap(text, FONT, 8.0, width)), 8.0  # a translation far too long: wrap anyway
+
+
+def _dates_text(spec: BallotSpec, fmt: Callable[[dt.date], str]) -> str:
     start, end = spec.vote_start, spec.vote_end
     if start and end and start != end:
-        return _("Vote du {start} au {end}").format(start=long_date(start), end=long_date(end))
-    if start or end:
-        return _("Vote le {day}").format(day=long_date(start or end))  # type: ignore[arg-type]
-    return ""
+        return _("Vote du {start} au {end}").format(start=_whole(fmt(start)), end=_whole(fmt(end)))
+    day = start or end
+    return _("Vote le {day}").format(day=_whole(fmt(day))) if day else ""
+
+
+def _whole(text: str) -> str:
+    return text.replace(" ", NBSP)
 
 
 def _instructions(pen: Pen, spec: BallotSpec) -> None:
@@ -243,19 +155,16 @@ def _example_box(pen: Pen, x: float, y: float, kind: MarkKind) -> None:
 def _box(pen: Pen, plan: LabelPlan, picture: ImageReader | None) -> None:
     box, label = plan.box.rect, plan.box.label
     pen.rect(box.x_mm, box.y_mm, box.w_mm, box.h_mm, fill=WHITE, stroke=INK, width_mm=BOX_LINE)
-    centre = box.y_mm + box.h_mm / 2
-    first = centre + plan.title.size * 0.36 * 25.4 / 72
+    first = plan.title_baseline
     pen.text(label.x_mm, first, str(plan.box.number), plan.number_size, bold=True, color=ACCENT)
     text_x = label.x_mm + plan.number_w
-    after = pen.lines(text_x, first, plan.title.lines, plan.title.size, bold=True)
-    base = after - line_height_mm(plan.title.size) + line_height_mm(BODY_SIZE) + 0.3
+    pen.lines(text_x, first, plan.title.lines, plan.title.size, bold=True, step=plan.title_step)
     if plan.cost_inline:
         right = plan.picture.x_mm - 3 if plan.picture else label.right
         pen.text(right, first, plan.cost, plan.cost_size, bold=True, color=ACCENT, align="right")
     else:
-        pen.text(text_x, base, plan.cost, plan.cost_size, bold=True, color=ACCENT)
-        base += line_height_mm(plan.cost_size)
-    pen.lines(text_x, base, plan.description, BODY_SIZE, color=MUTED)
+        pen.text(text_x, plan.cost_baseline, plan.cost, plan.cost_size, bold=True, color=ACCENT)
+    pen.lines(text_x, plan.description_baseline, plan.description, BODY_SIZE, color=MUTED)
     if plan.picture and picture is not None:
         p = plan.picture
         pen.c.drawImage(
@@ -272,15 +181,11 @@ def _box(pen: Pen, plan: LabelPlan, picture: ImageReader | None) -> None:
 def _footer(pen: Pen, test: bool) -> None:
     text = _("Pliez le bulletin et glissez-le dans l'urne. N'écrivez pas votre nom.")
     pen.text(PAGE_W / 2, 272.0, text, 12, color=MUTED, align="center")
-    if test:
-        pen.text(
-            PAGE_W / 2,
-            266.5,
-            _("BULLETIN D'ESSAI : IL NE COMPTE PAS DANS LE VOTE"),
-            12,
-            bold=True,
-            align="center",
+    if test:  # below the usual footer, between the bottom markers: clear of the last row
+        warning = fit(
+            _("BULLETIN D'ESSAI : IL NE COMPTE PAS DANS LE VOTE"), FONT_BOLD, 150, 1, 12, 9
         )
+        pen.text(PAGE_W / 2, 281.0, warning.lines[0], warning.size, bold=True, align="center")
 
 
 def _watermark(pen: Pen, layout: BallotLayout) -> None:

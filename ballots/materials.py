@@ -17,14 +17,26 @@ from ballots.furniture import (
     RIGHT,
     footer,
     header,
-    paragraph,
     table_row,
     write_document,
 )
-from ballots.i18n import _
+from ballots.i18n import _, ngettext
 from ballots.model import BallotSpec, Campaign, Project, Residence
 from ballots.pictures import load_picture
-from ballots.style import ACCENT, ACCENT_TINT, FONT_BOLD, INK, MUTED, RULE_GREY, Pen, fit
+from ballots.style import (
+    ACCENT,
+    ACCENT_TINT,
+    FONT,
+    FONT_BOLD,
+    INK,
+    MUTED,
+    RULE_GREY,
+    Pen,
+    fit,
+    line_height_mm,
+    text_width_mm,
+    wrap,
+)
 
 
 @dataclass(frozen=True)
@@ -71,19 +83,43 @@ def _project_page(pen: Pen, spec: BallotSpec, project: Project, picture: object)
         pen.text(RIGHT - 6, y + 9, _("Vote"), 12, color=MUTED, align="right")
         pen.text(RIGHT - 6, y + 16.5, dates, 14, bold=True, align="right")
     y += 30
+    text = project.description or _("(pas de description)")
+    picture_h, size, lines = _sheet_body(text, picture is not None, BODY_BOTTOM - y)
     if picture is not None:
         pen.c.drawImage(
             picture,
             LEFT * MM,
-            pen.y(y + 95),
+            pen.y(y + picture_h),
             (RIGHT - LEFT) * MM,
-            95 * MM,
+            picture_h * MM,
             preserveAspectRatio=True,
             anchor="c",
         )
-        y += 103
+        y += picture_h + 8
     pen.text(LEFT, y, _("Le projet"), 16, bold=True)
-    paragraph(pen, LEFT, y + 9, RIGHT - LEFT, project.description or _("(pas de description)"), 14)
+    pen.lines(LEFT, y + 9, lines, size)
+
+
+PICTURE_H, PICTURE_MIN_H = 95.0, 50.0
+
+
+def _sheet_body(
+    text: str, has_picture: bool, height: float
+) -> tuple[float, float, tuple[str, ...]]:
+    """(picture height, type size, lines): a long description first takes room from the
+    picture (down to 50 mm), then gets smaller type (down to 11 pt), then is cut with "…"."""
+    width = RIGHT - LEFT
+    for size in (14.0, 13.0, 12.0, 11.0):
+        lines = wrap(text, FONT, size, width)
+        room = height - 9 - len(lines) * line_height_mm(size)
+        if not has_picture and room >= 0:
+            return 0.0, size, tuple(lines)
+        if has_picture and room - 8 >= PICTURE_MIN_H:
+            return min(PICTURE_H, room - 8), size, tuple(lines)
+    picture_h = PICTURE_MIN_H if has_picture else 0.0
+    available = height - 9 - (picture_h + 8 if has_picture else 0)
+    most = max(1, int(available // line_height_mm(11.0)))
+    return picture_h, 11.0, fit(text, FONT, width, most, 11.0, 11.0).lines
 
 
 def render_poster(spec: BallotSpec, sessions: Sequence[VoteSession], out: Path) -> None:
@@ -112,8 +148,10 @@ def _poster_sessions(pen: Pen, sessions: Sequence[VoteSession], y: float) -> flo
         when = _("{day}, de {start} à {end}").format(
             day=long_date(s.day).capitalize(), start=time_of_day(s.start), end=time_of_day(s.end)
         )
-        pen.text(LEFT, y, when, 14, bold=True)
-        pen.text(LEFT, y + 6.5, s.place, 13, color=MUTED)
+        when_fit = fit(when, FONT_BOLD, RIGHT - LEFT, 1, 14, 11)
+        pen.text(LEFT, y, when_fit.lines[0], when_fit.size, bold=True)
+        place = fit(s.place, FONT, RIGHT - LEFT, 1, 13, 10)
+        pen.text(LEFT, y + 6.5, place.lines[0], place.size, color=MUTED)
         y += 15
     return y
 
@@ -131,16 +169,50 @@ def _poster_how(pen: Pen, spec: BallotSpec, y: float) -> float:
 
 
 def _poster_projects(pen: Pen, spec: BallotSpec, y: float) -> None:
+    """The list of projects: one column, or two when it is long; never overlapping lines."""
     pen.text(LEFT, y + 6, _("Les projets"), 16, bold=True, color=ACCENT)
-    y += 13
-    size = 13 if len(spec.projects) <= 12 else 11
-    step = min(9.0, (BODY_BOTTOM - y) / max(1, len(spec.projects)))
-    for p in spec.projects:
-        title = fit(p.title, FONT_BOLD, RIGHT - LEFT - 45, 1, size, size - 2).lines[0]
-        pen.text(LEFT, y, str(p.number), size, bold=True, color=ACCENT)
-        pen.text(LEFT + 10, y, title, size, bold=True, color=INK)
-        pen.text(RIGHT, y, money(p.cost_cents or 0), size, color=MUTED, align="right")
-        y += step
+    top = y + 13
+    projects = list(spec.projects)
+    columns, size, shown = _poster_grid(len(projects), BODY_BOTTOM - top)
+    rows = -(-shown // columns)
+    step = min(9.0, (BODY_BOTTOM - top) / max(rows, 1))
+    width = (RIGHT - LEFT - (columns - 1) * POSTER_GAP) / columns
+    for index, project in enumerate(projects[:shown]):
+        column, row = divmod(index, rows)
+        x = LEFT + column * (width + POSTER_GAP)
+        _poster_row(pen, project, x, width, top + row * step, size)
+    if shown < len(projects):
+        rest = len(projects) - shown
+        more = ngettext(
+            "… et {n} autre projet : voir les fiches projets.",
+            "… et {n} autres projets : voir les fiches projets.",
+            rest,
+        ).format(n=rest)
+        pen.text(LEFT, top + rows * step, more, size, color=MUTED)
+
+
+POSTER_GAP = 8.0
+
+
+def _poster_grid(count: int, height: float) -> tuple[int, int, int]:
+    """(columns, type size, projects shown): the largest type whose lines do not overlap."""
+    for columns, sizes in ((1, (13, 12, 11)), (2, (12, 11, 10))):
+        for size in sizes:
+            rows = -(-count // columns)
+            if rows * line_height_mm(size) * 1.15 <= height:
+                return columns, size, count
+    fit_rows = int(height // (line_height_mm(10) * 1.15)) - 1  # keep a line for "… et N autres"
+    return 2, 10, max(0, 2 * fit_rows)
+
+
+def _poster_row(pen: Pen, project: Project, x: float, width: float, y: float, size: float) -> None:
+    cost = money(project.cost_cents or 0)
+    number_w = 10.0 if width > 120 else 8.0
+    cost_w = text_width_mm(cost, FONT, size) + 3
+    title = fit(project.title, FONT_BOLD, width - number_w - cost_w, 1, size, size)  # one size
+    pen.text(x, y, str(project.number), size, bold=True, color=ACCENT)
+    pen.text(x + number_w, y, title.lines[0], title.size, bold=True, color=INK)
+    pen.text(x + width, y, cost, size, color=MUTED, align="right")
 
 
 def render_sign_in_sheet(

@@ -19,10 +19,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from ballots.atomic import write_with
-from ballots.ballot_page import LabelPlan, RenderWarning, draw_static, plan_label
+from ballots.ballot_page import draw_static
 from ballots.errors import Cancelled, CountError
 from ballots.geometry import build_layout
 from ballots.i18n import _
+from ballots.labels import LabelPlan, RenderWarning, plan_label
 from ballots.layout import BallotLayout
 from ballots.model import BallotSpec
 from ballots.payload import MAX_BATCH, Payload, encode_text

@@ -6,6 +6,7 @@ from the top-left corner (as in the layout file); it converts to reportlab's bot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -28,6 +29,9 @@ WATERMARK = HexColor("#E3E3E3")
 WHITE = HexColor("#FFFFFF")
 LINE_SPACING = 1.22
 PT_TO_MM = 25.4 / 72
+# Lines break at ordinary spaces only: a no-break space (1 500 €, 14 h 30, a date kept whole)
+# stays inside its line. `str.split()` would also break at U+00A0 and U+202F.
+_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 def fonts_dir() -> Path:
@@ -55,7 +59,7 @@ def wrap(text: str, font: str, size: float, width_mm: float) -> list[str]:
     """Greedy word wrap; a word longer than the width is cut at character level."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in words(text):
         candidate = f"{current} {word}" if current else word
         if text_width_mm(candidate, font, size) <= width_mm:
             current = candidate
@@ -70,6 +74,29 @@ def wrap(text: str, font: str, size: float, width_mm: float) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, split at ordinary white space (never at a no-break space)."""
+    return [w for w in _BREAKS.split(text) if w]
+
+
+def wrap_balanced(text: str, font: str, size: float, width_mm: float) -> list[str] | None:
+    """Two lines of similar length (a header line, a date range), or None if two do not fit.
+
+    Greedy wrapping would leave one word alone on the second line ("... au dimanche 10 /
+    janvier 2027"); choosing the break that makes the longer line shortest reads better.
+    """
+    parts = words(text)
+    if text_width_mm(" ".join(parts), font, size) <= width_mm:
+        return [" ".join(parts)]
+    best: tuple[float, list[str]] | None = None
+    for cut in range(1, len(parts)):
+        pair = [" ".join(parts[:cut]), " ".join(parts[cut:])]
+        widest = max(text_width_mm(line, font, size) for line in pair)
+        if widest <= width_mm and (best is None or widest < best[0]):
+            best = (widest, pair)
+    return best[1] if best else None
 
 
 def _longest_prefix(word: str, font: str, size: float, width_mm: float) -> int:
@@ -146,12 +173,15 @@ class Pen:
         baseline: float,
         lines: tuple[str, ...] | list[str],
         size: float,
+        *,
+        step: float | None = None,
         **kwargs: object,
     ) -> float:
-        """Draw lines downwards; return the baseline after the last one."""
+        """Draw lines downwards, `step` mm apart (normal spacing by default); return the
+        baseline after the last one."""
         for line in lines:
             self.text(x, baseline, line, size, **kwargs)  # type: ignore[arg-type]
-            baseline += line_height_mm(size)
+            baseline += line_height_mm(size) if step is None else step
         return baseline
 
     def rect(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ballots.ballot_page import BODY_SIZE
+from ballots.labels import BODY_SIZE
 from ballots.payload import decode_text
 from ballots.raster import page_count, render_page_array
 from ballots.render import PrintResult, render_ballots
