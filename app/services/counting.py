@@ -32,6 +32,7 @@ from app.services.counting_context import campaign_templates, read_context
 from app.services.counting_keys import officer_key
 from app.services.counting_log import AuditLog, Writer
 from app.services.counting_read import (
+    counts_now,
     outcomes,
     review_items,
     session_data,
@@ -146,6 +147,24 @@ class CountingService(Service):
         ).all()
         return sum(counts) if counts else None
 
+    def reopen(
+        self,
+        session_id: str,
+        reason: str,
+        *,
+        passphrase: str | None,
+        officer: str | None = None,
+        witnesses: Sequence[str] = (),
+    ) -> cm.CountSession:
+        """Open a new session that takes over a sealed one, to record corrections; its log
+        starts with `session_reopened` and carries the sealed session's sheets and decisions
+        over (see `counting_reopen`). The officer defaults to the sealed session's."""
+        from app.services.counting_reopen import reopen_session
+
+        return reopen_session(
+            self, session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
+        )
+
     def get_session(self, session_id: str) -> cm.CountSession:
         with self.uow() as s:
             row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
@@ -193,7 +212,10 @@ class CountingService(Service):
         return interpret_files([Path(p) for p in paths], ctx, workers=workers)
 
     def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
-        return ingest.watch_folder(self, session_id, folder, **options)
+        """Record the scans dropped in `folder` until cancelled (see `counting_watch`)."""
+        from app.services.counting_watch import watch_folder
+
+        return watch_folder(self, session_id, folder, **options)
 
     def hand_key(
         self,
@@ -330,7 +352,8 @@ def sheets_counted(session: Session, campaign_id: str) -> dict[str, int]:
         .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
         .where(
             CountSessionRow.campaign_id == campaign_id,
-            CountSessionRow.superseded_by.is_(None),
+            CountSessionRow.deleted_at.is_(None),
+            counts_now(),
             CountSessionRow.mode == "live",
             CountSheetRow.status.not_in(["rejected", "blank"]),
         )

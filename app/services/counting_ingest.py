@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import tempfile
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import cv2
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType
@@ -31,7 +30,8 @@ from app.ids import new_id
 from app.services.counting_context import read_context
 from app.services.counting_log import Writer
 from app.services.counting_models import IngestedSheet, IngestReport
-from app.services.counting_store import KNOWN_SUFFIXES, store_image, stored_name
+from app.services.counting_read import counts_now
+from app.services.counting_store import store_image, stored_name
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from scanner.batch import file_sha256, interpret_file
 from scanner.context import ReadContext
@@ -271,11 +271,13 @@ def _read_payload(
 def _same_serial(
     session: Session, session_id: str, reading: PageReading
 ) -> tuple[list[str], list[str]]:
-    """Sheets with the same serial: in this session, and in the campaign's other live sessions."""
+    """Sheets with the same serial: in this session, and in the campaign's other current
+    sessions (not the sealed session this one reopens: its sheets were carried over here)."""
     if not reading.serial_hash or reading.status in (REJECTED, BLANK):
         return [], []
     this = session.get(CountSessionRow, session_id)
     assert this is not None
+    others = and_(counts_now(), CountSessionRow.id != (this.parent_session_id or ""))
     rows = session.execute(
         select(CountSheetRow.id, CountSheetRow.session_id)
         .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
@@ -283,7 +285,8 @@ def _same_serial(
             CountSheetRow.serial_hash == reading.serial_hash,
             CountSheetRow.status.not_in([REJECTED, BLANK]),
             CountSessionRow.campaign_id == this.campaign_id,
-            CountSessionRow.superseded_by.is_(None),
+            CountSessionRow.deleted_at.is_(None),
+            or_(CountSessionRow.id == session_id, others),
             CountSessionRow.mode == this.mode,
         )
         .order_by(CountSheetRow.audit_seq)
@@ -291,43 +294,3 @@ def _same_serial(
     same = [sid for sid, sess in rows if sess == session_id]
     elsewhere = [sid for sid, sess in rows if sess != session_id]
     return same, elsewhere
-
-
-def watch_folder(
-    svc: CountingService,
-    session_id: str,
-    folder: str | Path,
-    *,
-    cancel: CancelFlag,
-    interval: float = 1.0,
-    on_report: Callable[[IngestReport], None] | None = None,
-    workers: int | None = None,
-) -> int:
-    """Poll `folder` for new scans until `cancel.cancelled`; returns the sheets recorded.
-
-    A file is taken once its size stopped changing between two polls (the scanner finished
-    writing it). Files already recorded are skipped by their hash, so restarting is safe.
-    """
-    root = Path(folder)
-    sizes: dict[Path, int] = {}
-    seen: set[tuple[Path, int, float]] = set()
-    total = 0
-    while not cancel.cancelled:
-        ready = []
-        for path in sorted(root.iterdir()) if root.is_dir() else []:
-            if path.suffix.lower() not in KNOWN_SUFFIXES or path.name.startswith("."):
-                continue
-            st = path.stat()
-            stamp = (path, st.st_size, st.st_mtime)
-            if stamp not in seen and sizes.get(path) == st.st_size:
-                ready.append(path)
-                seen.add(stamp)
-            sizes[path] = st.st_size
-        if ready:
-            report = ingest_files(svc, session_id, ready, source="folder", workers=workers)
-            total += len(report.recorded)
-            if on_report is not None:
-                on_report(report)
-        else:
-            time.sleep(interval)
-    return total

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.services import counting_models as cm
@@ -14,6 +14,16 @@ from app.services.counting_tally import latest_decisions, resolve_all, uncertain
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
 from app.storage.tables import ResidenceRow
 from scanner.template import Template
+
+
+def counts_now() -> ColumnElement[bool]:
+    """SQL condition: the session is part of the current count. A sealed session replaced by
+    a sealed reopening is not; nor is a reopening still open (its sealed parent still counts:
+    results come from the newest sealed session)."""
+    return and_(
+        CountSessionRow.superseded_by.is_(None),
+        or_(CountSessionRow.parent_session_id.is_(None), CountSessionRow.sealed_at.is_not(None)),
+    )
 
 
 def session_data(session: Session, row: CountSessionRow) -> cm.CountSession:

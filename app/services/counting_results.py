@@ -21,7 +21,7 @@ from app.i18n import _
 from app.services import counting_models as cm
 from app.services.base import get_live
 from app.services.counting_context import campaign_templates
-from app.services.counting_read import outcomes
+from app.services.counting_read import counts_now, outcomes
 from app.services.counting_seal import campaign_rule
 from app.services.counting_tally import tally as compute_tally
 from app.storage.count_tables import CountSessionRow, ResultsRuleRow
@@ -60,6 +60,7 @@ class ResidenceResults:
     spent_cents: int
     projects: tuple[ProjectLine, ...]  # in decision order
     ties: tuple[dict[str, Any], ...]
+    reopened: tuple[str, ...] = ()  # reopenings still open: the sealed figures stand meanwhile
 
     def as_dict(self) -> dict[str, Any]:
         t = self.tally
@@ -92,6 +93,7 @@ class ResidenceResults:
                 for p in self.projects
             ],
             "ties": list(self.ties),
+            "reopened": list(self.reopened),
         }
 
 
@@ -125,7 +127,23 @@ def _sessions(s: Session, residence_id: str) -> list[CountSessionRow]:
             .where(
                 CountSessionRow.residence_id == residence_id,
                 CountSessionRow.deleted_at.is_(None),
-                CountSessionRow.superseded_by.is_(None),
+                counts_now(),
+                CountSessionRow.mode == "live",
+            )
+            .order_by(CountSessionRow.opened_at)
+        )
+    )
+
+
+def _open_reopenings(s: Session, residence_id: str) -> tuple[str, ...]:
+    return tuple(
+        s.scalars(
+            select(CountSessionRow.id)
+            .where(
+                CountSessionRow.residence_id == residence_id,
+                CountSessionRow.deleted_at.is_(None),
+                CountSessionRow.parent_session_id.is_not(None),
+                CountSessionRow.sealed_at.is_(None),
                 CountSessionRow.mode == "live",
             )
             .order_by(CountSessionRow.opened_at)
@@ -180,6 +198,7 @@ def residence_results(svc: CountingService, residence_id: str) -> ResidenceResul
                 {"order": list(t.order), "criterion": t.criterion.value, "decisive": True}
                 for t in outcome.decisive_ties
             ),
+            reopened=_open_reopenings(s, residence_id),
         )
 
 

@@ -145,5 +145,16 @@ def seal(svc: CountingService, session_id: str, passphrase: str | None) -> cm.Ch
         entry = w.checkpoint(EventType.SESSION_SEALED, key, tally=totals.slip_counts())
         row.sealed_at = utc_now()
         row.sealed_hash = entry.hash
+        _supersede_parent(w.session, row)
     log.info("session %s sealed at entry %d", session_id, entry.seq)
     return checkpoint_data(entry, session_id)
+
+
+def _supersede_parent(s: Session, row: CountSessionRow) -> None:
+    """A sealed reopening replaces the sealed session it took over (in the same transaction)."""
+    if row.parent_session_id is None:
+        return
+    parent = s.get(CountSessionRow, row.parent_session_id)
+    if parent is not None:
+        parent.superseded_by = row.id
+        log.info("session %s superseded by %s", parent.id, row.id)
