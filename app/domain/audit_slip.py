@@ -50,6 +50,7 @@ _TALLY_LABELS = {
     "valid": N_("Bulletins valides"),
     "blank": N_("Bulletins blancs"),
     "invalid": N_("Bulletins nuls"),
+    "set_aside": N_("Bulletins mis de côté"),
     "review": N_("À revoir"),
     "rejected": N_("Feuilles rejetées"),
 }

@@ -89,6 +89,8 @@ def test_photocopy_sends_both_sheets_to_review_until_one_is_set_aside(services, 
     assert services.counting.review_queue(session.id) == []
     t = services.counting.status(session.id).tally
     assert (t.valid, t.set_aside, t.votes) == (1, 1, {setup.project_ids[0]: 1})
+    slip = services.counting.seal(session.id, PASSPHRASE).slip  # every figure in words
+    assert "Bulletins mis de côté : 1" in slip and "set_aside" not in slip
 
 
 def test_decisions_are_never_edited_a_correction_is_a_new_entry(services, counted, tmp_path):
