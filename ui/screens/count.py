@@ -49,6 +49,10 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
+# The counting service reads pages in a forked process pool; forking a process that runs Qt
+# threads can deadlock (seen in tests), so the screen reads in its worker thread until the
+# service offers a spawn/forkserver pool.
+INGEST_WORKERS = 1
 FILE_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.pdf *.bmp *.webp"
 
 
@@ -313,7 +317,9 @@ class CountScreen(Screen):
         files, self.pending_files, self.ingesting = self.pending_files, [], True
         counting, session_id = self.ctx.services.counting, self.session.id
         self.ctx.tasks.run(
-            lambda progress, cancel: counting.ingest(session_id, files, progress=progress, cancel=cancel),
+            lambda progress, cancel: counting.ingest(
+                session_id, files, progress=progress, cancel=cancel, workers=INGEST_WORKERS
+            ),
             on_done=self._ingested, on_error=self._ingest_failed,
             title=ngettext("Lecture de {n} fichier…", "Lecture de {n} fichiers…", len(files)).format(n=len(files)),
         )  # fmt: skip

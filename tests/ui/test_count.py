@@ -1,0 +1,162 @@
+"""The Dépouillement screen on real printed, marked and scanned ballots."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtCore import Qt
+from test_count_support import (  # noqa: F401 - fixtures
+    PASSPHRASE,
+    count_ctx,
+    count_services,
+    printed,
+    printed_template,
+)
+
+from app.services.count_view import COUNTED, EMPTY, REVIEW
+from ui.screens.count import CountScreen
+
+
+def _screen(qtbot, ctx):  # type: ignore[no-untyped-def]
+    screen = CountScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1140, 760)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def _open(screen, printed):  # type: ignore[no-untyped-def]
+    panel = screen.open_panel
+    panel.residence.setCurrentIndex(panel.residence.findData(printed.residence_id))
+    panel.officer.setText("Agnès Martin")
+    panel.witnesses.setText("Karim Benali, Lucie Moreau")
+    panel.passphrase.setText(PASSPHRASE)
+    panel.open_button.click()
+    assert screen.session is not None
+    return screen.session
+
+
+def test_without_session_the_screen_offers_the_opening_form(qtbot, count_ctx):
+    screen = _screen(qtbot, count_ctx)
+    assert screen.stack.currentIndex() == 0
+    assert not screen.add_button.isEnabled()
+    screen.open_panel.officer.setText("")
+    screen.open_panel.passphrase.setText(PASSPHRASE)
+    screen.open_panel.open_button.click()
+    assert "agent" in screen.open_panel.form.errors()["officer"]
+    assert count_ctx.services.counting.list_sessions() == []
+
+
+def test_count_end_to_end_ingest_review_by_key_seal(qtbot, count_ctx, printed):
+    screen = _screen(qtbot, count_ctx)
+    session = _open(screen, printed)
+    assert screen.stack.currentIndex() == 1 and session.witnesses == (
+        "Karim Benali",
+        "Lucie Moreau",
+    )
+    screen.ingest_files(printed.scans)
+    values = screen.counters.values()
+    assert (values["read"], values["valid"], values["blank"], values["review"]) == (10, 8, 1, 1)
+    assert screen.ctx.tasks.progress_log[-1] == (10, 10)
+    # the doubtful sheet is shown large, its faint box outlined "à revoir"
+    item = screen.review.current()
+    assert item is not None and "uncertain_mark" in item.reasons
+    states = {b.number: b.state for b in screen.sheet_view.picture.boxes}
+    assert states == {1: COUNTED, 2: EMPTY, 3: REVIEW, 4: EMPTY}
+    assert "n° 3 ⚠ à revoir" in screen.sheet_view.describe()
+    assert screen.review.key_buttons[Qt.Key.Key_M].text().startswith("M")
+    screen.review.witness.setCurrentIndex(1)
+    qtbot.keyClick(screen.review, Qt.Key.Key_M)
+    assert screen.review.current() is None and screen.review.done.isVisible()
+    assert screen.counters.values()["valid"] == 9 and screen.counters.values()["review"] == 0
+    decided = count_ctx.services.counting.status(session.id).tally
+    assert decided.votes[item.boxes[0].project_id] == 3
+    # seal: typed confirmation of the residence's name, then the passphrase
+    dialog = screen.ask_seal()
+    ok = dialog.buttons.buttons()[0]
+    assert not dialog.confirmed()
+    dialog.confirm.setText(session.residence_name)
+    dialog.passphrase.setText(PASSPHRASE)
+    assert dialog.confirmed() and ok.isEnabled()
+    dialog.accept()
+    assert count_ctx.services.counting.get_session(session.id).sealed
+    assert "scellée" in screen.header.subtitle_label.text()
+    assert not screen.add_button.isEnabled()
+    slip = screen.slip.text.toPlainText()
+    assert f"Session : {session.id}" in slip and "Agent : Agnès Martin" in slip
+
+
+def test_same_files_twice_are_ignored_and_wrong_passphrase_does_not_sign(qtbot, count_ctx, printed):
+    screen = _screen(qtbot, count_ctx)
+    session = _open(screen, printed)
+    screen.ingest_files(printed.scans[:3])
+    screen.ingest_files(printed.scans[:3])
+    assert screen.counters.values()["read"] == 3
+    assert "déjà enregistrée" in count_ctx.notices[-1]
+    dialog = screen.ask_close_batch()
+    dialog.passphrase.setText("pas la bonne phrase")
+    dialog.accept()
+    assert count_ctx.errors and count_ctx.services.counting.status(session.id).batches == 0
+    dialog = screen.ask_close_batch()
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.accept()
+    assert count_ctx.services.counting.status(session.id).batches == 1
+    assert f"Session : {session.id}" in screen.slip.text.toPlainText()
+
+
+def test_watched_folder_reads_new_files_once_their_size_settled(
+    qtbot, count_ctx, printed, tmp_path
+):
+    screen = _screen(qtbot, count_ctx)
+    _open(screen, printed)
+    folder = tmp_path / "scanner"
+    folder.mkdir()
+    screen.set_folder(folder)
+    assert screen.watcher.active()
+    for path in printed.scans[:2]:
+        shutil.copy(path, folder / path.name)
+    assert screen.watcher.poll() == []  # first look: sizes noted, not yet settled
+    assert len(screen.watcher.poll()) == 2
+    assert screen.counters.values()["read"] == 2
+    assert screen.watcher.poll() == []  # never twice
+    screen.sources.watch.setChecked(False)
+    assert not screen.watcher.active()
+
+
+def test_hand_keyed_ballot_and_reconciliation_differences(qtbot, count_ctx, printed):
+    screen = _screen(qtbot, count_ctx)
+    session = _open(screen, printed)
+    screen.ingest_files(printed.scans[:4])
+    hand = screen.hand
+    hand.record()
+    assert "raison" in hand.form.errors()["reason"]
+    first = next(iter(hand.checks))
+    hand.checks[first].setChecked(True)
+    hand.reason.setText("Bulletin dechire")
+    assert hand.record() is not None
+    assert screen.counters.values()["valid"] == 4
+    rec = screen.reconcile
+    rec.handed_out.setValue(7)
+    assert any("+" in line or "-" in line for line in rec.differences_text())
+    assert "Écart urne / émargement : -2" in rec.differences.text()
+    assert rec.record()
+    stored = count_ctx.services.counting.get_session(session.id).reconciliation
+    assert (stored.handed_out, stored.returned) == (7, 5)
+
+
+def test_webcam_option_is_disabled_with_an_explanation_without_camera(qtbot, count_ctx, printed):
+    screen = _screen(qtbot, count_ctx)
+    _open(screen, printed)
+    camera = screen.sources.camera
+    assert not camera.isEnabled()
+    assert "webcam" in camera.toolTip().lower() and "Ajouter des fichiers" in camera.toolTip()
+
+
+def test_count_screen_renders_to_png(qtbot, count_ctx, printed, tmp_path):
+    screen = _screen(qtbot, count_ctx)
+    _open(screen, printed)
+    screen.ingest_files(printed.scans)
+    path = tmp_path / "count.png"
+    assert screen.grab().save(str(path))
+    assert path.stat().st_size > 20_000
