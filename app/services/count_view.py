@@ -132,11 +132,17 @@ def _facts(services: Services, session_id: str) -> _Facts:
     )
 
 
+def _reasons(sheet: cm.SheetFacts, out: cm.SheetOutcome) -> tuple[str, ...]:
+    """Why the sheet waits or was refused: page reasons, then those of the boxes in doubt."""
+    boxes = (r for pid, rs in sheet.box_reasons if pid in out.doubtful for r in rs)
+    return tuple(dict.fromkeys((*out.waiting, *sheet.reasons, *boxes)))
+
+
 def sheet_lines(services: Services, session_id: str, limit: int = 200) -> list[SheetLine]:
     """The session's sheets, newest first (the blank backs of duplex scans left out)."""
     facts = _facts(services, session_id)
     lines = [
-        SheetLine(f.id, f.seq, f.file_name, f.page, o.outcome, o.waiting or f.reasons, f.hand_keyed)
+        SheetLine(f.id, f.seq, f.file_name, f.page, o.outcome, _reasons(f, o), f.hand_keyed)
         for f in facts.sheets.values()
         if (o := facts.outcomes[f.id]).outcome != cm.SKIPPED
     ]
@@ -243,7 +249,7 @@ def sheet_picture(
     else:
         png = _png(grey) if grey is not None else b""
         boxes, ok = (), False
-    reasons = out.waiting or sheet.reasons
+    reasons = _reasons(sheet, out)
     return SheetPicture(
         sheet.id, png, px_per_mm, ok, boxes, out.outcome, reasons, sheet.file_name, sheet.page
     )

@@ -1,4 +1,5 @@
 """The Dépouillement screen on real printed, marked and scanned ballots."""
+# ruff: noqa: F811 - pytest fixtures imported from test_count_support
 
 from __future__ import annotations
 

@@ -1,0 +1,106 @@
+"""Read-only helpers of the count screens, on a real demo count (printed, marked, read)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from app.services import count_view, open_services
+from app.services.count_view import COUNTED, EMPTY, REVIEW
+from app.services.demo import create_demo
+from app.services.demo_count import DEMO_PASSPHRASE, create_demo_count
+
+
+@pytest.fixture(scope="module")
+def demo_count_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("count-view")
+    services = open_services(root / "data")
+    try:
+        create_demo(services)
+        create_demo_count(services, root / "scans")
+    finally:
+        services.close()
+    return root
+
+
+@pytest.fixture
+def counted(demo_count_dir, tmp_path):  # type: ignore[no-untyped-def]
+    shutil.copytree(demo_count_dir, tmp_path / "copy")
+    services = open_services(tmp_path / "copy" / "data")
+    [session] = services.counting.list_sessions()
+    yield services, session, tmp_path / "copy" / "scans"
+    services.close()
+
+
+def test_sheet_picture_is_upright_with_each_box_state(counted):
+    services, session, _scans = counted
+    [item] = services.counting.review_queue(session.id)
+    pic = count_view.sheet_picture(services, session.id, item.sheet_id)
+    assert pic.upright and pic.outcome == "pending" and pic.reasons == ("uncertain_mark",)
+    image = cv2.imdecode(np.frombuffer(pic.png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert image.shape == (1188, 840)  # A4 at 4 px/mm
+    assert {b.number: b.state for b in pic.boxes} == {1: COUNTED, 2: EMPTY, 3: REVIEW, 4: EMPTY}
+    # the upright page has the first box's cross where the layout says the box is
+    x, y, w, h = (int(v * pic.px_per_mm) for v in pic.boxes[0].rect)
+    assert image[y + 6 : y + h - 6, x + 6 : x + w - 6].mean() < 200
+    crop = cv2.imdecode(
+        np.frombuffer(count_view.box_crop(pic, pic.boxes[2].project_id), np.uint8), 0
+    )
+    assert crop.shape[0] == int((9 + 8) * 4) and crop.shape[1] > crop.shape[0]
+    services.counting.decide(
+        session.id, item.sheet_id, "marked", "vu", project_id=pic.boxes[2].project_id
+    )
+    after = count_view.sheet_picture(services, session.id, item.sheet_id)
+    assert after.boxes[2].state == COUNTED and after.boxes[2].decided == "marked"
+    assert after.outcome == "valid"
+
+
+def test_sheet_lines_newest_first_and_reasons_in_french(counted):
+    services, session, _scans = counted
+    lines = count_view.sheet_lines(services, session.id)
+    assert len(lines) == 10 and lines[0].seq > lines[-1].seq
+    assert [line.file_name for line in lines[-2:]] == ["scan-002.png", "scan-001.png"]
+    assert "personne" in count_view.reason_text("uncertain_mark")
+    assert "photocopie" in count_view.reason_text("duplicate_serial")
+    assert count_view.reason_text("pas-un-code") == "pas-un-code"
+    assert [n for _pid, n, _t in count_view.ballot_projects(services, session.id)] == [1, 2, 3, 4]
+
+
+def test_hidden_machine_opinion_shows_doubt_until_decided(counted):
+    services, session, scans = counted
+    hidden = services.counting.open_session(
+        session.residence_id, "Agnes", passphrase=DEMO_PASSPHRASE, hide_machine_opinion=True
+    )
+    services.counting.ingest(hidden.id, [scans / "scan-007.png"], workers=1)
+    [line] = count_view.sheet_lines(services, hidden.id)
+    pic = count_view.sheet_picture(services, hidden.id, line.sheet_id)
+    assert all(b.state == REVIEW and b.machine is None for b in pic.boxes)
+
+
+def test_camera_feed_captures_a_still_ballot_once(counted):
+    services, session, scans = counted
+    frame = cv2.imread(str(scans / "scan-001.png"))
+    feed = count_view.CameraFeed(services, session.id, frames=lambda: frame)
+    steps = [feed.step() for _ in range(7)]
+    captured = [s for s in steps if s.capture_png is not None]
+    assert len(captured) == 1 and steps[0].preview_png.startswith(b"\x89PNG")
+    assert "retirez" in steps[-1].message
+    report = services.counting.ingest_capture(session.id, captured[0].capture_png)
+    assert [r.status for r in report.recorded] == ["valid"]
+    assert count_view.camera_available(99) is False
+
+
+def test_explanation_and_exports(counted, tmp_path):
+    services, session, _scans = counted
+    e = count_view.explanation(services, session.residence_id)
+    assert e.rule_text.startswith("Règle déclarée : le plus de voix")
+    assert len(e.lines) == 4 and all("voix" in line for line in e.lines)
+    assert e.equal_shares == ()
+    out = count_view.export_results(services, session.residence_id, tmp_path / "r.csv", "csv")
+    assert out.read_text(encoding="utf-8").startswith("number;title;cost_cents;votes")
+    with pytest.raises(Exception, match="inconnu"):
+        count_view.export_results(services, session.residence_id, tmp_path / "r.x", "xml")
