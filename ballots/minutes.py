@@ -1,29 +1,74 @@
 """Compte rendu de la commission d'examen: the commission's decisions, in the shared style.
 
-Built on `ballots.furniture` so that the later procès-verbal de dépouillement looks the same.
+Each project gets a tinted heading row with its decision as a coloured label (colour and word:
+"Recevable", "Non recevable", "À retravailler"), its costs, the public reason and a small table
+of per-criterion results. Every line is measured before it is placed (`ballots.flow`), so long
+reasons and long criteria lists break over pages instead of running into the footer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
+from reportlab.lib.colors import Color, HexColor
+
+from ballots.flow import Block, Piece, draw_page, paginate
 from ballots.fmt import long_date, money
-from ballots.furniture import (
-    BODY_BOTTOM,
-    LEFT,
-    RIGHT,
-    footer,
-    header,
-    paragraph,
-    table_row,
-    write_document,
+from ballots.furniture import BODY_BOTTOM, LEFT, RIGHT, footer, header, write_document
+from ballots.i18n import N_, _, ngettext
+from ballots.style import (
+    ACCENT,
+    ACCENT_TINT,
+    FONT,
+    FONT_BOLD,
+    INK,
+    MUTED,
+    PT_TO_MM,
+    RULE_GREY,
+    WHITE,
+    Pen,
+    fit,
+    line_height_mm,
+    text_width_mm,
+    wrap,
 )
-from ballots.i18n import _
-from ballots.style import ACCENT, FONT, INK, MUTED, Pen, fit, line_height_mm, wrap
 
 TOP = 64.0
+WIDTH = RIGHT - LEFT
+NAME_W = 62.0  # criterion names column
+BADGE_H = 6.5
+
+
+class DecisionKind(StrEnum):
+    """The commission's decision on a project (the app's `Decision` has the same values)."""
+
+    ADMISSIBLE = "admissible"
+    INADMISSIBLE = "inadmissible"
+    REWORK = "rework"
+
+    @property
+    def label(self) -> str:
+        return _(DECISION_LABELS[self])
+
+    @property
+    def colour(self) -> Color:
+        return DECISION_COLOURS[self]
+
+
+DECISION_LABELS = {
+    DecisionKind.ADMISSIBLE: N_("Recevable"),
+    DecisionKind.INADMISSIBLE: N_("Non recevable"),
+    DecisionKind.REWORK: N_("À retravailler"),
+}
+# White text on each reaches at least 5:1 contrast; the word is always printed with the colour.
+DECISION_COLOURS = {
+    DecisionKind.ADMISSIBLE: HexColor("#2E7D32"),
+    DecisionKind.INADMISSIBLE: HexColor("#B3261E"),
+    DecisionKind.REWORK: HexColor("#9A5B00"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,11 +84,15 @@ class CommissionDecision:
     number: int
     title: str
     residence: str
-    admissible: bool
+    decision: DecisionKind
     public_reason: str
     requested_cost_cents: int | None = None
     validated_cost_cents: int | None = None
     criteria: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def admissible(self) -> bool:
+        return self.decision is DecisionKind.ADMISSIBLE
 
 
 @dataclass(frozen=True)
@@ -58,110 +107,167 @@ class CommissionMinutes:
 
 def render_commission_minutes(minutes: CommissionMinutes, out: Path) -> None:
     """Write the minutes: members, a summary, each project with its decision and reason."""
+    blocks = [_intro(minutes), *(_decision(d) for d in minutes.decisions)]
+    pages = paginate(blocks, TOP, BODY_BOTTOM)
+    title = _("Compte rendu de la commission d'examen")
+    when = _("Réunion du {date} · {place}").format(
+        date=long_date(minutes.meeting_date), place=minutes.place
+    )
 
     def draw(pen: Pen) -> None:
-        pages = _paginate(minutes)
-        for page, chunk in enumerate(pages, 1):
-            header(
-                pen,
-                minutes.campaign,
-                _("Compte rendu de la commission d'examen"),
-                _("Réunion du {date} · {place}").format(
-                    date=long_date(minutes.meeting_date), place=minutes.place
-                ),
-            )
-            y = TOP
-            if page == 1:
-                y = _intro(pen, minutes, y)
-            for decision in chunk:
-                y = _decision(pen, decision, y)
+        for number, page in enumerate(pages, 1):
+            header(pen, minutes.campaign, title, when)
+            draw_page(pen, page)
             footer(
-                pen,
-                _("Compte rendu de la commission d'examen · {c}").format(c=minutes.campaign),
-                page,
-                len(pages),
+                pen, _("{title} · {c}").format(title=title, c=minutes.campaign), number, len(pages)
             )
             pen.c.showPage()
 
-    write_document(out, _("Compte rendu de la commission d'examen"), draw)
+    write_document(out, title, draw)
 
 
-def _intro(pen: Pen, minutes: CommissionMinutes, y: float) -> float:
-    pen.text(LEFT, y, _("Membres présents"), 14, bold=True, color=ACCENT)
-    names = ", ".join(f"{m.name} ({m.role})" if m.role else m.name for m in minutes.members_present)
-    y = paragraph(pen, LEFT, y + 7, RIGHT - LEFT, names or "—", 12) + 3
-    kept = sum(1 for d in minutes.decisions if d.admissible)
+def summary(minutes: CommissionMinutes) -> str:
+    """ "Projets examinés : 9 · recevables : 3 · …": the counts by decision, and the total cost."""
+    count = {kind: sum(1 for d in minutes.decisions if d.decision is kind) for kind in DecisionKind}
     total = sum(d.validated_cost_cents or 0 for d in minutes.decisions if d.admissible)
-    summary = _(
-        "Projets examinés : {n} · recevables : {kept} · non recevables : {out}. "
-        "Coût total des projets recevables : {total}."
-    ).format(
-        n=len(minutes.decisions), kept=kept, out=len(minutes.decisions) - kept, total=money(total)
-    )
-    y = paragraph(pen, LEFT, y, RIGHT - LEFT, summary, 12, bold=True) + 2
+    parts = [
+        _("Projets examinés : {n}").format(n=len(minutes.decisions)),
+        _("recevables : {n}").format(n=count[DecisionKind.ADMISSIBLE]),
+    ]
+    if count[DecisionKind.REWORK]:
+        parts.append(_("à retravailler : {n}").format(n=count[DecisionKind.REWORK]))
+    parts.append(_("non recevables : {n}").format(n=count[DecisionKind.INADMISSIBLE]))
+    cost = ngettext(
+        "Coût total du projet recevable : {total}.",
+        "Coût total des projets recevables : {total}.",
+        count[DecisionKind.ADMISSIBLE],
+    ).format(total=money(total))
+    return " · ".join(parts) + ". " + cost
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+
+def _lines(
+    text: str,
+    size: float,
+    *,
+    x: float = LEFT,
+    width: float = WIDTH,
+    bold: bool = False,
+    color: Color = INK,
+) -> list[Piece]:
+    """One piece per wrapped line, measured with the font that draws it."""
+    font = FONT_BOLD if bold else FONT
+    step = line_height_mm(size)
+    ascent = 0.8 * size * PT_TO_MM
+
+    def line_piece(line: str) -> Piece:
+        def draw(pen: Pen, top: float) -> None:
+            pen.text(x, top + ascent, line, size, bold=bold, color=color)
+
+        return Piece(step, draw)
+
+    return [line_piece(line) for line in wrap(text, font, size, width)]
+
+
+def _kept(pieces: list[Piece]) -> list[Piece]:
+    return [Piece(p.height, p.draw, True) for p in pieces]
+
+
+def _gap(height: float) -> Piece:
+    return Piece(height)
+
+
+def _intro(minutes: CommissionMinutes) -> Block:
+    names = ", ".join(f"{m.name} ({m.role})" if m.role else m.name for m in minutes.members_present)
+    pieces = [
+        *_kept(_lines(_("Membres présents"), 14, bold=True, color=ACCENT)),
+        *_lines(names or "—", 12),
+        _gap(3),
+        *_lines(summary(minutes), 12, bold=True),
+    ]
     if minutes.criteria:
-        y = (
-            paragraph(
-                pen,
-                LEFT,
-                y,
-                RIGHT - LEFT,
-                _("Critères examinés : {c}.").format(c=", ".join(minutes.criteria)),
-                12,
-                color=MUTED,
-            )
-            + 2
-        )
-    return y + 4
+        criteria = _("Critères examinés : {c}.").format(c=", ".join(minutes.criteria))
+        pieces += [_gap(2), *_lines(criteria, 12, color=MUTED)]
+    return Block((*pieces, _gap(6)))
 
 
-def _height(decision: CommissionDecision) -> float:
-    reason = wrap(decision.public_reason, FONT, 12, RIGHT - LEFT - 4)
-    return 22 + len(reason) * line_height_mm(12) + (7 if decision.criteria else 0)
-
-
-def _intro_height(minutes: CommissionMinutes) -> float:
-    """Same arithmetic as `_intro`, without drawing (to paginate before drawing)."""
-    names = ", ".join(m.name for m in minutes.members_present) + " (" * len(minutes.members_present)
-    lines = len(wrap(names, FONT, 12, RIGHT - LEFT)) + 2 + (2 if minutes.criteria else 0)
-    return 7 + lines * line_height_mm(12) + 11
-
-
-def _paginate(minutes: CommissionMinutes) -> list[list[CommissionDecision]]:
-    pages: list[list[CommissionDecision]] = [[]]
-    y = TOP + _intro_height(minutes)  # the first page also holds the introduction
-    for decision in minutes.decisions:
-        if y + _height(decision) > BODY_BOTTOM and pages[-1]:
-            pages.append([])
-            y = TOP
-        pages[-1].append(decision)
-        y += _height(decision)
-    return pages
-
-
-def _decision(pen: Pen, d: CommissionDecision, y: float) -> float:
-    verdict = _("Recevable") if d.admissible else _("Non recevable")
-    table_row(
-        pen,
-        y,
-        (
-            (LEFT, 12, str(d.number)),
-            (LEFT + 12, 112, d.title),
-            (LEFT + 124, RIGHT - LEFT - 124, verdict),
-        ),
-        9,
-        head=True,
-        size=12,
-    )
-    y += 15
+def _decision(d: CommissionDecision) -> Block:
+    """Heading row, costs, reason and criteria; the heading stays with the first lines."""
     costs = d.residence
     if d.requested_cost_cents is not None:
         costs += " · " + _("coût demandé : {c}").format(c=money(d.requested_cost_cents))
     if d.admissible and d.validated_cost_cents is not None:
         costs += " · " + _("coût validé : {c}").format(c=money(d.validated_cost_cents))
-    pen.text(LEFT + 2, y, fit(costs, FONT, RIGHT - LEFT - 4, 1, 12, 10).lines[0], 12, color=MUTED)
-    y = paragraph(pen, LEFT + 2, y + 6, RIGHT - LEFT - 4, d.public_reason, 12, color=INK)
+    reason = _lines(d.public_reason, 12, x=LEFT + 2, width=WIDTH - 4) if d.public_reason else []
+    pieces = [
+        _head(d),
+        Piece(2.5, keep_with_next=True),
+        *_kept(_lines(costs, 11, x=LEFT + 2, width=WIDTH - 4, color=MUTED)),
+        *(_kept(reason[:1]) + reason[1:]),
+    ]
     if d.criteria:
-        grid = " · ".join(f"{name} : {result}" for name, result in d.criteria)
-        y = paragraph(pen, LEFT + 2, y, RIGHT - LEFT - 4, grid, 11, color=MUTED)
-    return y + 3
+        pieces += [_gap(2.5), *(_criterion(name, result) for name, result in d.criteria)]
+    continued = _continued(d)
+    return Block((*pieces, _gap(6)), continued)
+
+
+def _head(d: CommissionDecision) -> Piece:
+    label = d.decision.label
+    badge_w = text_width_mm(label, FONT_BOLD, 11) + 6
+    title_x = LEFT + 13
+    title_w = RIGHT - badge_w - 4 - title_x
+    title = fit(d.title, FONT_BOLD, title_w, 3, 12, 11)
+    step = line_height_mm(title.size)
+    height = max(9.0, len(title.lines) * step + 3.6)
+
+    def draw(pen: Pen, top: float) -> None:
+        pen.rect(LEFT, top, WIDTH, height, fill=ACCENT_TINT)
+        pen.line(LEFT, top + height, RIGHT, top + height, color=RULE_GREY, width_mm=0.25)
+        first = top + 1.8 + 0.8 * title.size * PT_TO_MM
+        pen.text(LEFT + 2, first, str(d.number), 12, bold=True, color=ACCENT)
+        pen.lines(title_x, first, title.lines, title.size, bold=True)
+        badge_top = top + (min(height, 9.0) - BADGE_H) / 2
+        pen.rect(
+            RIGHT - 2 - badge_w, badge_top, badge_w, BADGE_H, fill=d.decision.colour, radius=1.5
+        )
+        pen.text(
+            RIGHT - 2 - badge_w / 2,
+            badge_top + 4.6,
+            label,
+            11,
+            bold=True,
+            color=WHITE,
+            align="center",
+        )
+
+    return Piece(height, draw, keep_with_next=True)
+
+
+def _continued(d: CommissionDecision) -> Piece:
+    text = _("Projet n° {n} · {title} (suite)").format(n=d.number, title=d.title)
+    line = fit(text, FONT_BOLD, WIDTH - 4, 1, 11, 9)
+
+    def draw(pen: Pen, top: float) -> None:
+        pen.rect(LEFT, top, WIDTH, 7, fill=ACCENT_TINT)
+        pen.text(LEFT + 2, top + 4.8, line.lines[0], line.size, bold=True, color=MUTED)
+
+    return Piece(9.0, draw)
+
+
+def _criterion(name: str, result: str) -> Piece:
+    """One row of the criteria table: the criterion's name, then its result in words."""
+    size = 11
+    names = fit(name, FONT, NAME_W - 3, 4, size, size).lines
+    results = fit(result, FONT, WIDTH - NAME_W - 4, 8, size, size).lines
+    step = line_height_mm(size)
+    height = max(len(names), len(results)) * step + 1.6
+    ascent = 0.8 * size * PT_TO_MM + 0.4
+
+    def draw(pen: Pen, top: float) -> None:
+        pen.line(LEFT + 2, top, RIGHT, top, color=RULE_GREY, width_mm=0.15)
+        pen.lines(LEFT + 2, top + ascent, names, size, color=MUTED)
+        pen.lines(LEFT + NAME_W, top + ascent, results, size, color=INK)
+
+    return Piece(height, draw)

@@ -31,6 +31,7 @@ from ballots.minutes import (
     CommissionDecision,
     CommissionMember,
     CommissionMinutes,
+    DecisionKind,
     render_commission_minutes,
 )
 
@@ -83,20 +84,14 @@ def _decision(session: Session, review: ReviewRow, criteria: dict[str, str]) -> 
     project = session.get(ProjectRow, review.project_id)
     assert project is not None
     residence = session.get(ResidenceRow, project.residence_id)
-    decision = m.Decision(review.decision)
-    admissible = decision is m.Decision.ADMISSIBLE
-    reason = review.public_reason or ""
-    if decision is m.Decision.REWORK:
-        # The library prints only "Recevable" / "Non recevable": say plainly it is not final.
-        reason = (
-            _("À retravailler : {reason}").format(reason=reason) if reason else _("À retravailler.")
-        )
+    decision = DecisionKind(m.Decision(review.decision).value)
+    admissible = decision is DecisionKind.ADMISSIBLE
     return CommissionDecision(
         number=project.number,
         title=project.title,
         residence=residence.name if residence else "",
-        admissible=admissible,
-        public_reason=reason,
+        decision=decision,
+        public_reason=review.public_reason or "",
         requested_cost_cents=None if admissible else project.cost_cents,
         validated_cost_cents=review.validated_cost_cents if admissible else None,
         criteria=tuple(_verdicts(review, criteria)),
@@ -104,7 +99,9 @@ def _decision(session: Session, review: ReviewRow, criteria: dict[str, str]) -> 
 
 
 def _verdicts(review: ReviewRow, criteria: dict[str, str]) -> list[tuple[str, str]]:
-    """Per-criterion verdicts in words; criteria all met are said once, to keep pages short."""
+    """Per-criterion verdicts in words. Criteria met without comment are said once ("Autres
+    critères : respectés"): the minutes list every criterion examined in their introduction,
+    and a long column of "Respecté" would hide the few results that matter."""
     out: list[tuple[str, str]] = []
     met = 0
     for item in review.verdicts or ():

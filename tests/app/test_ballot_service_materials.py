@@ -107,7 +107,7 @@ def test_commission_minutes_pdf(services, residence, projects, tmp_path):
     text = " ".join(pdf_text(out))
     assert "Compte rendu de la commission d'examen" in text
     for words in ("Hélène Roux", "Paul Nguyen", "Salle du conseil", "Ne relève pas du bailleur.",
-                  "Hors patrimoine", "À retravailler : Chiffrage à revoir.", TITLES[0], TITLES[1]):  # fmt: skip
+                  "Hors patrimoine", "À retravailler", "Chiffrage à revoir.", TITLES[0], TITLES[1]):  # fmt: skip
         assert words in text
     assert TITLES[2] not in text  # reviewed in another session
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["cr.pdf"]

@@ -18,12 +18,6 @@ from ballots.materials import (
     render_project_sheets,
     render_sign_in_sheet,
 )
-from ballots.minutes import (
-    CommissionDecision,
-    CommissionMember,
-    CommissionMinutes,
-    render_commission_minutes,
-)
 from ballots.model import Project
 from ballots.raster import render_page_array
 from tests.ballots.conftest import make_projects, make_spec
@@ -85,39 +79,6 @@ def test_sign_in_sheet_has_no_ballot_information(tmp_path: Path) -> None:
     for page in pages:
         assert "BP26" not in page and "Jardins" not in page and "€" not in page
     assert pyzbar.decode(render_page_array(out, 0, 150)) == []
-
-
-def test_commission_minutes(tmp_path: Path) -> None:
-    decisions = tuple(
-        CommissionDecision(
-            i + 1,
-            f"Projet {i + 1}",
-            "Résidence Les Tilleuls",
-            i != 2,
-            "Motif public " * (3 + i),
-            1_000_000 + i,
-            900_000 + i,
-            (("Intérêt général", "oui"),),
-        )
-        for i in range(12)
-    )
-    minutes = CommissionMinutes(
-        "BP 2026",
-        dt.date(2026, 2, 10),
-        "Mairie annexe",
-        (CommissionMember("Mme Diallo", "présidente"),),
-        decisions,
-        ("Intérêt général",),
-    )
-    out = tmp_path / "cr.pdf"
-    render_commission_minutes(minutes, out)
-    pages = _text(out)
-    assert len(pages) >= 2
-    joined = " ".join(pages)
-    assert "Compte rendu de la commission d'examen" in pages[0]
-    assert "Projets examinés : 12 · recevables : 11 · non recevables : 1." in joined
-    assert all(f"Projet {i}" in joined for i in range(1, 13))
-    assert "Non recevable" in joined and "coût validé : 9 000 €" in joined
 
 
 def test_bad_picture_on_sheets_leaves_no_file(tmp_path: Path) -> None:
