@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,7 +33,6 @@ from ui.widgets import (
     DataclassTableModel,
     DataTableView,
     Form,
-    int_edit,
     line_edit,
     primary_button,
 )
@@ -133,6 +134,22 @@ class HandKeyPanel(QWidget):
         return sheet_id
 
 
+class IntLine(QLineEdit):
+    """A whole number typed in a plain field (the styled QSpinBox hid its digits here)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setValidator(QIntValidator(0, 10_000_000, self))
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setMaximumWidth(200)
+
+    def value(self) -> int:
+        return int(self.text() or 0)
+
+    def setValue(self, value: int) -> None:  # noqa: N802 - same name as QSpinBox
+        self.setText(str(value))
+
+
 class ReconciliationPanel(QWidget):
     """Printed, handed out, returned, spoiled; differences shown; then batch close and seal."""
 
@@ -147,8 +164,8 @@ class ReconciliationPanel(QWidget):
         self.counted = 0
         layout = QVBoxLayout(self)
         self.form = Form()
-        self.printed, self.handed_out = int_edit(), int_edit()
-        self.returned, self.spoiled = int_edit(), int_edit()
+        self.printed, self.handed_out = IntLine(), IntLine()
+        self.returned, self.spoiled = IntLine(), IntLine()
         self.form.add_row("printed", _("Bulletins imprimés"), self.printed)
         self.form.add_row(
             "handed_out", _("Remis aux votants (feuille d'émargement)"), self.handed_out
@@ -176,7 +193,7 @@ class ReconciliationPanel(QWidget):
         layout.addLayout(row)
         layout.addStretch(1)
         for spin in (self.printed, self.handed_out, self.returned, self.spoiled):
-            spin.valueChanged.connect(self.show_differences)
+            spin.textChanged.connect(self.show_differences)
 
     def load(self, session: CountSession | None, tally: Tally | None) -> None:
         self.session = session
