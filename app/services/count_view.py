@@ -220,7 +220,9 @@ def _png(grey: NDArray[np.uint8], max_side: int = 1400) -> bytes:
     h, w = grey.shape[:2]
     f = min(1.0, max_side / max(h, w))
     if f < 1.0:
-        grey = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        grey = np.asarray(
+            cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), np.uint8
+        )
     ok, data = cv2.imencode(".png", grey)
     if not ok:
         raise UserError(_("Impossible de préparer l'image de la feuille."))
@@ -260,7 +262,9 @@ def box_crop(picture: SheetPicture, project_id: str, margin_mm: float = 4.0) -> 
     box = next((b for b in picture.boxes if b.project_id == project_id), None)
     if box is None or not picture.upright:
         return b""
-    grey = cv2.imdecode(np.frombuffer(picture.png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    grey = np.asarray(
+        cv2.imdecode(np.frombuffer(picture.png, np.uint8), cv2.IMREAD_GRAYSCALE), dtype=np.uint8
+    )
     x, y, w, h = box.rect
     right = box.label[0] + min(box.label[2], 90.0) if box.label else x + w
     px = picture.px_per_mm
@@ -353,6 +357,8 @@ def equal_shares_details(services: Services, residence_id: str) -> Any:
     same inputs, through the counting module's own helpers (same numbers, same order).
     """
     from app.services import counting_results as cr
+    from app.services.counting_read import outcomes
+    from app.services.counting_seal import campaign_rule
 
     with services.counting.uow() as s:
         from app.services.base import get_live
@@ -360,13 +366,13 @@ def equal_shares_details(services: Services, residence_id: str) -> Any:
 
         residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
         projects = cr._ballot_projects(s, residence)
-        options = cr._options(cr.campaign_rule(s, residence.campaign_id), set(projects))
+        options = cr._options(campaign_rule(s, residence.campaign_id), set(projects))
         if options.rule.value != "mes":
             return None
         templates = campaign_templates(s, residence.campaign_id)
         ballots = []
         for row in cr._sessions(s, residence_id):
-            _f, _d, outs = cr.outcomes(s, row.id, templates)
+            _f, _d, outs = outcomes(s, row.id, templates)
             ballots += [frozenset(o.choices) for o in outs if o.outcome == cm.VALID and o.choices]
         outcome = cr._run(residence, projects, tuple(ballots), options)
     return outcome.equal_shares

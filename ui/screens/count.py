@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -41,7 +41,7 @@ from ui.screens.count_forms import (
 from ui.screens.count_review import ReviewPanel
 from ui.screens.count_session import OpenSessionPanel, SignDialog, SlipDialog
 from ui.screens.count_sheet import CountersBar, SheetView
-from ui.screens.count_sources import FolderWatcher, SourcesBar
+from ui.screens.count_sources import CameraSource, FolderWatcher, SourcesBar
 from ui.theme import set_role
 from ui.widgets import Screen, ScreenshotVariant, primary_button
 
@@ -75,7 +75,6 @@ class CountScreen(Screen):
         self.last_report: IngestReport | None = None
         self.pending_files: list[Path] = []
         self.ingesting = False
-        self.camera: count_view.CameraFeed | None = None
         layout, self.header = self.standard_layout(
             _("Dépouillement"), _("Ouvrez une session pour compter les bulletins d'une urne.")
         )
@@ -91,9 +90,9 @@ class CountScreen(Screen):
         layout.addWidget(self.stack, 1)
         self.watcher = FolderWatcher(parent=self)
         self.watcher.files_ready.connect(self.ingest_files)
-        self.camera_timer = QTimer(self)
-        self.camera_timer.setInterval(150)
-        self.camera_timer.timeout.connect(self._camera_step)
+        self.camera = CameraSource(ctx, self)
+        self.camera.captured.connect(self._captured)
+        self.camera.message.connect(lambda text: self.sources.state.setText(text))
 
     def _session_row(self) -> None:
         """The session chooser and "Nouvelle session…" sit in the header, beside the primary."""
@@ -348,29 +347,14 @@ class CountScreen(Screen):
 
     def set_camera(self, on: bool) -> None:
         if on and self.session is not None:
-            try:
-                self.camera = count_view.CameraFeed(self.ctx.services, self.session.id)
-            except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            if not self.camera.start(self.session.id):
                 self.sources.camera.setChecked(False)
-                self.ctx.show_error(exc, self)
-                return
-            self.camera_timer.start()
         else:
-            self.camera_timer.stop()
-            if self.camera is not None:
-                self.camera.close()
-            self.camera = None
+            self.camera.stop()
 
-    def _camera_step(self) -> None:
-        if self.camera is None or self.session is None:
-            return
-        step = self.camera.step()
-        if step is None:
-            return
-        self.sources.state.setText(step.message)
-        if step.capture_png is not None:
-            report = self.ctx.services.counting.ingest_capture(self.session.id, step.capture_png)
-            self._ingested(report)
+    def _captured(self, data: bytes) -> None:
+        if self.session is not None:
+            self._ingested(self.ctx.services.counting.ingest_capture(self.session.id, data))
 
     # --- signatures ---------------------------------------------------------------------------
 

@@ -129,3 +129,41 @@ class SourcesBar(QWidget):
         self.camera.setToolTip(tip)
         self.camera.setAccessibleDescription(tip)
         return ok
+
+
+class CameraSource(QObject):
+    """The webcam, polled about 7 times a second; `captured(png)` once per still ballot."""
+
+    captured = Signal(bytes)
+    message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.feed: count_view.CameraFeed | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(150)
+        self.timer.timeout.connect(self.step)
+
+    def start(self, session_id: str) -> bool:
+        try:
+            self.feed = count_view.CameraFeed(self.ctx.services, session_id)
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            self.ctx.show_error(exc)
+            return False
+        self.timer.start()
+        return True
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self.feed is not None:
+            self.feed.close()
+        self.feed = None
+
+    def step(self) -> None:
+        step = self.feed.step() if self.feed is not None else None
+        if step is None:
+            return
+        self.message.emit(step.message)
+        if step.capture_png is not None:
+            self.captured.emit(step.capture_png)
