@@ -156,7 +156,16 @@ def _box(pen: Pen, plan: LabelPlan, picture: ImageReader | None) -> None:
     box, label = plan.box.rect, plan.box.label
     pen.rect(box.x_mm, box.y_mm, box.w_mm, box.h_mm, fill=WHITE, stroke=INK, width_mm=BOX_LINE)
     first = plan.title_baseline
-    pen.text(label.x_mm, first, str(plan.box.number), plan.number_size, bold=True, color=ACCENT)
+    number_x = label.x_mm + plan.number_right
+    pen.text(
+        number_x,
+        first,
+        str(plan.box.number),
+        plan.number_size,
+        bold=True,
+        color=ACCENT,
+        align="right",
+    )
     text_x = label.x_mm + plan.number_w
     pen.lines(text_x, first, plan.title.lines, plan.title.size, bold=True, step=plan.title_step)
     if plan.cost_inline:

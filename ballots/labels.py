@@ -42,6 +42,7 @@ TIGHT_SPACING = 1.05  # line spacing of a two-line title squeezed into a short r
 CAP = 0.73  # cap height of DejaVu Sans, in em
 DESCENT = 0.24  # descender depth, in em
 MAX_DESCRIPTION_LINES = 6
+DESCRIPTION_AIR = 1.5  # mm kept free below a description, on top of the 3 mm between rows
 CLEARANCE = 0.5  # mm a stack may rise above its label (the rows are 3 mm apart)
 
 
@@ -68,6 +69,7 @@ class LabelPlan:
     cost_inline: bool
     picture: Rect | None
     number_w: float
+    number_right: float  # the number is right-aligned here, from the label's left edge
     number_size: float
     cost_size: float
     title_baseline: float
@@ -88,9 +90,13 @@ class _Stack:
 
 
 def plan_label(
-    project: Project, box: BoxLayout, has_picture: bool
+    project: Project, box: BoxLayout, has_picture: bool, number_digits: int = 1
 ) -> tuple[LabelPlan, list[RenderWarning]]:
-    """Fit number, title, cost, description and picture inside the label rectangle."""
+    """Fit number, title, cost, description and picture inside the label rectangle.
+
+    `number_digits`: digits of the longest project number on the ballot; numbers are
+    right-aligned in a column that wide, so that every title starts at the same place.
+    """
     warnings: list[RenderWarning] = []
     picture = _picture_rect(box.label) if has_picture else None
     if has_picture and picture is None:
@@ -104,7 +110,8 @@ def plan_label(
     text_rows = int((box.label.h_mm - 0.5) // line_height_mm(BODY_SIZE))
     compact = text_rows <= 2  # short rows: the costs form a column on the titles' first line
     number_size, cost_size = (13.0, BODY_SIZE) if compact else (NUMBER_SIZE, COST_SIZE)
-    number_w = text_width_mm(str(box.number), FONT_BOLD, number_size) + (1.8 if compact else 2.5)
+    digits = "0" * max(len(str(box.number)), number_digits)  # DejaVu digits share one width
+    number_w = text_width_mm(digits, FONT_BOLD, number_size) + (1.8 if compact else 2.5)
     cost = money(box.cost_cents)
     cost_w = text_width_mm(cost, FONT_BOLD, cost_size) + (2 if compact else 3)
     right = picture.x_mm - 3 if picture else box.label.right
@@ -137,6 +144,7 @@ def plan_label(
             inline,
             picture,
             number_w,
+            number_w - (1.8 if compact else 2.5),
             number_size,
             cost_size,
             first,
@@ -205,9 +213,12 @@ def _stack(title: Fitted, spacing: float, inline: bool, lines: int, cost_size: f
     description = (
         (cost + line_height_mm(cost_size)) if not inline else last + line_height_mm(BODY_SIZE) + 0.3
     )
-    if lines:
+    if lines:  # descriptions leave some air above the next row, so that rows stay apart
         bottom = (
-            description + (lines - 1) * line_height_mm(BODY_SIZE) + DESCENT * BODY_SIZE * PT_TO_MM
+            description
+            + (lines - 1) * line_height_mm(BODY_SIZE)
+            + DESCENT * BODY_SIZE * PT_TO_MM
+            + DESCRIPTION_AIR
         )
     else:
         bottom = (last if inline else cost) + DESCENT * em

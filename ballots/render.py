@@ -79,8 +79,9 @@ def prepare_ballot(spec: BallotSpec) -> PreparedBallot:
     }
     plans: list[LabelPlan] = []
     warnings: list[RenderWarning] = []
+    digits = max(len(str(p.number)) for p in spec.projects)
     for project, box in zip(spec.projects, layout.boxes, strict=True):
-        plan, found = plan_label(project, box, project.project_id in pictures)
+        plan, found = plan_label(project, box, project.project_id in pictures, digits)
         plans.append(plan)
         warnings.extend(found)
     return PreparedBallot(spec, layout, tuple(plans), pictures, tuple(warnings))

@@ -140,3 +140,13 @@ def test_long_description_shrinks_the_picture_and_stays_above_the_footer(tmp_pat
     assert overlapping(boxes) == []
     assert all(b.y1 <= BODY_BOTTOM or b.y0 >= 280 for b in boxes)
     assert text.replace("  ", " ") in page_text(out)  # shrunk, not cut
+
+
+def test_titles_start_at_one_place_after_one_and_two_digit_numbers(tmp_path: Path) -> None:
+    out = tmp_path / "b.pdf"
+    render_ballots(make_spec(10), out, key=KEY, batch=1, count=1)
+    boxes = text_boxes(out)
+    starts = [b.x0 for b in boxes for title in TITLES if b.text.startswith(title[:12])]
+    assert len(starts) == 10 and max(starts) - min(starts) < 0.8  # glyph side bearings only
+    numbers = [b.x1 for b in boxes if b.text in {str(n) for n in range(1, 11)}]
+    assert len(numbers) == 10 and max(numbers) - min(numbers) < 0.5  # right-aligned
