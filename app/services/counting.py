@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from app.services import counting_models as cm
 from app.services.base import Service, get_live
 from app.services.counting_context import campaign_templates, read_context
 from app.services.counting_keys import officer_key
+from app.services.counting_lock import take_write_lock
 from app.services.counting_log import AuditLog, Writer
 from app.services.counting_read import (
     counts_now,
@@ -69,14 +70,24 @@ class CountingService(Service):
         return row
 
     @contextmanager
-    def writing(self, session_id: str) -> Iterator[Writer]:
-        """One transaction on an open session, with its verified log head."""
-        with self.uow() as s:
-            row = self.open_row(s, session_id)
-            writer = Writer(s, session_id, self.log.head(s, session_id), row.officer)
-            yield writer
-        if writer.head is not None:
-            self.log.committed(session_id, writer.head, writer.entries)
+    def writing(self, session_id: str, *, after_seal: bool = False) -> Iterator[Writer]:
+        """One transaction on an open session (`after_seal`: or a sealed one, for exports),
+        with its verified log head read under the database's write lock. The copy's lock is
+        taken before the commit and kept until the entries are in the copy, so another
+        writer's entries always land after ours (see `counting_lock`)."""
+        with ExitStack() as stack:
+            with self.uow() as s:
+                take_write_lock(s)
+                if after_seal:
+                    row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+                else:
+                    row = self.open_row(s, session_id)
+                writer = Writer(s, session_id, self.log.head(s, session_id), row.officer)
+                yield writer
+                s.flush()
+                stack.enter_context(self.log.locks.hold(session_id))
+            if writer.head is not None:
+                self.log.committed(session_id, writer.head, writer.entries)
 
     # --- sessions --------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.services.base import get_live
 from app.services.counting_context import campaign_layouts
-from app.services.counting_log import Writer, load_entries
+from app.services.counting_log import load_entries
 from app.services.counting_seal import session_results, session_tally
 from app.services.counting_store import find_image
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
@@ -142,9 +142,5 @@ def export_bundle(
 
 
 def _record_export(svc: CountingService, session_id: str, digest: str) -> None:
-    with svc.uow() as s:
-        row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
-        w = Writer(s, session_id, svc.log.head(s, session_id), row.officer)
+    with svc.writing(session_id, after_seal=True) as w:
         w.append(EventType.EXPORT_CREATED, {"kind": "bundle", "file_sha256": digest})
-    if w.head is not None:
-        svc.log.committed(session_id, w.head, w.entries)

@@ -35,6 +35,7 @@ from app.domain.audit_jsonl import append_jsonl, catch_up_jsonl, parse_jsonl
 from app.domain.audit_verify import Item, Unreadable
 from app.domain.signing import Ed25519PrivateKey
 from app.i18n import _
+from app.services.counting_lock import CopyLocks, last_complete_seq
 from app.storage.count_tables import CountAuditRow
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,10 @@ class AuditLog:
 
     data_dir: Path
     heads: dict[str, ChainHead] = field(default_factory=dict)
+    locks: CopyLocks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.locks = CopyLocks(logs_dir(self.data_dir))
 
     def head(self, session: Session, session_id: str) -> ChainHead | None:
         """The verified head of a session's chain (None before its first entry)."""
@@ -124,7 +129,8 @@ class AuditLog:
         head = head_of(items, session_id)
         entries = [_entry(i) for i in items]
         try:
-            added = catch_up_jsonl(jsonl_path(self.data_dir, session_id), entries)
+            with self.locks.hold(session_id):
+                added = catch_up_jsonl(jsonl_path(self.data_dir, session_id), entries)
         except ChainBroken as error:
             raise ChainBroken(
                 broken_message(session_id, error.message), seq=error.seq, code=error.code
@@ -156,16 +162,20 @@ class AuditLog:
         return new_head
 
     def committed(self, session_id: str, head: ChainHead, entries: Sequence[AuditEntry]) -> None:
-        """After the commit: remember the head and append the entries to the copy."""
+        """After the commit: remember the head and append the entries to the copy, only if
+        they follow its last line (else another writer's entries are missing before them,
+        or a crash left a half line: the next use verifies and catches up, in order)."""
         if not entries:
             return
         path = jsonl_path(self.data_dir, session_id)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists() or entries[0].seq == 1:
-                append_jsonl(path, entries)
-                self.heads[session_id] = head
-                return
+            with self.locks.hold(session_id):
+                if last_complete_seq(path) == entries[0].seq - 1:
+                    append_jsonl(path, entries)
+                    self.heads[session_id] = head
+                    return
+            log.info("JSON-lines copy of %s left for a catch-up", session_id)
         except OSError as error:
             log.warning("JSON-lines copy of %s is behind: %s", session_id, error)
         self.heads.pop(session_id, None)  # next use verifies and catches up
