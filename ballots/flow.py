@@ -40,7 +40,7 @@ Page = list[tuple[float, Piece]]
 
 
 def paginate(
-    blocks: Sequence[Block], top: float, bottom: float, keep_whole: float = 70.0
+    blocks: Sequence[Block], top: float, bottom: float, keep_whole: float = 80.0
 ) -> list[Page]:
     """Place every piece: (top, piece) per page; no piece reaches below `bottom` (unless one
     chain of kept pieces is taller than a page). A block up to `keep_whole` mm tall moves whole

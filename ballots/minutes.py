@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.lib.colors import Color, HexColor
 
 from ballots.flow import Block, Piece, draw_page, paginate
-from ballots.fmt import long_date, money
+from ballots.fmt import NBSP, long_date, money
 from ballots.furniture import BODY_BOTTOM, LEFT, RIGHT, footer, header, write_document
 from ballots.i18n import N_, _, ngettext
 from ballots.style import (
@@ -142,7 +142,9 @@ def summary(minutes: CommissionMinutes) -> str:
         "Coût total des projets recevables : {total}.",
         count[DecisionKind.ADMISSIBLE],
     ).format(total=money(total))
-    return " · ".join(parts) + ". " + cost
+    # French typography: a no-break space before the colon, and each count kept with its word.
+    kept = [part.replace(" : ", NBSP + ":" + NBSP) for part in parts]
+    return " · ".join(kept) + ". " + cost
 
 
 # --- pieces -------------------------------------------------------------------------------
