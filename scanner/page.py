@@ -19,6 +19,8 @@ MAX_SOURCE_PX = 12.0
 #: Hand strokes covering this much height (mm) in the gap between a box and its label are
 #: taken for a circle around the title (a stray blob of a felt tip stays below 2.8 mm).
 TITLE_STROKE_MM = 3.0
+#: A stroke this tall that runs on into the label is the end of a circle around the title.
+TITLE_ARC_MM = 1.6
 #: Where that gap starts, from the box's right edge (mm).
 GAP_FROM_BOX_MM = 0.7
 
@@ -78,9 +80,13 @@ def _band_has_stroke(
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     rows = np.zeros(ink.shape[0], dtype=bool)
     for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] >= SPECK_MM2 * PX * PX:
-            top = stats[i, cv2.CC_STAT_TOP]
-            rows[top : top + stats[i, cv2.CC_STAT_HEIGHT]] = True
+        if stats[i, cv2.CC_STAT_AREA] < SPECK_MM2 * PX * PX:
+            continue
+        top, height = stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_HEIGHT]
+        rows[top : top + height] = True
+        reaches_label = stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] >= ink.shape[1]
+        if reaches_label and height / PX >= TITLE_ARC_MM:
+            return True
     return bool(rows.sum() / PX >= TITLE_STROKE_MM)
 
 

@@ -139,7 +139,8 @@ def evaluate(corpus: Path, workers: int = 2) -> dict[str, Any]:
             s = strata[key]
             s.pages += 1
             s.boxes += len(rec["boxes"])
-            s.silent += len(errs)
+            kind = key.split("/kind:")[1] if "/kind:" in key else None
+            s.silent += len([e for e in errs if kind is None or e["kind"] == kind])
             s.review += front.status == "needs_review"
             s.rejected += front.status == "rejected"
             s.qr_read += front.template_hash is not None
