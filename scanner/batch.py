@@ -11,7 +11,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +20,7 @@ import cv2
 from scanner.context import ReadContext
 from scanner.interpret import interpret_image
 from scanner.loading import iter_pages
+from scanner.pool import process_pool
 from scanner.reasons import Reason
 from scanner.result import REJECTED, PageReading
 
@@ -101,7 +102,7 @@ def interpret_files(
     if n <= 1:
         return _serial(paths, ctx, progress, cancel)
     results: dict[int, list[PageReading]] = {}
-    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker) as pool:
+    with process_pool(n, initializer=_init_worker) as pool:
         futures: list[Future[list[PageReading]]] = [
             pool.submit(interpret_file, p, ctx) for p in paths
         ]

@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -35,6 +35,7 @@ from app.services.counting_store import store_image, stored_name
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from scanner.batch import file_sha256, interpret_file
 from scanner.context import ReadContext
+from scanner.pool import process_pool
 from scanner.reasons import Reason, message
 from scanner.result import BLANK, NEEDS_REVIEW, REJECTED, PageReading
 
@@ -121,7 +122,7 @@ def _read_all(
             stored = store_image(svc.data_dir, path, sha)
             yield path, sha, interpret_file(stored, ctx)
         return
-    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker) as pool:
+    with process_pool(n, initializer=_init_worker) as pool:
         queue: deque[tuple[Path, str, Future[list[PageReading]]]] = deque()
         items = iter(todo)
         try:

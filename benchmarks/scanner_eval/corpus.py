@@ -11,7 +11,6 @@ import hashlib
 import json
 import random
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from benchmarks.scanner_eval.draw import (
 )
 from benchmarks.scanner_eval.factory import make_spec, print_pdf
 from scanner.context import keyed_serial_hash
+from scanner.pool import process_pool
 
 RULES = ("approval", "approval", "single", "budget")
 PER_TASK = 25
@@ -249,7 +249,7 @@ def generate(out: Path, scans: int, photos: int, seed: int = 1, workers: int = 2
         if workers <= 1:
             results = map(run_task, tasks)
         else:
-            pool = ProcessPoolExecutor(max_workers=workers)
+            pool = process_pool(workers)
             results = pool.map(run_task, tasks)
         for records in results:
             for r in records:

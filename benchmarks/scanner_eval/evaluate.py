@@ -12,7 +12,6 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import cv2
 from benchmarks.scanner_eval.corpus import SERIAL_KEY, campaign_key
 from scanner.batch import interpret_file
 from scanner.context import KnownSerials, ReadContext
+from scanner.pool import process_pool
 from scanner.result import PageReading
 
 _CTX: ReadContext | None = None
@@ -124,7 +124,7 @@ def evaluate(corpus: Path, workers: int = 2) -> dict[str, Any]:
     ctx = context_for(records)
     paths = [str(corpus / r["file"]) for r in records]
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(ctx,)) as pool:
+    with process_pool(workers, initializer=_init, initargs=(ctx,)) as pool:
         results = list(pool.map(_timed, paths, chunksize=4))
     wall = time.perf_counter() - t0
     strata: dict[str, Stratum] = defaultdict(Stratum)
