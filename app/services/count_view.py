@@ -9,13 +9,9 @@ people's latest decisions laid over it. Nothing here writes anything.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import cv2
@@ -376,37 +372,6 @@ def equal_shares_details(services: Services, residence_id: str) -> Any:
             ballots += [frozenset(o.choices) for o in outs if o.outcome == cm.VALID and o.choices]
         outcome = cr._run(residence, projects, tuple(ballots), options)
     return outcome.equal_shares
-
-
-def export_results(services: Services, residence_id: str, path: Path, kind: str) -> Path:
-    """Public results as JSON or CSV (figures only: no serial, no time, no voter)."""
-    data = services.counting.results(residence_id).as_dict()
-    writers: dict[str, Callable[[dict[str, Any]], str]] = {"json": _json, "csv": _csv}
-    if kind not in writers:
-        raise UserError(_("Format d'export inconnu : {kind}.").format(kind=kind))
-    path = Path(path)
-    try:
-        path.write_text(writers[kind](data), encoding="utf-8")
-    except OSError as error:
-        raise UserError(
-            _("Impossible d'écrire {path} : {error}").format(path=path, error=error.strerror)
-        ) from error
-    return path
-
-
-def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def _csv(data: dict[str, Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(["number", "title", "cost_cents", "votes", "status", "project_id"])
-    for p in data["projects"]:
-        writer.writerow(
-            [p["number"], p["title"], p["cost_cents"], p["votes"], p["status"], p["project_id"]]
-        )
-    return buffer.getvalue()
 
 
 # --- webcam -----------------------------------------------------------------------------------

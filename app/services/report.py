@@ -227,3 +227,24 @@ def _record_export(services: Services, session_id: str, out: Path) -> None:
     if w.head is not None:
         svc.log.committed(session_id, w.head, w.entries)
     log.info("count report of session %s written to %s", session_id, out)
+
+
+def export_report(services: Services, residence_id: str, out: Path) -> Path:
+    """The procès-verbal of a residence: its most recent sealed count session.
+
+    A report is an official record, so it exists only once the count is sealed.
+    """
+    sealed = [
+        s
+        for s in services.counting.list_sessions(residence_id)
+        if s.sealed and not s.superseded_by and s.mode == "live"
+    ]
+    if not sealed:
+        raise UserError(
+            _(
+                "Le procès-verbal se prépare après le scellement du dépouillement de cette "
+                "résidence : terminez les bulletins à revoir, puis scellez la session."
+            )
+        )
+    newest = max(sealed, key=lambda s: s.sealed_at or s.opened_at)
+    return write_count_report(services, newest.id, out)

@@ -9,10 +9,13 @@ import cv2
 import numpy as np
 import pytest
 
+from app.errors import UserError
 from app.services import count_view, open_services
 from app.services.count_view import COUNTED, EMPTY, REVIEW
 from app.services.demo import create_demo
 from app.services.demo_count import DEMO_PASSPHRASE, create_demo_count
+from app.services.public_results import export_public
+from app.services.report import export_report
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +103,9 @@ def test_explanation_and_exports(counted, tmp_path):
     assert e.rule_text.startswith("Règle déclarée : le plus de voix")
     assert len(e.lines) == 4 and all("voix" in line for line in e.lines)
     assert e.equal_shares == ()
-    out = count_view.export_results(services, session.residence_id, tmp_path / "r.csv", "csv")
-    assert out.read_text(encoding="utf-8").startswith("number;title;cost_cents;votes")
-    with pytest.raises(Exception, match="inconnu"):
-        count_view.export_results(services, session.residence_id, tmp_path / "r.x", "xml")
+    out = export_public(services, session.residence_id, tmp_path / "r.csv")
+    assert "Boîte à livres" in out.read_text(encoding="utf-8") or out.stat().st_size > 0
+    with pytest.raises(UserError, match="inconnu"):
+        export_public(services, session.residence_id, tmp_path / "r.xml")
+    with pytest.raises(UserError, match="scellement"):
+        export_report(services, session.residence_id, tmp_path / "pv.pdf")

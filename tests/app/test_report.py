@@ -13,7 +13,7 @@ from app.domain.audit import EventType
 from app.errors import UserError
 from app.services import open_services
 from app.services.counting_log import load_entries
-from app.services.report import build_count_report, write_count_report
+from app.services.report import build_count_report, export_report, write_count_report
 from app.verify import verify_bundle
 from tests.app.test_counting_helpers import PASSPHRASE, make_setup
 from tests.app.test_verify_support import live_count, write_bundle
@@ -52,6 +52,9 @@ def test_report_of_a_sealed_count(tmp_path: Path) -> None:
             last = load_entries(s, counted.session_id)[-1]
         assert last.event is EventType.EXPORT_CREATED
         assert last.payload["kind"] == "report_pdf"
+        residence_id = services.counting.get_session(counted.session_id).residence_id
+        by_residence = export_report(services, residence_id, tmp_path / "pv-residence.pdf")
+        assert "Procès-verbal de dépouillement" in _text(by_residence)
         bundle = write_bundle(services, counted.session_id, tmp_path / "b.zip", with_images=False)
         assert verify_bundle(bundle).ok
     finally:

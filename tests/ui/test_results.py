@@ -68,6 +68,7 @@ def test_results_table_chart_funded_and_explanation(qtbot, count_ctx, printed, t
     assert data["valid"] == 9 and sorted(data["selected"]) == sorted(res.selected)
     out = screen.export_to("csv", tmp_path / "r.csv")
     lines = list(csv.reader(out.open(encoding="utf-8"), delimiter=";"))
-    assert lines[0][:4] == ["number", "title", "cost_cents", "votes"] and len(lines) == 5
+    assert lines[0][:5] == ["numero", "projet", "source_id", "cout_euros", "voix"]
+    assert len(lines) == 5
     path = tmp_path / "results.png"
     assert screen.grab().save(str(path)) and path.stat().st_size > 10_000

@@ -52,6 +52,9 @@ def ensure_demo(path: Path) -> bool:
         if services.campaigns.has_campaign():
             return False
         create_demo(services)
+        from app.services.demo_count import create_demo_count
+
+        create_demo_count(services, path / "demo-scans")  # a count under way, one sheet to review
         return True
     finally:
         services.close()

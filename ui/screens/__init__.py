@@ -51,8 +51,8 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("projects", N_("Projets"), lazy("ui.screens.projects:ProjectsScreen")),
     ("commission", N_("Commission"), lazy("ui.screens.commission:CommissionScreen")),
     ("vote", N_("Vote"), lazy("ui.screens.vote:VoteScreen")),
-    ("count", N_("Dépouillement"), placeholder("count")),
-    ("results", N_("Résultats"), placeholder("results")),
+    ("count", N_("Dépouillement"), lazy("ui.screens.count:CountScreen")),
+    ("results", N_("Résultats"), lazy("ui.screens.results:ResultsScreen")),
     ("sync", N_("Synchronisation"), placeholder("sync")),
 ]
 

@@ -49,10 +49,9 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
-# The counting service reads pages in a forked process pool; forking a process that runs Qt
-# threads can deadlock (seen in tests), so the screen reads in its worker thread until the
-# service offers a spawn/forkserver pool.
-INGEST_WORKERS = 1
+# The counting service reads pages in a forkserver pool (scanner/pool.py), safe to start from
+# this Qt process; None lets it use every core.
+INGEST_WORKERS: int | None = None
 FILE_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.pdf *.bmp *.webp"
 
 

@@ -4,10 +4,9 @@ explanation a resident can read, and the documents (report PDF, exports) when av
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,6 +24,8 @@ from app.errors import UserError
 from app.i18n import _
 from app.services import count_view
 from app.services.counting_results import ProjectLine, ResidenceResults
+from app.services.public_results import export_public
+from app.services.report import export_report
 from ui.screens.results_chart import VotesChart
 from ui.tasks import format_count
 from ui.theme import TONE_ICONS, set_role
@@ -56,15 +57,6 @@ class ProjectLineTableView(DataTableView):
     pass
 
 
-def report_exporter() -> Any:
-    """The report PDF service when it exists (written by another engineer): `export_report`."""
-    try:
-        module = importlib.import_module("app.services.report")
-    except ImportError:
-        return None
-    return getattr(module, "export_report", None)
-
-
 class ResultsScreen(Screen):
     title = _("Résultats")
     kinds = ("count", "residences", "campaign", "projects")
@@ -86,6 +78,7 @@ class ResultsScreen(Screen):
             ("pdf", _("Procès-verbal (PDF)…")),
             ("json", _("JSON…")),
             ("csv", _("CSV…")),
+            ("pb", _("Pabulib (.pb)…")),
         ):
             self.buttons[kind] = self.header.add_action(QPushButton(text))
             self.buttons[kind].clicked.connect(lambda _c=False, k=kind: self.ask_export(k))
@@ -160,12 +153,8 @@ class ResultsScreen(Screen):
         has = res is not None and bool(res.sessions)
         self.area.setVisible(has)
         self.empty.setVisible(not has)
-        for kind, button in self.buttons.items():
-            button.setEnabled(has and (kind != "pdf" or report_exporter() is not None))
-        if not report_exporter():
-            self.buttons["pdf"].setToolTip(
-                _("Le procès-verbal PDF n'est pas encore disponible dans cette version.")
-            )
+        for button in self.buttons.values():
+            button.setEnabled(has)
         if not has or res is None:
             return
         self._show_figures(res)
@@ -218,7 +207,7 @@ class ResultsScreen(Screen):
     def ask_export(self, kind: str) -> None:
         if self.results is None:
             return
-        suffix = {"pdf": ".pdf", "json": ".json", "csv": ".csv"}[kind]
+        suffix = {"pdf": ".pdf", "json": ".json", "csv": ".csv", "pb": ".pb"}[kind]
         folder = Path(self.ctx.settings.last_folder or str(Path.home()))
         name = _("resultats-{residence}").format(residence=self.results.residence_name) + suffix
         path, _f = QFileDialog.getSaveFileName(self, _("Enregistrer les résultats"), str(folder / name),
@@ -234,12 +223,9 @@ class ResultsScreen(Screen):
         residence_id = self.results.residence_id
         try:
             if kind == "pdf":
-                exporter = report_exporter()
-                if exporter is None:
-                    raise UserError(_("Le procès-verbal PDF n'est pas encore disponible."))
-                exporter(self.ctx.services, residence_id, path)
+                export_report(self.ctx.services, residence_id, path)
             else:
-                count_view.export_results(self.ctx.services, residence_id, path, kind)
+                export_public(self.ctx.services, residence_id, path, kind)
         except UserError as exc:
             self.ctx.show_error(exc, self)
             return None
