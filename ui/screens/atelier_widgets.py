@@ -64,6 +64,9 @@ class ThemeChip(QLabel):
         self.setStyleSheet(f"QLabel {{ {style} border-radius: 12px; padding: 4px 12px; }}")
 
 
+CHIP_COLUMNS = 3
+
+
 class ThemePicker(QWidget):
     """Choose the idea's theme with a single digit key; Enter asks to save the idea.
 
@@ -86,9 +89,10 @@ class ThemePicker(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 6, 6, 6)
         grid.setSpacing(12)
+        # Three chips a row keep the window within a 1366-pixel laptop screen at 20 pt and up.
         for index, chip in enumerate(self._chips):
-            grid.addWidget(chip, index // 4, index % 4)
-        for column in range(4):
+            grid.addWidget(chip, index // CHIP_COLUMNS, index % CHIP_COLUMNS)
+        for column in range(CHIP_COLUMNS):
             grid.setColumnStretch(column, 1)
 
     @property
