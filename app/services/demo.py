@@ -82,6 +82,7 @@ def create_demo(services: Services, today: date | None = None) -> m.Campaign:
         for name, address, dw, budget in RESIDENCES
     ]
     meetings = _meetings(services, residences, today)
+    _vote_sessions(services, residences, today + timedelta(days=31))
     proposer = services.participants.add_participant(
         ParticipantInput(
             name="Fatima Benali (nom inventé)",
@@ -119,6 +120,18 @@ def create_demo(services: Services, today: date | None = None) -> m.Campaign:
         )
     _projects_and_commission(services, residences, ideas, today)
     return campaign
+
+
+def _vote_sessions(services: Services, residences: list[m.Residence], vote_start: date) -> None:
+    """Where and when each residence votes (printed on the call-to-vote poster)."""
+    for offset, residence in enumerate(residences):
+        first = vote_start + timedelta(days=2 + offset)
+        second = first + timedelta(days=7)
+        services.ballots.set_vote_sessions(
+            residence.id,
+            f"{first:%d/%m/%Y} 17:00-19:30 Salle commune\n"
+            f"{second:%d/%m/%Y} 10:00-12:00 Hall d'entrée",
+        )
 
 
 def _meetings(services: Services, residences: list[m.Residence], today: date) -> list[m.Meeting]:

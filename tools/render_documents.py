@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Make every printed document of the demo campaign and render each page to PNG, to look at.
+
+    .venv/bin/python tools/render_documents.py --out /tmp/documents [--dpi 100]
+
+Writes into OUT: the ballots, the test deck, the project sheets, the poster, the sign-in sheet,
+the commission minutes and the procès-verbal of a sealed demo count (PDF), and one PNG per page
+beside them. Everything is made through the services, on a fresh demo data folder in OUT/data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from render_pdf import render  # noqa: E402
+
+from app.services import Services, open_services  # noqa: E402
+from app.services.ballots_types import MaterialKind, PrintOptions  # noqa: E402
+from app.services.demo import create_demo  # noqa: E402
+from app.services.demo_count import DEMO_PASSPHRASE, create_demo_count  # noqa: E402
+from app.services.report import write_count_report  # noqa: E402
+
+
+def make_documents(services: Services, out: Path) -> list[Path]:
+    """Every document, as PDF files in `out`."""
+    residence = services.campaigns.find_residence("Les Tilleuls")
+    ballots = services.ballots
+    pdfs = [
+        ballots.print_for_residence(residence.id, out / "bulletins.pdf", PrintOptions(count=2)).pdf,
+        out / "jeu-essai.pdf",
+    ]
+    style = ballots.list_styles(residence.id)[0]
+    ballots.print_test_deck(style.id, pdfs[1], count=6)
+    for kind in MaterialKind:
+        pdfs.append(ballots.materials(residence.id, kind, out / f"{kind.value}.pdf"))
+    session = services.commission.list_sessions()[0]
+    pdfs.append(services.commission.export_minutes(session.id, out / "compte-rendu-commission.pdf"))
+    pdfs.append(_sealed_count_report(services, out))
+    return pdfs
+
+
+def _sealed_count_report(services: Services, out: Path) -> Path:
+    counting = services.counting
+    session = create_demo_count(services, out / "scans")
+    for item in counting.review_queue(session.id):
+        for box in item.boxes:
+            counting.decide(session.id, item.sheet_id, "unmarked", "Trait léger, pas une croix",
+                            project_id=box.project_id, decided_by="Agnès Martin")  # fmt: skip
+    counting.record_reconciliation(session.id, handed_out=10, spoiled=0)
+    counting.seal(session.id, DEMO_PASSPHRASE)
+    return write_count_report(services, session.id, out / "proces-verbal.pdf")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--dpi", type=float, default=100)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    services = open_services(args.out / "data")
+    try:
+        if not services.campaigns.has_campaign():
+            create_demo(services)
+        for pdf in make_documents(services, args.out):
+            for png in render(Path(pdf), args.dpi, args.out):
+                print(png)
+    finally:
+        services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
