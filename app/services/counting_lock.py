@@ -34,10 +34,16 @@ log = logging.getLogger(__name__)
 _TAIL = 1 << 16  # an entry line is far shorter than this
 
 
+#: Milliseconds a count change waits for another writer before giving up (a loaded laptop
+#: verifying a long log can hold the lock for a few seconds; waiting beats failing).
+WRITE_WAIT_MS = 60_000
+
+
 def take_write_lock(session: Session) -> None:
     """Begin the transaction with a write, so SQLite's write lock is held from now on (other
-    writers wait, up to the connection's busy timeout). A statement that changes no row is
-    enough: SQLite takes the lock when a writing statement starts."""
+    writers wait, up to `WRITE_WAIT_MS`). A statement that changes no row is enough: SQLite
+    takes the lock when a writing statement starts."""
+    session.execute(text(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}"))
     session.execute(text("UPDATE count_session SET id = id WHERE 0"))
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import (
     AuditEntry,
+    AuditError,
     ChainBroken,
     ChainHead,
     EventType,
@@ -121,7 +122,47 @@ class AuditLog:
         cached = self.heads.get(session_id)
         if cached is not None and (cached.seq, cached.hash) == (last[0], last[1]):
             return cached
+        if cached is not None and last[0] > cached.seq:
+            extended = self._extend(session, session_id, cached)
+            if extended is not None:
+                return extended
         return self.verify(session, session_id)
+
+    def _extend(self, session: Session, session_id: str, cached: ChainHead) -> ChainHead | None:
+        """Verify only the entries another process added after our verified head, and add
+        them to the copy if they are missing there; None when anything is unusual (the full
+        verification then runs and gives the proper message)."""
+        rows = session.scalars(
+            select(CountAuditRow)
+            .where(CountAuditRow.session_id == session_id, CountAuditRow.seq > cached.seq)
+            .order_by(CountAuditRow.seq)
+        ).all()
+        head, entries = cached, []
+        try:
+            for row in rows:
+                item = _row_item(row)
+                if isinstance(item, Unreadable):
+                    return None
+                entries.append(_entry(item))
+                head = advance(head, entries[-1])
+        except (AuditError, ValueError, KeyError, TypeError):
+            return None
+        path = jsonl_path(self.data_dir, session_id)
+        try:
+            with self.locks.hold(session_id):
+                copied = last_complete_seq(path)
+                if copied is None or copied < cached.seq:
+                    return None
+                missing = [e for e in entries if e.seq > copied]
+                if missing and missing[0].seq != copied + 1:
+                    return None
+                if missing:
+                    append_jsonl(path, missing)
+        except OSError as error:
+            log.warning("could not catch up the JSON-lines copy: %s", error)
+            return None
+        self.heads[session_id] = head
+        return head
 
     def verify(self, session: Session, session_id: str) -> ChainHead:
         """Verify the whole chain and bring the JSON-lines copy up to date."""

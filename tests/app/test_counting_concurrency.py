@@ -106,3 +106,42 @@ def test_two_processes_write_the_same_session_at_once(tmp_path):
     copy = jsonl_path(data, session.id)
     assert verify_jsonl(copy).ok
     assert copy.read_bytes() == b"".join(e.canonical() + b"\n" for e in entries)
+
+
+def test_entries_written_by_another_program_are_verified_before_use(services, tmp_path):
+    """A process that already verified the log checks each entry added behind its back."""
+    import sqlite3
+
+    import pytest
+
+    from app.domain.audit import ChainBroken
+
+    setup = make_setup(services)
+    deck = print_deck(setup, [[0], [1]], tmp_path / "s")
+    c = services.counting
+    session = c.open_session(setup.residence_id, "Agnès", passphrase=PASSPHRASE)
+    c.ingest(session.id, deck.files[:1], workers=1)
+    head = c.status(session.id).head_seq  # verified and cached by this process
+    other = open_services(services.data_dir)  # another program adds a sheet: accepted
+    try:
+        other.counting.ingest(session.id, deck.files[1:], workers=1)
+    finally:
+        other.close()
+    assert c.status(session.id).head_seq == head + 2
+    with services.uow() as s:
+        last = load_entries(s, session.id)[-1]
+    forged = last.to_dict() | {"seq": last.seq + 1, "prev_hash": last.hash}
+    conn = sqlite3.connect(services.db.path)  # a program writing a forged entry directly
+    try:
+        conn.execute(
+            "INSERT INTO count_audit (id, created_at, updated_at, device_id, session_id, seq,"
+            " event, entry, hash, prev_hash) VALUES ('x', '2027-01-01', '2027-01-01', 'd', ?, ?,"
+            " ?, ?, ?, ?)",
+            (session.id, forged["seq"], forged["event"], json.dumps(forged), forged["hash"],
+             forged["prev_hash"]),
+        )  # fmt: skip
+        conn.commit()
+    finally:
+        conn.close()
+    with pytest.raises(ChainBroken, match="rompu"):
+        c.status(session.id)
