@@ -42,3 +42,14 @@ def test_storage_errors_are_french_messages_not_tracebacks(tmp_path):
     assert result.returncode == 2
     assert "Erreur" in result.stderr and "endommagé" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_with_a_count_under_way(tmp_path):
+    data = tmp_path / "d"
+    assert bp("demo", "--data-dir", str(data), "--with-count").returncode == 0
+    counts = json.loads(bp("status", "--data-dir", str(data), "--json").stdout)
+    assert counts["sheets_counted"] == 10
+    assert counts["ballots_printed"] >= 10
+    again = bp("demo", "--data-dir", str(data), "--with-count")  # no second count
+    assert again.returncode == 0
+    assert json.loads(bp("status", "--data-dir", str(data), "--json").stdout) == counts

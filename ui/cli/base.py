@@ -17,7 +17,9 @@ def register(sub: Any) -> None:
         action="store_true",
         help="utiliser la campagne de démonstration (créée si le dossier est vide)",
     )
-    add_command(sub, "demo", "Créer une campagne de démonstration (sans écran).", run_demo)
+    gui.add_argument("--with-count", action="store_true", help=WITH_COUNT_HELP)
+    demo = add_command(sub, "demo", "Créer une campagne de démonstration (sans écran).", run_demo)
+    demo.add_argument("--with-count", action="store_true", help=WITH_COUNT_HELP)
     status = add_command(sub, "status", "Résumé de la campagne.", run_status)
     status.add_argument("--json", action="store_true", help="un objet JSON de compteurs")
     shots = add_command(
@@ -26,6 +28,11 @@ def register(sub: Any) -> None:
     shots.add_argument("--out", required=True, help="dossier où écrire les PNG")
     shots.add_argument("--width", type=int, default=1366)
     shots.add_argument("--height", type=int, default=800)
+
+
+WITH_COUNT_HELP = (
+    "ajouter un dépouillement en cours (bulletins imprimés, lus, un à revoir) pour s'entraîner"
+)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -42,20 +49,25 @@ def _demo_dir(args: argparse.Namespace) -> Path:
     return default_data_dir() / "demo"
 
 
-def ensure_demo(path: Path) -> bool:
-    """Create the demo campaign in `path` unless a campaign is already there."""
+def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
+    """Create the demo campaign in `path` unless a campaign is already there; True if created.
+
+    `with_count` adds a count under way (real printed ballots, read, one left to review) when
+    the folder has none: the training ground of the tally officer, and what the screenshots of
+    the Dépouillement and Résultats screens show.
+    """
     from app.services import open_services
     from app.services.demo import create_demo
+    from app.services.demo_count import create_demo_count
 
     services = open_services(path)
     try:
-        if services.campaigns.has_campaign():
-            return False
-        create_demo(services)
-        from app.services.demo_count import create_demo_count
-
-        create_demo_count(services, path / "demo-scans")  # a count under way, one sheet to review
-        return True
+        created = not services.campaigns.has_campaign()
+        if created:
+            create_demo(services)
+        if with_count and not services.counting.list_sessions():
+            create_demo_count(services, path / "demo-scans")
+        return created
     finally:
         services.close()
 
@@ -65,7 +77,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     path = _demo_dir(args) if getattr(args, "demo", False) else data_dir(args)
     if getattr(args, "demo", False):
-        ensure_demo(path)
+        ensure_demo(path, with_count=args.with_count)
     return run_app(path, language=getattr(args, "lang", None))
 
 
@@ -73,7 +85,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from app.i18n import _
 
     path = data_dir(args)
-    if not ensure_demo(path):
+    if not ensure_demo(path, with_count=args.with_count):
         print(_("Le dossier {path} contient déjà une campagne : rien n'a été ajouté.").format(path=path))
         return 0
     print(_("Campagne de démonstration créée dans {path}.").format(path=path))
@@ -123,7 +135,7 @@ def run_screenshots(args: argparse.Namespace) -> int:
     from ui.screenshots import render_all
 
     path = _demo_dir(args)
-    ensure_demo(path)
+    ensure_demo(path, with_count=True)
     files = render_all(path, Path(args.out), size=(args.width, args.height), language=getattr(args, "lang", None))
     for f in files:
         print(f)
