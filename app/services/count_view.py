@@ -315,14 +315,15 @@ def explanation(services: Services, residence_id: str) -> Explanation:
         _("Égalité départagée ({how}), qui a changé le résultat.").format(how=t["criterion"])
         for t in res.ties
     )
-    return Explanation(rule, tuple(lines), _equal_shares_text(services, residence_id), ties)
+    return Explanation(rule, tuple(lines), _equal_shares_text(res), ties)
 
 
-def _equal_shares_text(services: Services, residence_id: str) -> tuple[str, ...]:
+def _equal_shares_text(res: Any) -> tuple[str, ...]:
     """Equal Shares: each voter's share and what each funded project's supporters paid."""
-    details = equal_shares_details(services, residence_id)
+    details = res.equal_shares
     if details is None:
         return ()
+    names = {p.project_id: f"n° {p.number} « {p.title} »" for p in res.projects}
     out = [
         _("Chaque votant contrôlait au départ {share} du budget ({n} votants).").format(
             share=_euros(details.initial_share), n=details.voters
@@ -336,42 +337,14 @@ def _equal_shares_text(services: Services, residence_id: str) -> tuple[str, ...]
         )
     for pay in details.payments:
         out.append(
-            _("Projet {id} : {n} soutiens, {full} ont payé {share} chacun.").format(
-                id=pay.project_id,
+            _("Projet {project} : {n} soutiens, {full} ont payé {share} chacun.").format(
+                project=names.get(pay.project_id, pay.project_id),
                 n=pay.supporters,
                 full=pay.full_payers,
                 share=_euros(pay.share),
             )  # fmt: skip
         )
     return tuple(out)
-
-
-def equal_shares_details(services: Services, residence_id: str) -> Any:
-    """The Equal Shares details of the residence's outcome, or None for another rule.
-
-    The counting service's results do not carry them yet, so the rule is run again here on the
-    same inputs, through the counting module's own helpers (same numbers, same order).
-    """
-    from app.services import counting_results as cr
-    from app.services.counting_read import outcomes
-    from app.services.counting_seal import campaign_rule
-
-    with services.counting.uow() as s:
-        from app.services.base import get_live
-        from app.storage.tables import ResidenceRow
-
-        residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
-        projects = cr._ballot_projects(s, residence)
-        options = cr._options(campaign_rule(s, residence.campaign_id), set(projects))
-        if options.rule.value != "mes":
-            return None
-        templates = campaign_templates(s, residence.campaign_id)
-        ballots = []
-        for row in cr._sessions(s, residence_id):
-            _f, _d, outs = outcomes(s, row.id, templates)
-            ballots += [frozenset(o.choices) for o in outs if o.outcome == cm.VALID and o.choices]
-        outcome = cr._run(residence, projects, tuple(ballots), options)
-    return outcome.equal_shares
 
 
 # --- webcam -----------------------------------------------------------------------------------

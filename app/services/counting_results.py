@@ -61,6 +61,7 @@ class ResidenceResults:
     projects: tuple[ProjectLine, ...]  # in decision order
     ties: tuple[dict[str, Any], ...]
     reopened: tuple[str, ...] = ()  # reopenings still open: the sealed figures stand meanwhile
+    equal_shares: Any = None  # rules' Equal Shares details (shares, payments) for that rule
 
     def as_dict(self) -> dict[str, Any]:
         t = self.tally
@@ -199,6 +200,7 @@ def residence_results(svc: CountingService, residence_id: str) -> ResidenceResul
                 for t in outcome.decisive_ties
             ),
             reopened=_open_reopenings(s, residence_id),
+            equal_shares=outcome.equal_shares,
         )
 
 

@@ -109,3 +109,14 @@ def test_explanation_and_exports(counted, tmp_path):
         export_public(services, session.residence_id, tmp_path / "r.xml")
     with pytest.raises(UserError, match="scellement"):
         export_report(services, session.residence_id, tmp_path / "pv.pdf")
+
+
+def test_equal_shares_explanation_names_projects_and_shares(counted):
+    services, session, _scans = counted
+    services.counting.set_results_rule(session.campaign_id, "mes")
+    res = services.counting.results(session.residence_id)
+    assert res.equal_shares is not None and res.rule == "mes"
+    e = count_view.explanation(services, session.residence_id)
+    assert e.equal_shares[0].startswith("Chaque votant contrôlait au départ")
+    paid = [line for line in e.equal_shares if line.startswith("Projet n° ")]
+    assert len(paid) == len(res.selected) and all("ont payé" in line for line in paid)
