@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app.domain import models as m
 from app.domain.dates import ensure_aware, utc_now
@@ -27,6 +29,8 @@ from app.storage.tables import (
     QuestionRow,
     ResidenceRow,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -260,9 +264,16 @@ class ParticipantService(Service):
                 "ideas_proposed": [{"id": i.id, "title": i.title} for i in ideas],
             }
 
-    def erase_participant(self, participant_id: str) -> None:
-        """Right to erasure: wipe the personal fields, unlink the ideas, leave a tombstone."""
+    def erase_participant(self, participant_id: str) -> bool:
+        """Right to erasure: wipe the personal fields, unlink the ideas, leave a tombstone.
+
+        Blanking the columns is not enough: SQLite leaves the old bytes in free space and in the
+        write-ahead log, where anyone with the file could read the name back. So the update runs
+        with `secure_delete` on, then the file is rebuilt (VACUUM) and the log emptied. Returns
+        False when another program kept the file busy and the purge must wait (logged).
+        """
         with self.uow() as session:
+            session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
             row = get_live(session, ParticipantRow, participant_id, _("Participant"))
             row.name = row.phone = row.email = row.building = row.consent_text = ""
             row.consent_at = None
@@ -271,3 +282,19 @@ class ParticipantService(Service):
                 select(IdeaRow).where(IdeaRow.proposer_id == participant_id)
             ):
                 idea.proposer_id = None
+        return self._purge_free_space()
+
+    def _purge_free_space(self) -> bool:
+        """Rewrite the file from its live rows only and truncate the write-ahead log."""
+        engine = self.uow.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+                conn.exec_driver_sql("VACUUM")
+                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+        except OperationalError as exc:
+            log.warning("Erasure committed, purge of old pages postponed: %s", exc)
+            return False
+        if busy:
+            log.warning("Erasure committed, write-ahead log busy: truncated at next checkpoint")
+        return not busy
