@@ -85,8 +85,19 @@ def interpret_file(path: str | Path, ctx: ReadContext) -> list[PageReading]:
     return out
 
 
-def _init_worker() -> None:
+_WORKER_CTX: ReadContext | None = None
+
+
+def _init_worker(ctx: ReadContext) -> None:
+    """Runs once per worker: the context (all layouts) is sent once, not with every file."""
+    global _WORKER_CTX
     cv2.setNumThreads(1)
+    _WORKER_CTX = ctx
+
+
+def _worker_read(path: str | Path) -> list[PageReading]:
+    assert _WORKER_CTX is not None
+    return interpret_file(path, _WORKER_CTX)
 
 
 def interpret_files(
@@ -102,10 +113,8 @@ def interpret_files(
     if n <= 1:
         return _serial(paths, ctx, progress, cancel)
     results: dict[int, list[PageReading]] = {}
-    with process_pool(n, initializer=_init_worker) as pool:
-        futures: list[Future[list[PageReading]]] = [
-            pool.submit(interpret_file, p, ctx) for p in paths
-        ]
+    with process_pool(n, initializer=_init_worker, initargs=(ctx,)) as pool:
+        futures: list[Future[list[PageReading]]] = [pool.submit(_worker_read, p) for p in paths]
         for i, fut in enumerate(futures):
             if cancel is not None and cancel.cancelled:
                 for f in futures[i:]:
