@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.verify",
     "ui.cli.report",
     "ui.cli.pabulib",
+    "ui.cli.participants",
 )
 
 
