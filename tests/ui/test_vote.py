@@ -109,6 +109,8 @@ def test_other_documents_preview_and_save(screen, ctx, tmp_path):
 
 
 def test_poster_asks_for_voting_times_under_the_field(screen, ctx, qtbot):
+    residence_id = screen.panel.residence_combo.currentData()
+    ctx.services.ballots.set_vote_sessions(residence_id, "")  # the demo has some: start without
     screen.panel.set_kind("poster")
     assert "permanence de vote" in screen.preview.message.text()
     screen.panel.sessions_edit.setPlainText("mardi soir")
