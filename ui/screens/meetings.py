@@ -27,6 +27,7 @@ from ui.screens.atelier import AtelierWindow
 from ui.screens.meetings_form import MeetingForm
 from ui.screens.meetings_ideas import IdeasPanel
 from ui.screens.meetings_models import MeetingTableModel, MeetingTableView, fit_columns
+from ui.screens.participants import ParticipantsPanel
 from ui.theme import set_role
 from ui.widgets import EmptyState, Screen, ScreenshotVariant, SearchProxyModel, primary_button
 
@@ -46,7 +47,7 @@ def default_meeting_day(campaign: m.Campaign, today: date) -> date:
 
 class MeetingsScreen(Screen):
     title = _("Réunions & idées")
-    kinds = ("meetings", "ideas", "projects", "residences", "campaign")
+    kinds = ("meetings", "ideas", "projects", "residences", "campaign", "participants")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -69,6 +70,8 @@ class MeetingsScreen(Screen):
         self.tabs.addTab(self._meetings_page(), _("Réunions"))
         self.ideas = IdeasPanel(ctx)
         self.tabs.addTab(self.ideas, _("Idées"))
+        self.participants = ParticipantsPanel(ctx)
+        self.tabs.addTab(self.participants, _("Participants"))
         layout.addWidget(self.tabs, 1)
 
     def _meetings_page(self) -> QWidget:
@@ -139,6 +142,7 @@ class MeetingsScreen(Screen):
             + ngettext("{n} participant", "{n} participants", people).format(n=people)
         )
         self.ideas.refresh()
+        self.participants.refresh()
 
     def badge(self) -> str | None:
         try:
@@ -238,10 +242,18 @@ class MeetingsScreen(Screen):
         self.ctx.changed("ideas")
 
     def screenshot_variants(self) -> list[ScreenshotVariant]:
-        return [("meetings-ideas", self._show_ideas), ("atelier", self._show_atelier)]
+        return [
+            ("meetings-ideas", self._show_ideas),
+            ("meetings-participants", self._show_participants),
+            ("atelier", self._show_atelier),
+        ]
 
     def _show_ideas(self) -> QWidget:
         self.tabs.setCurrentWidget(self.ideas)
+        return self
+
+    def _show_participants(self) -> QWidget:
+        self.tabs.setCurrentWidget(self.participants)
         return self
 
     def _show_atelier(self) -> QWidget:

@@ -112,7 +112,7 @@ class ParticipantsPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        splitter.setSizes([760, 520])
+        splitter.setSizes([640, 420])
         return splitter
 
     # --- data -----------------------------------------------------------------------------------

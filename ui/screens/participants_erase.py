@@ -20,8 +20,22 @@ from PySide6.QtWidgets import (
 
 from app.domain import models as m
 from app.i18n import _
-from ui.theme import set_role
+from ui.theme import COLORS, set_role
 from ui.widgets import fold
+
+
+def danger_button(text: str) -> QPushButton:
+    """A red-outlined button that looks plainly unavailable when disabled.
+
+    The application stylesheet's danger rule comes after its `:disabled` rule and would keep a
+    disabled button red, as if it could be pressed.
+    """
+    button = QPushButton(text)
+    button.setProperty("danger", True)
+    button.setStyleSheet(
+        f"QPushButton:disabled {{ color: {COLORS.text_muted}; border-color: {COLORS.border}; }}"
+    )
+    return button
 
 
 def confirmation_text(person: m.Participant) -> str:
@@ -45,7 +59,9 @@ class EraseParticipantDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         title = _("Effacer les données de « {name} » ?").format(name=self.expected)
-        layout.addWidget(set_role(QLabel(title), "section"))
+        heading = set_role(QLabel(title), "section")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         explanation = QLabel(
             _(
                 "Son nom, son téléphone, son e-mail, son logement et son accord seront effacés "
@@ -63,8 +79,7 @@ class EraseParticipantDialog(QDialog):
         layout.addWidget(prompt)
         layout.addWidget(self.typed)
         self.buttons = QDialogButtonBox()
-        self.erase_button = QPushButton(_("Effacer définitivement"))
-        self.erase_button.setProperty("danger", True)
+        self.erase_button = danger_button(_("Effacer définitivement"))
         self.erase_button.setEnabled(False)
         self.erase_button.setAutoDefault(False)
         self.buttons.addButton(self.erase_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from app.domain import models as m
 from app.i18n import _
 from app.services.meetings import ParticipantInput
-from ui.screens.meetings_autosave import AutoSaver
+from ui.screens.meetings_autosave import AutoSaver, tall
+from ui.screens.participants_erase import danger_button
 from ui.screens.participants_models import display_name
 from ui.theme import set_role
 from ui.widgets import Form, SavedHint, line_edit, text_edit
@@ -45,7 +46,7 @@ class ConsentField(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.check = QCheckBox(_("La personne a donné son accord"))
         self.date_edit = QDateEdit()
@@ -53,9 +54,14 @@ class ConsentField(QWidget):
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setAccessibleName(_("Date de l'accord"))
         self.date_edit.setMaximumDate(QDate.currentDate())
+        date_row = QHBoxLayout()
+        date_label = QLabel(_("Date de l'accord :"))
+        date_label.setBuddy(self.date_edit)
+        date_row.addWidget(date_label)
+        date_row.addWidget(self.date_edit)
+        date_row.addStretch(1)
         layout.addWidget(self.check)
-        layout.addWidget(self.date_edit)
-        layout.addStretch(1)
+        layout.addLayout(date_row)
         self.check.toggled.connect(self._toggled)
         self.date_edit.dateChanged.connect(self.changed)
         self.setFocusProxy(self.check)
@@ -109,7 +115,7 @@ class ParticipantForm(QWidget):
         layout.addLayout(title_row)
         layout.addWidget(self.form)
         layout.addSpacing(8)
-        layout.addLayout(self._rights_row())
+        layout.addLayout(self._rights_box())
         layout.addStretch(1)
         self.saver = AutoSaver(ctx, self.form, self.hint, self._save)
         self._connect()
@@ -117,9 +123,9 @@ class ParticipantForm(QWidget):
 
     def _build_fields(self) -> None:
         self.consent = ConsentField()
-        self.consent_text_edit = text_edit(
-            placeholder=_("Par exemple : être recontactée au sujet du jardin partagé"),
-            min_lines=2,
+        self.consent_text_edit = tall(
+            text_edit(placeholder=_("Par exemple : être recontactée au sujet du jardin partagé")),
+            2,
         )
         self.name_edit = line_edit(placeholder=_("Prénom et nom"))
         self.phone_edit = line_edit(placeholder=_("06 12 34 56 78"), max_length=64)
@@ -142,21 +148,21 @@ class ParticipantForm(QWidget):
         f.add_row("building", _("Bâtiment, logement"), self.building_edit)
         f.add_row("residence_id", _("Résidence"), self.residence_box)
 
-    def _rights_row(self) -> QHBoxLayout:
+    def _rights_box(self) -> QVBoxLayout:
+        """The person's rights: a copy of her data, and erasure (stacked: the pane is narrow)."""
         self.export_button = QPushButton(_("Exporter ses données…"))
         self.export_button.setToolTip(
             _("Droit d'accès : tout ce qui est enregistré sur cette personne, dans un fichier JSON")
         )
-        self.erase_button = QPushButton(_("Effacer ses données…"))
-        self.erase_button.setProperty("danger", True)
+        self.erase_button = danger_button(_("Effacer ses données…"))
         self.erase_button.setToolTip(_("Droit à l'effacement : définitif, sans retour possible"))
         self.export_button.clicked.connect(self._ask_export)
         self.erase_button.clicked.connect(self._ask_erase)
-        row = QHBoxLayout()
-        row.addWidget(self.export_button)
-        row.addStretch(1)
-        row.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignRight)
-        return row
+        box = QVBoxLayout()
+        box.addWidget(set_role(QLabel(_("Ses droits sur ses données")), "section"))
+        box.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
 
     def _connect(self) -> None:
         touch = self.saver.touch

@@ -33,11 +33,11 @@ class ParticipantTableModel(DataclassTableModel[m.Participant]):
         self.residences: dict[str, str] = {}
         super().__init__(
             [
-                Column(_("Nom"), display_name),
+                Column(_("Nom"), display_name, tooltip=display_name),
                 Column(_("Résidence"), self._residence),
-                Column(_("Bâtiment, logement"), lambda p: p.building),
+                Column(_("Logement"), lambda p: p.building),
                 Column(
-                    _("Accord donné le"),
+                    _("Accord le"),
                     consent_label,
                     sort_key=lambda p: p.consent_at.isoformat() if p.consent_at else "",
                 ),
