@@ -11,10 +11,11 @@ start 4 mm to its right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ballots.fmt import money
 from ballots.i18n import _
+from ballots.ink import ink_extent_mm
 from ballots.layout import BoxLayout, Rect
 from ballots.model import Project
 from ballots.style import (
@@ -40,10 +41,8 @@ MIN_PICTURE_LABEL_H = 16.0
 WIDE_LABEL = 110.0  # mm: wide enough to put the cost on the title's line
 TIGHT_SPACING = 1.05  # line spacing of a two-line title squeezed into a short row
 CAP = 0.73  # cap height of DejaVu Sans, in em
-DESCENT = 0.24  # descender depth, in em
 MAX_DESCRIPTION_LINES = 6
 DESCRIPTION_AIR = 1.5  # mm kept free below a description, on top of the 3 mm between rows
-CLEARANCE = 0.5  # mm a stack may rise above its label (the rows are 3 mm apart)
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,17 @@ class _Stack:
     description: float
     top: float
     bottom: float
+    cap: float  # cap height of the title: a single line is centred on its box by it
+
+
+@dataclass(frozen=True)
+class _Ink:
+    """What is printed besides the title, for measuring how far a label's ink reaches."""
+
+    number: tuple[float, float]  # ink above and below the baseline, mm
+    cost: str
+    cost_size: float
+    description_below: float  # deepest descender of the description's characters, mm
 
 
 def plan_label(
@@ -121,7 +131,13 @@ def plan_label(
     )
     # Short rows show no description: a few words cut off would be noise, not information.
     most = 0 if compact else min(len(wanted), MAX_DESCRIPTION_LINES)
-    plan = _arrange(project.title, box, width, cost_w, text_rows, most, cost_size)
+    ink = _Ink(
+        ink_extent_mm(str(box.number), FONT_BOLD, number_size),
+        cost,
+        cost_size,
+        ink_extent_mm(project.description, FONT, BODY_SIZE)[1],
+    )
+    plan = _arrange(project.title, box, width, cost_w, text_rows, most, ink)
     title, inline, first, stack, lines = plan
     warnings.extend(_title_warnings(project, title))
     description = (
@@ -163,7 +179,7 @@ def _arrange(
     cost_w: float,
     text_rows: int,
     wanted: int,
-    cost_size: float,
+    ink: _Ink,
 ) -> tuple[Fitted, bool, float, _Stack, int]:
     """The most generous arrangement that fits the label: (title, inline, first baseline,
     stack, description lines), trying in turn normal then tight title spacing, the cost on
@@ -178,12 +194,12 @@ def _arrange(
     for on_line, spacing in tries:
         for fitted in _title_candidates(title, width - (cost_w if on_line else 0), sizes, compact):
             for lines in range(wanted, -1, -1):
-                stack = _stack(fitted, spacing, on_line, lines, cost_size)
+                stack = _stack(fitted, spacing, on_line, lines, ink)
                 first = _place(box, stack, centre=len(fitted.lines) > 1 and on_line and not lines)
                 if first is not None:
                     return fitted, on_line, first, stack, lines
     one = fit(title, FONT_BOLD, width - cost_w, 1, *sizes)
-    stack = _stack(one, LINE_SPACING, True, 0, cost_size)
+    stack = _stack(one, LINE_SPACING, True, 0, ink)
     first = _place(box, stack, centre=False)
     assert first is not None, "one line always fits: the grid keeps labels at least 9 mm high"
     return one, True, first, stack, 0
@@ -192,37 +208,53 @@ def _arrange(
 def _title_candidates(
     title: str, width: float, sizes: tuple[float, float], compact: bool
 ) -> list[Fitted]:
-    """Two lines; in short rows (costs in a column), three lines first when two would cut it."""
+    """Two lines; in short rows (costs in a column), three lines first when two would cut it.
+    Then the same two lines in smaller type, down to the minimum: a title whose accents or
+    descenders make two lines too tall for its row is shrunk rather than cut."""
     two = fit(title, FONT_BOLD, width, 2, *sizes)
-    if compact and two.truncated:
-        smallest = sizes[1]  # three lines at the smallest size are the shortest three lines
-        return [
+    smallest = sizes[1]
+    candidates = [two]
+    if compact and two.truncated:  # three lines at the smallest size are the shortest three
+        candidates = [
             fit(title, FONT_BOLD, width, 3, *sizes),
             fit(title, FONT_BOLD, width, 3, smallest, smallest),
             two,
         ]
-    return [two]
+    size = two.size - 0.5
+    while size >= smallest and not two.truncated:
+        smaller = fit(title, FONT_BOLD, width, 2, size, size)
+        candidates.append(replace(smaller, shrunk=True))
+        size -= 0.5
+    return candidates
 
 
-def _stack(title: Fitted, spacing: float, inline: bool, lines: int, cost_size: float) -> _Stack:
-    """The label's lines as drawn: title, cost line (unless inline), description lines."""
+def _stack(title: Fitted, spacing: float, inline: bool, lines: int, ink: _Ink) -> _Stack:
+    """The label's lines as drawn (title, cost line unless inline, description lines) and the
+    real reach of their ink: the number, the first title line and an inline cost share the
+    first baseline; the lowest ink is the last description line (plus air) or title/cost."""
     em = title.size * PT_TO_MM
     step = em * spacing
     last = (len(title.lines) - 1) * step
     cost = 0.0 if inline else last + line_height_mm(BODY_SIZE) + 0.3
     description = (
-        (cost + line_height_mm(cost_size)) if not inline else last + line_height_mm(BODY_SIZE) + 0.3
+        (cost + line_height_mm(ink.cost_size))
+        if not inline
+        else last + line_height_mm(BODY_SIZE) + 0.3
     )
+    first_up, first_down = ink_extent_mm(title.lines[0], FONT_BOLD, title.size)
+    last_down = ink_extent_mm(title.lines[-1], FONT_BOLD, title.size)[1]
+    cost_up, cost_down = ink_extent_mm(ink.cost, FONT_BOLD, ink.cost_size)
+    top = max(first_up, ink.number[0], cost_up if inline else 0.0)
     if lines:  # descriptions leave some air above the next row, so that rows stay apart
         bottom = (
             description
             + (lines - 1) * line_height_mm(BODY_SIZE)
-            + DESCENT * BODY_SIZE * PT_TO_MM
+            + ink.description_below
             + DESCRIPTION_AIR
         )
     else:
-        bottom = (last if inline else cost) + DESCENT * em
-    return _Stack(step, cost, description, -CAP * em, bottom)
+        bottom = max(last + last_down, ink.number[1], first_down, cost + cost_down)
+    return _Stack(step, cost, description, -top, bottom, CAP * em)
 
 
 def _place(box: BoxLayout, stack: _Stack, centre: bool) -> float | None:
@@ -230,15 +262,11 @@ def _place(box: BoxLayout, stack: _Stack, centre: bool) -> float | None:
     higher than centring it, or the label's top) to end inside the label; None if it cannot."""
     label = box.label
     middle = box.rect.y_mm + box.rect.h_mm / 2
-    on_middle = middle - stack.top / 2  # a single line centred on the box
+    on_middle = middle + stack.cap / 2  # a single line centred on the box
     centred = middle - (stack.top + stack.bottom) / 2
     first = centred if centre else min(on_middle, label.bottom - stack.bottom)
-    highest = max(centred, label.y_mm - CLEARANCE - stack.top)
-    first = max(first, highest)
-    if (
-        first + stack.bottom > label.bottom + 0.01
-        or first + stack.top < label.y_mm - CLEARANCE - 0.01
-    ):
+    first = max(first, centred, label.y_mm - stack.top)  # never above centring, nor the label
+    if first + stack.bottom > label.bottom + 0.01:
         return None
     return first
 
