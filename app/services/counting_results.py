@@ -8,7 +8,8 @@ was reopened counts through its successor). The rule is the campaign's declared 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import rules
+from app.domain.models import ProjectStatus
 from app.errors import UserError
 from app.i18n import _
 from app.services import counting_models as cm
@@ -30,7 +32,11 @@ from app.storage.tables import PrintBatchRow, ProjectRow, ResidenceRow
 if TYPE_CHECKING:
     from app.services.counting import CountingService
 
+log = logging.getLogger(__name__)
+
 RULES = tuple(r.value for r in rules.RuleKind)
+# Equal Shares options a campaign may declare (stored in ResultsRuleRow.options beside "lot_seed")
+OPTION_KEYS = ("add1", "add1_exhaustive_stop", "top_up", "compare_with_greedy")
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def _options(row: ResultsRuleRow | None, known: set[str]) -> rules.Options:
         rule=rules.RuleKind(row.rule),
         threshold=row.threshold,
         lot_order=tuple(p for p in (row.lot_order or ()) if p in known),
-        **{k: v for k, v in extra.items() if k in ("add1", "top_up", "compare_with_greedy")},
+        **{k: v for k, v in extra.items() if k in OPTION_KEYS},
     )
 
 
@@ -248,8 +254,15 @@ def set_results_rule(
     threshold: int = 0,
     lot_order: tuple[str, ...] = (),
     options: dict[str, Any] | None = None,
+    lot_seed: str | None = None,
 ) -> None:
-    """Declare the campaign's rule; refused once a count of the campaign has been sealed."""
+    """Declare the campaign's rule before counting.
+
+    Refused once a live count of the campaign is sealed (the results must follow the rule
+    declared beforehand) and while a live count is open (a rule chosen after seeing the first
+    sheets would not be traceable). `lot_seed`, typed in public, replaces `lot_order` by
+    `rules.lot_order_from_seed` over the campaign's admissible projects; the seed is kept so
+    that anyone can recompute the order."""
     if rule not in RULES:
         raise UserError(
             _("Règle inconnue « {rule} » : choisissez {rules}.").format(
@@ -259,22 +272,111 @@ def set_results_rule(
         )
     if threshold < 0:
         raise UserError(_("Le seuil de voix ne peut pas être négatif."), field="threshold")
+    extra = dict(options or {})
     with svc.uow() as s:
-        sealed = s.scalars(
-            select(CountSessionRow.id).where(
-                CountSessionRow.campaign_id == campaign_id,
-                CountSessionRow.sealed_at.is_not(None),
-                CountSessionRow.mode == "live",
-            )
-        ).first()
-        if sealed is not None:
-            raise UserError(
-                _(
-                    "La règle de résultats ne peut plus changer : un dépouillement de la "
-                    "campagne est déjà scellé. Elle se déclare avant le dépouillement."
-                )
+        reason = _locked_reason(s, campaign_id)
+        if reason:
+            raise UserError(reason)
+        if lot_seed is not None and lot_seed.strip():
+            extra["lot_seed"] = lot_seed.strip()
+            lot_order = rules.lot_order_from_seed(
+                extra["lot_seed"], (p.id for p in _admissible(s, campaign_id))
             )
         row = campaign_rule(s, campaign_id) or ResultsRuleRow(campaign_id=campaign_id)
         row.rule, row.threshold = rule, threshold
-        row.lot_order, row.options = list(lot_order), dict(options or {})
+        row.lot_order, row.options = list(lot_order), extra
         s.add(row)
+    log.info("results rule of campaign %s declared: %s", campaign_id, rule)
+
+
+def _locked_reason(s: Session, campaign_id: str) -> str:
+    """Why the rule can no longer change ("" when it can)."""
+    live = (CountSessionRow.campaign_id == campaign_id, CountSessionRow.mode == "live")
+    if s.scalars(
+        select(CountSessionRow.id).where(*live, CountSessionRow.sealed_at.is_not(None))
+    ).first():
+        return _(
+            "La règle de résultats ne peut plus changer : un dépouillement de la "
+            "campagne est déjà scellé. Elle se déclare avant le dépouillement."
+        )
+    open_id = s.scalars(
+        select(CountSessionRow.id).where(
+            *live, CountSessionRow.sealed_at.is_(None), CountSessionRow.deleted_at.is_(None)
+        )
+    ).first()
+    if open_id:
+        return _(
+            "La règle de résultats ne peut pas changer pendant un dépouillement en cours : "
+            "déclarez la règle avant d'ouvrir le dépouillement."
+        )
+    return ""
+
+
+def _admissible(s: Session, campaign_id: str) -> list[ProjectRow]:
+    return list(
+        s.scalars(
+            select(ProjectRow).where(
+                ProjectRow.campaign_id == campaign_id,
+                ProjectRow.deleted_at.is_(None),
+                ProjectRow.status == ProjectStatus.ADMISSIBLE.value,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LotPlace:
+    """One project in the drawn order, as it is read out loud."""
+
+    project_id: str
+    number: int | None
+    title: str
+
+
+@dataclass(frozen=True)
+class RuleDeclaration:
+    """The campaign's declared rule as people read it; `locked` says why it cannot change."""
+
+    campaign_id: str
+    declared: bool  # False: nothing declared yet, the default rule applies
+    rule: str
+    rule_label: str
+    threshold: int
+    add1_exhaustive_stop: bool
+    top_up: bool
+    compare_with_greedy: bool
+    lot_seed: str
+    lot: tuple[LotPlace, ...]
+    locked: str
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["lot"] = [asdict(p) for p in self.lot]
+        return data
+
+
+def get_results_rule(svc: CountingService, campaign_id: str) -> RuleDeclaration:
+    """The declared rule (or the default), with the lot as project numbers and titles."""
+    with svc.uow() as s:
+        row = campaign_rule(s, campaign_id)
+        extra = dict(row.options or {}) if row else {}
+        by_id = {p.id: p for p in _admissible(s, campaign_id)}
+        lot = tuple(
+            LotPlace(pid, by_id[pid].number, by_id[pid].title)
+            for pid in (row.lot_order or () if row else ())
+            if pid in by_id
+        )
+        rule = row.rule if row else rules.RuleKind.GREEDY.value
+        return RuleDeclaration(
+            campaign_id=campaign_id,
+            declared=row is not None,
+            rule=rule,
+            rule_label=rules.rule_label(rules.RuleKind(rule)),
+            threshold=row.threshold if row else 0,
+            add1_exhaustive_stop=bool(extra.get("add1_exhaustive_stop", True)),
+            top_up=bool(extra.get("top_up", False)),
+            compare_with_greedy=bool(extra.get("compare_with_greedy", False)),
+            lot_seed=str(extra.get("lot_seed", "")),
+            lot=lot,
+            locked=_locked_reason(s, campaign_id),
+        )
