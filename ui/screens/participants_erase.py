@@ -59,7 +59,8 @@ class EraseParticipantDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         title = _("Effacer les données de « {name} » ?").format(name=self.expected)
-        heading = set_role(QLabel(title), "section")
+        heading = QLabel(title)
+        set_role(heading, "section")
         heading.setWordWrap(True)
         layout.addWidget(heading)
         explanation = QLabel(

@@ -78,7 +78,8 @@ class ConsentField(QWidget):
     def value(self) -> date | None:
         if not self.check.isChecked():
             return None
-        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+        day = self.date_edit.date()
+        return date(day.year(), day.month(), day.day())
 
     def set_value(self, value: date | None) -> None:
         for widget in (self.check, self.date_edit):
@@ -107,7 +108,8 @@ class ParticipantForm(QWidget):
         self.form = Form()
         self._build_fields()
         title_row = QHBoxLayout()
-        self.heading = set_role(QLabel(_("Personne")), "section")
+        self.heading = QLabel(_("Personne"))
+        set_role(self.heading, "section")
         title_row.addWidget(self.heading, 1)
         title_row.addWidget(self.hint)
         layout = QVBoxLayout(self)
