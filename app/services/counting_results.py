@@ -331,6 +331,7 @@ class LotPlace:
     project_id: str
     number: int | None
     title: str
+    residence: str  # numbers restart in each residence; ties only happen inside one
 
 
 @dataclass(frozen=True)
@@ -361,10 +362,15 @@ def get_results_rule(svc: CountingService, campaign_id: str) -> RuleDeclaration:
         row = campaign_rule(s, campaign_id)
         extra = dict(row.options or {}) if row else {}
         by_id = {p.id: p for p in _admissible(s, campaign_id)}
+        query = select(ResidenceRow.id, ResidenceRow.name)
+        names = {
+            rid: name
+            for rid, name in s.execute(query.where(ResidenceRow.campaign_id == campaign_id))
+        }
         lot = tuple(
-            LotPlace(pid, by_id[pid].number, by_id[pid].title)
+            LotPlace(pid, p.number, p.title, names.get(p.residence_id or "", ""))
             for pid in (row.lot_order or () if row else ())
-            if pid in by_id
+            if (p := by_id.get(pid)) is not None
         )
         rule = row.rule if row else rules.RuleKind.GREEDY.value
         return RuleDeclaration(

@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     run.add_argument("--lot-order", metavar="ID,ID,...", help="ordre tiré au sort (égalités)")
     run.add_argument("--lot-seed", metavar="GRAINE", help="graine du tirage au sort enregistrée")
     _equal_shares_flags(run)
+    from ui.cli.results_rule import register_actions
+
+    register_actions(actions)  # `rules show` and `rules set`: the campaign's declared rule
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
