@@ -1,4 +1,5 @@
-"""Campagne: the campaign set-up in three tabs (the campaign and its dates, residences, criteria).
+"""Campagne: the campaign set-up in four tabs (the campaign and its dates, residences, criteria,
+the results rule declared before counting).
 
 Everything is saved as you type, with an "Enregistré" hint; errors appear under their field.
 """
@@ -13,11 +14,12 @@ from ui.context import AppContext
 from ui.screens.campaign_criteria import CriteriaPanel
 from ui.screens.campaign_form import CampaignForm
 from ui.screens.campaign_residences import ResidencesPanel
+from ui.screens.campaign_rule import RulePanel
 from ui.widgets import SavedHint, Screen, ScreenshotVariant
 
 
 class CampaignScreen(Screen):
-    kinds = ("campaign", "residences", "criteria")
+    kinds = ("campaign", "residences", "criteria", "projects", "count")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -39,6 +41,12 @@ class CampaignScreen(Screen):
         self.tabs.addTab(scroll, _("La campagne et ses dates"))
         self.tabs.addTab(self.residences, _("Résidences et budgets"))
         self.tabs.addTab(self.criteria, _("Critères de recevabilité"))
+        self.rule = RulePanel(ctx)
+        rule_scroll = QScrollArea()
+        rule_scroll.setWidgetResizable(True)
+        rule_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        rule_scroll.setWidget(self.rule)
+        self.tabs.addTab(rule_scroll, _("Règle de résultats"))
         layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         layout.addLayout(row)
@@ -49,11 +57,12 @@ class CampaignScreen(Screen):
         except UserError:
             campaign = None
         self.form.load(campaign)
-        for index in (1, 2):
+        for index in (1, 2, 3):
             self.tabs.setTabEnabled(index, campaign is not None)
         if campaign is not None:
             self.residences.reload()
             self.criteria.reload()
+            self.rule.reload()
 
     def badge(self) -> str | None:
         if not self.ctx.services.campaigns.has_campaign():
@@ -70,7 +79,14 @@ class CampaignScreen(Screen):
         super().hideEvent(event)
 
     def screenshot_variants(self) -> list[ScreenshotVariant]:
-        return [("campaign-residences", self._show_residences)]
+        return [
+            ("campaign-residences", self._show_residences),
+            ("campaign-rule", self._show_rule),
+        ]
+
+    def _show_rule(self) -> QWidget:
+        self.tabs.setCurrentIndex(3)
+        return self
 
     def _show_residences(self) -> QWidget:
         self.tabs.setCurrentWidget(self.residences)
