@@ -10,7 +10,7 @@ byte-identical readings. See docs/verify.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.verify.log import LogFacts, verify_log
 from app.verify.model import Step, VerifyFailure, VerifyReport
 from app.verify.recount import check_results_file, recount, sheet_facts
 from app.verify.reinterpret import CancelFlag, check_images, reinterpret
+from app.verify.slips import check_slips
 
 __all__ = ["Step", "VerifyFailure", "VerifyReport", "verify_bundle"]
 
@@ -34,11 +35,15 @@ def verify_bundle(
     reinterpret_images: bool = False,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    slips: Sequence[str] = (),
 ) -> VerifyReport:
-    """Check everything the bundle claims; the report names the first file or entry that fails."""
+    """Check everything the bundle claims; the report names the first file or entry that fails.
+
+    `slips`: codes of batch slips signed on paper, each of which must match its log entry.
+    """
     run = _Run()
     try:
-        _steps(run, Path(path), reinterpret_images, progress, cancel)
+        _steps(run, Path(path), reinterpret_images, progress, cancel, slips)
     except VerifyFailure as failure:
         return VerifyReport(tuple(run.steps), failure, tuple(run.warnings), run.facts)
     return VerifyReport(tuple(run.steps), None, tuple(run.warnings), run.facts)
@@ -60,6 +65,7 @@ def _steps(
     reinterpret_images: bool,
     progress: Progress | None,
     cancel: CancelFlag | None,
+    slips: Sequence[str] = (),
 ) -> None:
     bundle = open_bundle(path)
     n = len(bundle.files)
@@ -67,6 +73,8 @@ def _steps(
                                   "{n} fichiers, sommes conformes au manifeste.", n).format(n=n))  # fmt: skip
     facts = verify_log(bundle)
     _log_step(run, facts)
+    if slips:
+        run.step("slips", check_slips(bundle, facts, slips))
     readings = load_readings(bundle, facts)
     templates_by_sheet = check_sheets(bundle, facts)
     check_decisions(bundle, facts)

@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from ui.cli import count_session
+from ui.cli import count_session, slip
 from ui.cli.common import add_command, data_dir, print_json
 
 Handler = Callable[[Any, argparse.Namespace], int]
@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
     _open_cmd(actions)
     _ingest_cmd(actions)
     count_session.register(actions, _cmd)
+    slip.register(actions, _cmd)
     st = _cmd(actions, "status", "Feuilles par état, bulletins à revoir, totaux.", run_status)
     st.add_argument("--json", action="store_true")
     rv = _cmd(actions, "review", "Bulletins à revoir, les moins sûrs d'abord.", run_review)

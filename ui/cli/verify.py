@@ -1,4 +1,5 @@
-"""`bp-terrain verify BUNDLE.zip [--reinterpret] [--json]`: check a count from its bundle alone.
+"""`bp-terrain verify BUNDLE.zip [--reinterpret] [--slip CODE]... [--json]`: check a count from
+its bundle alone, and the batch slips signed on paper against its log.
 
 Needs no data folder: anyone given the bundle (a witness, a resident, an auditor) can run it.
 Exit 0 only when everything holds; 1 when the bundle fails, naming the first file or log entry
@@ -27,6 +28,14 @@ def register(sub: Any) -> None:
         action="store_true",
         help="relire chaque image et exiger des lectures identiques (paquet avec images)",
     )
+    cmd.add_argument(
+        "--slip",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="code d'un bordereau signé (BPTA1:…, texte du QR) : il doit correspondre au journal "
+        "(répétable)",
+    )
     cmd.add_argument("--json", action="store_true", help="un objet JSON")
 
 
@@ -34,7 +43,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from app.i18n import _
     from app.verify import verify_bundle
 
-    report = verify_bundle(Path(args.bundle), reinterpret_images=args.reinterpret)
+    report = verify_bundle(Path(args.bundle), reinterpret_images=args.reinterpret, slips=args.slip)
     if args.json:
         print_json(report.as_dict())
         return 0 if report.ok else 1
