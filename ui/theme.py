@@ -136,6 +136,8 @@ QPushButton[primary="true"] {{ background: {c.accent}; color: #FFFFFF; border: 1
   font-weight: bold; }}
 QPushButton[primary="true"]:hover {{ background: {c.accent_hover}; }}
 QPushButton[danger="true"] {{ color: {c.danger}; border-color: {c.danger}; }}
+QPushButton[primary="true"]:disabled, QPushButton[danger="true"]:disabled {{
+  color: {c.text_muted}; background: {c.surface}; border-color: {c.border}; }}
 QPushButton:focus, QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus, QComboBox:focus,
 QSpinBox:focus, QDateEdit:focus, QTableView:focus, QListView:focus, QCheckBox:focus {{
   outline: none; border: {px(3)} solid {c.focus}; }}

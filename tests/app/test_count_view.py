@@ -111,12 +111,15 @@ def test_explanation_and_exports(counted, tmp_path):
         export_report(services, session.residence_id, tmp_path / "pv.pdf")
 
 
-def test_equal_shares_explanation_names_projects_and_shares(counted):
-    services, session, _scans = counted
-    services.counting.set_results_rule(session.campaign_id, "mes")
+def test_equal_shares_explanation_names_projects_and_shares(tmp_path):
+    services = open_services(tmp_path / "data")
+    create_demo(services)
+    services.counting.set_results_rule(services.campaigns.get_campaign().id, "mes")  # declared first
+    session = create_demo_count(services, tmp_path / "scans")
     res = services.counting.results(session.residence_id)
     assert res.equal_shares is not None and res.rule == "mes"
     e = count_view.explanation(services, session.residence_id)
     assert e.equal_shares[0].startswith("Chaque votant contrôlait au départ")
     paid = [line for line in e.equal_shares if line.startswith("Projet n° ")]
     assert len(paid) == len(res.selected) and all("ont payé" in line for line in paid)
+    services.close()
