@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,6 +20,7 @@ from app.domain.validation import (
 )
 from app.errors import UserError
 from app.i18n import _
+from app.paths import backups_dir
 from app.services.base import Service, get_live
 from app.storage import mappers
 from app.storage.tables import (
@@ -282,7 +284,30 @@ class ParticipantService(Service):
                 select(IdeaRow).where(IdeaRow.proposer_id == participant_id)
             ):
                 idea.proposer_id = None
+        self._erase_from_backups(participant_id)
         return self._purge_free_space()
+
+    def _erase_from_backups(self, participant_id: str) -> None:
+        """Apply the erasure to the automatic backups too: they are copies of the same data."""
+        folder = backups_dir(self.uow.db.path.parent)
+        for backup in sorted(folder.glob("*.sqlite3")) if folder.exists() else ():
+            try:
+                conn = sqlite3.connect(backup)
+                try:
+                    conn.execute("PRAGMA secure_delete=ON")
+                    conn.execute(
+                        "UPDATE participant SET name='', phone='', email='', building='', "
+                        "consent_text='', consent_at=NULL WHERE id=?",
+                        (participant_id,),
+                    )
+                    conn.commit()
+                    conn.execute("VACUUM")
+                finally:
+                    conn.close()
+            except sqlite3.Error as exc:  # a backup older than the participant table, or damaged
+                log.warning(
+                    "Backup %s not cleaned of participant %s: %s", backup, participant_id, exc
+                )
 
     def _purge_free_space(self) -> bool:
         """Rewrite the file from its live rows only and truncate the write-ahead log."""

@@ -253,3 +253,17 @@ def test_project_deletion_with_undo(services, residence):
     restored = services.projects.restore_project(project.id, project.idea_ids)
     assert restored.idea_ids == (a.id,)
     assert [p.id for p in services.projects.list_projects()] == [project.id]
+
+
+def test_erasure_reaches_the_automatic_backups(services, residence):
+    from app.paths import backups_dir
+    from app.storage.db import backup_database
+
+    person = services.participants.add_participant(
+        ParticipantInput(name="Mme Zélie Quintard", phone="0611223344", consent_at=date(2026, 10, 1))
+    )
+    backup = backup_database(services.db.path, backups_dir(services.data_dir), "test")
+    assert b"Quintard" in backup.read_bytes()
+    services.participants.erase_participant(person.id)
+    assert b"Quintard" not in backup.read_bytes() and b"0611223344" not in backup.read_bytes()
+    assert b"Quintard" not in services.db.path.read_bytes()
