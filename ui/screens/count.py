@@ -384,7 +384,7 @@ class CountScreen(Screen):
             self.ctx.show_error(exc if isinstance(exc, UserError) else UserError(str(exc)), self)
             return False
         title = _("Session scellée") if dialog.seal else _("Lot clos")
-        self.slip = SlipDialog(title, checkpoint.slip, self)
+        self.slip = SlipDialog.of(self.ctx, self.session.id, checkpoint, title, self)
         self.slip.open()
         self.ctx.notify(title)
         self._after_change()

@@ -7,6 +7,8 @@ irreversible action of the application: the officer types the residence's name t
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -15,20 +17,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import UserError
 from app.i18n import _
-from app.services.counting_models import CountSession
+from app.services.counting_models import Checkpoint, CountSession
 from ui.theme import set_role
 from ui.widgets import Form, line_edit, primary_button
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from ui.context import AppContext
 
 
@@ -168,10 +174,21 @@ class SignDialog(QDialog):
 
 
 class SlipDialog(QDialog):
-    """The slip text of a checkpoint, for the witnesses to check and sign on paper."""
+    """The slip text of a checkpoint, for the witnesses to check and sign on paper; with a
+    session, it also saves the printed slip (PDF) and prints it at 100 %."""
 
-    def __init__(self, title: str, slip: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        slip: str,
+        parent: QWidget | None = None,
+        *,
+        ctx: AppContext | None = None,
+        session_id: str | None = None,
+        seq: int | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.ctx, self.session_id, self.seq = ctx, session_id, seq
         self.setWindowTitle(title)
         self.resize(640, 480)
         layout = QVBoxLayout(self)
@@ -182,5 +199,74 @@ class SlipDialog(QDialog):
         self.text.setReadOnly(True)
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        if ctx is not None and session_id is not None:
+            self.save_button = QPushButton(_("Enregistrer le bordereau (PDF)…"))
+            self.print_button = QPushButton(_("Imprimer…"))
+            self.save_button.clicked.connect(self.ask_save)
+            self.print_button.clicked.connect(self.ask_print)
+            for button in (self.save_button, self.print_button):
+                buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    @classmethod
+    def of(
+        cls, ctx: AppContext, session_id: str, checkpoint: Checkpoint, title: str, parent: QWidget
+    ) -> SlipDialog:
+        return cls(title, checkpoint.slip, parent, ctx=ctx, session_id=session_id,
+                   seq=checkpoint.seq)  # fmt: skip
+
+    def ask_save(self) -> None:
+        assert self.ctx is not None
+        folder = Path(self.ctx.settings.last_folder or str(Path.home()))
+        name = _("bordereau-entree-{seq}.pdf").format(seq=self.seq)
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Enregistrer le bordereau"), str(folder / name), _("Documents PDF (*.pdf)")
+        )
+        if path:
+            self.ctx.settings.last_folder = str(Path(path).parent)
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> Path | None:
+        """Write the slip PDF of this checkpoint; a refusal is shown, never raised."""
+        from app.services.slip import write_slip
+
+        assert self.ctx is not None and self.session_id is not None
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_slip(self.ctx.services, self.session_id, path, seq=self.seq)
+        except UserError as exc:
+            self.ctx.show_error(exc, self)
+            return None
+        self.ctx.notify(_("Bordereau enregistré : {path}").format(path=path))
+        return path
+
+    def ask_print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        from ui.screens.vote_print import a4_printer
+
+        printer = a4_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(_("Imprimer à 100 % (taille réelle) — jamais « Ajuster à la page »"))
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.print_with(printer)
+
+    def print_with(self, printer: QPrinter) -> bool:
+        """Write the slip to a temporary PDF and paint it on `printer` at its real size (one
+        page, quick enough for the GUI thread)."""
+        from ui.screens.vote_print import print_pdf
+
+        assert self.ctx is not None
+        with tempfile.TemporaryDirectory(prefix="bp-bordereau-") as folder:
+            pdf = self.save_to(Path(folder) / "bordereau.pdf")
+            if pdf is None:
+                return False
+            try:
+                print_pdf(self.ctx.services, pdf, printer)
+            except UserError as exc:
+                self.ctx.show_error(exc, self)
+                return False
+        self.ctx.notify(_("Bordereau envoyé à l'imprimante."))
+        return True
