@@ -144,7 +144,9 @@ def main(argv: list[str]) -> int:
     ensure_project("dev" if action in ("test", "setup") else "")
     bin_dir = venv_python().parent
     if action == "start":
-        return subprocess.call([str(bin_dir / "bp-terrain"), "gui", "--demo", "--with-count", *argv[1:]])
+        return subprocess.call(
+            [str(bin_dir / "bp-terrain"), "gui", "--demo", "--with-count", *argv[1:]]
+        )
     if action == "test":
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
         return subprocess.call([str(venv_python()), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)

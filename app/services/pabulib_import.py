@@ -148,4 +148,3 @@ def _declare_rule(services: Services, pb: PbFile, campaign_id: str) -> str | Non
         return None
     services.counting.set_results_rule(campaign_id, rule, threshold=pb.threshold)
     return rule
-

@@ -52,7 +52,9 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA secure_delete=ON")  # erased personal data is zeroed, not left in free pages
+    cursor.execute(
+        "PRAGMA secure_delete=ON"
+    )  # erased personal data is zeroed, not left in free pages
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

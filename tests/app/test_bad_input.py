@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest

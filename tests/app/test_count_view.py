@@ -114,7 +114,9 @@ def test_explanation_and_exports(counted, tmp_path):
 def test_equal_shares_explanation_names_projects_and_shares(tmp_path):
     services = open_services(tmp_path / "data")
     create_demo(services)
-    services.counting.set_results_rule(services.campaigns.get_campaign().id, "mes")  # declared first
+    services.counting.set_results_rule(
+        services.campaigns.get_campaign().id, "mes"
+    )  # declared first
     session = create_demo_count(services, tmp_path / "scans")
     res = services.counting.results(session.residence_id)
     assert res.equal_shares is not None and res.rule == "mes"

@@ -260,7 +260,9 @@ def test_erasure_reaches_the_automatic_backups(services, residence):
     from app.storage.db import backup_database
 
     person = services.participants.add_participant(
-        ParticipantInput(name="Mme Zélie Quintard", phone="0611223344", consent_at=date(2026, 10, 1))
+        ParticipantInput(
+            name="Mme Zélie Quintard", phone="0611223344", consent_at=date(2026, 10, 1)
+        )
     )
     backup = backup_database(services.db.path, backups_dir(services.data_dir), "test")
     assert b"Quintard" in backup.read_bytes()

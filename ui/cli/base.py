@@ -23,7 +23,10 @@ def register(sub: Any) -> None:
     status = add_command(sub, "status", "Résumé de la campagne.", run_status)
     status.add_argument("--json", action="store_true", help="un objet JSON de compteurs")
     shots = add_command(
-        sub, "screenshots", "Enregistrer chaque écran principal en PNG (hors écran).", run_screenshots
+        sub,
+        "screenshots",
+        "Enregistrer chaque écran principal en PNG (hors écran).",
+        run_screenshots,
     )
     shots.add_argument("--out", required=True, help="dossier où écrire les PNG")
     shots.add_argument("--width", type=int, default=1366)
@@ -86,7 +89,11 @@ def run_demo(args: argparse.Namespace) -> int:
 
     path = data_dir(args)
     if not ensure_demo(path, with_count=args.with_count):
-        print(_("Le dossier {path} contient déjà une campagne : rien n'a été ajouté.").format(path=path))
+        print(
+            _("Le dossier {path} contient déjà une campagne : rien n'a été ajouté.").format(
+                path=path
+            )
+        )
         return 0
     print(_("Campagne de démonstration créée dans {path}.").format(path=path))
     return 0
@@ -136,7 +143,9 @@ def run_screenshots(args: argparse.Namespace) -> int:
 
     path = _demo_dir(args)
     ensure_demo(path, with_count=True)
-    files = render_all(path, Path(args.out), size=(args.width, args.height), language=getattr(args, "lang", None))
+    files = render_all(
+        path, Path(args.out), size=(args.width, args.height), language=getattr(args, "lang", None)
+    )
     for f in files:
         print(f)
     sys.stdout.flush()

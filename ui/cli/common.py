@@ -22,9 +22,7 @@ def common_parent() -> argparse.ArgumentParser:
     return parent
 
 
-def add_command(
-    sub: Any, name: str, help_text: str, handler: Any
-) -> argparse.ArgumentParser:
+def add_command(sub: Any, name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
     """Add a sub-command with the common options and its handler."""
     parser: argparse.ArgumentParser = sub.add_parser(
         name, help=help_text, description=help_text, parents=[common_parent()]
