@@ -4,8 +4,8 @@
     .venv/bin/python tools/render_documents.py --out /tmp/documents [--dpi 100]
 
 Writes into OUT: the ballots, the test deck, the project sheets, the poster, the sign-in sheet,
-the commission minutes and the procès-verbal of a sealed demo count (PDF), and one PNG per page
-beside them. Everything is made through the services, on a fresh demo data folder in OUT/data.
+the commission minutes, the procès-verbal of a sealed demo count and its batch and seal slips
+(PDF), and one PNG per page beside them. Everything is made through the services, on a fresh demo data folder in OUT/data.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from app.services.ballots_types import MaterialKind, PrintOptions  # noqa: E402
 from app.services.demo import create_demo  # noqa: E402
 from app.services.demo_count import DEMO_PASSPHRASE, create_demo_count  # noqa: E402
 from app.services.report import write_count_report  # noqa: E402
+from app.services.slip import write_slip  # noqa: E402
 
 
 def make_documents(services: Services, out: Path) -> list[Path]:
@@ -41,11 +42,15 @@ def make_documents(services: Services, out: Path) -> list[Path]:
         pdfs.append(ballots.materials(residence.id, kind, out / f"{kind.value}.pdf"))
     session = services.commission.list_sessions()[0]
     pdfs.append(services.commission.export_minutes(session.id, out / "compte-rendu-commission.pdf"))
-    pdfs.append(_sealed_count_report(services, out))
+    session_id, batch_seq = _sealed_count(services, out)
+    pdfs.append(write_count_report(services, session_id, out / "proces-verbal.pdf"))
+    pdfs.append(write_slip(services, session_id, out / "bordereau-lot-1.pdf", seq=batch_seq))
+    pdfs.append(write_slip(services, session_id, out / "bordereau-scellement.pdf"))
     return pdfs
 
 
-def _sealed_count_report(services: Services, out: Path) -> Path:
+def _sealed_count(services: Services, out: Path) -> tuple[str, int]:
+    """A demo count with one batch closed, then sealed: (session id, the batch's entry)."""
     counting = services.counting
     session = create_demo_count(services, out / "scans")
     for item in counting.review_queue(session.id):
@@ -53,8 +58,9 @@ def _sealed_count_report(services: Services, out: Path) -> Path:
             counting.decide(session.id, item.sheet_id, "unmarked", "Trait léger, pas une croix",
                             project_id=box.project_id, decided_by="Agnès Martin")  # fmt: skip
     counting.record_reconciliation(session.id, handed_out=10, spoiled=0)
+    batch = counting.close_batch(session.id, DEMO_PASSPHRASE)
     counting.seal(session.id, DEMO_PASSPHRASE)
-    return write_count_report(services, session.id, out / "proces-verbal.pdf")
+    return session.id, batch.seq
 
 
 def main(argv: list[str]) -> int:
