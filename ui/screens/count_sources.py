@@ -1,6 +1,6 @@
 """Where sheets come from: a watched folder (where the scanner drops its files), chosen files,
-or the webcam. The folder is polled with a timer: a file is taken once its size stopped
-changing between two polls (the scanner finished writing it), and only once per session.
+or the webcam. The folder is polled with a timer; a file is taken once it is complete (see
+`FolderWatcher`), and only once per session.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.i18n import _
 from app.services import count_view
-from app.services.counting_store import KNOWN_SUFFIXES
+from app.services.counting_watch import SettledFiles
 from ui.theme import set_role
 
 if TYPE_CHECKING:
@@ -24,22 +24,26 @@ log = logging.getLogger(__name__)
 
 
 class FolderWatcher(QObject):
-    """Polls a folder; `files_ready(list[Path])` for new files whose size has settled."""
+    """Polls a folder on a timer; `files_ready(list[Path])` for new files that are complete.
+
+    Which files are ready is decided by the counting service's `SettledFiles`, the same rule as
+    `bp-terrain count watch`: unchanged since the previous look and ending the way its format
+    should (a pause in the scanner's writing is not mistaken for the end of the file).
+    """
 
     files_ready = Signal(list)
 
     def __init__(self, interval_ms: int = 1500, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.folder: Path | None = None
-        self._sizes: dict[Path, int] = {}
-        self._taken: set[tuple[Path, int]] = set()
+        self._settled: SettledFiles | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
 
     def start(self, folder: Path) -> None:
-        if folder != self.folder:
-            self._sizes, self._taken = {}, set()
+        if folder != self.folder or self._settled is None:
+            self._settled = SettledFiles(folder)
         self.folder = folder
         self.timer.start()
         self.poll()
@@ -52,21 +56,9 @@ class FolderWatcher(QObject):
 
     def poll(self) -> list[Path]:
         """One look at the folder; emits and returns the files ready to read."""
-        folder = self.folder
-        if folder is None or not folder.is_dir():
+        if self._settled is None or self.folder is None or not self.folder.is_dir():
             return []
-        ready = []
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() not in KNOWN_SUFFIXES or path.name.startswith("."):
-                continue
-            try:
-                size = path.stat().st_size
-            except OSError:
-                continue
-            if self._sizes.get(path) == size and (path, size) not in self._taken:
-                self._taken.add((path, size))
-                ready.append(path)
-            self._sizes[path] = size
+        ready = self._settled.poll()
         if ready:
             self.files_ready.emit(ready)
         return ready
