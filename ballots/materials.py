@@ -161,7 +161,7 @@ def _poster_how(pen: Pen, spec: BallotSpec, y: float) -> float:
     pen.text(LEFT + 6, y + 9, _("Comment voter"), 16, bold=True, color=ACCENT)
     steps = (
         _("1. Prenez un bulletin et signez la liste d'émargement."),
-        spec.rule.headline().replace("Cochez", _("2. Cochez"), 1),
+        _("2. {headline}").format(headline=spec.rule.headline()),
         _("3. Pliez le bulletin et glissez-le dans l'urne."),
     )
     pen.lines(LEFT + 6, y + 17, list(steps), 13)

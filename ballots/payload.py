@@ -85,20 +85,20 @@ def encode_payload(payload: Payload, key: bytes) -> bytes:
 def parse_payload(raw: bytes) -> tuple[Payload, bytes]:
     """Split a binary payload into its fields and MAC, without checking the MAC."""
     if len(raw) < 2 or raw[0] != FORMAT_TAG:
-        raise BadFormatError(_("Ce QR code n'est pas celui d'un bulletin BP Terrain."))
+        raise BadFormatError(_("Ce code QR n'est pas celui d'un bulletin BP Terrain."))
     if raw[1] != PAYLOAD_VERSION:
         raise BadVersionError(
-            _("Ce bulletin utilise une version de QR code inconnue ({version}).").format(
+            _("Ce bulletin utilise une version de code QR inconnue ({version}).").format(
                 version=raw[1]
             )
         )
     if len(raw) not in (SIZE_WITH_SERIAL, SIZE_WITHOUT_SERIAL):
-        raise BadFormatError(_("Le QR code du bulletin est tronqué ou trop long."))
+        raise BadFormatError(_("Le code QR du bulletin est tronqué ou trop long."))
     _tag, _version, camp, prefix, style, page, flags, batch = _HEAD.unpack_from(raw)
     has_serial = bool(flags & FLAG_SERIAL)
     expected = SIZE_WITH_SERIAL if has_serial else SIZE_WITHOUT_SERIAL
     if flags & ~(FLAG_TEST | FLAG_SERIAL) or len(raw) != expected or page == 0:
-        raise BadFormatError(_("Le QR code du bulletin est mal formé."))
+        raise BadFormatError(_("Le code QR du bulletin est mal formé."))
     serial = int.from_bytes(raw[_HEAD.size : _HEAD.size + 8], "big") if has_serial else None
     payload = Payload(camp, prefix, style, page, bool(flags & FLAG_TEST), batch, serial)
     return payload, raw[-MAC_SIZE:]
@@ -126,11 +126,11 @@ def text_to_payload(text: str) -> bytes:
     """Inverse of `payload_to_text`; tolerant of surrounding blanks and lower case."""
     clean = text.strip().upper()
     if not clean or len(clean) > 128:
-        raise BadFormatError(_("Ce QR code n'est pas celui d'un bulletin BP Terrain."))
+        raise BadFormatError(_("Ce code QR n'est pas celui d'un bulletin BP Terrain."))
     try:
         return base64.b32decode(clean + "=" * (-len(clean) % 8))
     except (binascii.Error, ValueError) as exc:
-        raise BadFormatError(_("Ce QR code n'est pas celui d'un bulletin BP Terrain.")) from exc
+        raise BadFormatError(_("Ce code QR n'est pas celui d'un bulletin BP Terrain.")) from exc
 
 
 def encode_text(payload: Payload, key: bytes) -> str:

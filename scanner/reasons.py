@@ -98,16 +98,16 @@ MESSAGES: dict[Reason, str] = {
         "Le bulletin est trop petit ou trop grand sur l'image : numérisez entre 150 et 600 dpi."
     ),
     Reason.MIRRORED: N_("L'image est inversée comme dans un miroir."),
-    Reason.QR_UNREADABLE: N_("Le QR code du bulletin est illisible."),
-    Reason.QR_INVALID: N_("Le QR code n'est pas celui d'un bulletin BP Terrain."),
+    Reason.QR_UNREADABLE: N_("Le code QR du bulletin est illisible."),
+    Reason.QR_INVALID: N_("Le code QR n'est pas celui d'un bulletin BP Terrain."),
     Reason.WRONG_CAMPAIGN: N_("Ce bulletin appartient à une autre campagne."),
     Reason.LAYOUT_UNKNOWN: N_(
         "La mise en page de ce bulletin est inconnue (ancienne version ou autre campagne)."
     ),
     Reason.QR_MAC_INVALID: N_(
-        "Le QR code a été falsifié ou modifié : sa signature ne correspond pas à la campagne."
+        "Le code QR a été falsifié ou modifié : sa signature ne correspond pas à la campagne."
     ),
-    Reason.PAGE_MISMATCH: N_("Le QR code et les repères n'indiquent pas la même page."),
+    Reason.PAGE_MISMATCH: N_("Le code QR et les repères n'indiquent pas la même page."),
     Reason.TEST_BALLOT: N_("Bulletin d'essai : il ne compte jamais dans un dépouillement réel."),
     Reason.LIVE_BALLOT_IN_TEST: N_("Bulletin réel présenté pendant un dépouillement d'essai."),
     Reason.SERIAL_NOT_IN_BATCH: N_(

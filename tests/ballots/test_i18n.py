@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from ballots import i18n
+from ballots.materials import VoteSession, render_poster
 from ballots.render import render_ballots
 from tests.ballots.conftest import KEY, make_spec
 
@@ -63,3 +65,14 @@ def test_translated_restores_after_an_error_and_none_means_french() -> None:
         assert i18n._("Cochez un seul projet.") == "Mark one project only."
     finally:
         i18n.install(*saved)
+
+
+def test_poster_numbers_the_rule_step_in_english(tmp_path: Path) -> None:
+    """Step 2 is the rule's headline, numbered whatever the language (it once vanished)."""
+    sessions = [VoteSession("Community room", dt.date(2026, 3, 3), dt.time(17), dt.time(19, 30))]
+    catalog = _english()
+    with i18n.translated(catalog.gettext, catalog.ngettext):
+        render_poster(make_spec(12), sessions, tmp_path / "poster.pdf")
+    english = _page_text(tmp_path / "poster.pdf")
+    assert "2. Mark up to 3 projects." in english
+    assert "1. " in english and "3. " in english and "Cochez" not in english

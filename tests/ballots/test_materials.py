@@ -65,7 +65,7 @@ def test_poster_lists_sessions_rule_and_projects(tmp_path: Path) -> None:
     render_poster(make_spec(12), sessions, out)
     (page,) = _text(out)
     assert "Mardi 3 mars 2026, de 17 h à 19 h 30" in page
-    assert "Cochez jusqu'à 3 projets." in page
+    assert "2. Cochez jusqu'à 3 projets." in page
     assert all(title in page for title in ("Boîte à livres", "Local vélos sécurisé"))
 
 
