@@ -23,6 +23,7 @@ from app.domain.audit_slip import slip_code
 from app.errors import UserError
 from app.i18n import _
 from app.services.counting_log import Writer, load_entries
+from ballots.errors import WriteError
 from ballots.report import CountReport, Reconciliation, ReportProject, render_count_report
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ def write_count_report(services: Services, session_id: str, out: Path) -> Path:
     out = Path(out)
     try:
         render_count_report(report, out)
+    except WriteError as error:  # disk full, read-only folder: already said in French
+        raise UserError(error.message) from error
     except OSError as error:
         raise UserError(
             _("Impossible d'écrire le procès-verbal {path} : {error}").format(

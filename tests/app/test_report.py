@@ -73,3 +73,20 @@ def test_an_open_session_has_no_report_yet(tmp_path: Path) -> None:
         assert not (tmp_path / "pv.pdf").exists()
     finally:
         services.close()
+
+
+def test_report_on_a_full_disk_is_a_french_message(tmp_path: Path) -> None:
+    import subprocess
+
+    services = open_services(tmp_path / "data")
+    small = tmp_path / "small"
+    small.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(small)], check=True)
+    try:
+        counted = live_count(services, tmp_path / "scans", [[0], [1]])
+        with pytest.raises(UserError, match="disque est plein"):
+            write_count_report(services, counted.session_id, small / "pv.pdf")
+        assert not (small / "pv.pdf").exists()
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+        services.close()
