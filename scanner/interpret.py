@@ -14,7 +14,15 @@ from scanner.identity import Identity, check_identity
 from scanner.marks import BoxMeasure, decide, measure_box
 from scanner.page import is_blank, marks_near_titles, remove_streaks, upright
 from scanner.reasons import Reason
-from scanner.registration import Registration, RegistrationFailure, detect_markers, register
+from scanner.registration import (
+    Detected,
+    Registration,
+    RegistrationFailure,
+    detect_markers,
+    erase_thin_lines,
+    estimate_scale,
+    register,
+)
 from scanner.result import (
     BLANK,
     MARKED,
@@ -36,10 +44,40 @@ def _rejected(base: PageReading, *reasons: Reason) -> PageReading:
     return replace(base, status=REJECTED, reasons=tuple(str(r) for r in reasons))
 
 
+#: Registration failures worth a second marker search on the image without thin lines.
+_RETRY = frozenset(
+    {
+        Reason.MARKERS_INCOMPLETE,
+        Reason.REGISTRATION_POOR,
+        Reason.MARKER_SIZE_INCONSISTENT,
+    }
+)
+
+
 def _register(
     grey: NDArray[np.uint8], ctx: ReadContext
-) -> tuple[Registration | RegistrationFailure, Template | None]:
+) -> tuple[Registration | RegistrationFailure, Template | None, list[Detected]]:
+    """Register on the image; when that fails, once more with folds and streaks erased.
+
+    The second attempt passes the same quality checks, so it never accepts a worse fit: it
+    only gives the marker search a chance when a crease or a streak touches a marker. The
+    markers used are returned, for a second fit against the layout the QR names.
+    """
     detected = detect_markers(grey)
+    reg, tpl = _register_detected(grey, detected, ctx)
+    if isinstance(reg, RegistrationFailure) and reg.reason in _RETRY:
+        clean = erase_thin_lines(grey, estimate_scale(grey, detected))
+        found = detect_markers(clean)
+        again, tpl2 = _register_detected(clean, found, ctx)
+        if isinstance(again, Registration):
+            log.debug("registered after erasing thin lines (first: %s)", reg.reason)
+            return again, tpl2, found
+    return reg, tpl, detected
+
+
+def _register_detected(
+    grey: NDArray[np.uint8], detected: list[Detected], ctx: ReadContext
+) -> tuple[Registration | RegistrationFailure, Template | None]:
     if not detected:
         # A sheet seen through from the back (or a mirrored photo) has mirrored markers.
         if detect_markers(np.ascontiguousarray(grey[:, ::-1])):
@@ -68,7 +106,7 @@ def interpret_image(
     base = PageReading(file=file, page=page, status=REJECTED, file_sha256=sha)
     if not ctx.templates:
         return _rejected(base, Reason.LAYOUT_UNKNOWN)
-    reg, guess = _register(grey, ctx)
+    reg, guess, detected = _register(grey, ctx)
     if isinstance(reg, RegistrationFailure):
         if reg.reason is Reason.NO_MARKERS and is_blank(grey):
             return replace(base, status=BLANK, reasons=(str(Reason.BLANK_PAGE),))
@@ -85,9 +123,7 @@ def interpret_image(
     base = _with_identity(base, ident)
     tpl = ident.template
     if tpl.markers != guess.markers:
-        again = register(
-            detect_markers(grey), {tpl.page_number: tpl.markers}, (tpl.width_mm, tpl.height_mm)
-        )
+        again = register(detected, {tpl.page_number: tpl.markers}, (tpl.width_mm, tpl.height_mm))
         if isinstance(again, RegistrationFailure):
             return _rejected(base, again.reason)
         reg = again

@@ -35,6 +35,14 @@ SIZE_RATIO = (0.85, 1.18)
 SCALE_RANGE = (3.5, 30.0)
 #: Fewest markers needed: three corners still pin a homography down with 12 points.
 MIN_MARKERS = 3
+#: Dark lines thinner than this (mm) are erased before a second marker search: a fold crease
+#: (at most 0.5 mm plus its blur) or a scanner streak (a few pixels) that runs through a
+#: marker's quiet zone joins the marker to the line, so its outline is no longer a square (the
+#: marker is missed) or its corners move by a millimetre (the fit is refused). A marker's cells
+#: are 2 mm wide (12 mm marker, 6 cells), so they survive.
+THIN_LINE_MM = 1.1
+#: Nominal side of a marker (docs/ballot-format.md), to estimate the scale before registration.
+MARKER_MM = 12.0
 
 Matrix = NDArray[np.float64]
 
@@ -99,6 +107,32 @@ def detect_markers(grey: NDArray[np.uint8]) -> list[Detected]:
         found.append(Detected(int(mid), tuple((float(x), float(y)) for x, y in pts)))
     found.sort(key=lambda d: (d.id, d.corners))
     return found
+
+
+def erase_thin_lines(grey: NDArray[np.uint8], px_per_mm: float) -> NDArray[np.uint8]:
+    """The image with dark vertical and horizontal lines thinner than THIN_LINE_MM made paper.
+
+    A grey closing along rows then along columns: a dark run narrower than the kernel is
+    filled by the paper around it, while a wider dark area (a marker cell) keeps its edges
+    exactly (a straight edge is moved out and back by the same amount). Folds and streaks on a
+    scan run within a few degrees of the image axes, which is what a line kernel removes.
+    """
+    k = max(3, int(round(THIN_LINE_MM * px_per_mm)) | 1)
+    rows = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8))
+    out = cv2.morphologyEx(rows, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8))
+    return np.asarray(out, dtype=np.uint8)
+
+
+def estimate_scale(grey: NDArray[np.uint8], detected: Sequence[Detected]) -> float:
+    """Pixels per millimetre before any fit: from the markers seen, else from the image size."""
+    sides = [
+        float(np.linalg.norm(np.subtract(d.corners[i], d.corners[(i + 1) % 4])))
+        for d in detected
+        for i in range(4)
+    ]
+    if sides:
+        return float(np.median(sides)) / MARKER_MM
+    return float(max(grey.shape[:2])) / 300.0
 
 
 def _refine(grey: NDArray[np.uint8], pts: NDArray[np.float32], factor: int) -> NDArray[np.float32]:
