@@ -31,6 +31,9 @@ except (ImportError, OSError):  # pragma: no cover - depends on the machine
 QR_MARGIN_MM = 5.0
 #: Resolution of the rectified QR region (about 5 pixels per module of a version 5 code).
 RECTIFY_PX = 10.0
+#: Unsharp mask of the last variants (pixels of the rectified region, gain).
+SHARPEN_SIGMA = 1.5
+SHARPEN_AMOUNT = 1.5
 
 
 def _zbar(img: NDArray[np.uint8]) -> list[str]:
@@ -95,6 +98,18 @@ def _binarised(img: NDArray[np.uint8]) -> Iterator[NDArray[np.uint8]]:
     )
 
 
+def sharpened(img: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Unsharp mask at the module scale.
+
+    A photo taken at a steep angle leaves 2-3 blurred pixels per module across the tilt; the
+    rectified region is then too soft for zbar's edge finder, and a plain threshold merges
+    neighbouring modules. Boosting the detail above a 1.5 px blur brings the edges back.
+    """
+    soft = cv2.GaussianBlur(img.astype(np.float32), (0, 0), SHARPEN_SIGMA)
+    out = img.astype(np.float32) * (1 + SHARPEN_AMOUNT) - soft * SHARPEN_AMOUNT
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def _variants(
     grey: NDArray[np.uint8], hom: NDArray[np.float64], qr: Rect, crop: NDArray[np.uint8]
 ) -> Iterator[NDArray[np.uint8]]:
@@ -102,6 +117,9 @@ def _variants(
     upright = rectified(grey, hom, qr)
     yield upright
     yield from _binarised(upright)
+    sharp = sharpened(upright)
+    yield sharp
+    yield from _binarised(sharp)
 
 
 def decode_region(
