@@ -54,7 +54,7 @@ _RETRY = frozenset(
 )
 
 
-def _register(
+def register_page(
     grey: NDArray[np.uint8], ctx: ReadContext
 ) -> tuple[Registration | RegistrationFailure, Template | None, list[Detected]]:
     """Register on the image; when that fails, once more with folds and streaks erased.
@@ -106,7 +106,7 @@ def interpret_image(
     base = PageReading(file=file, page=page, status=REJECTED, file_sha256=sha)
     if not ctx.templates:
         return _rejected(base, Reason.LAYOUT_UNKNOWN)
-    reg, guess, detected = _register(grey, ctx)
+    reg, guess, detected = register_page(grey, ctx)
     if isinstance(reg, RegistrationFailure):
         if reg.reason is Reason.NO_MARKERS and is_blank(grey):
             return replace(base, status=BLANK, reasons=(str(Reason.BLANK_PAGE),))
