@@ -162,7 +162,10 @@ class _Layout:
             self._grid(self.s.counts)
         if self.s.sheets:
             text = _("Journal : {figures}.").format(
-                figures=" · ".join(f"{label} : {group_thousands(n)}" for label, n in self.s.sheets)
+                figures=" · ".join(
+                    _("{label} : {n}").format(label=label, n=group_thousands(n))
+                    for label, n in self.s.sheets
+                )
             )
             self.y = paragraph(self.pen, LEFT, self.y + 3.5, RIGHT - LEFT, text, 9.5, color=MUTED)
         self.y += 2

@@ -22,6 +22,7 @@ from datetime import tzinfo
 from app.domain.audit_entry import AuditEntry, parse_time
 from app.domain.audit_errors import AuditError
 from app.domain.audit_events import EventType
+from app.domain.dates import format_date
 from app.i18n import N_, _
 
 SLIP_PREFIX = "BPTA1"
@@ -54,11 +55,6 @@ _TALLY_LABELS = {
     "review": N_("À revoir"),
     "rejected": N_("Feuilles rejetées"),
 }
-_DAYS = (N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"), N_("samedi"),
-         N_("dimanche"))  # fmt: skip
-_MONTHS = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
-           N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"),
-           N_("décembre"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -108,17 +104,14 @@ def parse_slip_code(text: str) -> SlipCode:
 
 
 def french_datetime(text: str, zone: tzinfo | None = None) -> str:
-    """An entry time the French way: "mardi 3 mars 2026 à 14 h 30" (UTC unless `zone`)."""
+    """An entry time the French way: "mardi 3 mars 2026 à 14 h 30" (UTC unless `zone`).
+
+    The date goes through `format_date`, so "1er" stays French and English reads "1 March"."""
     moment = parse_time(text)
     if zone is not None:
         moment = moment.astimezone(zone)
-    words = _("{day} {date} {month} {year} à {hour} h {minute:02d}").format(
-        day=_(_DAYS[moment.weekday()]),
-        date="1er" if moment.day == 1 else str(moment.day),
-        month=_(_MONTHS[moment.month - 1]),
-        year=moment.year,
-        hour=moment.hour,
-        minute=moment.minute,
+    words = _("{date} à {hour} h {minute:02d}").format(
+        date=format_date(moment), hour=moment.hour, minute=moment.minute
     )
     return words if zone is not None else _("{moment} (UTC)").format(moment=words)
 
@@ -131,6 +124,11 @@ def group_hex(value: str, per_line: int = 8) -> list[str]:
 
 def _thousands(number: int) -> str:
     return f"{number:,}".replace(",", "\u00a0")
+
+
+def _figure(label: str, number: int) -> str:
+    """One "label : figure" line, a whole sentence for translators (English has no space)."""
+    return _("{label} : {n}").format(label=label, n=_thousands(number))
 
 
 def slip_text(entry: AuditEntry, *, session_id: str, zone: tzinfo | None = None) -> str:
@@ -149,9 +147,9 @@ def slip_text(entry: AuditEntry, *, session_id: str, zone: tzinfo | None = None)
     ]
     counts = payload["counts"]
     for key, label in _COUNT_LABELS:
-        lines.append(f"{_(label)} : {_thousands(counts.get(key, 0))}")
+        lines.append(_figure(_(label), counts.get(key, 0)))
     for key, value in payload.get("tally", {}).items():
-        lines.append(f"{_(_TALLY_LABELS.get(key, key))} : {_thousands(value)}")
+        lines.append(_figure(_(_TALLY_LABELS.get(key, key)), value))
     lines.append(_("Empreinte de ce bordereau :"))
     lines.extend(f"  {line}" for line in group_hex(entry.hash))
     lines.append(_("Clé de l'agent : {fingerprint}").format(fingerprint=payload["key_fingerprint"]))

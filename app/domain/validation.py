@@ -19,7 +19,7 @@ def required_text(value: str, field: str, label: str, max_len: int = MAX_NAME) -
         raise UserError(_("{label} est obligatoire.").format(label=label), field=field)
     if len(text) > max_len:
         raise UserError(
-            _("{label} est trop long ({n} caractères, maximum {max}).").format(
+            _("{label} : {n} caractères, c'est trop (maximum {max}).").format(
                 label=label, n=len(text), max=max_len
             ),
             field=field,
@@ -34,10 +34,16 @@ def optional_text(value: str | None, max_len: int = 10_000) -> str:
 
 def non_negative_int(value: int, field: str, label: str, maximum: int = 1_000_000) -> int:
     if value < 0:
-        raise UserError(_("{label} ne peut pas être négatif.").format(label=label), field=field)
+        raise UserError(
+            _("{label} : une valeur négative ({value}) n'est pas possible.").format(
+                label=label, value=value
+            ),
+            field=field,
+        )
     if value > maximum:
         raise UserError(
-            _("{label} paraît aberrant ({value}).").format(label=label, value=value), field=field
+            _("{label} : la valeur {value} paraît aberrante.").format(label=label, value=value),
+            field=field,
         )
     return value
 

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.errors import NotFound, UserError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.services import counting_models as cm
 from app.services.counting_context import campaign_templates
 from app.services.counting_read import load_facts
@@ -302,7 +302,11 @@ def explanation(services: Services, residence_id: str) -> Explanation:
         if p.status == "funded":
             left -= p.cost_cents
         lines.append(
-            _("{i}. N° {n} « {title} » : {votes} voix, {cost} — {status}.").format(
+            ngettext(
+                "{i}. N° {n} « {title} » : {votes} voix, {cost} — {status}.",
+                "{i}. N° {n} « {title} » : {votes} voix, {cost} — {status}.",
+                p.votes,
+            ).format(
                 i=i,
                 n=p.number if p.number is not None else "?",
                 title=p.title,
@@ -323,28 +327,39 @@ def _equal_shares_text(res: Any) -> tuple[str, ...]:
     details = res.equal_shares
     if details is None:
         return ()
-    names = {p.project_id: f"n° {p.number} « {p.title} »" for p in res.projects}
+    names = {
+        p.project_id: _("n° {number} « {title} »").format(number=p.number, title=p.title)
+        for p in res.projects
+    }
+    n = details.voters
     out = [
-        _("Chaque votant contrôlait au départ {share} du budget ({n} votants).").format(
-            share=_euros(details.initial_share), n=details.voters
-        )
+        ngettext(
+            "Chaque votant contrôlait au départ {share} du budget ({n} votant).",
+            "Chaque votant contrôlait au départ {share} du budget ({n} votants).",
+            n,
+        ).format(share=_euros(details.initial_share), n=n)
     ]
-    if details.add1_steps:
+    if k := details.add1_steps:
         out.append(
-            _("Après {k} relèvement(s), chaque part valait {share}.").format(
-                k=details.add1_steps, share=_euros(details.final_share)
-            )
+            ngettext(
+                "Après {k} relèvement, chaque part valait {share}.",
+                "Après {k} relèvements, chaque part valait {share}.",
+                k,
+            ).format(k=k, share=_euros(details.final_share))
         )
-    for pay in details.payments:
-        out.append(
-            _("Projet {project} : {n} soutiens, {full} ont payé {share} chacun.").format(
-                project=names.get(pay.project_id, pay.project_id),
-                n=pay.supporters,
-                full=pay.full_payers,
-                share=_euros(pay.share),
-            )  # fmt: skip
-        )
+    out.extend(_payment_text(names.get(p.project_id, p.project_id), p) for p in details.payments)
     return tuple(out)
+
+
+def _payment_text(project: str, pay: Any) -> str:
+    """One funded project under Equal Shares: its supporters, and how many paid a full share."""
+    supporters = ngettext("{n} soutien", "{n} soutiens", pay.supporters).format(n=pay.supporters)
+    paid = ngettext(
+        "{full} a payé {share}", "{full} ont payé {share} chacun", pay.full_payers
+    ).format(full=pay.full_payers, share=_euros(pay.share))
+    return _("Projet {project} : {supporters}, {paid}.").format(
+        project=project, supporters=supporters, paid=paid
+    )
 
 
 # --- webcam -----------------------------------------------------------------------------------

@@ -153,7 +153,8 @@ def _differs(where: str, seq: int, what: str, sealed: Any, found: Any) -> Verify
         "tally_mismatch",
         where,
         _(
-            "Entrée n° {seq} : {what} scellés diffèrent du recomptage ({sealed} contre {found})."
+            "Entrée n° {seq} : le recomptage diffère du scellement pour {what} "
+            "({sealed} contre {found})."
         ).format(
             seq=seq,
             what=what,

@@ -155,3 +155,19 @@ def test_read_only_database_gives_a_clear_message(read_only_copy):
         services = open_services(read_only_copy)
         residence = services.campaigns.list_residences()[0]
         services.ideas.create_idea(IdeaInput(title="Nouvelle", residence_id=residence.id))
+
+
+def test_limit_messages_read_well_with_a_feminine_label():
+    """ "La question est trop long" once: the wording no longer agrees with the label."""
+    from app.domain.validation import non_negative_int, required_text
+
+    with pytest.raises(UserError) as err:
+        required_text("x" * 2001, "question", "La question", max_len=2000)
+    assert str(err.value) == "La question : 2001 caractères, c'est trop (maximum 2000)."
+    assert err.value.field == "question"
+    with pytest.raises(UserError) as err:
+        non_negative_int(20_000, "n", "La taille du groupe", 10_000)
+    assert str(err.value) == "La taille du groupe : la valeur 20000 paraît aberrante."
+    with pytest.raises(UserError) as err:
+        non_negative_int(-3, "n", "La taille du groupe")
+    assert str(err.value) == "La taille du groupe : une valeur négative (-3) n'est pas possible."

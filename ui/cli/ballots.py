@@ -180,16 +180,21 @@ def batch_json(batch: Any) -> dict[str, object]:
 
 def batch_line(batch: Any) -> str:
     from app.domain.dates import format_datetime
-    from app.i18n import _
+    from app.i18n import _, ngettext
 
     mode = _("essai") if batch.test else _("réel")
-    kind = _("jeu d'essai") if batch.kind == "test_deck" else _("bulletins")
-    return _("Lot n° {n} — {date} — {residence} ({style}) — {count} {kind}, {mode}").format(
+    count = batch.count
+    if batch.kind == "test_deck":
+        ballots = ngettext(
+            "jeu d'essai de {count} bulletin", "jeu d'essai de {count} bulletins", count
+        )
+    else:
+        ballots = ngettext("{count} bulletin", "{count} bulletins", count)
+    return _("Lot n° {n} — {date} — {residence} ({style}) — {ballots}, {mode}").format(
         n=batch.number,
         date=format_datetime(batch.printed_at),
         residence=batch.residence_name,
         style=batch.style_name,
-        count=batch.count,
-        kind=kind,
+        ballots=ballots.format(count=count),
         mode=mode,
     )

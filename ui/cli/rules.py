@@ -162,9 +162,11 @@ def render(outcome: Any, currency: str, voters: int) -> str:
     from app.i18n import _, ngettext
 
     lines = [
-        _("Règle : {rule} ; seuil : {n} voix").format(
-            rule=rule_label(outcome.rule), n=outcome.threshold
-        ),
+        ngettext(
+            "Règle : {rule} ; seuil : {n} voix",
+            "Règle : {rule} ; seuil : {n} voix",
+            outcome.threshold,
+        ).format(rule=rule_label(outcome.rule), n=outcome.threshold),
         _("Budget : {budget} ; dépensé : {spent} ; {ballots}").format(
             budget=money(outcome.budget, currency),
             spent=money(outcome.spent, currency),
@@ -219,16 +221,19 @@ def _tie_lines(outcome: Any) -> list[str]:
 
 def _share_lines(outcome: Any, currency: str) -> list[str]:
     from app.domain.rules import stop_label
-    from app.i18n import _, ngettext
+    from app.i18n import ngettext
 
     details = outcome.equal_shares
     if details is None:
         return []
     lines = [
         "",
-        _(
+        ngettext(
             "Parts égales : chaque votant disposait de {final} (au départ {initial}, "
-            "{steps} relèvements d'une unité ; arrêt : {why})."
+            "{steps} relèvement d'une unité ; arrêt : {why}).",
+            "Parts égales : chaque votant disposait de {final} (au départ {initial}, "
+            "{steps} relèvements d'une unité ; arrêt : {why}).",
+            details.add1_steps,
         ).format(
             final=money(details.final_share, currency),
             initial=money(details.initial_share, currency),
@@ -237,7 +242,11 @@ def _share_lines(outcome: Any, currency: str) -> list[str]:
         ),
     ]
     for pay in details.payments:
-        line = _("  {id} : {cost} payés par {n} soutiens, {share} chacun").format(
+        line = ngettext(
+            "  {id} : {cost} payés par {n} soutien, {share} chacun",
+            "  {id} : {cost} payés par {n} soutiens, {share} chacun",
+            pay.supporters,
+        ).format(
             id=pay.project_id,
             cost=money(pay.cost, currency),
             n=pay.supporters,
@@ -251,15 +260,24 @@ def _share_lines(outcome: Any, currency: str) -> list[str]:
             ).format(n=pay.partial_payers)
         lines.append(line)
     if details.comparison is not None:
-        c = details.comparison
-        lines.append(
-            _(
-                "Comparaison avec « le plus de voix » : {a} votants préfèrent les parts égales, "
-                "{b} préfèrent le plus de voix ; résultat retenu : {kept}."
-            ).format(
-                a=c.prefer_equal_shares,
-                b=c.prefer_greedy,
-                kept=_("le plus de voix") if c.kept_greedy else _("parts égales"),
-            )
-        )
+        lines.append(_comparison_line(details.comparison))
     return lines
+
+
+def _comparison_line(c: Any) -> str:
+    """Which result voters would prefer; each count has its own plural."""
+    from app.i18n import _, ngettext
+
+    equal = c.prefer_equal_shares
+    greedy = c.prefer_greedy
+    return _(
+        "Comparaison avec « le plus de voix » : {equal} ; {greedy} ; résultat retenu : {kept}."
+    ).format(
+        equal=ngettext(
+            "{n} votant préfère les parts égales", "{n} votants préfèrent les parts égales", equal
+        ).format(n=equal),
+        greedy=ngettext(
+            "{n} votant préfère le plus de voix", "{n} votants préfèrent le plus de voix", greedy
+        ).format(n=greedy),
+        kept=_("le plus de voix") if c.kept_greedy else _("parts égales"),
+    )

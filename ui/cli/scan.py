@@ -72,21 +72,32 @@ def summary(reading: Any) -> str:
         return _("{where} : rejeté. {why}").format(where=where, why=_reasons(reading.reasons))
     if reading.status == "blank":
         return _("{where} : page blanche, ignorée.").format(where=where)
-    marked = [f"n° {m.number}" for m in reading.marks if m.decision == "marked"]
-    doubt = [f"n° {m.number}" for m in reading.marks if m.decision == "review"]
+    marked = _numbers(m for m in reading.marks if m.decision == "marked")
     text = _("{where} : cases cochées : {marked}.").format(
-        where=where, marked=", ".join(marked) or _("aucune (bulletin blanc)")
+        where=where, marked=marked or _("aucune (bulletin blanc)")
     )
     if reading.status == "needs_review":
-        text += (
-            " "
-            + _("À revoir : {boxes} {why}")
-            .format(
-                boxes=(_("cases {list}.").format(list=", ".join(doubt)) if doubt else ""),
-                why=_reasons(reading.reasons),
-            )
-            .rstrip()
-        )
+        text += " " + _review(reading)
     if reading.mode == "test":
         text += " " + _("(bulletin d'essai)")
     return text
+
+
+def _numbers(marks: Any) -> str:
+    """ "n° 2, n° 4": box numbers as printed on the ballot."""
+    from app.i18n import _
+
+    return ", ".join(_("n° {number}").format(number=m.number) for m in marks)
+
+
+def _review(reading: Any) -> str:
+    """What a person must look at: the doubtful boxes, then the reasons."""
+    from app.i18n import _
+
+    doubt = _numbers(m for m in reading.marks if m.decision == "review")
+    why = _reasons(reading.reasons)
+    if doubt:
+        text = _("À revoir : cases {boxes}. {why}").format(boxes=doubt, why=why)
+    else:
+        text = _("À revoir : {why}").format(why=why)
+    return text.rstrip()

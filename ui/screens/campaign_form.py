@@ -107,11 +107,10 @@ class CampaignForm(QWidget):
             name.setStyleSheet("font-weight: bold;")
             name.setWordWrap(True)
             grid.addWidget(name, row, 0)
-            self._add_date(
-                grid, row, 1, start, _(label) + " : " + (_("début") if end else _("date"))
-            )
+            first = _("{label} : début") if end else _("{label} : date")
+            self._add_date(grid, row, 1, start, first.format(label=_(label)))
             if end:
-                self._add_date(grid, row, 2, end, _(label) + " : " + _("fin"))
+                self._add_date(grid, row, 2, end, _("{label} : fin").format(label=_(label)))
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
         self.themes = text_edit(min_lines=8)

@@ -13,6 +13,7 @@ from app.domain import models as m
 from app.errors import UserError
 from app.i18n import _, ngettext
 from ui.screens.commission_grid import CommissionGridModel, CommissionGridView
+from ui.screens.commission_keys import keys_help
 from ui.screens.commission_session import SessionPanel
 from ui.theme import TONE_ICONS, set_role
 from ui.widgets import EmptyState, Screen, ScreenshotVariant, primary_button
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
-
-KEYS_HELP = _(
-    "Clavier : flèches pour se déplacer · critères : 1 ou R Respecté, 2 ou N Non respecté, "
-    "3 ou V À vérifier · Décision : 1 Recevable, 2 Non recevable, 3 À retravailler · "
-    "coût et motif : tapez directement · Entrée enregistre la ligne"
-)
 
 
 class CommissionScreen(Screen):
@@ -71,7 +66,7 @@ class CommissionScreen(Screen):
         self.message = set_role(QLabel(), "error")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.keys_help = set_role(QLabel(KEYS_HELP), "muted")
+        self.keys_help = set_role(QLabel(keys_help()), "muted")
         self.keys_help.setWordWrap(True)
         layout.addWidget(self.keys_help)
         self.view.selectionModel().currentChanged.connect(self._show_row_error)

@@ -1,6 +1,7 @@
 """The commission GRID: projects as rows, criteria as columns, then decision, validated cost,
-public reason and the row's state. Keyboard-driven: arrows move; 1/2/3 (or R/N/V) set a verdict;
-in the decision column 1/2/3 (or R/N/A) set the decision; Entrée records the row's review."""
+public reason and the row's state. Keyboard-driven: arrows move; 1/2/3 (or a letter of the
+translated label, see `commission_keys`) set a verdict, or the decision in the decision column;
+Entrée records the row's review."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.domain.money import format_euros, parse_euros
 from app.errors import UserError
 from app.i18n import _
 from app.services.commission import GridRow, ReviewInput
+from ui.screens.commission_keys import decision_keys, verdict_keys
 from ui.theme import TONE_ICONS, tone_colors
 from ui.widgets.table_model import Index
 
@@ -29,16 +31,6 @@ DECISION_TONES = {
     m.Decision.INADMISSIBLE: "danger",
     m.Decision.REWORK: "warning",
 }
-VERDICT_KEYS = {
-    Qt.Key.Key_1: m.Verdict.MET, Qt.Key.Key_R: m.Verdict.MET,
-    Qt.Key.Key_2: m.Verdict.NOT_MET, Qt.Key.Key_N: m.Verdict.NOT_MET,
-    Qt.Key.Key_3: m.Verdict.UNSURE, Qt.Key.Key_V: m.Verdict.UNSURE,
-}  # fmt: skip
-DECISION_KEYS = {
-    Qt.Key.Key_1: m.Decision.ADMISSIBLE, Qt.Key.Key_R: m.Decision.ADMISSIBLE,
-    Qt.Key.Key_2: m.Decision.INADMISSIBLE, Qt.Key.Key_N: m.Decision.INADMISSIBLE,
-    Qt.Key.Key_3: m.Decision.REWORK, Qt.Key.Key_A: m.Decision.REWORK,
-}  # fmt: skip
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -306,14 +298,16 @@ class CommissionGridView(QTableView):
         key = Qt.Key(event.key())
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if index.isValid() and plain and self.state() != QAbstractItemView.State.EditingState:
+            verdicts, decisions = verdict_keys(), decision_keys()  # letters follow the language
+            code = int(event.key())
             if model.is_criterion(index.column()) and (
-                key in VERDICT_KEYS or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                code in verdicts or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
             ):
-                model.set_verdict(index.row(), index.column(), VERDICT_KEYS.get(key))
+                model.set_verdict(index.row(), index.column(), verdicts.get(code))
                 self.setCurrentIndex(model.index(index.row(), index.column() + 1))
                 return
-            if index.column() == model.decision_column and key in DECISION_KEYS:
-                model.set_decision(index.row(), DECISION_KEYS[key])
+            if index.column() == model.decision_column and code in decisions:
+                model.set_decision(index.row(), decisions[code])
                 return
             if key in ENTER_KEYS:
                 self.record_requested.emit(index.row())

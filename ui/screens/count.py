@@ -329,9 +329,10 @@ class CountScreen(Screen):
         n = len(report.recorded)
         message = ngettext("{n} feuille lue.", "{n} feuilles lues.", n).format(n=n)
         if report.already_known:
-            message += " " + _("{k} déjà enregistrée(s), ignorée(s).").format(
-                k=len(report.already_known)
-            )
+            k = len(report.already_known)
+            message += " " + ngettext(
+                "{k} déjà enregistrée, ignorée.", "{k} déjà enregistrées, ignorées.", k
+            ).format(k=k)
         self.ctx.notify(message)
         self._after_change()
         if self.pending_files:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.services import count_view
 from app.services.count_view import SheetLine
 from app.services.counting_models import CountSession, Tally
@@ -214,10 +214,14 @@ class ReconciliationPanel(QWidget):
         returned, spoiled = self.returned.value(), self.spoiled.value()
         out = []
         if handed and returned != handed:
-            out.append(_("Écart urne / émargement : {d:+d} bulletin(s) ({r} retrouvés, {h} remis).")
-                       .format(d=returned - handed, r=returned, h=handed))  # fmt: skip
+            d = returned - handed
+            out.append(ngettext(
+                "Écart urne / émargement : {d:+d} bulletin (urne : {r}, remis : {h}).",
+                "Écart urne / émargement : {d:+d} bulletins (urne : {r}, remis : {h}).",
+                abs(d),
+            ).format(d=d, r=returned, h=handed))  # fmt: skip
         if returned != self.counted:
-            out.append(_("Écart urne / lecture : {d:+d} ({r} retrouvés, {c} comptés à l'écran).")
+            out.append(_("Écart urne / lecture : {d:+d} (urne : {r}, lus à l'écran : {c}).")
                        .format(d=returned - self.counted, r=returned, c=self.counted))  # fmt: skip
         if printed and handed + spoiled > printed:
             out.append(_("Plus de bulletins remis et abîmés ({n}) que d'imprimés ({p}).")

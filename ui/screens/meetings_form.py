@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import models as m
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services.meetings import MeetingInput
 from ui.screens.meetings_autosave import AutoSaver
 from ui.screens.meetings_models import local
@@ -78,7 +78,9 @@ class AttendanceEditor(QWidget):
 
     def _show_total(self) -> None:
         total = sum(spin.value() for spin in self.spins.values())
-        self.total.setText(_("Total : {n} personnes").format(n=total))
+        self.total.setText(
+            ngettext("Total : {n} personne", "Total : {n} personnes", total).format(n=total)
+        )
 
 
 class MeetingForm(QWidget):

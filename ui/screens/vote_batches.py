@@ -29,11 +29,15 @@ def serial_text(batch: PrintBatch) -> str:
     return _("Oui") if batch.with_serials else _("Non")
 
 
+def batch_number_text(batch: PrintBatch) -> str:
+    return _("n° {number}").format(number=batch.number)
+
+
 class PrintBatchTableModel(DataclassTableModel[PrintBatch]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             [
-                Column(_("Lot"), lambda b: f"n° {b.number}", CENTER, sort_key=lambda b: b.number),
+                Column(_("Lot"), batch_number_text, CENTER, sort_key=lambda b: b.number),
                 Column(
                     _("Imprimé le"),
                     printed_text,

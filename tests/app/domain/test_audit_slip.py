@@ -9,6 +9,7 @@ import segno
 from PIL import Image
 from pyzbar import pyzbar
 
+from app import i18n
 from app.domain import signing
 from app.domain.audit import AuditError, EventType, verify_chain
 from app.domain.audit_slip import (
@@ -95,4 +96,20 @@ def test_french_dates_and_thousands() -> None:
     )
     paris = ZoneInfo("Europe/Paris")
     assert french_datetime("2026-08-15T22:30:00.000000Z", paris) == "dimanche 16 août 2026 à 0 h 30"
+    assert french_datetime("2026-03-03T14:00:00.000000Z") == "mardi 3 mars 2026 à 14 h 00 (UTC)"
     assert group_hex("ab" * 32) == ["ABAB " * 7 + "ABAB", "ABAB " * 7 + "ABAB"]
+
+
+def test_english_slip_has_no_french_ordinal_nor_french_colons() -> None:
+    """The slip once printed "1er March" and "Sheets received : 5" in English."""
+    i18n.set_language("en")
+    try:
+        assert (
+            french_datetime("2026-03-01T13:05:00.000000Z") == "Sunday 1 March 2026 at 13:05 (UTC)"
+        )
+        text = slip_text(BATCH, session_id=SESSION_ID, zone=ZoneInfo("Europe/Paris"))
+    finally:
+        i18n.set_language("fr")
+    assert "Sheets received: 5" in text and "Valid ballots: 5" in text
+    assert "Tuesday 3 March 2026 at 14:00" in text
+    assert " : " not in text and "1er" not in text

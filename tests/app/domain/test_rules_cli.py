@@ -125,3 +125,21 @@ def test_money_is_shown_the_french_way() -> None:
     assert money(Fraction("1234.5"), "€") == "1\u202f234,50 €"
     assert money(Fraction(2, 3)) == "0,67"
     assert money(Fraction(1000000)) == "1\u202f000\u202f000"
+
+
+def test_equal_shares_text_in_english_uses_plurals(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.i18n import set_language
+
+    path = str(DATA / "Poland_Wieliczka_2023_Green_Budget.pb")
+    argv = (path, "--rule", "mes", "--add1-overspend-only", "--compare-greedy")
+    code, french, _ = run_cli(capsys, *argv)
+    assert code == 0 and "votants préfèrent les parts égales" in french
+    set_language("en")
+    try:
+        code, english, _ = run_cli(capsys, *argv)
+    finally:
+        set_language("fr")
+    assert code == 0
+    assert "Comparison with “most votes”: " in english and "prefer" in english
+    assert "one-unit increase" in english and "supporters, " in english
+    assert "votants" not in english and "relèvement" not in english and " : " not in english
