@@ -223,3 +223,15 @@ def test_the_recount_by_hand_script_of_the_docs_agrees(bundle, tmp_path):
     done = subprocess.run([sys.executable, str(path), str(bundle)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "recount ok: {'valid': 6, 'blank': 1}" in done.stdout
+
+
+def test_a_tally_mismatch_message_agrees_with_any_subject():
+    """ "les voix par projet scellés" once: the subject now follows "pour", whatever its gender."""
+    from app.verify.recount import _differs
+
+    failure = _differs("journal", 7, "les voix par projet", {"P1": 3}, {"P1": 2})
+    assert failure.code == "tally_mismatch"
+    assert failure.message == (
+        "Entrée n° 7 : le recomptage diffère du scellement pour les voix par projet "
+        '({"P1": 3} contre {"P1": 2}).'
+    )

@@ -143,3 +143,23 @@ def test_create_the_first_campaign(empty_ctx, qtbot):
     assert empty_ctx.services.campaigns.get_campaign().name == "Budget des Lilas"
     assert screen.tabs.isTabEnabled(1)
     qtbot.waitUntil(lambda: "Budget des Lilas" in window.status.campaign.text(), timeout=2000)
+
+
+def test_date_fields_are_named_with_whole_translated_sentences(ctx, qtbot):
+    from app.i18n import set_language
+    from ui.screens.campaign_form import CampaignForm
+    from ui.widgets import SavedHint
+
+    french = CampaignForm(ctx, SavedHint())
+    qtbot.addWidget(french)
+    assert french.dates["workshops_start"].accessibleName() == "Ateliers : début"
+    assert french.dates["workshops_end"].accessibleName() == "Ateliers : fin"
+    assert french.dates["results_date"].accessibleName() == "Résultats : date"
+    set_language("en")
+    try:
+        english = CampaignForm(ctx, SavedHint())
+        qtbot.addWidget(english)
+    finally:
+        set_language("fr")
+    assert english.dates["workshops_start"].accessibleName() == "Workshops: start"
+    assert english.dates["workshops_end"].toolTip() == "Workshops: end"

@@ -140,7 +140,10 @@ def test_hand_keyed_ballot_and_reconciliation_differences(qtbot, count_ctx, prin
     rec = screen.reconcile
     rec.handed_out.setValue(7)
     assert any("+" in line or "-" in line for line in rec.differences_text())
-    assert "Écart urne / émargement : -2" in rec.differences.text()
+    assert "Écart urne / émargement : -2 bulletins (urne : 5, remis : 7)." in rec.differences.text()
+    rec.handed_out.setValue(6)
+    assert "Écart urne / émargement : -1 bulletin (urne : 5, remis : 6)." in rec.differences_text()
+    rec.handed_out.setValue(7)
     assert rec.record()
     stored = count_ctx.services.counting.get_session(session.id).reconciliation
     assert (stored.handed_out, stored.returned) == (7, 5)

@@ -146,3 +146,16 @@ def test_default_meeting_day_stays_in_campaign(ctx) -> None:
     assert default_meeting_day(campaign, far) == campaign.results_date
     assert default_meeting_day(campaign, campaign.vote_start) == campaign.vote_start
     assert m.MeetingKind.WORKSHOP in m.MEETING_KIND_LABELS
+
+
+def test_attendance_total_is_singular_for_zero_and_one(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.screens.meetings_form import AttendanceEditor
+
+    editor = AttendanceEditor()
+    qtbot.addWidget(editor)
+    editor.set_counts({})
+    assert editor.total.text() == "Total : 0 personne"
+    editor.spins["residents"].setValue(1)
+    assert editor.total.text() == "Total : 1 personne"
+    editor.spins["youth"].setValue(2)
+    assert editor.total.text() == "Total : 3 personnes"
