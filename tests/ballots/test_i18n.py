@@ -76,3 +76,16 @@ def test_poster_numbers_the_rule_step_in_english(tmp_path: Path) -> None:
     english = _page_text(tmp_path / "poster.pdf")
     assert "2. Mark up to 3 projects." in english
     assert "1. " in english and "3. " in english and "Cochez" not in english
+
+
+def test_dates_follow_the_document_language() -> None:
+    from ballots.fmt import long_date, short_date
+
+    first = dt.date(2027, 3, 1)
+    assert long_date(first) == "lundi 1er mars 2027"
+    assert short_date(dt.date(2027, 1, 12)) == "12 janvier 2027"
+    catalog = _english()
+    with i18n.translated(catalog.gettext, catalog.ngettext):
+        assert long_date(first) == "Monday 1 March 2027"
+        assert short_date(dt.date(2027, 1, 12)) == "12 January 2027"
+    assert long_date(first) == "lundi 1er mars 2027"
