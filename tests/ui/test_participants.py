@@ -62,7 +62,7 @@ def test_tab_lists_demo_people_with_residence_and_consent(ctx, qtbot) -> None:
     assert panel.form.consent.check.isChecked()
     panel.search_edit.setText("hauts bel air")
     assert [p.name for p in panel.visible_people()] == ["Jean-Marc Dupuis (nom inventé)"]
-    assert "1 affichées sur 2 personnes nommées" in panel.count_label.text()
+    assert "1 affichée sur 2 personnes nommées" in panel.count_label.text()
 
 
 def test_add_a_person_with_consent_saves_as_you_type(ctx, qtbot) -> None:

@@ -153,8 +153,12 @@ class ParticipantsPanel(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         text = ngettext("{n} personne nommée", "{n} personnes nommées", total).format(n=total)
         if shown != total:
-            text = _("{shown} affichées sur {total}").format(shown=shown, total=text)
-        self.count_label.setText(text + " · " + _("les autres sont comptées dans les réunions"))
+            text = ngettext(
+                "{shown} affichée sur {total}", "{shown} affichées sur {total}", shown
+            ).format(shown=shown, total=text)
+        self.count_label.setText(
+            _("{count} · les autres sont comptées dans les réunions").format(count=text)
+        )
 
     def _current_changed(self, *_args: object) -> None:
         person = self.view.current_object()
