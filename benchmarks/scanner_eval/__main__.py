@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "strata": data,
                     "errors": res["errors"],
+                    "misses": res["misses"],
                     "pages_per_s": res["pages"] / res["wall_s"],
                 },
                 indent=1,

@@ -106,6 +106,19 @@ def _silent(rec: dict[str, Any], reading: PageReading) -> list[dict[str, Any]]:
     return errors
 
 
+def _miss(rec: dict[str, Any], reading: PageReading) -> dict[str, Any]:
+    """A rejected page or one whose QR gave no layout, with what the generator did to it."""
+    return {
+        "file": rec["file"],
+        "stratum": rec["stratum"],
+        "degradation": rec["degradation"],
+        "special": rec["special"],
+        "status": reading.status,
+        "reasons": list(reading.reasons),
+        "qr_read": reading.template_hash is not None,
+    }
+
+
 def context_for(records: Iterable[dict[str, Any]]) -> ReadContext:
     records = list(records)
     layouts = {r["template_hash"]: r["layout"] for r in records}
@@ -129,12 +142,15 @@ def evaluate(corpus: Path, workers: int = 2) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     strata: dict[str, Stratum] = defaultdict(Stratum)
     errors: list[dict[str, Any]] = []
+    misses: list[dict[str, Any]] = []
     pages = 0
     for rec, (readings, ms) in zip(records, results, strict=True):
         front = readings[0]
         pages += len(readings)
         errs = _silent(rec, front)
         errors += errs
+        if front.template_hash is None or front.status == "rejected":
+            misses.append(_miss(rec, front))
         for key in _strata(rec):
             s = strata[key]
             s.pages += 1
@@ -153,6 +169,7 @@ def evaluate(corpus: Path, workers: int = 2) -> dict[str, Any]:
     return {
         "strata": strata,
         "errors": errors,
+        "misses": misses,
         "wall_s": wall,
         "pages": pages,
         "records": records,
@@ -172,6 +189,9 @@ def report(res: dict[str, Any]) -> str:
     lines.append(f"silent errors: {len(res['errors'])}")
     for e in res["errors"][:30]:
         lines.append("  " + json.dumps(e, sort_keys=True))
+    lines.append(f"rejected or QR not read: {len(res['misses'])}")
+    for m in res["misses"][:30]:
+        lines.append("  " + json.dumps(m, sort_keys=True))
     return "\n".join(lines)
 
 
