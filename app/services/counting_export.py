@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +27,8 @@ from app.services.counting_log import load_entries
 from app.services.counting_seal import session_results, session_tally
 from app.services.counting_store import find_image
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
+from ballots.atomic import write_with
+from ballots.errors import WriteError
 
 if TYPE_CHECKING:
     from app.services.counting import CountingService
@@ -121,21 +121,18 @@ def export_bundle(
     """Write the bundle zip atomically and record the export in the log."""
     files = bundle_files(svc, session_id, with_images)
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".bundle-", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+
+    def write_zip(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for name in sorted(files):
                 info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, files[name])
-        os.replace(tmp, out)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(
-            _("Impossible d'écrire le paquet {path} : {error}").format(
-                path=out, error=error.strerror or error
-            )
-        ) from error
+
+    try:
+        write_with(out, write_zip)  # whole or not at all: temporary file, then rename
+    except WriteError as error:
+        raise UserError(error.message) from error
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     _record_export(svc, session_id, digest)
     return out

@@ -12,9 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import secrets
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +21,8 @@ from app.domain import pabulib, rules
 from app.errors import UserError
 from app.i18n import _
 from app.services import counting_models as cm
+from ballots.atomic import write_bytes_atomic
+from ballots.errors import WriteError
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -113,19 +113,10 @@ def export_public(services: Services, residence_id: str, out: Path, fmt: str | N
 
 
 def _write(out: Path, data: bytes) -> Path:
+    """Written whole or not at all (temporary file, then rename); French message on failure."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".public-", dir=out.parent)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, out)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(
-            _("Impossible d'écrire {path} : {error}").format(
-                path=out, error=error.strerror or error
-            )
-        ) from error
+        write_bytes_atomic(out, data)
+    except WriteError as error:
+        raise UserError(error.message) from error
     return out
