@@ -1,7 +1,7 @@
 """Procès-verbal de dépouillement: the official count report, in the shared visual identity.
 
 A pure document: plain frozen data in, a PDF out. The application fills `CountReport` from a
-sealed session (`app.services.report`); this module only lays it out. The report ends with the
+sealed session (`app.services.counting.report`); this module only lays it out. The report ends with the
 sealed head hash (text and QR code), the officer's key fingerprint and the signature lines of
 the officer and each witness, so that the paper copy signed in the room binds the digital log.
 """

@@ -4,7 +4,7 @@ A pure document: plain frozen data in, a PDF out (A4, one page for up to a dozen
 The witnesses sign it in the room and keep it; later, the entry hash it prints (in groups of
 four, and in the QR code as the slip code) proves that the log was not rewritten after that
 moment: `bp-terrain verify BUNDLE.zip --slip CODE` checks it against the bundle's log. The
-application fills `BatchSlip` from a checkpoint entry (`app.services.slip`); this module only
+application fills `BatchSlip` from a checkpoint entry (`app.services.counting.slip`); this module only
 lays it out, in the visual identity of the procès-verbal (`ballots.report`).
 """
 

@@ -61,7 +61,7 @@ def _reader_cpu(counting: object, files: list[Path]) -> float:
     their CPU time cannot be read from here): the same pages read again in this process."""
     import cv2
 
-    from app.services.counting_context import read_context
+    from app.services.counting.context import read_context
     from scanner.batch import interpret_file
 
     cv2.setNumThreads(1)  # as in the workers

@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 from render_pdf import render  # noqa: E402
 
 from app.services import Services, open_services  # noqa: E402
-from app.services.ballots_types import MaterialKind, PrintOptions  # noqa: E402
-from app.services.demo import create_demo  # noqa: E402
-from app.services.demo_count import DEMO_PASSPHRASE, create_demo_count  # noqa: E402
-from app.services.report import write_count_report  # noqa: E402
-from app.services.slip import write_slip  # noqa: E402
+from app.services.counting.report import write_count_report  # noqa: E402
+from app.services.counting.slip import write_slip  # noqa: E402
+from app.services.demo.campaign import create_demo  # noqa: E402
+from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count  # noqa: E402
+from app.services.printing.types import MaterialKind, PrintOptions  # noqa: E402
 
 
 def make_documents(services: Services, out: Path) -> list[Path]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.services.ballots import BallotService
 from app.services.campaigns import CampaignService
 from app.services.commission import CommissionService
 from app.services.counting import CountingService, sheets_counted
 from app.services.ideas import IdeaService, ProjectService
 from app.services.meetings import MeetingService, ParticipantService
+from app.services.printing.service import BallotService
 from app.services.status import StatusService
 from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork

@@ -206,6 +206,6 @@ class CommissionService(Service):
 
     def export_minutes(self, session_id: str, path: Path) -> Path:
         """The session's minutes as a PDF ("Compte rendu de la commission d'examen")."""
-        from app.services.ballots_minutes import export_minutes
+        from app.services.printing.minutes import export_minutes
 
         return export_minutes(self.uow, session_id, Path(path))

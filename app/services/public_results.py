@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.domain import pabulib, rules
+from app.domain.counting import models as cm
 from app.errors import UserError
 from app.i18n import _
-from app.services import counting_models as cm
 from ballots.atomic import write_bytes_atomic
 from ballots.errors import WriteError
 
@@ -32,8 +32,8 @@ FORMATS = ("json", "csv", "pb")
 
 def residence_ballots(services: Services, residence_id: str) -> list[frozenset[str]]:
     """The valid ballots (project ids chosen) of the residence's current live counts."""
-    from app.services.counting_context import campaign_templates
-    from app.services.counting_read import outcomes
+    from app.services.counting.context import campaign_templates
+    from app.services.counting.read import outcomes
 
     res = services.counting.results(residence_id)
     campaign_id = services.campaigns.get_residence(residence_id).campaign_id

@@ -227,6 +227,3 @@ class IssuedSerialRow(Base):
     __tablename__ = "issued_serial"
     serial_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     batch_id: Mapped[str] = mapped_column(ForeignKey("print_batch.id"), index=True)
-
-
-from app.storage import count_tables as _count_tables  # noqa: E402,F401

@@ -5,74 +5,25 @@ residence's budget, the projects' costs and the rule declared before counting (t
 tie-break lot, Equal Shares options), and on every ballot box of the residence. This file
 carries them so that anyone can rerun the rule (`app.domain.rules`) on the recounted ballots
 and find the same funded projects. Costs are checked against the layouts, whose hashes the
-log commits to. `election_document` builds the file from the database (for the exporter).
+log commits to. `app.services.counting.election` builds the file from the database (for the
+exporter).
 """
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.domain import rules
+from app.domain.counting.models import VALID, SheetOutcome
 from app.i18n import _
-from app.services.counting_models import VALID, SheetOutcome
 from app.verify.bundle import Bundle
 from app.verify.model import VerifyFailure
 from scanner.template import Template
 
-if TYPE_CHECKING:
-    from app.services import Services
-    from app.services.counting import CountingService
-
 ELECTION = "election.json"
 FORMAT = "bp-terrain-election"
 OPTION_KEYS = ("add1", "add1_exhaustive_stop", "top_up", "compare_with_greedy", "share_utility")
-
-
-def election_document(services: Services | CountingService, session_id: str) -> dict[str, Any]:
-    """The residence's budget, projects, declared rule and funded projects (database side).
-
-    Takes the `Services` or the `CountingService` alone (as `counting_export` holds)."""
-    from app.services.counting_seal import campaign_rule
-
-    counting: CountingService = getattr(services, "counting", None) or services  # type: ignore[assignment]
-    session = counting.get_session(session_id)
-    res = counting.results(session.residence_id)
-    with counting.uow() as s:
-        row = campaign_rule(s, session.campaign_id)
-        lot_order = list(row.lot_order or ()) if row else []
-        options = (
-            {k: v for k, v in dict(row.options or {}).items() if k in OPTION_KEYS} if row else {}
-        )
-    return {
-        "format": FORMAT,
-        "version": 1,
-        "residence_id": res.residence_id,
-        "residence": res.residence_name,
-        "budget_cents": res.budget_cents,
-        "rule": res.rule,
-        "threshold": res.threshold,
-        "lot_order": [p for p in lot_order if p in {x.project_id for x in res.projects}],
-        "options": options,
-        "sessions": list(res.sessions),
-        "projects": [
-            {
-                "project_id": p.project_id,
-                "number": p.number,
-                "title": p.title,
-                "source_id": p.source_id,
-                "cost_cents": p.cost_cents,
-            }
-            for p in res.projects
-        ],  # fmt: skip
-        "selected": list(res.selected),
-    }
-
-
-def election_bytes(services: Services | CountingService, session_id: str) -> bytes:
-    doc = election_document(services, session_id)
-    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
 def check_election(

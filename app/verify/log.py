@@ -14,8 +14,8 @@ from typing import Any
 
 from app.domain import signing
 from app.domain.audit import AuditEntry, EventType, entry_from_dict
-from app.domain.audit_jsonl import parse_jsonl
-from app.domain.audit_verify import VerificationResult, verify_chain
+from app.domain.audit.jsonl import parse_jsonl
+from app.domain.audit.verify import VerificationResult, verify_chain
 from app.i18n import _
 from app.verify.bundle import Bundle
 from app.verify.model import VerifyFailure

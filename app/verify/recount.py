@@ -1,7 +1,7 @@
 """Recount a session from the log, the readings and the layouts, and compare with the seal.
 
 The tally is computed by the very functions the counting service uses
-(`app.services.counting_tally`): what each sheet counts as, once the decisions recorded in the
+(`app.domain.counting.tally`): what each sheet counts as, once the decisions recorded in the
 log are laid over the machine's readings. The result must be the one the officer sealed: the
 `tally_computed` entry (figures and the SHA-256 of the results document), the seal's announced
 tally, and the bundle's `results.json`.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.audit import canonical_hash
+from app.domain.counting.models import DecisionFacts, SheetFacts, SheetOutcome, Tally
+from app.domain.counting.tally import resolve_all, tally
 from app.i18n import _
-from app.services.counting_models import DecisionFacts, SheetFacts, SheetOutcome, Tally
-from app.services.counting_tally import resolve_all, tally
 from app.verify.bundle import Bundle
 from app.verify.log import LogFacts, LogSheet
 from app.verify.model import VerifyFailure

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.domain.audit_canonical import sha256_hex
+from app.domain.audit.canonical import sha256_hex
 from app.i18n import _
 from app.verify.bundle import Bundle
 from app.verify.log import LogFacts

@@ -1,6 +1,6 @@
 """Slips kept by witnesses, checked against the bundle's log: `verify --slip CODE`.
 
-A batch slip carries the hash of a signed checkpoint entry (see `app.domain.audit_slip`).
+A batch slip carries the hash of a signed checkpoint entry (see `app.domain.audit.slip`).
 The hash of an entry covers every earlier entry through the links, so a log rewritten after
 the slip was signed (even re-signed with the officer's key, even re-chained from scratch)
 cannot show the same hash at that entry: the slip, on paper, outlives any file.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.domain.audit import AuditEntry, AuditError, EventType, entry_from_dict
-from app.domain.audit_jsonl import parse_jsonl
-from app.domain.audit_slip import parse_slip_code, session_tag, slip_code
+from app.domain.audit.jsonl import parse_jsonl
+from app.domain.audit.slip import parse_slip_code, session_tag, slip_code
 from app.i18n import _, ngettext
 from app.verify.bundle import Bundle
 from app.verify.log import LOG, LogFacts

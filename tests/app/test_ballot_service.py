@@ -14,9 +14,9 @@ from sqlalchemy import select
 from app.domain import models as m
 from app.errors import Cancelled, UserError
 from app.services import Services
-from app.services.ballots_types import PrintOptions, ProjectOrder, RuleKind
 from app.services.commission import ReviewInput
 from app.services.ideas import ProjectInput
+from app.services.printing.types import PrintOptions, ProjectOrder, RuleKind
 from app.storage.tables import IssuedSerialRow, PrintBatchRow
 from ballots.layout import layout_from_json
 from ballots.payload import Payload, decode_text

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import UserError
-from app.services.ballots_types import PrintOptions
+from app.services.printing.types import PrintOptions
 from tests.app.test_ballot_service import make_admissible
 
 

@@ -11,9 +11,9 @@ from pyzbar import pyzbar
 
 from app.domain import models as m
 from app.errors import UserError
-from app.services.ballots_materials import parse_vote_sessions
-from app.services.ballots_types import MaterialKind
 from app.services.commission import ReviewInput
+from app.services.printing.materials import parse_vote_sessions
+from app.services.printing.types import MaterialKind
 from ballots.raster import render_page
 from tests.app.test_ballot_service import TITLES, make_admissible
 

@@ -8,8 +8,8 @@ import pytest
 
 from app.domain import models as m
 from app.errors import UserError
-from app.services.ballots_types import PrintOptions, ProjectOrder, RuleKind, StyleInput
 from app.services.commission import ReviewInput
+from app.services.printing.types import PrintOptions, ProjectOrder, RuleKind, StyleInput
 from ballots.layout import layout_from_json
 from tests.app.test_ballot_service import TITLES, make_admissible
 

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 
 from app.errors import UserError
-from app.services import count_view, open_services
-from app.services.count_view import COUNTED, EMPTY, REVIEW
-from app.services.demo import create_demo
-from app.services.demo_count import DEMO_PASSPHRASE, create_demo_count
+from app.services import open_services
+from app.services.counting import view as count_view
+from app.services.counting.report import export_report
+from app.services.counting.view import COUNTED, EMPTY, REVIEW
+from app.services.demo.campaign import create_demo
+from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count
 from app.services.public_results import export_public
-from app.services.report import export_report
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from PIL import Image
 from app.domain.audit import ChainBroken
 from app.domain.signing import WrongPassphrase
 from app.errors import UserError
-from app.services.counting_log import jsonl_path
-from app.services.counting_store import find_image
-from tests.app.test_counting_helpers import PASSPHRASE, foreign_ballot, make_setup, print_deck
+from app.services.counting.log import jsonl_path
+from app.services.counting.store import find_image
+from tests.helpers.counting import PASSPHRASE, foreign_ballot, make_setup, print_deck
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from app.services.counting_context import read_context
-from app.services.counting_log import jsonl_path
+from app.services.counting.context import read_context
+from app.services.counting.log import jsonl_path
 from scanner.camera import StillBallotWatcher
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 FRAME = (2592, 1944)  # a 5 MP camera, landscape
 

@@ -1,7 +1,7 @@
 """Two programs writing to the same count at once (the counting screen and a `bp-terrain count`
 command, say): every change is recorded, in one chain, and the JSON-lines copy stays in order.
 
-Before the write lock and the copy lock (`app.services.counting_lock`), two writers could read
+Before the write lock and the copy lock (`app.services.counting.lock`), two writers could read
 the same head (one then failed), or append their entries to the copy out of order, after which
 every later change was refused with "le journal est rompu" and the count was blocked.
 """
@@ -13,10 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.domain.audit_jsonl import verify_jsonl
+from app.domain.audit.jsonl import verify_jsonl
 from app.services import open_services
-from app.services.counting_log import jsonl_path, load_entries
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
+from app.services.counting.log import jsonl_path, load_entries
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISIONS = 30

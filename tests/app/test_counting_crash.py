@@ -24,10 +24,10 @@ import threading
 import time
 from pathlib import Path
 
-from app.domain.audit_jsonl import verify_jsonl
+from app.domain.audit.jsonl import verify_jsonl
 from app.services import open_services
-from app.services.counting_log import jsonl_path
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
+from app.services.counting.log import jsonl_path
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Seconds a worker may take when it must finish (a machine shared by several engineers).
@@ -36,7 +36,7 @@ LIMIT = 600.0
 WORKER = """
 import json, os, signal, sys
 sys.path.insert(0, {root!r})
-from app.services import counting_log as cl
+from app.services.counting import log as cl
 from app.services import open_services
 args = json.loads(sys.argv[1])
 hits = [0]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.audit_jsonl import verify_jsonl
+from app.domain.audit.jsonl import verify_jsonl
 from app.errors import StorageError
 from app.services import open_services
-from app.services.counting_log import jsonl_path
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
+from app.services.counting.log import jsonl_path
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 
 from app.domain.audit import EventType
 from app.errors import UserError
-from app.services.counting_log import jsonl_path
+from app.services.counting.log import jsonl_path
 from app.verify import verify_bundle
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 
 @pytest.fixture

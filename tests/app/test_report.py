@@ -12,11 +12,11 @@ import pytest
 from app.domain.audit import EventType
 from app.errors import UserError
 from app.services import open_services
-from app.services.counting_log import load_entries
-from app.services.report import build_count_report, export_report, write_count_report
+from app.services.counting.log import load_entries
+from app.services.counting.report import build_count_report, export_report, write_count_report
 from app.verify import verify_bundle
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup
-from tests.app.test_verify_support import live_count, write_bundle
+from tests.helpers.counting import PASSPHRASE, make_setup
+from tests.helpers.verify import live_count, write_bundle
 
 
 def _text(pdf: Path) -> str:

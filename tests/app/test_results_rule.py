@@ -9,7 +9,7 @@ import pytest
 
 from app.errors import UserError
 from app.services import Services
-from app.services.counting_results import get_results_rule
+from app.services.counting.results import get_results_rule
 from app.services.pabulib_import import import_pabulib
 
 PASSPHRASE = "une phrase secrète assez longue pour les tests"

@@ -231,7 +231,7 @@ def test_atelier_draft_survives_reopening(tmp_path, services, residence):
 
 def test_demo_campaign_is_realistic(tmp_path):
     from app.services import open_services
-    from app.services.demo import create_demo
+    from app.services.demo.campaign import create_demo
 
     services = open_services(tmp_path)
     create_demo(services, today=date(2026, 11, 26))

@@ -10,15 +10,15 @@ import pytest
 from pyzbar import pyzbar
 
 from app.domain.audit import EventType
-from app.domain.audit_slip import parse_slip_code
+from app.domain.audit.slip import parse_slip_code
 from app.errors import UserError
 from app.services import open_services
-from app.services.counting_log import load_entries
-from app.services.slip import build_slip, write_slip
+from app.services.counting.log import load_entries
+from app.services.counting.slip import build_slip, write_slip
 from ballots.raster import render_page_array
 from ballots.slip import BATCH, SEAL, hash_lines
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup
-from tests.app.test_verify_support import live_count
+from tests.helpers.counting import PASSPHRASE, make_setup
+from tests.helpers.verify import live_count
 
 
 def _text(pdf: Path) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from app.services import open_services
 from app.verify import verify_bundle
-from tests.app.test_verify_support import (
+from tests.helpers.verify import (
     flip_byte,
     live_count,
     read_zip,

@@ -10,10 +10,10 @@ import pytest
 
 from app.domain.audit import EventType
 from app.services import open_services
-from app.services.counting_log import load_entries
-from app.services.slip import build_slip
+from app.services.counting.log import load_entries
+from app.services.counting.slip import build_slip
 from app.verify import verify_bundle
-from tests.app.test_verify_support import Counted, live_count, write_bundle
+from tests.helpers.verify import Counted, live_count, write_bundle
 
 
 @pytest.fixture(scope="module")

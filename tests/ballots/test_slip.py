@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from pyzbar import pyzbar
 
-from app.domain.audit_slip import parse_slip_code
+from app.domain.audit.slip import parse_slip_code
 from ballots.raster import render_page_array
 from ballots.slip import BATCH, SEAL, BatchSlip, hash_lines, render_slip
 

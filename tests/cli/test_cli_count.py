@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.services import open_services
 from ballots.raster import page_count, render_page
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from app.services import open_services
-from tests.app.test_counting_helpers import PASSPHRASE, make_setup, print_deck
 from tests.cli.test_cli_count import ROOT, bp, ok
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 #: Generous: the machine is shared by several engineers (load 4 to 5 on 2 cores).
 WAIT = 180.0

@@ -18,8 +18,8 @@ from app.domain import rules
 from app.domain.pabulib import parse_pabulib, read_pabulib, to_election
 from app.services import open_services
 from ballots.model import VotingRule
-from tests.app.test_counting_helpers import Setup, print_deck
 from tests.cli.test_cli_count import bp, ok
+from tests.helpers.counting import Setup, print_deck
 
 FILE = (
     Path(__file__).resolve().parents[3]
@@ -101,7 +101,7 @@ def test_import_then_replay_a_subsample_on_paper(tmp_path):
 
 
 def test_public_json_and_csv_exports_of_a_count(tmp_path):
-    from tests.app.test_verify_support import live_count
+    from tests.helpers.verify import live_count
 
     data = tmp_path / "data"
     services = open_services(data)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from app.services import open_services
-from tests.app.test_counting_helpers import make_setup, print_deck
 from tests.cli.test_cli_count import bp
+from tests.helpers.counting import make_setup, print_deck
 
 
 def test_scan_prints_json_lines_and_records_nothing(tmp_path):

@@ -11,8 +11,8 @@ from pyzbar import pyzbar
 
 from app.services import open_services
 from ballots.raster import render_page_array
-from tests.app.test_verify_support import live_count
 from tests.cli.test_cli_count import bp, ok
+from tests.helpers.verify import live_count
 
 
 def _qr(pdf: Path) -> str:

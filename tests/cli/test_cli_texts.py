@@ -9,7 +9,7 @@ import pytest
 
 from app.domain import models as m
 from app.i18n import set_language
-from app.services.ballots_types import PrintBatch
+from app.services.printing.types import PrintBatch
 from scanner.result import MarkReading, PageReading
 from ui.cli.ballots import batch_line
 from ui.cli.scan import summary

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 from app.services import open_services
-from tests.app.test_verify_support import flip_byte, read_zip, tampered, write_bundle
 from tests.cli.test_cli_count import _print_test_deck, bp, ok
+from tests.helpers.verify import flip_byte, read_zip, tampered, write_bundle
 
 
 def _count_deck(tmp_path: Path) -> tuple[Path, str, dict]:

@@ -14,7 +14,7 @@ import pytest
 
 from app.i18n import set_language
 from app.services import Services, open_services
-from app.services.demo import create_demo
+from app.services.demo.campaign import create_demo
 from ui.context import AppContext, AppEvents
 from ui.settings import UiSettings
 from ui.tasks import InlineTaskRunner

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.ideas import IdeaFilter
-from ui.screens.atelier import AtelierWindow
+from ui.screens.atelier.window import AtelierWindow
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ui.main_window import MainWindow
-from ui.screens.campaign import CampaignScreen
+from ui.screens.campaign.screen import CampaignScreen
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_create_the_first_campaign(empty_ctx, qtbot):
 
 def test_date_fields_are_named_with_whole_translated_sentences(ctx, qtbot):
     from app.i18n import set_language
-    from ui.screens.campaign_form import CampaignForm
+    from ui.screens.campaign.form import CampaignForm
     from ui.widgets import SavedHint
 
     french = CampaignForm(ctx, SavedHint())

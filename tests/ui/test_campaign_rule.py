@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.services.counting_results import get_results_rule
-from ui.screens.campaign import CampaignScreen
+from app.services.counting.results import get_results_rule
+from ui.screens.campaign.screen import CampaignScreen
 
 PASSPHRASE = "une phrase secrète assez longue pour les tests"
 

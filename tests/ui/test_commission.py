@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.domain import models as m
-from ui.screens.commission import CommissionScreen
+from ui.screens.commission.screen import CommissionScreen
 
 
 def make_screen(ctx, qtbot) -> CommissionScreen:  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from app.domain import models as m
 from app.i18n import set_language
 from tests.ui.test_commission import make_screen, pending_row
-from ui.screens.commission import CommissionScreen
-from ui.screens.commission_keys import decision_keys, keys_help, shortcut_letters, verdict_keys
+from ui.screens.commission.keys import decision_keys, keys_help, shortcut_letters, verdict_keys
+from ui.screens.commission.screen import CommissionScreen
 
 
 def test_letters_are_initials_of_real_words_and_never_collide() -> None:

@@ -1,21 +1,21 @@
 """The Dépouillement screen on real printed, marked and scanned ballots."""
-# ruff: noqa: F811 - pytest fixtures imported from test_count_support
+# ruff: noqa: F811 - pytest fixtures imported from count_support
 
 from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import Qt
-from test_count_support import (  # noqa: F401 - fixtures
+from count_support import (  # noqa: F401 - fixtures
     PASSPHRASE,
     count_ctx,
     count_services,
     printed,
     printed_template,
 )
+from PySide6.QtCore import Qt
 
-from app.services.count_view import COUNTED, EMPTY, REVIEW
-from ui.screens.count import CountScreen
+from app.services.counting.view import COUNTED, EMPTY, REVIEW
+from ui.screens.count.screen import CountScreen
 
 
 def _screen(qtbot, ctx):  # type: ignore[no-untyped-def]

@@ -1,22 +1,22 @@
 """The slip dialog of the Dépouillement screen saves the printed slip (PDF) of the checkpoint
 just signed, and prints it at real size (to a PDF printer here)."""
-# ruff: noqa: F811 - pytest fixtures imported from test_count_support
+# ruff: noqa: F811 - pytest fixtures imported from count_support
 
 from __future__ import annotations
 
-from PySide6.QtPrintSupport import QPrinter
-from pyzbar import pyzbar
-from test_count_support import (  # noqa: F401 - fixtures
+from count_support import (  # noqa: F401 - fixtures
     PASSPHRASE,
     count_ctx,
     count_services,
     printed,
     printed_template,
 )
+from PySide6.QtPrintSupport import QPrinter
+from pyzbar import pyzbar
 
 from ballots.raster import render_page_array
-from ui.screens.count import CountScreen
-from ui.screens.vote_print import a4_printer
+from ui.screens.count.screen import CountScreen
+from ui.screens.vote.printing import a4_printer
 
 
 def test_the_slip_dialog_saves_and_prints_the_batch_slip(qtbot, count_ctx, printed, tmp_path):

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain import models as m
-from ui.screens.meetings import MeetingsScreen, default_meeting_day
+from ui.screens.meetings.screen import MeetingsScreen, default_meeting_day
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -149,7 +149,7 @@ def test_default_meeting_day_stays_in_campaign(ctx) -> None:
 
 
 def test_attendance_total_is_singular_for_zero_and_one(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.screens.meetings_form import AttendanceEditor
+    from ui.screens.meetings.form import AttendanceEditor
 
     editor = AttendanceEditor()
     qtbot.addWidget(editor)

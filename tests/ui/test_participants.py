@@ -15,9 +15,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.screens.meetings import MeetingsScreen
-from ui.screens.participants import ParticipantsPanel
-from ui.screens.participants_erase import confirms
+from ui.screens.meetings.screen import MeetingsScreen
+from ui.screens.participants.erase import confirms
+from ui.screens.participants.panel import ParticipantsPanel
 
 FATIMA = "Fatima Benali (nom inventé)"
 

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QWidget
 
 from app.domain import models as m
 from app.services.ideas import IdeaFilter
-from ui.screens.atelier import AtelierWindow
-from ui.screens.commission import CommissionScreen
-from ui.screens.meetings import MeetingsScreen
-from ui.screens.projects import ProjectsScreen
+from ui.screens.atelier.window import AtelierWindow
+from ui.screens.commission.screen import CommissionScreen
+from ui.screens.meetings.screen import MeetingsScreen
+from ui.screens.projects.screen import ProjectsScreen
 
 
 def type_text(widget: QWidget, text: str) -> None:

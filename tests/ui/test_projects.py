@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 
 from app.domain import models as m
 from app.services.ideas import IdeaFilter, IdeaInput
-from ui.screens.projects import ProjectsScreen
-from ui.screens.projects_form import BALLOT_SHORT_CHARS, ballot_counter_text
+from ui.screens.projects.form import BALLOT_SHORT_CHARS, ballot_counter_text
+from ui.screens.projects.screen import ProjectsScreen
 
 
 def make_screen(ctx, qtbot) -> ProjectsScreen:  # type: ignore[no-untyped-def]

@@ -1,12 +1,12 @@
 """The Résultats screen on a real count (printed, marked, read, decided)."""
-# ruff: noqa: F811 - pytest fixtures imported from test_count_support
+# ruff: noqa: F811 - pytest fixtures imported from count_support
 
 from __future__ import annotations
 
 import csv
 import json
 
-from test_count_support import (  # noqa: F401 - fixtures
+from count_support import (  # noqa: F401 - fixtures
     PASSPHRASE,
     count_ctx,
     count_services,
@@ -14,7 +14,7 @@ from test_count_support import (  # noqa: F401 - fixtures
     printed_template,
 )
 
-from ui.screens.results import ResultsScreen
+from ui.screens.results.screen import ResultsScreen
 
 
 def _count(services, printed):  # type: ignore[no-untyped-def]

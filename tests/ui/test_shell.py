@@ -144,7 +144,7 @@ def test_french_is_the_default_and_qt_speaks_french(qapp, ui_settings):
 
 
 def test_home_model_reports_what_is_late(services):
-    from ui.screens.home_model import summarize
+    from ui.screens.home.model import summarize
 
     campaign = services.campaigns.get_campaign()
     status = services.status.campaign_status()

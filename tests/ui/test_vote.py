@@ -12,12 +12,12 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from pyzbar import pyzbar
 
-from app.services.ballots_types import RuleKind
+from app.services.printing.types import RuleKind
 from ballots.layout import layout_from_json
 from ballots.payload import decode_text
 from ballots.raster import render_page
-from ui.screens.vote import VoteScreen
-from ui.screens.vote_print import a4_printer
+from ui.screens.vote.printing import a4_printer
+from ui.screens.vote.screen import VoteScreen
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ class _StderrProgress:
 
 
 def run_print(args: argparse.Namespace) -> int:
-    from app.services.ballots_types import PrintOptions, ProjectOrder
+    from app.services.printing.types import PrintOptions, ProjectOrder
 
     services = _open(args)
     try:
@@ -124,7 +124,7 @@ def run_test_deck(args: argparse.Namespace) -> int:
 
 def run_materials(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services.ballots_types import MaterialKind
+    from app.services.printing.types import MaterialKind
 
     services = _open(args)
     try:

@@ -60,8 +60,8 @@ def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
     the Dépouillement and Résultats screens show.
     """
     from app.services import open_services
-    from app.services.demo import create_demo
-    from app.services.demo_count import create_demo_count
+    from app.services.demo.campaign import create_demo
+    from app.services.demo.count import create_demo_count
 
     services = open_services(path)
     try:

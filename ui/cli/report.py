@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from app.i18n import _
     from app.services import open_services
-    from app.services.report import write_count_report
+    from app.services.counting.report import write_count_report
 
     services = open_services(data_dir(args))
     try:

@@ -123,7 +123,7 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def _print(services: Any, campaign_id: str, as_json: bool, heading: str = "") -> int:
-    from app.services.counting_results import get_results_rule
+    from app.services.counting.results import get_results_rule
 
     declared = get_results_rule(services.counting, campaign_id)
     if as_json:

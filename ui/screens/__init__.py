@@ -45,14 +45,14 @@ def placeholder(key: str) -> ScreenFactory:
 
 
 SCREENS: list[tuple[str, str, ScreenFactory]] = [
-    ("home", N_("Accueil"), lazy("ui.screens.home:HomeScreen")),
-    ("campaign", N_("Campagne"), lazy("ui.screens.campaign:CampaignScreen")),
-    ("meetings", N_("Réunions & idées"), lazy("ui.screens.meetings:MeetingsScreen")),
-    ("projects", N_("Projets"), lazy("ui.screens.projects:ProjectsScreen")),
-    ("commission", N_("Commission"), lazy("ui.screens.commission:CommissionScreen")),
-    ("vote", N_("Vote"), lazy("ui.screens.vote:VoteScreen")),
-    ("count", N_("Dépouillement"), lazy("ui.screens.count:CountScreen")),
-    ("results", N_("Résultats"), lazy("ui.screens.results:ResultsScreen")),
+    ("home", N_("Accueil"), lazy("ui.screens.home.screen:HomeScreen")),
+    ("campaign", N_("Campagne"), lazy("ui.screens.campaign.screen:CampaignScreen")),
+    ("meetings", N_("Réunions & idées"), lazy("ui.screens.meetings.screen:MeetingsScreen")),
+    ("projects", N_("Projets"), lazy("ui.screens.projects.screen:ProjectsScreen")),
+    ("commission", N_("Commission"), lazy("ui.screens.commission.screen:CommissionScreen")),
+    ("vote", N_("Vote"), lazy("ui.screens.vote.screen:VoteScreen")),
+    ("count", N_("Dépouillement"), lazy("ui.screens.count.screen:CountScreen")),
+    ("results", N_("Résultats"), lazy("ui.screens.results.screen:ResultsScreen")),
     ("sync", N_("Synchronisation"), placeholder("sync")),
 ]
 

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from app.domain.audit_canonical import (
+from app.domain.audit.canonical import (
     MAX_SAFE_INTEGER,
     CanonicalJsonError,
     canonical_hash,

@@ -15,7 +15,7 @@ from app.domain.audit import (
     SessionSealed,
     verify_chain,
 )
-from app.domain.audit_entry import checkpoint_message, make_entry
+from app.domain.audit.entry import checkpoint_message, make_entry
 from app.errors import Cancelled, CancelToken
 
 try:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from app.domain import signing
 from app.domain.audit import SCHEMAS, SIGNED_EVENTS, EventType
-from app.domain.audit_chain import FAILURES
-from app.domain.audit_jsonl import write_jsonl
+from app.domain.audit.chain import FAILURES
+from app.domain.audit.jsonl import write_jsonl
 
 try:
     from test_audit_support import build_session

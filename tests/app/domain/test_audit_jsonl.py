@@ -12,7 +12,7 @@ import pytest
 
 from app.domain import signing
 from app.domain.audit import ChainBroken, verify_chain
-from app.domain.audit_jsonl import (
+from app.domain.audit.jsonl import (
     append_jsonl,
     catch_up_jsonl,
     entry_line,
@@ -139,7 +139,7 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {support!r})
 from app.domain import signing
-from app.domain.audit_jsonl import append_jsonl
+from app.domain.audit.jsonl import append_jsonl
 from test_audit_support import build_session
 key = signing.Ed25519PrivateKey.from_private_bytes({seed!r})
 entries = build_session(key, sheets=200, batch_size=20).entries

@@ -12,7 +12,7 @@ from pyzbar import pyzbar
 from app import i18n
 from app.domain import signing
 from app.domain.audit import AuditError, EventType, verify_chain
-from app.domain.audit_slip import (
+from app.domain.audit.slip import (
     french_datetime,
     group_hex,
     parse_slip_code,

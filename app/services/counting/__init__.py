@@ -1,0 +1,18 @@
+"""The count (dépouillement): sessions, sheets, review decisions, reconciliation, seal, results.
+
+`CountingService` (in `service`) is the facade reached from `Services.counting`; it is built on
+`core.CountingCore`, which every part takes. The parts never import the facade or this package:
+`context` (templates and read context of a campaign), `keys` (officers' signing keys), `lock`
+(write lock and log copy locks), `log` (the audit log in the database and its copy), `read`
+(queries), `store` (scanned images), `ingest` and `watch` (recording scans), `decide` (review
+decisions, hand keying), `seal` (reconciliation, checkpoints, seal), `reopen` (corrections after
+a seal), `results` (a residence's results), `election` and `export` (the verification bundle),
+`report` and `slip` (the printed documents), `view` (what the count screens show).
+The pure rules of the count (models, tally) live in `app.domain.counting`.
+"""
+
+from __future__ import annotations
+
+from app.services.counting.service import CountingService, sheets_counted
+
+__all__ = ["CountingService", "sheets_counted"]

@@ -1,0 +1,278 @@
+"""The count (dépouillement): sessions, sheets, review decisions, reconciliation, seal.
+
+Every change is written together with its audit log entry in one transaction. The log of a
+session is verified the first time this process touches it: a broken chain blocks counting
+with a French message. A sealed session refuses every change; a correction then goes through
+a new session that names the sealed one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.audit import EventType, session_payload
+from app.domain.counting import models as cm
+from app.domain.dates import utc_now
+from app.errors import UserError
+from app.i18n import _
+from app.ids import new_id
+from app.services.base import get_live
+from app.services.counting import decide as decisions
+from app.services.counting import export as exports
+from app.services.counting import ingest
+from app.services.counting import reopen as reopening
+from app.services.counting import results as residence
+from app.services.counting import seal as sealing
+from app.services.counting import watch as watching
+from app.services.counting.context import campaign_templates, read_context
+from app.services.counting.core import CountingCore
+from app.services.counting.keys import officer_key
+from app.services.counting.log import Writer
+from app.services.counting.read import (
+    counts_now,
+    outcomes,
+    review_items,
+    session_data,
+)
+from app.storage.count_tables import CountSessionRow, CountSheetRow
+from app.storage.tables import PrintBatchRow, ResidenceRow
+from scanner.batch import interpret_files
+from scanner.context import ReadContext
+from scanner.result import READER_VERSION, PageReading
+
+log = logging.getLogger(__name__)
+
+
+class CountingService(CountingCore):
+    """The count's use cases; each forwards to the part of this package that does the work."""
+
+    # --- sessions --------------------------------------------------------------------------
+
+    def open_session(
+        self,
+        residence_id: str,
+        officer: str,
+        witnesses: Sequence[str] = (),
+        *,
+        passphrase: str | None,
+        mode: str = "live",
+        hide_machine_opinion: bool = False,
+    ) -> cm.CountSession:
+        """Open a session; the officer's key is created on first use (protected by passphrase)."""
+        officer = (officer or "").strip()
+        if not officer:
+            raise UserError(_("Indiquez le nom de l'agent de dépouillement."), field="officer")
+        if mode not in ("live", "test"):
+            raise UserError(_("Mode de dépouillement inconnu : {mode}.").format(mode=mode))
+        names = [w.strip() for w in witnesses if w.strip()]
+        key, created = officer_key(self.data_dir, officer, passphrase)
+        if created:
+            log.info("officer key created for %s", officer)
+        session_id = new_id()
+        with self.uow() as s:
+            residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
+            settings = {"mode": mode, "hide_machine_opinion": hide_machine_opinion}
+            payload = session_payload(
+                session_id=session_id,
+                campaign_id=residence.campaign_id,
+                residence_id=residence.id,
+                officer=officer,
+                witnesses=names,
+                key=key,
+                reader_version=READER_VERSION,
+                settings=settings,
+            )
+            row = CountSessionRow(
+                id=session_id,
+                campaign_id=residence.campaign_id,
+                residence_id=residence.id,
+                mode=mode,
+                officer=officer,
+                witnesses=names,
+                opened_at=utc_now(),
+                hide_machine_opinion=hide_machine_opinion,
+                public_key=payload["public_key"],
+                key_fingerprint=payload["key_fingerprint"],
+                printed=self._printed(s, residence.id, mode),
+            )
+            s.add(row)
+            s.flush()
+            writer = Writer(s, session_id, None, officer)
+            writer.append(EventType.SESSION_OPENED, payload)
+            result = session_data(s, row)
+        assert writer.head is not None
+        self.log.committed(session_id, writer.head, writer.entries)
+        return result
+
+    @staticmethod
+    def _printed(s: Session, residence_id: str, mode: str) -> int | None:
+        counts = s.scalars(
+            select(PrintBatchRow.count).where(
+                PrintBatchRow.residence_id == residence_id,
+                PrintBatchRow.mode == mode,
+                PrintBatchRow.deleted_at.is_(None),
+            )
+        ).all()
+        return sum(counts) if counts else None
+
+    def reopen(
+        self,
+        session_id: str,
+        reason: str,
+        *,
+        passphrase: str | None,
+        officer: str | None = None,
+        witnesses: Sequence[str] = (),
+    ) -> cm.CountSession:
+        """Open a new session that takes over a sealed one, to record corrections; its log
+        starts with `session_reopened` and carries the sealed session's sheets and decisions
+        over (see `counting.reopen`). The officer defaults to the sealed session's."""
+        return reopening.reopen_session(
+            self, session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
+        )
+
+    def list_sessions(self, residence_id: str | None = None) -> list[cm.CountSession]:
+        with self.uow() as s:
+            query = select(CountSessionRow).where(CountSessionRow.deleted_at.is_(None))
+            if residence_id:
+                query = query.where(CountSessionRow.residence_id == residence_id)
+            rows = s.scalars(query.order_by(CountSessionRow.opened_at)).all()
+            return [session_data(s, r) for r in rows]
+
+    def verify_session(self, session_id: str) -> int:
+        """Verify the whole chain now (start-up check); returns the number of entries."""
+        with self.uow() as s:
+            get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+            return self.log.verify(s, session_id).seq
+
+    # --- sheets ----------------------------------------------------------------------------
+
+    def ingest(
+        self, session_id: str, paths: Sequence[str | Path], **options: Any
+    ) -> cm.IngestReport:
+        """Record scanned files (see `counting.ingest.ingest_files` for the options)."""
+        return ingest.ingest_files(self, session_id, paths, **options)
+
+    def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
+        """Record one webcam capture (PNG or JPEG bytes)."""
+        return ingest.ingest_bytes(self, session_id, data, suffix=suffix, source="camera")
+
+    def interpret(
+        self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
+    ) -> list[PageReading]:
+        """Read files against the active campaign's print batches, recording nothing."""
+        try:
+            campaign_id: str | None = self.active_campaign_id()
+        except UserError:
+            campaign_id = None
+        with self.uow() as s:
+            if campaign_id is None:
+                ctx = ReadContext.create([], None, mode=mode)
+            else:
+                ctx = read_context(s, campaign_id, mode)
+        return interpret_files([Path(p) for p in paths], ctx, workers=workers)
+
+    def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
+        """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""
+        return watching.watch_folder(self, session_id, folder, **options)
+
+    def hand_key(
+        self,
+        session_id: str,
+        choices: Sequence[str],
+        reason: str,
+        *,
+        keyed_by: str | None = None,
+        witness: str | None = None,
+        template_hash: str | None = None,
+    ) -> str:
+        """Record a ballot that could not be scanned, keyed in by hand; returns its sheet id."""
+        return decisions.hand_key(
+            self, session_id, choices, reason,
+            keyed_by=keyed_by, witness=witness, template_hash=template_hash,
+        )  # fmt: skip
+
+    # --- review ----------------------------------------------------------------------------
+
+    def review_queue(self, session_id: str) -> list[cm.ReviewItem]:
+        """Sheets waiting for a person, least certain first."""
+        with self.uow() as s:
+            row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
+            self.log.head(s, session_id)
+            templates = campaign_templates(s, row.campaign_id)
+            sheets, _d, results = outcomes(s, session_id, templates)
+            return review_items(sheets, results, templates, row.hide_machine_opinion)
+
+    def decide(
+        self,
+        session_id: str,
+        sheet_id: str,
+        value: str,
+        reason: str,
+        *,
+        project_id: str | None = None,
+        decided_by: str | None = None,
+        witness: str | None = None,
+    ) -> int:
+        """Record one decision on a box (marked/unmarked) or a sheet (invalid/set_aside).
+
+        A decision is never edited: deciding again on the same target records a correction
+        that names the earlier decision. Returns the decision's log sequence number.
+        """
+        return decisions.decide(
+            self, session_id, sheet_id, value, reason,
+            project_id=project_id, decided_by=decided_by, witness=witness,
+        )  # fmt: skip
+
+    # --- figures ---------------------------------------------------------------------------
+
+    def tally(self, session_id: str) -> cm.Tally:
+        return self.status(session_id).tally
+
+    # --- reconciliation and checkpoints (seal) -----------------------------------
+
+    def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
+        return sealing.record_reconciliation(self, session_id, **figures)
+
+    def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
+        return sealing.close_batch(self, session_id, passphrase)
+
+    def seal(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
+        return sealing.seal(self, session_id, passphrase)
+
+    def export_bundle(self, session_id: str, out: Path, *, with_images: bool = False) -> Path:
+        """Write the verification bundle (zip) of a session; see `counting.export`."""
+        return exports.export_bundle(self, session_id, Path(out), with_images=with_images)
+
+    # --- results (results) ------------------------------------------------------
+
+    def results(self, residence_id: str) -> Any:
+        """The residence's tally and funded projects (`counting.results.ResidenceResults`)."""
+        return residence.residence_results(self, residence_id)
+
+    def set_results_rule(self, campaign_id: str, rule: str, **options: Any) -> None:
+        residence.set_results_rule(self, campaign_id, rule, **options)
+
+
+def sheets_counted(session: Session, campaign_id: str) -> dict[str, int]:
+    """Status counter: ballots recorded in the campaign's current counts (rejected sheets and
+    blank backs of duplex scans are not ballots)."""
+    query = (
+        select(func.count())
+        .select_from(CountSheetRow)
+        .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
+        .where(
+            CountSessionRow.campaign_id == campaign_id,
+            CountSessionRow.deleted_at.is_(None),
+            counts_now(),
+            CountSessionRow.mode == "live",
+            CountSheetRow.status.not_in(["rejected", "blank"]),
+        )
+    )
+    return {"sheets_counted": int(session.scalar(query) or 0)}

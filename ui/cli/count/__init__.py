@@ -1,0 +1,8 @@
+"""`bp-terrain count ...`: the count from the console. `commands` registers the sub-commands,
+`session` prints sessions and sheets, `slip` prints a checkpoint's slip."""
+
+from __future__ import annotations
+
+from ui.cli.count.commands import register
+
+__all__ = ["register"]

@@ -1,0 +1,30 @@
+"""`bp-terrain count slip --session S --out FILE.pdf [--seq N]`: print a checkpoint's slip.
+
+The latest signed point of the session by default (a batch close, or the seal), or the
+checkpoint entry `--seq N` of its log, to reprint the slip of an earlier batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Command = Callable[..., Any]
+
+
+def register(actions: Any, cmd: Command) -> None:
+    """Add `slip` to `bp-terrain count`; `cmd` builds a sub-command that takes `--session`."""
+    p = cmd(actions, "slip", "Bordereau (PDF) d'un lot clos ou du scellement.", run_slip)
+    p.add_argument("--out", required=True, help="fichier PDF à écrire")
+    p.add_argument(
+        "--seq", type=int, help="numéro de l'entrée du journal (par défaut le dernier point signé)"
+    )
+
+
+def run_slip(services: Any, args: argparse.Namespace) -> int:
+    from app.services.counting.slip import write_slip
+
+    print(write_slip(services, args.session, Path(args.out), seq=args.seq))
+    return 0

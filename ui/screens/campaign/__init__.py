@@ -1,0 +1,1 @@
+"""The Campagne screen: the campaign form, its criteria, residences and results rule."""

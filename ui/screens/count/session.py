@@ -1,0 +1,272 @@
+"""Opening a counting session, and the moments the officer signs (batch close, seal).
+
+The officer's passphrase opens (or, the first time, creates) their signing key; it is asked
+when the session opens and again at each signature, never kept. Sealing is the only
+irreversible action of the application: the officer types the residence's name to confirm.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.counting.models import Checkpoint, CountSession
+from app.errors import UserError
+from app.i18n import _
+from ui.theme import set_role
+from ui.widgets import Form, line_edit, primary_button
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.context import AppContext
+
+
+def passphrase_edit() -> QLineEdit:
+    edit = line_edit(placeholder=_("phrase secrète de l'agent"), max_length=500)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class OpenSessionPanel(QWidget):
+    """Residence, officer, witnesses, passphrase: opens a session (`opened` carries it)."""
+
+    opened = Signal(object)  # CountSession
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        intro = set_role(
+            QLabel(
+                _(
+                    "Ouvrez une session par urne ou par résidence, en présence des témoins. "
+                    "La première fois, votre phrase secrète crée votre clé de signature : "
+                    "son empreinte sera imprimée sur le procès-verbal."
+                )
+            ),
+            "muted",
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.form = Form()
+        self.residence = QComboBox()
+        self.officer = line_edit(placeholder=_("Prénom Nom"))
+        self.witnesses = line_edit(placeholder=_("Prénom Nom, Prénom Nom"), max_length=500)
+        self.passphrase = passphrase_edit()
+        self.hide_machine = QCheckBox(_("Masquer l'avis de la machine jusqu'à la décision"))
+        self.test_mode = QCheckBox(_("Dépouillement d'essai (bulletins d'essai seulement)"))
+        self.form.add_row("residence", _("Résidence"), self.residence)
+        self.form.add_row("officer", _("Agent de dépouillement"), self.officer)
+        self.form.add_row(
+            "witnesses",
+            _("Témoins présents"),
+            self.witnesses,
+            _("Séparez les noms par des virgules."),
+        )
+        self.form.add_row("passphrase", _("Phrase secrète"), self.passphrase)
+        self.form.add_widget(self.hide_machine)
+        self.form.add_widget(self.test_mode)
+        layout.addWidget(self.form)
+        self.open_button = primary_button(_("Ouvrir la session"), self.open_session)
+        layout.addWidget(self.open_button)
+        layout.addStretch(1)
+        self.passphrase.returnPressed.connect(self.open_session)
+
+    def load(self) -> None:
+        current = self.residence.currentData()
+        self.residence.clear()
+        for r in self.ctx.services.campaigns.list_residences():
+            self.residence.addItem(r.name, r.id)
+        index = self.residence.findData(current)
+        self.residence.setCurrentIndex(max(index, 0))
+
+    def open_session(self) -> CountSession | None:
+        self.form.clear_errors()
+        witnesses = [w.strip() for w in self.witnesses.text().split(",") if w.strip()]
+        try:
+            if self.residence.currentData() is None:
+                raise UserError(_("Choisissez une résidence."), field="residence")
+            session = self.ctx.services.counting.open_session(
+                self.residence.currentData(),
+                self.officer.text(),
+                witnesses,
+                passphrase=self.passphrase.text(),
+                mode="test" if self.test_mode.isChecked() else "live",
+                hide_machine_opinion=self.hide_machine.isChecked(),
+            )
+        except UserError as exc:
+            if not self.form.show_user_error(exc):
+                self.form.set_error("passphrase", exc.message)
+            return None
+        self.passphrase.clear()
+        self.opened.emit(session)
+        return session
+
+
+class SignDialog(QDialog):
+    """The passphrase (and, to seal, the residence's name typed in full) before signing."""
+
+    def __init__(self, session: CountSession, seal: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.seal = session, seal
+        self.setWindowTitle(_("Sceller la session") if seal else _("Clore le lot"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        text = (
+            _(
+                "Sceller est définitif : plus aucune feuille ni décision ne pourra être ajoutée. "
+                "Pour confirmer, tapez le nom de la résidence : « {name} »."
+            ).format(name=session.residence_name)
+            if seal
+            else _(
+                "Clore le lot signe le journal à ce point : imprimez ensuite le bordereau pour "
+                "que les témoins le signent."
+            )
+        )
+        explain = QLabel(text)
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        self.form = Form()
+        self.confirm = line_edit(placeholder=session.residence_name)
+        if seal:
+            self.form.add_row("confirm", _("Nom de la résidence"), self.confirm)
+        self.passphrase = passphrase_edit()
+        self.form.add_row(
+            "passphrase", _("Phrase secrète de {officer}").format(officer=session.officer),
+            self.passphrase,
+        )  # fmt: skip
+        layout.addWidget(self.form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Sceller définitivement") if seal else _("Signer et clore le lot"))
+        ok.setEnabled(not seal)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.confirm.textChanged.connect(self._check)
+
+    def _check(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.confirmed())
+
+    def confirmed(self) -> bool:
+        return not self.seal or self.confirm.text().strip() == self.session.residence_name
+
+
+class SlipDialog(QDialog):
+    """The slip text of a checkpoint, for the witnesses to check and sign on paper; with a
+    session, it also saves the printed slip (PDF) and prints it at 100 %."""
+
+    def __init__(
+        self,
+        title: str,
+        slip: str,
+        parent: QWidget | None = None,
+        *,
+        ctx: AppContext | None = None,
+        session_id: str | None = None,
+        seq: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.session_id, self.seq = ctx, session_id, seq
+        self.setWindowTitle(title)
+        self.resize(640, 480)
+        layout = QVBoxLayout(self)
+        hint = QLabel(_("Imprimez ou recopiez ce bordereau ; les témoins le signent."))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.text = QPlainTextEdit(slip)
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        if ctx is not None and session_id is not None:
+            self.save_button = QPushButton(_("Enregistrer le bordereau (PDF)…"))
+            self.print_button = QPushButton(_("Imprimer…"))
+            self.save_button.clicked.connect(self.ask_save)
+            self.print_button.clicked.connect(self.ask_print)
+            for button in (self.save_button, self.print_button):
+                buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def of(
+        cls, ctx: AppContext, session_id: str, checkpoint: Checkpoint, title: str, parent: QWidget
+    ) -> SlipDialog:
+        return cls(title, checkpoint.slip, parent, ctx=ctx, session_id=session_id,
+                   seq=checkpoint.seq)  # fmt: skip
+
+    def ask_save(self) -> None:
+        assert self.ctx is not None
+        folder = Path(self.ctx.settings.last_folder or str(Path.home()))
+        name = _("bordereau-entree-{seq}.pdf").format(seq=self.seq)
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Enregistrer le bordereau"), str(folder / name), _("Documents PDF (*.pdf)")
+        )
+        if path:
+            self.ctx.settings.last_folder = str(Path(path).parent)
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> Path | None:
+        """Write the slip PDF of this checkpoint; a refusal is shown, never raised."""
+        from app.services.counting.slip import write_slip
+
+        assert self.ctx is not None and self.session_id is not None
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_slip(self.ctx.services, self.session_id, path, seq=self.seq)
+        except UserError as exc:
+            self.ctx.show_error(exc, self)
+            return None
+        self.ctx.notify(_("Bordereau enregistré : {path}").format(path=path))
+        return path
+
+    def ask_print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        from ui.screens.vote.printing import a4_printer
+
+        printer = a4_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(_("Imprimer à 100 % (taille réelle) — jamais « Ajuster à la page »"))
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.print_with(printer)
+
+    def print_with(self, printer: QPrinter) -> bool:
+        """Write the slip to a temporary PDF and paint it on `printer` at its real size (one
+        page, quick enough for the GUI thread)."""
+        from ui.screens.vote.printing import print_pdf
+
+        assert self.ctx is not None
+        with tempfile.TemporaryDirectory(prefix="bp-bordereau-") as folder:
+            pdf = self.save_to(Path(folder) / "bordereau.pdf")
+            if pdf is None:
+                return False
+            try:
+                print_pdf(self.ctx.services, pdf, printer)
+            except UserError as exc:
+                self.ctx.show_error(exc, self)
+                return False
+        self.ctx.notify(_("Bordereau envoyé à l'imprimante."))
+        return True

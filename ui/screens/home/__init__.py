@@ -1,0 +1,1 @@
+"""The Accueil screen and its model (the summary, next step and alerts of the campaign)."""

@@ -1,0 +1,1 @@
+"""The participants panel (shown in the meetings screen): list, form and erasure."""

@@ -1,0 +1,1 @@
+"""The Projets screen: the projects, their form, and merging ideas into a project."""

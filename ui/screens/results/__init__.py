@@ -1,0 +1,1 @@
+"""The Résultats screen and its votes chart."""

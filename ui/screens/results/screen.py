@@ -1,0 +1,233 @@
+"""Résultats: per residence, the table of projects, a bar chart, the funded projects, the
+explanation a resident can read, and the documents (report PDF, exports) when available.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
+
+from app.domain.money import format_euros
+from app.errors import UserError
+from app.i18n import _
+from app.services.counting import view as count_view
+from app.services.counting.report import export_report
+from app.services.counting.results import ProjectLine, ResidenceResults
+from app.services.public_results import export_public
+from ui.screens.results.chart import VotesChart
+from ui.tasks import format_count
+from ui.theme import TONE_ICONS, set_role
+from ui.widgets import RIGHT, Column, DataclassTableModel, DataTableView, EmptyState, Screen
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def status_words(p: ProjectLine) -> str:
+    return f"{TONE_ICONS['success'] if p.status == 'funded' else '·'} {p.status_label}"
+
+
+class ProjectLineTableModel(DataclassTableModel[ProjectLine]):
+    columns = (
+        Column(_("N°"), lambda p: p.number, RIGHT),
+        Column(_("Projet"), lambda p: p.title),
+        Column(
+            _("Coût"), lambda p: format_euros(p.cost_cents), RIGHT, sort_key=lambda p: p.cost_cents
+        ),
+        Column(_("Voix"), lambda p: format_count(p.votes), RIGHT, sort_key=lambda p: p.votes),
+        Column(_("Statut"), status_words),
+    )
+
+
+class ProjectLineTableView(DataTableView):
+    pass
+
+
+class ResultsScreen(Screen):
+    title = _("Résultats")
+    kinds = ("count", "residences", "campaign", "projects")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.results: ResidenceResults | None = None
+        outer, self.header = self.standard_layout(
+            _("Résultats"),
+            _("Les projets financés de chaque résidence, et comment ils ont été choisis."),
+        )
+        self.residence = QComboBox()
+        self.residence.setAccessibleName(_("Résidence"))
+        self.residence.setMinimumWidth(240)
+        self.residence.currentIndexChanged.connect(self._residence_changed)
+        self.header.add_action(self.residence)  # type: ignore[arg-type]
+        self.buttons: dict[str, QPushButton] = {}
+        for kind, text in (
+            ("pdf", _("Procès-verbal (PDF)…")),
+            ("json", _("JSON…")),
+            ("csv", _("CSV…")),
+            ("pb", _("Pabulib (.pb)…")),
+        ):
+            self.buttons[kind] = self.header.add_action(QPushButton(text))
+            self.buttons[kind].clicked.connect(lambda _c=False, k=kind: self.ask_export(k))
+        self.body = QWidget()
+        self._build_body()
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(self.body)
+        self.empty = EmptyState(
+            _("Pas encore de résultats"),
+            _("Les résultats apparaissent dès que des bulletins de la résidence sont dépouillés."),
+            _("Aller au dépouillement"),
+            lambda: ctx.navigate("count"),
+        )
+        outer.addWidget(area, 1)
+        outer.addWidget(self.empty)
+        outer.addStretch(0)
+        self.area = area
+
+    def _build_body(self) -> None:
+        grid = QGridLayout(self.body)
+        grid.setContentsMargins(0, 0, 8, 0)
+        grid.setHorizontalSpacing(24)
+        self.figures = set_role(QLabel(), "section")
+        self.figures.setWordWrap(True)
+        self.sealed = QLabel()
+        self.sealed.setWordWrap(True)
+        self.model = ProjectLineTableModel(parent=self)
+        self.table = ProjectLineTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)  # rows stay in decision order
+        self.table.stretch_column(1)
+        self.chart = VotesChart()
+        self.funded = QLabel()
+        self.funded.setWordWrap(True)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        grid.addWidget(self.figures, 0, 0, 1, 2)
+        grid.addWidget(self.sealed, 1, 0, 1, 2)
+        grid.addWidget(self.table, 2, 0)
+        grid.addWidget(self.chart, 2, 1)
+        grid.addWidget(set_role(QLabel(_("Projets financés")), "section"), 3, 0)
+        grid.addWidget(set_role(QLabel(_("Comment le résultat a été obtenu")), "section"), 3, 1)
+        grid.addWidget(self.funded, 4, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.explain, 4, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(5, 1)
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.residence.currentData()
+        if current is None:  # first show: the residence counted last
+            sessions = self.ctx.services.counting.list_sessions()
+            current = sessions[-1].residence_id if sessions else None
+        self.residence.blockSignals(True)
+        self.residence.clear()
+        for r in self.ctx.services.campaigns.list_residences():
+            self.residence.addItem(r.name, r.id)
+        self.residence.setCurrentIndex(max(0, self.residence.findData(current)))
+        self.residence.blockSignals(False)
+        self.show_residence(self.residence.currentData())
+
+    def _residence_changed(self, _index: int) -> None:
+        self.show_residence(self.residence.currentData())
+
+    def show_residence(self, residence_id: str | None) -> None:
+        self.results = self.ctx.services.counting.results(residence_id) if residence_id else None
+        res = self.results
+        has = res is not None and bool(res.sessions)
+        self.area.setVisible(has)
+        self.empty.setVisible(not has)
+        for button in self.buttons.values():
+            button.setEnabled(has)
+        if not has or res is None:
+            return
+        self._show_figures(res)
+        self.model.set_rows(res.projects)
+        self.table.setMinimumHeight(
+            self.table.verticalHeader().defaultSectionSize() * (len(res.projects) + 1) + 8
+        )
+        self.chart.set_lines(res.projects)
+        funded = [p for p in res.projects if p.status == "funded"]
+        self.funded.setText(
+            "\n".join(
+                f"{TONE_ICONS['success']} {p.title} — {format_euros(p.cost_cents)}" for p in funded
+            )
+            or _("Aucun projet financé pour l'instant.")
+        )
+        self.explain.setText(self._explanation(res.residence_id))
+
+    def _show_figures(self, res: ResidenceResults) -> None:
+        t = res.tally
+        self.figures.setText(
+            _("Bulletins valides : {valid} · blancs : {blank} · nuls : {invalid} — budget {budget}, "
+              "dépensé {spent}, reste {left}").format(
+                valid=format_count(t.valid), blank=format_count(t.blank),
+                invalid=format_count(t.invalid), budget=format_euros(res.budget_cents),
+                spent=format_euros(res.spent_cents),
+                left=format_euros(res.budget_cents - res.spent_cents),
+            )
+        )  # fmt: skip
+        if res.all_sealed:
+            self.sealed.setText(f"🔒 {_('Dépouillement scellé : résultats définitifs.')}")
+        else:
+            self.sealed.setText(
+                f"{TONE_ICONS['warning']} "
+                + _(
+                    "Dépouillement en cours : ces résultats sont provisoires ({n} à revoir)."
+                ).format(n=t.pending)
+            )
+
+    def _explanation(self, residence_id: str) -> str:
+        e = count_view.explanation(self.ctx.services, residence_id)
+        parts = [e.rule_text, _("Ordre de décision :"), *e.lines]
+        if e.equal_shares:
+            parts += ["", _("Parts égales :"), *e.equal_shares]
+        if e.ties:
+            parts += ["", *e.ties]
+        return "\n".join(parts)
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def ask_export(self, kind: str) -> None:
+        if self.results is None:
+            return
+        suffix = {"pdf": ".pdf", "json": ".json", "csv": ".csv", "pb": ".pb"}[kind]
+        folder = Path(self.ctx.settings.last_folder or str(Path.home()))
+        name = _("resultats-{residence}").format(residence=self.results.residence_name) + suffix
+        path, _f = QFileDialog.getSaveFileName(self, _("Enregistrer les résultats"), str(folder / name),
+                                               options=QFileDialog.Option.DontUseNativeDialog)  # fmt: skip
+        if path:
+            self.ctx.settings.last_folder = str(Path(path).parent)
+            self.export_to(kind, Path(path))
+
+    def export_to(self, kind: str, path: Path) -> Path | None:
+        """Write the document of `kind` (pdf, json, csv) for the residence shown."""
+        if self.results is None:
+            return None
+        residence_id = self.results.residence_id
+        try:
+            if kind == "pdf":
+                export_report(self.ctx.services, residence_id, path)
+            else:
+                export_public(self.ctx.services, residence_id, path, kind)
+        except UserError as exc:
+            self.ctx.show_error(exc, self)
+            return None
+        self.ctx.notify(_("Enregistré : {path}").format(path=path))
+        return path

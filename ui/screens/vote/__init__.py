@@ -1,0 +1,1 @@
+"""The Vote screen: ballot styles, preview, print batches and printing."""
