@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.domain import models as m
+from app.domain.dates import utc_now
 from app.domain.money import check_cents
 from app.domain.validation import (
     check_period,
@@ -193,9 +194,7 @@ class CampaignService(Service):
                         "La résidence « {name} » a des idées ou des projets : elle ne peut pas être supprimée."
                     ).format(name=row.name)
                 )
-            from app.domain.dates import utc_now
-
-            row.deleted_at = utc_now()
+                row.deleted_at = utc_now()
 
     def restore_residence(self, residence_id: str) -> m.Residence:
         """Undo a deletion (the "Annuler" of the deletion toast)."""
@@ -288,7 +287,5 @@ class CampaignService(Service):
             return mappers.criterion(row)
 
     def remove_criterion(self, criterion_id: str) -> None:
-        from app.domain.dates import utc_now
-
         with self.uow() as session:
             get_live(session, CriterionRow, criterion_id, _("Critère")).deleted_at = utc_now()

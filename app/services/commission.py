@@ -15,6 +15,8 @@ from app.domain.validation import optional_text, required_text
 from app.errors import UserError
 from app.i18n import _
 from app.services.base import Service, get_live
+from app.services.ideas import ProjectService
+from app.services.printing import minutes as printed_minutes
 from app.storage import mappers
 from app.storage.tables import (
     CommissionSessionRow,
@@ -184,8 +186,6 @@ class CommissionService(Service):
     def grid(self, campaign_id: str | None = None) -> list[GridRow]:
         """Projects (not drafts) with their latest review, by residence and number."""
         campaign_id = campaign_id or self.active_campaign_id()
-        from app.services.ideas import ProjectService
-
         projects = ProjectService(self.uow).list_projects(campaign_id=campaign_id)
         latest = self.latest_reviews(campaign_id)
         with self.uow() as session:
@@ -206,6 +206,4 @@ class CommissionService(Service):
 
     def export_minutes(self, session_id: str, path: Path) -> Path:
         """The session's minutes as a PDF ("Compte rendu de la commission d'examen")."""
-        from app.services.printing.minutes import export_minutes
-
-        return export_minutes(self.uow, session_id, Path(path))
+        return printed_minutes.export_minutes(self.uow, session_id, Path(path))

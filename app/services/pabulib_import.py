@@ -24,6 +24,7 @@ from app.domain.pabulib import PabulibError, PbFile, read_pabulib
 from app.domain.validation import MAX_TITLE
 from app.errors import UserError
 from app.i18n import _
+from app.services.campaigns import CampaignInput
 from app.storage.tables import ProjectRow
 
 if TYPE_CHECKING:
@@ -97,8 +98,6 @@ def import_pabulib(
 def _ensure_campaign(services: Services, pb: PbFile, path: Path) -> bool:
     if services.campaigns.has_campaign():
         return False
-    from app.services.campaigns import CampaignInput
-
     title = pb.meta_value("description") or pb.meta_value("unit") or path.stem
     services.campaigns.create_campaign(
         CampaignInput(name=_("Rejeu : {title}").format(title=title)[:200])

@@ -21,6 +21,8 @@ from app.domain import pabulib, rules
 from app.domain.counting import models as cm
 from app.errors import UserError
 from app.i18n import _
+from app.services.counting.context import campaign_templates
+from app.services.counting.read import outcomes
 from ballots.atomic import write_bytes_atomic
 from ballots.errors import WriteError
 
@@ -32,9 +34,6 @@ FORMATS = ("json", "csv", "pb")
 
 def residence_ballots(services: Services, residence_id: str) -> list[frozenset[str]]:
     """The valid ballots (project ids chosen) of the residence's current live counts."""
-    from app.services.counting.context import campaign_templates
-    from app.services.counting.read import outcomes
-
     res = services.counting.results(residence_id)
     campaign_id = services.campaigns.get_residence(residence_id).campaign_id
     out: list[frozenset[str]] = []

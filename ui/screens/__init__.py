@@ -3,7 +3,8 @@
 Each entry is (key, label, factory); a factory takes the `AppContext` and returns a `Screen`.
 `lazy("module:Class")` imports the screen's module only when the window is built, so that a
 screen module may import anything in ui/ without import cycles. To register a screen, replace its
-`placeholder(...)` by `lazy("ui.screens.<module>:<Class>")` (one line).
+`placeholder(...)` by `lazy("ui.screens.<area>.screen:<Class>")` (one line; each screen is a
+package `ui/screens/<area>/`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from app.domain import models as m
-from app.i18n import N_
+from app.i18n import N_, _
 
 
 class ProjectOrder(StrEnum):
@@ -143,8 +143,6 @@ class PrintSummary:
     extra_files: tuple[Path, ...] = field(default=())
 
     def lines(self) -> list[str]:
-        from app.i18n import _
-
         b = self.batch
         return [
             _("Lot n° {n} enregistré : {count} bulletins, {residence}, modèle « {style} ».").format(
