@@ -194,7 +194,7 @@ class CampaignService(Service):
                         "La résidence « {name} » a des idées ou des projets : elle ne peut pas être supprimée."
                     ).format(name=row.name)
                 )
-                row.deleted_at = utc_now()
+            row.deleted_at = utc_now()
 
     def restore_residence(self, residence_id: str) -> m.Residence:
         """Undo a deletion (the "Annuler" of the deletion toast)."""

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import Services
+from app.services.counting.election import election_bytes
 from app.services.counting.export import bundle_files
-from app.verify.election import election_bytes
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 MANIFEST = "manifest.json"
@@ -25,7 +25,7 @@ def write_bundle(services: Services, session_id: str, out: Path, with_images: bo
     `counting.export.bundle_files`), with its manifest recomputed."""
     files = bundle_files(services.counting, session_id, with_images)
     manifest = json.loads(files.pop(MANIFEST))
-    files["election.json"] = election_bytes(services, session_id)
+    files["election.json"] = election_bytes(services.counting, session_id)
     manifest["files"] = {n: hashlib.sha256(d).hexdigest() for n, d in sorted(files.items())}
     files[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode() + b"\n"
     return write_zip(files, out)
