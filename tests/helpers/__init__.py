@@ -1,2 +1,3 @@
-"""Builders shared by several test folders (no test lives here): `counting` (a real campaign with
-printed and marked ballots) and `verify` (a real count and its verification bundle)."""
+"""Builders shared by several test files (no test lives here): `audit` (a realistic audit chain
+built with the real code), `counting` (a real campaign with printed and marked ballots) and
+`verify` (a real count and its verification bundle)."""

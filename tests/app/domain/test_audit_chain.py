@@ -17,17 +17,13 @@ from app.domain.audit import (
 )
 from app.domain.audit.entry import checkpoint_message, make_entry
 from app.errors import Cancelled, CancelToken
-
-try:
-    from test_audit_support import OFFICER, ChainBuilder, build_session, rechain, sha
-except ImportError:  # when tests/app/domain becomes a package
-    from tests.app.domain.test_audit_support import (
-        OFFICER,
-        ChainBuilder,
-        build_session,
-        rechain,
-        sha,
-    )
+from tests.helpers.audit import (
+    OFFICER,
+    ChainBuilder,
+    build_session,
+    rechain,
+    sha,
+)
 
 KEY = signing.generate_key()
 SESSION = build_session(KEY, sheets=14, batch_size=5)

@@ -11,11 +11,7 @@ from app.domain import signing
 from app.domain.audit import SCHEMAS, SIGNED_EVENTS, EventType
 from app.domain.audit.chain import FAILURES
 from app.domain.audit.jsonl import write_jsonl
-
-try:
-    from test_audit_support import build_session
-except ImportError:  # when tests/app/domain becomes a package
-    from tests.app.domain.test_audit_support import build_session
+from tests.helpers.audit import build_session
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "audit-log.md"
 

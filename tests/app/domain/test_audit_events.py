@@ -18,11 +18,7 @@ from app.domain.audit import (
 )
 from ballots.payload import Payload, encode_text
 from ballots.serials import generate_serials
-
-try:
-    from test_audit_support import sample_payloads, sha
-except ImportError:  # when tests/app/domain becomes a package
-    from tests.app.domain.test_audit_support import sample_payloads, sha
+from tests.helpers.audit import sample_payloads, sha
 
 KEY = signing.generate_key()
 SAMPLES = sample_payloads(KEY)

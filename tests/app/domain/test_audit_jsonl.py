@@ -20,11 +20,7 @@ from app.domain.audit.jsonl import (
     verify_jsonl,
     write_jsonl,
 )
-
-try:
-    from test_audit_support import build_session
-except ImportError:  # when tests/app/domain becomes a package
-    from tests.app.domain.test_audit_support import build_session
+from tests.helpers.audit import build_session
 
 KEY = signing.generate_key()
 ENTRIES = build_session(KEY, sheets=4, batch_size=2).entries
@@ -140,7 +136,7 @@ from pathlib import Path
 sys.path.insert(0, {support!r})
 from app.domain import signing
 from app.domain.audit.jsonl import append_jsonl
-from test_audit_support import build_session
+from tests.helpers.audit import build_session
 key = signing.Ed25519PrivateKey.from_private_bytes({seed!r})
 entries = build_session(key, sheets=200, batch_size=20).entries
 path = Path(sys.argv[1])
@@ -156,7 +152,7 @@ def test_killing_the_writer_leaves_a_verifiable_prefix(tmp_path: Path) -> None:
     """kill -9 while appending: every complete line verifies, and catching up from the
     database's entries (the same deterministic session here) restores the whole copy."""
     path = tmp_path / "audit.jsonl"
-    script = _WRITER.format(support=str(Path(__file__).parent), seed=_SEED)
+    script = _WRITER.format(support=str(Path(__file__).parents[3]), seed=_SEED)
     process = subprocess.Popen(
         [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True
     )

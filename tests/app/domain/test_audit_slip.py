@@ -20,11 +20,7 @@ from app.domain.audit.slip import (
     slip_code,
     slip_text,
 )
-
-try:
-    from test_audit_support import SESSION_ID, START, build_session
-except ImportError:  # when tests/app/domain becomes a package
-    from tests.app.domain.test_audit_support import SESSION_ID, START, build_session
+from tests.helpers.audit import SESSION_ID, START, build_session
 
 KEY = signing.generate_key()
 ENTRIES = build_session(KEY, sheets=10, batch_size=5).entries
