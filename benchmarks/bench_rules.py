@@ -1,6 +1,11 @@
 """Benchmark `bp-terrain rules run` against pabutools 1.2.3 on the large pabulib files.
 
-Run from the repository root:  .venv/bin/python benchmarks/bench_rules.py [--repeat N]
+Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_rules.py --data FOLDER [--repeat N]
+
+FOLDER holds the pabulib files named in CASES (download them from https://pabulib.org; the tests'
+copies in tests/data/pabulib/pabulib.tar.xz include Łódź 2022 and Świecie 2023, not Wrocław 2015).
 
 For each case it prints the wall time of the real command (`python -m ui.cli rules run ... --json`
 in a subprocess, so start-up and parsing are included), then pabutools' time for the same work
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path("/work/shared/data/pabulib")
+DATA = Path(".")  # set from --data in main()
 
 CASES: list[tuple[str, list[str], str, float]] = [
     ("Poland_Lodz_2022.pb", ["--rule", "greedy", "--threshold", "100"], "greedy", 2.0),
@@ -99,9 +104,12 @@ def no_skip(projects: list[Any], scores: dict[Any, int], budget: Any) -> set[str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True, help="folder of the .pb files")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pabutools", action="store_true")
     args = parser.parse_args()
+    global DATA
+    DATA = args.data
     print(f"machine: {platform.processor() or platform.machine()}, {cpu_name()}")
     print(f"python {platform.python_version()}, best of {args.repeat}\n")
     failed = False

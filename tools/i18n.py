@@ -10,6 +10,7 @@ The test suite runs the same check (tests/test_i18n.py).
 
 from __future__ import annotations
 
+import gettext
 import re
 import sys
 from io import BytesIO
@@ -85,6 +86,22 @@ def compile_mo(catalog: Catalog) -> bytes:
     buf = BytesIO()
     write_mo(buf, catalog)
     return buf.getvalue()
+
+
+def mo_messages(data: bytes) -> dict[object, str]:
+    """The translations held by compiled `.mo` bytes, without the header entry.
+
+    The header records the Babel version that wrote the file (and its creation date), which
+    changes from one set-up to another while every translation stays the same.
+    """
+    messages = dict(gettext.GNUTranslations(BytesIO(data))._catalog)  # type: ignore[attr-defined]
+    messages.pop("", None)
+    return messages
+
+
+def mo_is_current(data: bytes, catalog: Catalog) -> bool:
+    """True when the compiled bytes hold exactly the translations of the `.po` catalog."""
+    return mo_messages(data) == mo_messages(compile_mo(catalog))
 
 
 def update() -> None:

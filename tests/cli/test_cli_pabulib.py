@@ -20,9 +20,9 @@ from app.services import open_services
 from ballots.model import VotingRule
 from tests.cli.test_cli_count import bp, ok
 from tests.helpers.counting import Setup, print_deck
+from tests.helpers.pabulib import pb
 
-# a copy of /work/shared/data/pabulib's file, so that the test runs from any checkout
-FILE = Path(__file__).resolve().parents[1] / "data" / "pabulib" / "Poland_Warszawa_2019_Nadwisle.pb"
+FILE = pb("Poland_Warszawa_2019_Nadwisle.pb")
 EVERY = 5
 
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 import ui.cli
 from ui.cli import main
+from tests.helpers.pabulib import README, pb
 from ui.cli.rules import money
-
-DATA = Path("/work/shared/data/pabulib")
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -25,7 +22,7 @@ def test_rules_module_is_registered() -> None:
 
 
 def test_json_lists_selected_ids_with_votes_and_status(capsys: pytest.CaptureFixture[str]) -> None:
-    path = DATA / "Poland_Lodz_2020_Nr_33.pb"
+    path = pb("Poland_Lodz_2020_Nr_33.pb")
     code, out, _ = run_cli(capsys, str(path), "--rule", "greedy", "--threshold", "50", "--json")
     assert code == 0
     data = json.loads(out)
@@ -50,7 +47,7 @@ def test_json_lists_selected_ids_with_votes_and_status(capsys: pytest.CaptureFix
 
 
 def test_json_equal_shares_with_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    path = DATA / "Poland_Wieliczka_2023_Green_Budget.pb"
+    path = pb("Poland_Wieliczka_2023_Green_Budget.pb")
     code, out, _ = run_cli(
         capsys, str(path), "--rule", "mes", "--add1-overspend-only", "--compare-greedy", "--json"
     )
@@ -64,12 +61,12 @@ def test_json_equal_shares_with_flags(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_decimal_budget_in_json_is_exact(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, str(DATA / "Poland_Warszawa_2019_Grochow_Kinowa.pb"), "--json")
+    code, out, _ = run_cli(capsys, str(pb("Poland_Warszawa_2019_Grochow_Kinowa.pb")), "--json")
     assert code == 0 and json.loads(out)["budget"] == "222176.85"
 
 
 def test_large_file_with_withdrawn_flag_and_lot_seed(capsys: pytest.CaptureFixture[str]) -> None:
-    path = DATA / "Poland_Wroclaw_2017_Rejon_nr_11_750.pb"
+    path = pb("Poland_Wroclaw_2017_Rejon_nr_11_750.pb")
     code, out, _ = run_cli(capsys, str(path), "--rule", "greedy-no-skip", "--json")
     assert json.loads(out)["selected"] == []
     code, out, _ = run_cli(
@@ -87,7 +84,7 @@ def test_large_file_with_withdrawn_flag_and_lot_seed(capsys: pytest.CaptureFixtu
 
 
 def test_french_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, str(DATA / "Poland_Warszawa_2019_Brodno.pb"))
+    code, out, _ = run_cli(capsys, str(pb("Poland_Warszawa_2019_Brodno.pb")))
     assert code == 0
     assert "Règle : le plus de voix dans la limite du budget" in out
     assert "Budget : 400\u202f000 PLN" in out
@@ -96,7 +93,7 @@ def test_french_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_french_table_for_equal_shares(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, str(DATA / "Netherlands_Assen_2025.pb"), "--rule", "mes")
+    code, out, _ = run_cli(capsys, str(pb("Netherlands_Assen_2025.pb")), "--rule", "mes")
     assert code == 0
     assert "chaque votant disposait de 571 EUR (au départ 301,20 EUR" in out
 
@@ -105,10 +102,10 @@ def test_french_table_for_equal_shares(capsys: pytest.CaptureFixture[str]) -> No
     ("argv", "message"),
     [
         (["/nulle/part.pb"], "Fichier introuvable"),
-        ([str(DATA / "SOURCES.txt")], "section META"),
-        ([str(DATA / "Netherlands_Assen_2024.pb"), "--rule", "borda"], "Règle inconnue « borda »"),
-        ([str(DATA / "Netherlands_Assen_2024.pb"), "--threshold", "beaucoup"], "Seuil invalide"),
-        ([str(DATA / "Netherlands_Assen_2024.pb"), "--withdrawn", "999"], "Projets inconnus"),
+        ([str(README)], "section META"),
+        ([str(pb("Netherlands_Assen_2024.pb")), "--rule", "borda"], "Règle inconnue « borda »"),
+        ([str(pb("Netherlands_Assen_2024.pb")), "--threshold", "beaucoup"], "Seuil invalide"),
+        ([str(pb("Netherlands_Assen_2024.pb")), "--withdrawn", "999"], "Projets inconnus"),
     ],
 )
 def test_bad_input_gives_a_french_message_and_exit_code_2(
@@ -130,7 +127,7 @@ def test_money_is_shown_the_french_way() -> None:
 def test_equal_shares_text_in_english_uses_plurals(capsys: pytest.CaptureFixture[str]) -> None:
     from app.i18n import set_language
 
-    path = str(DATA / "Poland_Wieliczka_2023_Green_Budget.pb")
+    path = str(pb("Poland_Wieliczka_2023_Green_Budget.pb"))
     argv = (path, "--rule", "mes", "--add1-overspend-only", "--compare-greedy")
     code, french, _ = run_cli(capsys, *argv)
     assert code == 0 and "votants préfèrent les parts égales" in french
