@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from pathlib import Path
 
 from app.domain import rules
 from app.domain.pabulib import parse_pabulib, read_pabulib, to_election

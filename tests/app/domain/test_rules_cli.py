@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+
 import pytest
 
 import ui.cli
-from ui.cli import main
 from tests.helpers.pabulib import README, pb
+from ui.cli import main
 from ui.cli.rules import money
 
 
