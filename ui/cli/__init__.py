@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+LANGUAGES = ("fr", "en")
 COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.base",
     "ui.cli.scan",
@@ -27,14 +28,22 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole parser, its help texts in the current language (build it inside
+    `translated_argparse()` so that argparse's own words follow)."""
+    from app.i18n import _
+
     parser = argparse.ArgumentParser(
         prog="bp-terrain",
-        description="BP Terrain : budget participatif sur le terrain.",
+        description=_("BP Terrain : budget participatif sur le terrain."),
     )
-    parser.add_argument("--data-dir", help="dossier des données (par défaut : dossier utilisateur)")
-    parser.add_argument("--lang", choices=("fr", "en"), default=None, help="langue de l'interface")
-    parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    parser.add_argument(
+        "--data-dir", help=_("dossier des données (par défaut : dossier utilisateur)")
+    )
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help=_("langue : fr (par défaut) ou en")
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("journal détaillé"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMANDE"))
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -42,13 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from app.errors import Cancelled, UserError
-    from app.i18n import set_language
+    from app.i18n import _, set_language
+    from ui.cli.parser_language import language_in, translated_argparse
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language = language_in(argv)
+    if language in LANGUAGES:
+        set_language(language)
+    with translated_argparse():
+        args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
-    if args.lang:
-        set_language(args.lang)
     handler = getattr(args, "handler", None)
     if handler is None:
         from ui.cli.base import run_gui
@@ -57,10 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except UserError as exc:
-        print(f"Erreur : {exc.message}", file=sys.stderr)
+        print(_("Erreur : {message}").format(message=exc.message), file=sys.stderr)
         return 2
     except Cancelled:
-        print("Annulé.", file=sys.stderr)
+        print(_("Annulé."), file=sys.stderr)
         return 130
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from ui.cli.common import add_command, data_dir, print_json
+from app.i18n import _
+from ui.cli.common import add_command, data_dir, out_file, print_json
 
 ORDERS = ("fixed", "alphabetical", "random")
 KINDS = ("sheets", "poster", "signin")
@@ -20,28 +20,28 @@ KINDS = ("sheets", "poster", "signin")
 def register(sub: Any) -> None:
     group = sub.add_parser(
         "ballots",
-        help="Bulletins de vote et documents du vote.",
-        description="Bulletins de vote et documents du vote.",
+        help=_("Bulletins de vote et documents du vote."),
+        description=_("Bulletins de vote et documents du vote."),
     )
     inner = group.add_subparsers(dest="ballots_command", metavar="ACTION", required=True)
     printing = add_command(
-        inner, "print", "Imprimer un lot de bulletins (PDF + mise en page).", run_print
+        inner, "print", _("Imprimer un lot de bulletins (PDF + mise en page)."), run_print
     )
     _residence_and_out(printing)
-    printing.add_argument("--count", type=int, required=True, help="nombre de bulletins")
-    printing.add_argument("--test", action="store_true", help="bulletins d'essai (ESSAI)")
+    printing.add_argument("--count", type=int, required=True, help=_("nombre de bulletins"))
+    printing.add_argument("--test", action="store_true", help=_("bulletins d'essai (ESSAI)"))
     printing.add_argument(
-        "--no-serial", action="store_true", help="sans numéro de série (urne surveillée)"
+        "--no-serial", action="store_true", help=_("sans numéro de série (urne surveillée)")
     )
-    printing.add_argument("--order", choices=ORDERS, default=None, help="ordre des projets")
-    printing.add_argument("--style", default=None, help="modèle de bulletin (nom ou id)")
+    printing.add_argument("--order", choices=ORDERS, default=None, help=_("ordre des projets"))
+    printing.add_argument("--style", default=None, help=_("modèle de bulletin (nom ou id)"))
     deck = add_command(
-        inner, "test-deck", "Jeu d'essai pré-rempli et son résultat attendu.", run_test_deck
+        inner, "test-deck", _("Jeu d'essai pré-rempli et son résultat attendu."), run_test_deck
     )
     _residence_and_out(deck)
-    deck.add_argument("--style", default=None, help="modèle de bulletin (nom ou id)")
+    deck.add_argument("--style", default=None, help=_("modèle de bulletin (nom ou id)"))
     materials = add_command(
-        inner, "materials", "Fiches projets, affiche ou feuille d'émargement.", run_materials
+        inner, "materials", _("Fiches projets, affiche ou feuille d'émargement."), run_materials
     )
     _residence_and_out(materials)
     materials.add_argument("--kind", choices=KINDS, required=True)
@@ -49,16 +49,16 @@ def register(sub: Any) -> None:
         "--session",
         action="append",
         default=[],
-        metavar="'JJ/MM/AAAA HH:MM-HH:MM LIEU'",
-        help="permanence de vote pour l'affiche (répétable ; gardée pour la résidence)",
+        metavar=_("'JJ/MM/AAAA HH:MM-HH:MM LIEU'"),
+        help=_("permanence de vote pour l'affiche (répétable ; gardée pour la résidence)"),
     )
-    batches = add_command(inner, "batches", "Lister les lots imprimés.", run_batches)
-    batches.add_argument("--json", action="store_true", help="une liste JSON")
+    batches = add_command(inner, "batches", _("Lister les lots imprimés."), run_batches)
+    batches.add_argument("--json", action="store_true", help=_("une liste JSON"))
 
 
 def _residence_and_out(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--residence", required=True, help="résidence (nom ou id)")
-    parser.add_argument("--out", required=True, help="fichier PDF à écrire")
+    parser.add_argument("--residence", required=True, help=_("résidence (nom ou id)"))
+    parser.add_argument("--out", required=True, help=_("fichier PDF à écrire"))
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -97,7 +97,7 @@ def run_print(args: argparse.Namespace) -> int:
         )
         summary = services.ballots.print_for_residence(
             residence.id,
-            Path(args.out),
+            out_file(args.out),
             options,
             style_name=args.style,
             progress=_StderrProgress(),
@@ -114,7 +114,7 @@ def run_test_deck(args: argparse.Namespace) -> int:
         residence = services.campaigns.find_residence(args.residence)
         style = services.ballots.choose_style(residence.id, args.style)
         summary = services.ballots.print_test_deck(
-            style.id, Path(args.out), progress=_StderrProgress()
+            style.id, out_file(args.out), progress=_StderrProgress()
         )
     finally:
         services.close()
@@ -132,7 +132,7 @@ def run_materials(args: argparse.Namespace) -> int:
         if args.session:
             services.ballots.set_vote_sessions(residence.id, "\n".join(args.session))
         path = services.ballots.materials(
-            residence.id, MaterialKind(args.kind), Path(args.out), progress=_StderrProgress()
+            residence.id, MaterialKind(args.kind), out_file(args.out), progress=_StderrProgress()
         )
     finally:
         services.close()

@@ -7,33 +7,36 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.i18n import N_, _
 from ui.cli.common import add_command, data_dir, print_json
 
 
 def register(sub: Any) -> None:
-    gui = add_command(sub, "gui", "Ouvrir l'application (par défaut sans commande).", run_gui)
+    gui = add_command(sub, "gui", _("Ouvrir l'application (par défaut sans commande)."), run_gui)
     gui.add_argument(
         "--demo",
         action="store_true",
-        help="utiliser la campagne de démonstration (créée si le dossier est vide)",
+        help=_("utiliser la campagne de démonstration (créée si le dossier est vide)"),
     )
-    gui.add_argument("--with-count", action="store_true", help=WITH_COUNT_HELP)
-    demo = add_command(sub, "demo", "Créer une campagne de démonstration (sans écran).", run_demo)
-    demo.add_argument("--with-count", action="store_true", help=WITH_COUNT_HELP)
-    status = add_command(sub, "status", "Résumé de la campagne.", run_status)
-    status.add_argument("--json", action="store_true", help="un objet JSON de compteurs")
+    gui.add_argument("--with-count", action="store_true", help=_(WITH_COUNT_HELP))
+    demo = add_command(
+        sub, "demo", _("Créer une campagne de démonstration (sans écran)."), run_demo
+    )
+    demo.add_argument("--with-count", action="store_true", help=_(WITH_COUNT_HELP))
+    status = add_command(sub, "status", _("Résumé de la campagne."), run_status)
+    status.add_argument("--json", action="store_true", help=_("un objet JSON de compteurs"))
     shots = add_command(
         sub,
         "screenshots",
-        "Enregistrer chaque écran principal en PNG (hors écran).",
+        _("Enregistrer chaque écran principal en PNG (hors écran)."),
         run_screenshots,
     )
-    shots.add_argument("--out", required=True, help="dossier où écrire les PNG")
+    shots.add_argument("--out", required=True, help=_("dossier où écrire les PNG"))
     shots.add_argument("--width", type=int, default=1366)
     shots.add_argument("--height", type=int, default=800)
 
 
-WITH_COUNT_HELP = (
+WITH_COUNT_HELP = N_(
     "ajouter un dépouillement en cours (bulletins imprimés, lus, un à revoir) pour s'entraîner"
 )
 

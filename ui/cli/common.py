@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.i18n import _
+
 
 def common_parent() -> argparse.ArgumentParser:
     """A parent parser giving every sub-command `--data-dir` and `--lang`.
@@ -16,19 +18,41 @@ def common_parent() -> argparse.ArgumentParser:
     """
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
-        "--data-dir", default=argparse.SUPPRESS, help="dossier des données de la campagne"
+        "--data-dir", default=argparse.SUPPRESS, help=_("dossier des données de la campagne")
     )
-    parent.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS)
+    parent.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=argparse.SUPPRESS,
+        help=_("langue : fr (par défaut) ou en"),
+    )
     return parent
 
 
 def add_command(sub: Any, name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
-    """Add a sub-command with the common options and its handler."""
+    """Add a sub-command with the common options and its handler (`help_text` translated)."""
     parser: argparse.ArgumentParser = sub.add_parser(
         name, help=help_text, description=help_text, parents=[common_parent()]
     )
     parser.set_defaults(handler=handler)
     return parser
+
+
+def out_file(value: str) -> Path:
+    """The file named by `--out`, its folder created if missing (as `mkdir -p` would)."""
+    from app.errors import UserError
+
+    path = Path(value).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            _("Impossible de créer le dossier {folder} : {error}").format(
+                folder=path.parent, error=exc.strerror or exc
+            ),
+            field="out",
+        ) from exc
+    return path
 
 
 def data_dir(args: argparse.Namespace) -> Path:

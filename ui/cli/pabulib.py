@@ -7,30 +7,35 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ui.cli.common import add_command, data_dir, print_json
+from app.i18n import _
+from ui.cli.common import add_command, data_dir, out_file, print_json
 
 
 def register(sub: Any) -> None:
-    pb = sub.add_parser("pabulib", help="Importer un vote passé, exporter les résultats publics.")
+    pb = sub.add_parser(
+        "pabulib", help=_("Importer un vote passé, exporter les résultats publics.")
+    )
     actions = pb.add_subparsers(dest="pabulib_command", metavar="ACTION", required=True)
     imp = add_command(
         actions,
         "import",
-        "Créer une résidence avec le budget et les projets d'un fichier .pb.",
+        _("Créer une résidence avec le budget et les projets d'un fichier .pb."),
         run_import,
     )
-    imp.add_argument("file", metavar="FICHIER.pb")
-    imp.add_argument("--residence-name", help="nom de la résidence (par défaut : celui du fichier)")
-    imp.add_argument("--json", action="store_true")
+    imp.add_argument("file", metavar=_("FICHIER.pb"))
+    imp.add_argument(
+        "--residence-name", help=_("nom de la résidence (par défaut : celui du fichier)")
+    )
+    imp.add_argument("--json", action="store_true", help=_("sortie JSON"))
     exp = add_command(
         actions,
         "export",
-        "Résultats publics d'une résidence : .pb (bulletins mélangés), .json ou .csv.",
+        _("Résultats publics d'une résidence : .pb (bulletins mélangés), .json ou .csv."),
         run_export,
     )
-    exp.add_argument("--residence", required=True, help="nom ou identifiant de la résidence")
-    exp.add_argument("--out", required=True, help="fichier à écrire (.pb, .json ou .csv)")
-    exp.add_argument("--format", choices=("pb", "json", "csv"), help="par défaut : l'extension")
+    exp.add_argument("--residence", required=True, help=_("nom ou identifiant de la résidence"))
+    exp.add_argument("--out", required=True, help=_("fichier à écrire (.pb, .json ou .csv)"))
+    exp.add_argument("--format", choices=("pb", "json", "csv"), help=_("par défaut : l'extension"))
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -76,7 +81,7 @@ def run_export(args: argparse.Namespace) -> int:
     services = open_services(data_dir(args))
     try:
         residence = services.campaigns.find_residence(args.residence)
-        path = export_public(services, residence.id, Path(args.out), args.format)
+        path = export_public(services, residence.id, out_file(args.out), args.format)
     finally:
         services.close()
     print(path)

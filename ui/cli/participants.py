@@ -14,7 +14,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ui.cli.common import add_command, data_dir, print_json
+from app.i18n import _
+from ui.cli.common import add_command, data_dir, out_file, print_json
 
 
 def export_file_name(name: str) -> str:
@@ -44,22 +45,24 @@ def write_export(data: dict[str, object], path: Path) -> None:
 def register(sub: Any) -> None:
     group = sub.add_parser(
         "participants",
-        help="Personnes nommées avec leur accord : liste, export, effacement.",
-        description="Personnes nommées avec leur accord : liste, export, effacement.",
+        help=_("Personnes nommées avec leur accord : liste, export, effacement."),
+        description=_("Personnes nommées avec leur accord : liste, export, effacement."),
     )
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = add_command(actions, "list", "Lister les personnes enregistrées.", run_list)
-    listing.add_argument("--json", action="store_true", help="une liste JSON")
+    listing = add_command(actions, "list", _("Lister les personnes enregistrées."), run_list)
+    listing.add_argument("--json", action="store_true", help=_("une liste JSON"))
     export = add_command(
-        actions, "export", "Exporter les données d'une personne (droit d'accès).", run_export
+        actions, "export", _("Exporter les données d'une personne (droit d'accès)."), run_export
     )
-    export.add_argument("--id", required=True, help="identifiant de la personne (voir « list »)")
-    export.add_argument("--out", required=True, metavar="FICHIER.json", help="fichier à écrire")
+    export.add_argument("--id", required=True, help=_("identifiant de la personne (voir « list »)"))
+    export.add_argument(
+        "--out", required=True, metavar=_("FICHIER.json"), help=_("fichier à écrire")
+    )
     erase = add_command(
-        actions, "erase", "Effacer les données d'une personne (définitif).", run_erase
+        actions, "erase", _("Effacer les données d'une personne (définitif)."), run_erase
     )
-    erase.add_argument("--id", required=True, help="identifiant de la personne (voir « list »)")
-    erase.add_argument("--yes", action="store_true", help="confirmer l'effacement définitif")
+    erase.add_argument("--id", required=True, help=_("identifiant de la personne (voir « list »)"))
+    erase.add_argument("--yes", action="store_true", help=_("confirmer l'effacement définitif"))
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -120,7 +123,7 @@ def run_export(args: argparse.Namespace) -> int:
         data = services.participants.export_participant(args.id)
     finally:
         services.close()
-    path = Path(args.out).expanduser()
+    path = out_file(args.out)
     write_export(data, path)
     print(_("Données exportées : {path}").format(path=path))
     return 0

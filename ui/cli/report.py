@@ -7,21 +7,21 @@ with its author; the two read the same way in the help.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from ui.cli.common import add_command, data_dir
+from app.i18n import _
+from ui.cli.common import add_command, data_dir, out_file
 
 
 def register(sub: Any) -> None:
     cmd = add_command(
         sub,
         "report",
-        "Procès-verbal de dépouillement (PDF) d'une session scellée.",
+        _("Procès-verbal de dépouillement (PDF) d'une session scellée."),
         run_report,
     )
-    cmd.add_argument("--session", required=True, help="identifiant de la session")
-    cmd.add_argument("--out", required=True, help="fichier PDF à écrire")
+    cmd.add_argument("--session", required=True, help=_("identifiant de la session"))
+    cmd.add_argument("--out", required=True, help=_("fichier PDF à écrire"))
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     services = open_services(data_dir(args))
     try:
-        path = write_count_report(services, args.session, Path(args.out))
+        path = write_count_report(services, args.session, out_file(args.out))
     finally:
         services.close()
     print(_("Procès-verbal écrit : {path}").format(path=path))

@@ -32,28 +32,30 @@ TIE_BREAK = N_(
 
 def register_actions(actions: Any) -> None:
     """Add `show` and `set` to the `rules` command (called by `ui.cli.rules.register`)."""
-    show = add_command(actions, "show", "afficher la règle de résultats déclarée", show_command)
-    show.add_argument("--json", action="store_true", help="sortie JSON")
+    show = add_command(actions, "show", _("afficher la règle de résultats déclarée"), show_command)
+    show.add_argument("--json", action="store_true", help=_("sortie JSON"))
     put = add_command(
-        actions, "set", "déclarer la règle de résultats (avant le dépouillement)", set_command
+        actions, "set", _("déclarer la règle de résultats (avant le dépouillement)"), set_command
     )
-    put.add_argument("--rule", required=True, choices=RULES, help="greedy, greedy-no-skip ou mes")
-    put.add_argument("--threshold", default="0", help="nombre minimal de voix d'un projet")
     put.add_argument(
-        "--lot-seed", metavar="TEXTE", help="graine du tirage au sort, tapée en public"
+        "--rule", required=True, choices=RULES, help=_("greedy, greedy-no-skip ou mes")
     )
-    put.add_argument("--json", action="store_true", help="sortie JSON")
+    put.add_argument("--threshold", default="0", help=_("nombre minimal de voix d'un projet"))
+    put.add_argument(
+        "--lot-seed", metavar=_("TEXTE"), help=_("graine du tirage au sort, tapée en public")
+    )
+    put.add_argument("--json", action="store_true", help=_("sortie JSON"))
     group = put.add_argument_group("parts égales (--rule mes)")
-    group.add_argument("--mes-top-up", action="store_true", help="compléter par nombre de voix")
+    group.add_argument("--mes-top-up", action="store_true", help=_("compléter par nombre de voix"))
     group.add_argument(
         "--mes-compare-greedy",
         action="store_true",
-        help="garder « le plus de voix » s'il est préféré par plus de votants",
+        help=_("garder « le plus de voix » s'il est préféré par plus de votants"),
     )
     group.add_argument(
         "--mes-overspend-only",
         action="store_true",
-        help="Add1 ne s'arrête qu'avant de dépasser le budget",
+        help=_("Add1 ne s'arrête qu'avant de dépasser le budget"),
     )
 
 

@@ -14,6 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from app.i18n import _
 from ui.cli.common import add_command, print_json
 
 log = logging.getLogger(__name__)
@@ -23,19 +24,29 @@ RULES = ("greedy", "greedy-no-skip", "mes")
 
 def register(sub: Any) -> None:
     """Add `rules` with its `run` sub-command."""
-    rules = sub.add_parser("rules", help="règles de résultat", description="Règles de résultat.")
+    rules = sub.add_parser(
+        "rules", help=_("règles de résultat"), description=_("Règles de résultat.")
+    )
     rules.set_defaults(handler=lambda _args: _usage(rules))
     actions = rules.add_subparsers(dest="rules_command", metavar="ACTION")
-    run = add_command(actions, "run", "appliquer une règle à un fichier pabulib (.pb)", run_command)
-    run.add_argument("file", metavar="FICHIER.pb", help="fichier au format pabulib")
-    run.add_argument("--rule", default="greedy", help="greedy (défaut), greedy-no-skip ou mes")
-    run.add_argument("--threshold", default="0", help="nombre minimal de voix d'un projet")
-    run.add_argument("--json", action="store_true", help="sortie JSON")
-    run.add_argument(
-        "--withdrawn", action="append", default=[], metavar="ID", help="projet retiré après le vote"
+    run = add_command(
+        actions, "run", _("appliquer une règle à un fichier pabulib (.pb)"), run_command
     )
-    run.add_argument("--lot-order", metavar="ID,ID,...", help="ordre tiré au sort (égalités)")
-    run.add_argument("--lot-seed", metavar="GRAINE", help="graine du tirage au sort enregistrée")
+    run.add_argument("file", metavar=_("FICHIER.pb"), help=_("fichier au format pabulib"))
+    run.add_argument("--rule", default="greedy", help=_("greedy (défaut), greedy-no-skip ou mes"))
+    run.add_argument("--threshold", default="0", help=_("nombre minimal de voix d'un projet"))
+    run.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    run.add_argument(
+        "--withdrawn",
+        action="append",
+        default=[],
+        metavar="ID",
+        help=_("projet retiré après le vote"),
+    )
+    run.add_argument("--lot-order", metavar="ID,ID,...", help=_("ordre tiré au sort (égalités)"))
+    run.add_argument(
+        "--lot-seed", metavar=_("GRAINE"), help=_("graine du tirage au sort enregistrée")
+    )
     _equal_shares_flags(run)
     from ui.cli.results_rule import register_actions
 
@@ -49,22 +60,22 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def _equal_shares_flags(run: argparse.ArgumentParser) -> None:
     group = run.add_argument_group("parts égales (--rule mes)")
-    group.add_argument("--no-add1", action="store_true", help="sans le complément Add1")
+    group.add_argument("--no-add1", action="store_true", help=_("sans le complément Add1"))
     group.add_argument(
         "--add1-overspend-only",
         action="store_true",
-        help="Add1 ne s'arrête qu'avant de dépasser le budget (pas à l'exhaustivité)",
+        help=_("Add1 ne s'arrête qu'avant de dépasser le budget (pas à l'exhaustivité)"),
     )
     group.add_argument(
-        "--top-up", action="store_true", help="compléter par nombre de voix avec le reste"
+        "--top-up", action="store_true", help=_("compléter par nombre de voix avec le reste")
     )
     group.add_argument(
         "--compare-greedy",
         action="store_true",
-        help="garder le résultat « le plus de voix » s'il est préféré par plus de votants",
+        help=_("garder le résultat « le plus de voix » s'il est préféré par plus de votants"),
     )
     group.add_argument(
-        "--utility", default="cost", help="cost (défaut, equalshares.net) ou approval"
+        "--utility", default="cost", help=_("cost (défaut, equalshares.net) ou approval")
     )
 
 

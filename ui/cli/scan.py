@@ -11,20 +11,25 @@ import json
 import sys
 from typing import Any
 
+from app.i18n import _
 from ui.cli.common import add_command, data_dir
 
 
 def register(sub: Any) -> None:
-    scan = add_command(sub, "scan", "Lire des bulletins numérisés sans rien enregistrer.", run_scan)
-    scan.add_argument("files", nargs="+", metavar="FICHIER", help="images (PNG, JPEG, TIFF) ou PDF")
-    scan.add_argument("--json", action="store_true", help="une ligne JSON par page")
+    scan = add_command(
+        sub, "scan", _("Lire des bulletins numérisés sans rien enregistrer."), run_scan
+    )
+    scan.add_argument(
+        "files", nargs="+", metavar=_("FICHIER"), help=_("images (PNG, JPEG, TIFF) ou PDF")
+    )
+    scan.add_argument("--json", action="store_true", help=_("une ligne JSON par page"))
     scan.add_argument(
         "--mode",
         choices=("any", "live", "test"),
         default="any",
-        help="dépouillement réel (live), d'essai (test) ou les deux (any, par défaut)",
+        help=_("dépouillement réel (live), d'essai (test) ou les deux (any, par défaut)"),
     )
-    scan.add_argument("--workers", type=int, default=None, help="processus de lecture")
+    scan.add_argument("--workers", type=int, default=None, help=_("processus de lecture"))
 
 
 def run_scan(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.i18n import _
 from ui.cli.common import add_command, print_json
 
 
@@ -19,24 +20,28 @@ def register(sub: Any) -> None:
     cmd = add_command(
         sub,
         "verify",
-        "Vérifier un dépouillement à partir de son paquet de vérification (zip).",
+        _("Vérifier un dépouillement à partir de son paquet de vérification (zip)."),
         run_verify,
     )
-    cmd.add_argument("bundle", metavar="PAQUET.zip", help="paquet exporté par « count export »")
+    cmd.add_argument(
+        "bundle", metavar=_("PAQUET.zip"), help=_("paquet exporté par « count export »")
+    )
     cmd.add_argument(
         "--reinterpret",
         action="store_true",
-        help="relire chaque image et exiger des lectures identiques (paquet avec images)",
+        help=_("relire chaque image et exiger des lectures identiques (paquet avec images)"),
     )
     cmd.add_argument(
         "--slip",
         action="append",
         default=[],
         metavar="CODE",
-        help="code d'un bordereau signé (BPTA1:…, texte du QR) : il doit correspondre au journal "
-        "(répétable)",
+        help=_(
+            "code d'un bordereau signé (BPTA1:…, texte du QR) : il doit correspondre au journal "
+            "(répétable)"
+        ),
     )
-    cmd.add_argument("--json", action="store_true", help="un objet JSON")
+    cmd.add_argument("--json", action="store_true", help=_("un objet JSON"))
 
 
 def run_verify(args: argparse.Namespace) -> int:

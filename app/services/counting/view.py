@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.domain.counting import models as cm
+from app.domain.counting.labels import reason_text as reason_text  # the screens read it here
 from app.domain.counting.tally import latest_decisions, resolve_all
 from app.domain.money import format_euros
 from app.errors import NotFound, UserError
@@ -29,7 +30,6 @@ from app.services.counting.store import find_image
 from app.storage.count_tables import CountSessionRow
 from scanner.camera import StillBallotWatcher
 from scanner.loading import iter_pages
-from scanner.reasons import Reason, message
 from scanner.registration import Registration, detect_markers, register
 from scanner.template import Template
 
@@ -40,12 +40,6 @@ log = logging.getLogger(__name__)
 
 COUNTED, EMPTY, REVIEW = "counted", "empty", "review"  # how a box is outlined on screen
 PX_PER_MM = 4.0  # an A4 page shown at 840 x 1188 pixels: sharp enough to read handwriting
-EXTRA_REASONS = {
-    "duplicate_serial": N_(
-        "Même numéro de série qu'une autre feuille (photocopie ?) : mettez la copie de côté."
-    ),
-    "reader_error": N_("Le lecteur n'a pas pu lire cette feuille."),
-}
 
 
 @dataclass(frozen=True)
@@ -88,16 +82,6 @@ class SheetLine:
     outcome: str
     reasons: tuple[str, ...]
     hand_keyed: bool
-
-
-def reason_text(code: str) -> str:
-    """The French sentence for a reader or count reason code (the code itself if unknown)."""
-    if code in EXTRA_REASONS:
-        return _(EXTRA_REASONS[code])
-    try:
-        return _(message(Reason(code)))
-    except (ValueError, KeyError):
-        return code
 
 
 # --- facts ------------------------------------------------------------------------------------

@@ -11,24 +11,26 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from ui.cli.common import add_command, data_dir, print_json
+from app.i18n import _
+from ui.cli.common import add_command, data_dir, out_file, print_json
 from ui.cli.count import session as count_session
 from ui.cli.count import slip
+from ui.cli.count.lines import reading_line, review_line
 
 Handler = Callable[[Any, argparse.Namespace], int]
 
 
 def register(sub: Any) -> None:
-    count = sub.add_parser("count", help="Dépouillement : ouvrir, lire, revoir, sceller.")
+    count = sub.add_parser("count", help=_("Dépouillement : ouvrir, lire, revoir, sceller."))
     actions = count.add_subparsers(dest="count_command", metavar="ACTION", required=True)
     _open_cmd(actions)
     _ingest_cmd(actions)
     count_session.register(actions, _cmd)
     slip.register(actions, _cmd)
-    st = _cmd(actions, "status", "Feuilles par état, bulletins à revoir, totaux.", run_status)
-    st.add_argument("--json", action="store_true")
-    rv = _cmd(actions, "review", "Bulletins à revoir, les moins sûrs d'abord.", run_review)
-    rv.add_argument("--json", action="store_true")
+    st = _cmd(actions, "status", _("Feuilles par état, bulletins à revoir, totaux."), run_status)
+    st.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    rv = _cmd(actions, "review", _("Bulletins à revoir, les moins sûrs d'abord."), run_review)
+    rv.add_argument("--json", action="store_true", help=_("sortie JSON"))
     _decide_cmd(actions)
     _hand_cmd(actions)
     _reconcile_cmd(actions)
@@ -37,19 +39,19 @@ def register(sub: Any) -> None:
         ("close", "Sceller la session (refusé s'il reste des bulletins à revoir).", run_close),
     ):
         cmd = _cmd(actions, name, text, handler)
-        cmd.add_argument("--passphrase-file", help="fichier contenant la phrase secrète")
-    ex = _cmd(actions, "export", "Écrire le paquet de vérification (zip).", run_export)
-    ex.add_argument("--out", required=True, help="fichier zip à écrire")
-    ex.add_argument("--with-images", action="store_true", help="joindre les images (privé)")
-    res = add_command(sub, "results", "Résultats d'une résidence.", run_results)
-    res.add_argument("--residence", required=True, help="nom ou identifiant de la résidence")
-    res.add_argument("--json", action="store_true")
+        cmd.add_argument("--passphrase-file", help=_("fichier contenant la phrase secrète"))
+    ex = _cmd(actions, "export", _("Écrire le paquet de vérification (zip)."), run_export)
+    ex.add_argument("--out", required=True, help=_("fichier zip à écrire"))
+    ex.add_argument("--with-images", action="store_true", help=_("joindre les images (privé)"))
+    res = add_command(sub, "results", _("Résultats d'une résidence."), run_results)
+    res.add_argument("--residence", required=True, help=_("nom ou identifiant de la résidence"))
+    res.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
 
 def _cmd(actions: Any, name: str, text: str, handler: Handler, session: bool = True) -> Any:
     parser = add_command(actions, name, text, _with_services(handler))
     if session:
-        parser.add_argument("--session", required=True, help="identifiant de la session")
+        parser.add_argument("--session", required=True, help=_("identifiant de la session"))
     return parser
 
 
@@ -76,15 +78,15 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 
 
 def _open_cmd(actions: Any) -> None:
-    p = _cmd(actions, "open", "Ouvrir une session de dépouillement.", run_open, session=False)
-    p.add_argument("--residence", required=True, help="nom ou identifiant de la résidence")
-    p.add_argument("--officer", required=True, help="agent de dépouillement")
-    p.add_argument("--witness", action="append", default=[], help="témoin (répétable)")
-    p.add_argument("--test", action="store_true", help="dépouillement d'essai (jeu d'essai)")
+    p = _cmd(actions, "open", _("Ouvrir une session de dépouillement."), run_open, session=False)
+    p.add_argument("--residence", required=True, help=_("nom ou identifiant de la résidence"))
+    p.add_argument("--officer", required=True, help=_("agent de dépouillement"))
+    p.add_argument("--witness", action="append", default=[], help=_("témoin (répétable)"))
+    p.add_argument("--test", action="store_true", help=_("dépouillement d'essai (jeu d'essai)"))
     p.add_argument(
-        "--hide-machine-opinion", action="store_true", help="masquer l'avis du lecteur en revue"
+        "--hide-machine-opinion", action="store_true", help=_("masquer l'avis du lecteur en revue")
     )
-    p.add_argument("--passphrase-file", help="fichier contenant la phrase secrète")
+    p.add_argument("--passphrase-file", help=_("fichier contenant la phrase secrète"))
 
 
 def run_open(services: Any, args: argparse.Namespace) -> int:
@@ -110,11 +112,18 @@ def run_open(services: Any, args: argparse.Namespace) -> int:
 
 
 def _ingest_cmd(actions: Any) -> None:
-    p = _cmd(actions, "ingest", "Enregistrer des feuilles numérisées (sans doublon).", run_ingest)
-    p.add_argument("files", nargs="+", metavar="FICHIER")
-    p.add_argument("--source", choices=("file", "folder", "camera"), default="file")
-    p.add_argument("--workers", type=int, default=None, help="processus de lecture")
-    p.add_argument("--json", action="store_true")
+    p = _cmd(
+        actions, "ingest", _("Enregistrer des feuilles numérisées (sans doublon)."), run_ingest
+    )
+    p.add_argument("files", nargs="+", metavar=_("FICHIER"))
+    p.add_argument(
+        "--source",
+        choices=("file", "folder", "camera"),
+        default="file",
+        help=_("d'où viennent les feuilles (pour le journal)"),
+    )
+    p.add_argument("--workers", type=int, default=None, help=_("processus de lecture"))
+    p.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
 
 def run_ingest(services: Any, args: argparse.Namespace) -> int:
@@ -147,7 +156,7 @@ def run_ingest(services: Any, args: argparse.Namespace) -> int:
         )
     for r in report.recorded:
         if r.status != "valid":
-            print(f"  {r.file_name} p. {r.page} : {r.status} {' '.join(r.reasons)}".rstrip())
+            print("  " + reading_line(r.file_name, r.page, r.status, r.reasons))
     if report.duplicates:
         print(_("Attention : numéro de bulletin vu deux fois (photocopie ?), à revoir."))
     return 0
@@ -186,23 +195,20 @@ def run_review(services: Any, args: argparse.Namespace) -> int:
     if not items:
         print(_("Aucun bulletin à revoir."))
     for item in items:
-        boxes = ", ".join(f"{b.project_id} (n° {b.number})" for b in item.boxes)
-        print(
-            f"{item.sheet_id}  {item.file_name} p. {item.page}  {' '.join(item.reasons)}  {boxes}"
-        )
+        print(review_line(item.sheet_id, item.file_name, item.page, item.reasons, item.boxes))
     return 0
 
 
 def _decide_cmd(actions: Any) -> None:
-    p = _cmd(actions, "decide", "Décider d'une case ou d'une feuille à revoir.", run_decide)
-    p.add_argument("--sheet", required=True, help="identifiant de la feuille")
+    p = _cmd(actions, "decide", _("Décider d'une case ou d'une feuille à revoir."), run_decide)
+    p.add_argument("--sheet", required=True, help=_("identifiant de la feuille"))
     target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--box", metavar="PROJECT_ID", help="identifiant du projet de la case")
-    target.add_argument("--sheet-as", choices=("invalid", "set-aside"), help="toute la feuille")
-    p.add_argument("--as", dest="value", choices=("marked", "unmarked"), help="avec --box")
-    p.add_argument("--reason", required=True)
-    p.add_argument("--witness")
-    p.add_argument("--by", help="qui décide (par défaut l'agent)")
+    target.add_argument("--box", metavar="PROJECT_ID", help=_("identifiant du projet de la case"))
+    target.add_argument("--sheet-as", choices=("invalid", "set-aside"), help=_("toute la feuille"))
+    p.add_argument("--as", dest="value", choices=("marked", "unmarked"), help=_("avec --box"))
+    p.add_argument("--reason", required=True, help=_("motif de la décision"))
+    p.add_argument("--witness", help=_("témoin présent"))
+    p.add_argument("--by", help=_("qui décide (par défaut l'agent)"))
 
 
 def run_decide(services: Any, args: argparse.Namespace) -> int:
@@ -225,10 +231,16 @@ def run_decide(services: Any, args: argparse.Namespace) -> int:
 
 
 def _hand_cmd(actions: Any) -> None:
-    p = _cmd(actions, "hand-key", "Saisir à la main un bulletin illisible.", run_hand_key)
-    p.add_argument("--choice", action="append", default=[], metavar="PROJECT_ID")
-    p.add_argument("--reason", required=True)
-    p.add_argument("--witness")
+    p = _cmd(actions, "hand-key", _("Saisir à la main un bulletin illisible."), run_hand_key)
+    p.add_argument(
+        "--choice",
+        action="append",
+        default=[],
+        metavar="PROJECT_ID",
+        help=_("projet coché (répétable)"),
+    )
+    p.add_argument("--reason", required=True, help=_("pourquoi la feuille est saisie à la main"))
+    p.add_argument("--witness", help=_("témoin présent"))
 
 
 def run_hand_key(services: Any, args: argparse.Namespace) -> int:
@@ -241,13 +253,13 @@ def run_hand_key(services: Any, args: argparse.Namespace) -> int:
 
 def _reconcile_cmd(actions: Any) -> None:
     p = _cmd(
-        actions, "reconcile", "Rapprochement : imprimés, remis, rendus, annulés.", run_reconcile
+        actions, "reconcile", _("Rapprochement : imprimés, remis, rendus, annulés."), run_reconcile
     )
-    p.add_argument("--handed-out", type=int, required=True, help="d'après la liste d'émargement")
-    p.add_argument("--printed", type=int)
-    p.add_argument("--returned", type=int)
-    p.add_argument("--spoiled", type=int, default=0)
-    p.add_argument("--note", default="")
+    p.add_argument("--handed-out", type=int, required=True, help=_("d'après la liste d'émargement"))
+    p.add_argument("--printed", type=int, help=_("bulletins imprimés (par défaut : les lots)"))
+    p.add_argument("--returned", type=int, help=_("bulletins trouvés dans l'urne"))
+    p.add_argument("--spoiled", type=int, default=0, help=_("bulletins annulés"))
+    p.add_argument("--note", default="", help=_("remarque pour le procès-verbal"))
 
 
 def run_reconcile(services: Any, args: argparse.Namespace) -> int:
@@ -282,10 +294,9 @@ def run_close(services: Any, args: argparse.Namespace) -> int:
 
 
 def run_export(services: Any, args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     path = services.counting.export_bundle(
-        args.session, Path(args.out), with_images=args.with_images
+        args.session, out_file(args.out), with_images=args.with_images
     )
     print(path)
     return 0
@@ -305,6 +316,21 @@ def run_results(args: argparse.Namespace) -> int:
         print_json(results.as_dict())
         return 0
     t = results.tally
+    if not results.sessions:
+        print(
+            _("Rien n'a encore été dépouillé pour {name} : pas encore de résultats.").format(
+                name=results.residence_name
+            )
+        )
+        return 0
+    if t.valid + t.blank + t.invalid == 0:
+        print(
+            _(
+                "Dépouillement ouvert pour {name}, mais aucun bulletin n'a encore été compté : "
+                "pas encore de résultats."
+            ).format(name=results.residence_name)
+        )
+        return 0
     print(_("Résultats — {name}").format(name=results.residence_name))
     print(_("Règle : {rule}").format(rule=results.rule_label))
     print(_("Valides : {v}  blancs : {b}  nuls : {i}").format(v=t.valid, b=t.blank, i=t.invalid))

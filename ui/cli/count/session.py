@@ -7,7 +7,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from app.i18n import _
 from ui.cli.common import print_json
+from ui.cli.count.lines import outcome_line, reading_line
 
 Command = Callable[..., Any]
 
@@ -16,16 +18,16 @@ def register(actions: Any, cmd: Command) -> None:
     """Add the sub-commands; `cmd` builds a sub-command that takes `--session`."""
     _reopen_cmd(actions, cmd)
     _watch_cmd(actions, cmd)
-    sh = cmd(actions, "sheets", "Feuilles de la session et ce qu'elles comptent.", run_sheets)
-    sh.add_argument("--json", action="store_true")
+    sh = cmd(actions, "sheets", _("Feuilles de la session et ce qu'elles comptent."), run_sheets)
+    sh.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
 
 def _reopen_cmd(actions: Any, cmd: Command) -> None:
-    p = cmd(actions, "reopen", "Reprendre une session scellée pour la corriger.", run_reopen)
-    p.add_argument("--reason", required=True, help="pourquoi la session scellée est reprise")
-    p.add_argument("--officer", help="agent de la reprise (par défaut celui de la session)")
-    p.add_argument("--witness", action="append", default=[], help="témoin (répétable)")
-    p.add_argument("--passphrase-file", help="fichier contenant la phrase secrète")
+    p = cmd(actions, "reopen", _("Reprendre une session scellée pour la corriger."), run_reopen)
+    p.add_argument("--reason", required=True, help=_("pourquoi la session scellée est reprise"))
+    p.add_argument("--officer", help=_("agent de la reprise (par défaut celui de la session)"))
+    p.add_argument("--witness", action="append", default=[], help=_("témoin (répétable)"))
+    p.add_argument("--passphrase-file", help=_("fichier contenant la phrase secrète"))
 
 
 def run_reopen(services: Any, args: argparse.Namespace) -> int:
@@ -48,12 +50,14 @@ def run_reopen(services: Any, args: argparse.Namespace) -> int:
 
 
 def _watch_cmd(actions: Any, cmd: Command) -> None:
-    p = cmd(actions, "watch", "Surveiller le dossier où le scanner dépose ses fichiers.", run_watch)
-    p.add_argument("--folder", required=True, help="dossier surveillé")
-    p.add_argument("--once", action="store_true", help="un seul passage, puis s'arrêter")
-    p.add_argument("--interval", type=float, default=1.0, help="secondes entre deux passages")
-    p.add_argument("--workers", type=int, default=None, help="processus de lecture")
-    p.add_argument("--json", action="store_true", help="une ligne JSON par feuille")
+    p = cmd(
+        actions, "watch", _("Surveiller le dossier où le scanner dépose ses fichiers."), run_watch
+    )
+    p.add_argument("--folder", required=True, help=_("dossier surveillé"))
+    p.add_argument("--once", action="store_true", help=_("un seul passage, puis s'arrêter"))
+    p.add_argument("--interval", type=float, default=1.0, help=_("secondes entre deux passages"))
+    p.add_argument("--workers", type=int, default=None, help=_("processus de lecture"))
+    p.add_argument("--json", action="store_true", help=_("une ligne JSON par feuille"))
 
 
 def run_watch(services: Any, args: argparse.Namespace) -> int:
@@ -103,7 +107,7 @@ def _watched(report: Any, as_json: bool) -> None:
                  "status": r.status, "reasons": list(r.reasons)}
             )  # fmt: skip
         else:
-            print(f"{r.file_name} p. {r.page} : {r.status} {' '.join(r.reasons)}".rstrip())
+            print(reading_line(r.file_name, r.page, r.status, r.reasons))
     sys.stdout.flush()
 
 
@@ -124,7 +128,5 @@ def run_sheets(services: Any, args: argparse.Namespace) -> int:
         )  # fmt: skip
         return 0
     for x in lines:
-        print(
-            f"{x.sheet_id}  {x.file_name} p. {x.page}  {x.outcome} {' '.join(x.reasons)}".rstrip()
-        )
+        print(outcome_line(x.sheet_id, x.file_name, x.page, x.outcome, x.reasons))
     return 0

@@ -8,23 +8,27 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from app.i18n import _
+from ui.cli.common import out_file
 
 Command = Callable[..., Any]
 
 
 def register(actions: Any, cmd: Command) -> None:
     """Add `slip` to `bp-terrain count`; `cmd` builds a sub-command that takes `--session`."""
-    p = cmd(actions, "slip", "Bordereau (PDF) d'un lot clos ou du scellement.", run_slip)
-    p.add_argument("--out", required=True, help="fichier PDF à écrire")
+    p = cmd(actions, "slip", _("Bordereau (PDF) d'un lot clos ou du scellement."), run_slip)
+    p.add_argument("--out", required=True, help=_("fichier PDF à écrire"))
     p.add_argument(
-        "--seq", type=int, help="numéro de l'entrée du journal (par défaut le dernier point signé)"
+        "--seq",
+        type=int,
+        help=_("numéro de l'entrée du journal (par défaut le dernier point signé)"),
     )
 
 
 def run_slip(services: Any, args: argparse.Namespace) -> int:
     from app.services.counting.slip import write_slip
 
-    print(write_slip(services, args.session, Path(args.out), seq=args.seq))
+    print(write_slip(services, args.session, out_file(args.out), seq=args.seq))
     return 0
