@@ -39,9 +39,15 @@ class ExpectedCount:
     batch: int
     sheets: tuple[DeckSheet, ...]
     votes: tuple[tuple[str, int, int], ...]  # (project_id, number, votes) in printed order
+    project_titles: tuple[tuple[str, str], ...] = ()  # (project_id, title) in printed order
 
     def total(self, status: str) -> int:
         return sum(1 for s in self.sheets if s.status == status)
+
+    def titles(self) -> dict[str, tuple[int, str]]:
+        """project id -> (number on the ballot, title); "" for a file written without titles."""
+        names = dict(self.project_titles)
+        return {p: (n, names.get(p, "")) for p, n, _v in self.votes}
 
 
 @dataclass(frozen=True)
@@ -142,14 +148,19 @@ def make_test_deck(
         )
         for b in layout.boxes
     )
+    titles = tuple((b.project_id, b.title) for b in layout.boxes)
     expected = ExpectedCount(
-        layout.template_hash, layout.residence.id, layout.style.index, batch, sheets, votes
+        layout.template_hash, layout.residence.id, layout.style.index, batch, sheets, votes, titles
     )
     return TestDeck(printed, expected)
 
 
 def expected_to_json(expected: ExpectedCount) -> str:
-    """The `FILE.expected.json` written beside the deck (documented in docs/ballots.md)."""
+    """The `FILE.expected.json` written beside the deck (documented in docs/ballots.md).
+
+    Projects are named by id, number and title, so that a person can check a count by hand.
+    """
+    names = expected.titles()
     data = {
         "format": DECK_FORMAT,
         "version": 1,
@@ -161,12 +172,18 @@ def expected_to_json(expected: ExpectedCount) -> str:
         "valid": expected.total("valid"),
         "blank": expected.total("blank"),
         "invalid": expected.total("invalid"),
-        "votes": [{"project_id": p, "number": n, "votes": v} for p, n, v in expected.votes],
+        "votes": [
+            {"project_id": p, "number": n, "title": names[p][1], "votes": v}
+            for p, n, v in expected.votes
+        ],
         "sheets": [
             {
                 "page": s.page,
                 "status": s.status,
-                "marks": [{"project_id": p, "kind": k.value} for p, k in s.marks],
+                "marks": [
+                    {"project_id": p, "number": names[p][0], "title": names[p][1], "kind": k.value}
+                    for p, k in s.marks
+                ],
             }
             for s in expected.sheets
         ],
@@ -187,6 +204,7 @@ def expected_from_json(text: str) -> ExpectedCount:
         for s in data["sheets"]
     )
     votes = tuple((str(v["project_id"]), int(v["number"]), int(v["votes"])) for v in data["votes"])
+    titles = tuple((str(v["project_id"]), str(v["title"])) for v in data["votes"] if "title" in v)
     return ExpectedCount(
         str(data["template_hash"]),
         str(data["residence_id"]),
@@ -194,4 +212,5 @@ def expected_from_json(text: str) -> ExpectedCount:
         int(data["batch"]),
         sheets,
         votes,
+        titles,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,36 @@ def test_expectation_json_round_trips(tmp_path: Path) -> None:
     text = expected_to_json(deck.expected)
     assert expected_from_json(text) == deck.expected
     assert '"valid": ' in text and '"sheets": ' in text
+
+
+def test_expectation_names_projects_by_number_and_title(tmp_path: Path) -> None:
+    """A person checking a deck by hand reads "n° 2 Bancs", not an id."""
+    deck = make_test_deck(make_spec(3), tmp_path / "deck.pdf", key=KEY, batch=1, count=7)
+    data = json.loads(expected_to_json(deck.expected))
+    boxes = {b.project_id: b for b in deck.printed.layout.boxes}
+    for line in data["votes"]:
+        box = boxes[line["project_id"]]
+        assert (line["number"], line["title"]) == (box.number, box.title) and box.title
+    marks = [m for sheet in data["sheets"] for m in sheet["marks"]]
+    assert marks and all(
+        (m["number"], m["title"]) == (boxes[m["project_id"]].number, boxes[m["project_id"]].title)
+        for m in marks
+    )
+    assert expected_from_json(json.dumps(data)).titles() == {
+        p: (b.number, b.title) for p, b in boxes.items()
+    }
+
+
+def test_expectation_without_titles_still_reads() -> None:
+    """A file written before titles were added (version 1, ids and numbers only)."""
+    old = {
+        "format": "bp-terrain-test-deck", "version": 1, "template_hash": "h", "residence_id": "r",
+        "style_index": 0, "batch": 1, "ballots": 1, "valid": 1, "blank": 0, "invalid": 0,
+        "votes": [{"project_id": "p1", "number": 1, "votes": 1}],
+        "sheets": [{"page": 1, "status": "valid", "marks": [{"project_id": "p1", "kind": "cross"}]}],
+    }  # fmt: skip
+    expected = expected_from_json(json.dumps(old))
+    assert expected.votes == (("p1", 1, 1),) and expected.titles() == {"p1": (1, "")}
 
 
 def test_classify_follows_the_rule() -> None:

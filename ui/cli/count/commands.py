@@ -13,8 +13,8 @@ from typing import Any
 
 from app.i18n import _
 from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.count import check_deck, slip
 from ui.cli.count import session as count_session
-from ui.cli.count import slip
 from ui.cli.count.lines import reading_line, review_line
 
 Handler = Callable[[Any, argparse.Namespace], int]
@@ -27,6 +27,7 @@ def register(sub: Any) -> None:
     _ingest_cmd(actions)
     count_session.register(actions, _cmd)
     slip.register(actions, _cmd)
+    check_deck.register(actions, _cmd)
     st = _cmd(actions, "status", _("Feuilles par état, bulletins à revoir, totaux."), run_status)
     st.add_argument("--json", action="store_true", help=_("sortie JSON"))
     rv = _cmd(actions, "review", _("Bulletins à revoir, les moins sûrs d'abord."), run_review)
