@@ -23,6 +23,7 @@ from ballots.model import BallotSpec
 from ballots.style import (
     ACCENT,
     ACCENT_TINT,
+    BAND_GREY,
     FONT,
     FONT_BOLD,
     INK,
@@ -198,14 +199,23 @@ def _footer(pen: Pen, test: bool) -> None:
 
 
 def _watermark(pen: Pen, layout: BallotLayout) -> None:
-    """A large diagonal ESSAI, then the rings around the boxes cleared back to white paper."""
+    """A diagonal "ESSAI — SANS VALEUR" band in pale grey across the middle of the page, then
+    the rings around the boxes cleared back to white paper.
+
+    Pale enough for the reader (far lighter than any mark), short enough to stay clear of the
+    corner markers and the QR code; the footer says it again in words.
+    """
     c = pen.c
     c.saveState()
-    c.setFillColor(WATERMARK)
-    c.setFont(FONT_BOLD, 150)
     c.translate(105 * MM, pen.y(165))
     c.rotate(55)
-    c.drawCentredString(0, -50, _("ESSAI"))
+    c.setFillColor(BAND_GREY)
+    c.rect(-105 * MM, -15 * MM, 210 * MM, 30 * MM, stroke=0, fill=1)
+    label = _("ESSAI — SANS VALEUR")
+    size = fit(label, FONT_BOLD, 196, 1, 50, 24).size
+    c.setFillColor(WATERMARK)
+    c.setFont(FONT_BOLD, size)
+    c.drawCentredString(0, -size * 0.35, label)
     c.restoreState()
     for box in layout.boxes:
         ring = box.rect.inflate(BOX_RING)

@@ -1,6 +1,7 @@
 """Page furniture shared by every document other than the ballot: header band, footer, tables.
 
-A later procès-verbal de dépouillement reuses these functions to keep the same visual identity.
+The procès-verbal and the slips reuse these functions (through `ballots.paged`) to keep the same
+visual identity; `test_band` marks every page of a test document.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm as MM
 from reportlab.pdfgen.canvas import Canvas
 
 from ballots.atomic import write_with
+from ballots.i18n import _
 from ballots.style import (
     ACCENT,
     ACCENT_TINT,
@@ -20,6 +23,7 @@ from ballots.style import (
     INK,
     MUTED,
     RULE_GREY,
+    TEST_RED,
     WHITE,
     Pen,
     fit,
@@ -46,16 +50,41 @@ def write_document(out: Path, title: str, draw: Callable[[Pen], None]) -> None:
     write_with(out, writer)
 
 
-def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> None:
-    """An accent band with the campaign name, then the document title in large type."""
+def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> float:
+    """An accent band with the campaign name, then the document title in large type (two lines
+    at most) and the subtitle under it; returns the baseline of its last line, so that the body
+    starts below a title that took two lines."""
     pen.rect(0, 0, PAGE_W, 14, fill=ACCENT)
     band = fit(campaign, FONT_BOLD, RIGHT - LEFT, 1, 12, 9)
     pen.text(LEFT, 9.3, band.lines[0], band.size, bold=True, color=WHITE)
     big = fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16)
-    baseline = pen.lines(LEFT, 30, big.lines, big.size, bold=True)
-    if subtitle:
-        sub = fit(subtitle, FONT_BOLD, RIGHT - LEFT, 1, 14, 11)
-        pen.text(LEFT, baseline + 1, sub.lines[0], sub.size, color=ACCENT, bold=True)
+    pen.lines(LEFT, 30, big.lines, big.size, bold=True)
+    last = 30 + (len(big.lines) - 1) * line_height_mm(big.size)
+    if not subtitle:
+        return last
+    sub = fit(subtitle, FONT_BOLD, RIGHT - LEFT, 1, 14, 11)
+    baseline = last + line_height_mm(sub.size) + 2.5
+    pen.text(LEFT, baseline, sub.lines[0], sub.size, color=ACCENT, bold=True)
+    return baseline
+
+
+def draw_test_band(pen: Pen, text: str | None = None) -> None:
+    """A diagonal red band across the page, "ESSAI — SANS VALEUR": a test document (test
+    count, test deck) can never be taken for a real one, whatever page is looked at. Drawn last,
+    translucent, so that what lies under it stays readable."""
+    label = text or _("ESSAI — SANS VALEUR")
+    c = pen.c
+    c.saveState()
+    c.translate(PAGE_W / 2 * MM, pen.y(PAGE_H / 2))
+    c.rotate(54.7)  # the page's diagonal
+    c.setFillColor(TEST_RED)
+    c.setFillAlpha(0.10)
+    c.rect(-150 * MM, -14 * MM, 300 * MM, 28 * MM, stroke=0, fill=1)
+    c.setFillAlpha(0.45)
+    size = fit(label, FONT_BOLD, 250, 1, 46, 24).size
+    c.setFont(FONT_BOLD, size)
+    c.drawCentredString(0, -size * 0.35, label)
+    c.restoreState()
 
 
 def footer(pen: Pen, left_text: str, page: int, pages: int) -> None:

@@ -9,42 +9,31 @@ the officer and each witness, so that the paper copy signed in the room binds th
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import segno
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 
 from ballots.fmt import group_thousands, long_date, money, time_of_day
 from ballots.furniture import (
     BODY_BOTTOM,
     LEFT,
     RIGHT,
-    footer,
-    header,
     paragraph,
-    write_document,
 )
 from ballots.i18n import _, ngettext
-from ballots.qr import dark_runs
+from ballots.paged import PagedLayout, draw_qr, render_paged
 from ballots.style import (
-    ACCENT,
     ACCENT_TINT,
     FONT,
     FONT_BOLD,
     INK,
     MUTED,
     RULE_GREY,
-    WHITE,
     Pen,
     fit,
     wrap,
 )
 
-TOP = 56.0
 ROW = 8.0
 
 
@@ -104,13 +93,8 @@ class CountReport:
 
 def render_count_report(report: CountReport, out: Path) -> None:
     """Write the report atomically; pages are counted in a first pass for "page n / N"."""
-    scratch = Canvas(io.BytesIO(), pagesize=A4)
-    pages = _Layout(Pen(scratch), report, 0).run()
-
-    def draw(pen: Pen) -> None:
-        _Layout(pen, report, pages).run()
-
-    write_document(out, _("Procès-verbal de dépouillement"), draw)
+    title = _("Procès-verbal de dépouillement")
+    render_paged(title, lambda pen, pages: _Layout(pen, report, pages), out)
 
 
 def group_hash(value: str, size: int = 4) -> str:
@@ -124,17 +108,35 @@ def _when(moment: dt.datetime | None) -> str:
     return _("{day} à {time}").format(day=long_date(moment.date()), time=time_of_day(moment.time()))
 
 
-class _Layout:
-    """Flows the report's sections down the pages, starting a new page when one is full."""
+class _Layout(PagedLayout):
+    """The report's sections, flowed down the pages by the paging base."""
 
     def __init__(self, pen: Pen, report: CountReport, pages: int) -> None:
-        self.pen, self.r, self.pages = pen, report, pages
-        self.page = 0
-        self.y = 0.0
+        super().__init__(pen, pages)
+        self.r = report
 
-    def run(self) -> int:
-        self._new_page()
-        for section in (
+    def campaign(self) -> str:
+        return self.r.campaign
+
+    def titles(self) -> tuple[str, str]:
+        title = _("Procès-verbal de dépouillement")
+        if self.r.test_mode:
+            title = _("Procès-verbal de dépouillement d'essai")
+        subtitle = _("{residence} · {day}").format(
+            residence=self.r.residence, day=long_date(self.r.opened_at.date())
+        )
+        return title, subtitle
+
+    def footer_text(self) -> str:
+        return _("Procès-verbal · {residence} · session {id}").format(
+            residence=self.r.residence, id=self.r.session_id[:8]
+        )
+
+    def is_test(self) -> bool:
+        return self.r.test_mode
+
+    def sections(self) -> tuple[Callable[[], None], ...]:
+        return (
             self._session,
             self._reconciliation,
             self._ballots,
@@ -143,48 +145,12 @@ class _Layout:
             self._funded,
             self._seal,
             self._signatures,
-        ):
-            section()
-        self._end_page()
-        return self.page
-
-    # --- pages ----------------------------------------------------------------------------
-
-    def _new_page(self) -> None:
-        if self.page:
-            self._end_page()
-        self.page += 1
-        subtitle = _("{residence} · {day}").format(
-            residence=self.r.residence, day=long_date(self.r.opened_at.date())
         )
-        title = _("Procès-verbal de dépouillement")
-        if self.r.test_mode:
-            title = _("Procès-verbal de dépouillement d'essai")
-        header(self.pen, self.r.campaign, title, subtitle)
-        self.y = TOP
-
-    def _end_page(self) -> None:
-        left = _("Procès-verbal · {residence} · session {id}").format(
-            residence=self.r.residence, id=self.r.session_id[:8]
-        )
-        footer(self.pen, left, self.page, self.pages or self.page)
-        self.pen.c.showPage()
-
-    def _room(self, height: float) -> None:
-        if self.y + height > BODY_BOTTOM:
-            self._new_page()
-
-    def _title(self, text: str, keep: float = 20) -> None:
-        self._room(14 + keep)
-        self.y += 4 if self.y > TOP else 0
-        self.pen.text(LEFT, self.y, text, 13, bold=True, color=ACCENT)
-        self.pen.line(LEFT, self.y + 2, RIGHT, self.y + 2, color=RULE_GREY, width_mm=0.3)
-        self.y += 8
 
     def _pairs(self, pairs: list[tuple[str, str]], label_w: float = 58) -> None:
         for label, value in pairs:
             lines = wrap(value, FONT, 11, RIGHT - LEFT - label_w)
-            self._room(len(lines) * 5 + 1)
+            self.room(len(lines) * 5 + 1)
             self.pen.text(LEFT, self.y, label, 11, color=MUTED)
             self.y = self.pen.lines(LEFT + label_w, self.y, lines or ["—"], 11) + 1
 
@@ -192,7 +158,7 @@ class _Layout:
 
     def _session(self) -> None:
         r = self.r
-        self._title(_("Séance"))
+        self.heading(_("Séance"))
         self._pairs(
             [
                 (_("Agent de dépouillement"), r.officer),
@@ -206,7 +172,7 @@ class _Layout:
 
     def _reconciliation(self) -> None:
         rec = self.r.reconciliation
-        self._title(_("Rapprochement des bulletins"), keep=2 * ROW)
+        self.heading(_("Rapprochement des bulletins"), keep=2 * ROW)
         cols = (
             _("Imprimés"), _("Remis (émargement)"), _("Rendus (urne)"), _("Annulés"), _("Écart"),
         )  # fmt: skip
@@ -222,7 +188,7 @@ class _Layout:
 
     def _ballots(self) -> None:
         r = self.r
-        self._title(_("Bulletins comptés"), keep=2 * ROW)
+        self.heading(_("Bulletins comptés"), keep=2 * ROW)
         cols = (_("Valides"), _("Blancs"), _("Nuls"), _("Mis de côté"), _("Rejetés*"))
         values = tuple(_n(v) for v in (r.valid, r.blank, r.invalid, r.set_aside, r.rejected))
         self._grid(cols, [values], widths=(35, 35, 35, 35, 34))
@@ -242,7 +208,7 @@ class _Layout:
         self.y += 4
 
     def _results(self) -> None:
-        self._title(_("Résultats par projet"), keep=3 * ROW)
+        self.heading(_("Résultats par projet"), keep=3 * ROW)
         cols = (_("N°"), _("Projet"), _("Coût"), _("Voix"), _("Résultat"))
         widths = (12, 72, 26, 16, 48)
         rows = [
@@ -264,7 +230,7 @@ class _Layout:
 
     def _rule(self) -> None:
         r = self.r
-        self._title(_("Règle et départage des égalités"))
+        self.heading(_("Règle et départage des égalités"))
         pairs = [(_("Règle déclarée"), r.rule)]
         if r.threshold:
             pairs.append((_("Seuil de voix"), str(r.threshold)))
@@ -273,16 +239,16 @@ class _Layout:
         ties = list(r.ties) or [_("Aucune égalité n'a changé le résultat.")]
         for tie in ties:
             lines = wrap("– " + tie, FONT, 11, RIGHT - LEFT)
-            self._room(len(lines) * 5)
+            self.room(len(lines) * 5)
             self.y = self.pen.lines(LEFT, self.y, lines, 11) + 1
         self.y += 4
 
     def _funded(self) -> None:
         r = self.r
         funded = [p for p in r.projects if p.funded]
-        self._title(_("Projets financés"), keep=8 + 6 * len(funded[:3]))
+        self.heading(_("Projets financés"), keep=8 + 6 * len(funded[:3]))
         for p in funded:
-            self._room(6)
+            self.room(6)
             number = f"n° {p.number}  " if p.number is not None else ""
             name = fit(number + p.title, FONT_BOLD, RIGHT - LEFT - 34, 1, 11, 9)
             self.pen.text(LEFT, self.y, name.lines[0], name.size, bold=True)
@@ -299,10 +265,10 @@ class _Layout:
 
     def _seal(self) -> None:
         r = self.r
-        self._title(_("Scellement du journal"), keep=42)
+        self.heading(_("Scellement du journal"), keep=42)
         size = 36.0
         top = self.y - 3
-        _draw_qr(self.pen, r.seal_code, RIGHT - size, top, size)
+        draw_qr(self.pen, r.seal_code, RIGHT - size, top, size)
         width = RIGHT - LEFT - size - 6
         text = _(
             "Le journal signé de cette session a été scellé à son entrée n° {n}. L'empreinte de "
@@ -321,14 +287,14 @@ class _Layout:
     def _signatures(self) -> None:
         people = [(self.r.officer, _("Agent de dépouillement"))]
         people += [(w, _("Témoin")) for w in self.r.witnesses]
-        self._title(_("Signatures"), keep=30)
+        self.heading(_("Signatures"), keep=30)
         self.y = paragraph(
             self.pen, LEFT, self.y, RIGHT - LEFT,
             _("Les soussignés certifient l'exactitude du présent procès-verbal."), 10, color=MUTED,
         ) + 2  # fmt: skip
         width = (RIGHT - LEFT - 10) / 2
         for i in range(0, len(people), 2):
-            self._room(28)
+            self.room(28)
             for j, (name, role) in enumerate(people[i : i + 2]):
                 x = LEFT + j * (width + 10)
                 self.pen.text(x, self.y, fit(name, FONT, width, 1, 11, 9).lines[0], 11, bold=True)
@@ -352,7 +318,7 @@ class _Layout:
         self._head(cols, xs, widths)
         for index, row in enumerate(rows):
             if self.y + ROW > BODY_BOTTOM:
-                self._new_page()
+                self.new_page()
                 self._head(cols, xs, widths)
             bold = bool(bold_rows and index in bold_rows)
             if bold:
@@ -379,14 +345,3 @@ class _Layout:
 
 def _n(value: int | None) -> str:
     return "—" if value is None else group_thousands(value)
-
-
-def _draw_qr(pen: Pen, text: str, x: float, y: float, size: float) -> None:
-    """A QR code of `text` (error correction M) filling a `size` mm square, quiet zone included."""
-    code = segno.make_qr(text, error="m", boost_error=False)
-    matrix = [[bool(v) for v in row] for row in code.matrix]
-    cells = len(matrix) + 8
-    module = size / cells
-    pen.rect(x, y, size, size, fill=WHITE)
-    for row, col, length in dark_runs(matrix):
-        pen.rect(x + (col + 4) * module, y + (row + 4) * module, length * module, module, fill=INK)

@@ -11,35 +11,27 @@ lays it out, in the visual identity of the procès-verbal (`ballots.report`).
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import segno
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
-
 from ballots.fmt import group_thousands, long_date, time_of_day
-from ballots.furniture import BODY_BOTTOM, LEFT, RIGHT, footer, header, paragraph, write_document
+from ballots.furniture import LEFT, RIGHT, paragraph
 from ballots.i18n import _
-from ballots.qr import dark_runs
+from ballots.paged import PagedLayout, draw_qr, render_paged
 from ballots.style import (
-    ACCENT,
     ACCENT_TINT,
     FONT,
     FONT_BOLD,
     INK,
     MUTED,
     RULE_GREY,
-    WHITE,
     Pen,
     fit,
     wrap,
 )
 
 BATCH, SEAL, CHECKPOINT = "batch", "seal", "checkpoint"
-TOP = 56.0
 ROW = 8.0
 QR_SIZE = 58.0  # mm, quiet zone included: read from arm's length by a phone
 
@@ -76,12 +68,7 @@ def slip_title(slip: BatchSlip) -> str:
 
 def render_slip(slip: BatchSlip, out: Path) -> None:
     """Write the slip atomically (temporary file, then rename); pages counted in a first pass."""
-    pages = _Layout(Pen(Canvas(io.BytesIO(), pagesize=A4)), slip, 0).run()
-
-    def draw(pen: Pen) -> None:
-        _Layout(pen, slip, pages).run()
-
-    write_document(out, slip_title(slip), draw)
+    render_paged(slip_title(slip), lambda pen, pages: _Layout(pen, slip, pages), out)
 
 
 def hash_lines(value: str) -> list[str]:
@@ -90,53 +77,38 @@ def hash_lines(value: str) -> list[str]:
     return [" ".join(groups[i : i + 4]) for i in range(0, len(groups), 4)]
 
 
-class _Layout:
-    """Flows the slip's sections down the page (a new page only for a long list of witnesses)."""
+class _Layout(PagedLayout):
+    """The slip's sections (a new page only for a long list of witnesses)."""
 
     def __init__(self, pen: Pen, slip: BatchSlip, pages: int) -> None:
-        self.pen, self.s, self.pages = pen, slip, pages
-        self.page = 0
-        self.y = 0.0
+        super().__init__(pen, pages)
+        self.s = slip
 
-    def run(self) -> int:
-        self._new_page()
-        self._session()
-        self._figures()
-        self._fingerprint()
-        self._signatures()
-        self._end_page()
-        return self.page
+    def campaign(self) -> str:
+        return self.s.campaign
 
-    def _new_page(self) -> None:
-        if self.page:
-            self._end_page()
-        self.page += 1
+    def titles(self) -> tuple[str, str]:
         title = slip_title(self.s)
         if self.s.test_mode:
             title = _("{title} (dépouillement d'essai)").format(title=title)
         subtitle = _("{residence} · {day}").format(
             residence=self.s.residence, day=long_date(self.s.moment.date())
         )
-        header(self.pen, self.s.campaign, title, subtitle)
-        self.y = TOP
+        return title, subtitle
 
-    def _end_page(self) -> None:
-        left = _("Bordereau · {residence} · session {id} · entrée n° {seq}").format(
+    def footer_text(self) -> str:
+        return _("Bordereau · {residence} · session {id} · entrée n° {seq}").format(
             residence=self.s.residence, id=self.s.session_id[:8], seq=self.s.seq
         )
-        footer(self.pen, left, self.page, self.pages or self.page)
-        self.pen.c.showPage()
 
-    def _room(self, height: float) -> None:
-        if self.y + height > BODY_BOTTOM:
-            self._new_page()
+    def is_test(self) -> bool:
+        return self.s.test_mode
+
+    def sections(self) -> tuple[Callable[[], None], ...]:
+        return (self._session, self._figures, self._fingerprint, self._signatures)
 
     def _title(self, text: str, keep: float = 20) -> None:
-        self._room(14 + keep)
-        self.y += 3 if self.y > TOP else 0
-        self.pen.text(LEFT, self.y, text, 13, bold=True, color=ACCENT)
-        self.pen.line(LEFT, self.y + 2, RIGHT, self.y + 2, color=RULE_GREY, width_mm=0.3)
-        self.y += 8
+        self.heading(text, keep, gap=3)
 
     def _session(self) -> None:
         s = self.s
@@ -190,7 +162,7 @@ class _Layout:
         s = self.s
         self._title(_("Empreinte du journal à ce point"), keep=QR_SIZE)
         top = self.y - 3
-        _draw_qr(self.pen, s.code, RIGHT - QR_SIZE, top, QR_SIZE)
+        draw_qr(self.pen, s.code, RIGHT - QR_SIZE, top, QR_SIZE, alphanumeric=True)
         width = RIGHT - LEFT - QR_SIZE - 6
         y = paragraph(self.pen, LEFT, self.y, width, _(
             "Cette empreinte couvre toutes les entrées du journal jusqu'à celle-ci, et la "
@@ -215,7 +187,7 @@ class _Layout:
         ), 9.5, color=MUTED) + 3  # fmt: skip
         width = (RIGHT - LEFT - 16) / 3
         for i in range(0, len(people), 3):
-            self._room(20)
+            self.room(20)
             for j, (name, role) in enumerate(people[i : i + 3]):
                 x = LEFT + j * (width + 8)
                 self.pen.text(x, self.y, fit(name, FONT, width, 1, 11, 9).lines[0], 11, bold=True)
@@ -223,13 +195,3 @@ class _Layout:
                 self.pen.line(x, self.y + 16, x + width, self.y + 16, color=INK, width_mm=0.3)
                 self.pen.text(x, self.y + 19.5, _("Signature"), 8, color=MUTED)
             self.y += 25
-
-
-def _draw_qr(pen: Pen, text: str, x: float, y: float, size: float) -> None:
-    """The slip code as a QR code (alphanumeric mode, error correction M), quiet zone included."""
-    code = segno.make_qr(text, error="m", mode="alphanumeric", boost_error=False)
-    matrix = [[bool(v) for v in row] for row in code.matrix]
-    module = size / (len(matrix) + 8)
-    pen.rect(x, y, size, size, fill=WHITE)
-    for row, col, length in dark_runs(matrix):
-        pen.rect(x + (col + 4) * module, y + (row + 4) * module, length * module, module, fill=INK)
