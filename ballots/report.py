@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ballots.fmt import group_thousands, long_date, money, time_of_day
+from ballots.fmt import NBSP, group_thousands, long_date, money, time_of_day
 from ballots.furniture import (
     BODY_BOTTOM,
     LEFT,
@@ -89,6 +89,7 @@ class CountReport:
     seal_code: str  # the seal's slip code (BPTA1:SCEL:...), shown as a QR code
     key_fingerprint: str
     notes: tuple[str, ...] = field(default=())
+    dwellings: int | None = None  # of the residence, for the turnout (None or 0: not known)
 
 
 def render_count_report(report: CountReport, out: Path) -> None:
@@ -205,7 +206,8 @@ class _Layout(PagedLayout):
         self.y += 4
         for note in notes:
             self.y = paragraph(self.pen, LEFT, self.y, RIGHT - LEFT, note, 9, color=MUTED)
-        self.y += 4
+        self.y = paragraph(self.pen, LEFT, self.y + 2, RIGHT - LEFT, turnout(r), 11, bold=True)
+        self.y += 2
 
     def _results(self) -> None:
         self.heading(_("Résultats par projet"), keep=3 * ROW)
@@ -271,9 +273,10 @@ class _Layout(PagedLayout):
         draw_qr(self.pen, r.seal_code, RIGHT - size, top, size)
         width = RIGHT - LEFT - size - 6
         text = _(
-            "Le journal signé de cette session a été scellé à son entrée n° {n}. L'empreinte de "
-            "scellement et celle de la clé de l'agent permettent à chacun de vérifier le "
-            "dépouillement avec « bp-terrain verify »."
+            "Ce code permet à chacun de vérifier que le dépouillement n'a pas été modifié après "
+            "la signature de ce procès-verbal : il résume tout le journal signé de la séance "
+            "(scellé à son entrée n° {n}), et le programme de vérification le recalcule à partir "
+            "du paquet publié ; un seul caractère différent signale un changement."
         ).format(n=r.sealed_seq)
         y = paragraph(self.pen, LEFT, self.y, width, text, 10, color=MUTED) + 1
         self.pen.text(LEFT, y, _("Empreinte de scellement"), 10, bold=True)
@@ -341,6 +344,25 @@ class _Layout(PagedLayout):
         for x, w, c in zip(xs, widths, cols, strict=True):
             self._cell(x, w, c, bold=True)
         self.y += ROW
+
+
+def turnout(report: CountReport) -> str:
+    """ "Participation : 95 bulletins pour 150 logements, soit 63,3 %" (ballots in the box)."""
+    ballots = report.valid + report.blank + report.invalid
+    if not report.dwellings:
+        return ngettext(
+            "Participation : {n} bulletin ; le nombre de logements de la résidence n'est pas "
+            "renseigné.",
+            "Participation : {n} bulletins ; le nombre de logements de la résidence n'est pas "
+            "renseigné.",
+            ballots,
+        ).format(n=group_thousands(ballots))
+    share = f"{100 * ballots / report.dwellings:.1f}".replace(".", ",") + NBSP + "%"
+    return ngettext(
+        "Participation : {n} bulletin pour {d} logements, soit {p}.",
+        "Participation : {n} bulletins pour {d} logements, soit {p}.",
+        ballots,
+    ).format(n=group_thousands(ballots), d=group_thousands(report.dwellings), p=share)
 
 
 def _n(value: int | None) -> str:

@@ -90,3 +90,22 @@ def test_report_on_a_full_disk_is_a_french_message(tmp_path: Path) -> None:
     finally:
         subprocess.run(["umount", str(small)], check=True)
         services.close()
+
+
+def test_report_carries_the_residence_dwellings_for_the_turnout(tmp_path: Path) -> None:
+    services = open_services(tmp_path / "data")
+    try:
+        counted = live_count(services, tmp_path / "scans", [[0], [1], []])
+        residence_id = services.counting.get_session(counted.session_id).residence_id
+        residence = services.campaigns.get_residence(residence_id)
+        services.campaigns.update_residence(
+            residence_id, name=residence.name, address=residence.address, dwellings=40,
+            budget_cents=residence.budget_cents,
+        )  # fmt: skip
+        report = build_count_report(services, counted.session_id)
+        assert report.dwellings == 40
+        text = _text(write_count_report(services, counted.session_id, tmp_path / "pv.pdf"))
+        ballots = report.valid + report.blank + report.invalid
+        assert f"Participation : {ballots} bulletins pour 40 logements" in text
+    finally:
+        services.close()

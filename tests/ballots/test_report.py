@@ -139,3 +139,19 @@ def test_a_test_count_says_so_and_no_tie_is_reported_plainly(tmp_path: Path) -> 
     assert "Aucune égalité n'a changé le résultat." in text
     assert "Témoins aucun" in text
     assert len(re.findall(r"\bSignature\b", text)) == 1
+
+
+def test_the_turnout_is_ballots_over_dwellings(tmp_path: Path) -> None:
+    out = tmp_path / "pv.pdf"
+    render_count_report(make_report(dwellings=150), out)  # 90 + 3 + 2 ballots in the box
+    text = " ".join(_text(out))
+    assert "Participation : 95 bulletins pour 150 logements, soit 63,3 %" in text
+    render_count_report(make_report(dwellings=0), out)
+    assert "nombre de logements de la résidence n'est pas renseigné" in " ".join(_text(out))
+
+
+def test_the_seal_is_explained_in_one_plain_sentence(tmp_path: Path) -> None:
+    out = tmp_path / "pv.pdf"
+    render_count_report(make_report(), out)
+    text = " ".join(_text(out))
+    assert "Ce code permet à chacun de vérifier que le dépouillement n'a pas été modifié" in text

@@ -76,6 +76,7 @@ def build_count_report(services: Services, session_id: str) -> CountReport:
         seal_code=slip_code(seal, session_id),
         key_fingerprint=session.key_fingerprint,
         notes=tuple(notes),
+        dwellings=services.campaigns.get_residence(session.residence_id).dwellings,
     )  # fmt: skip
 
 
