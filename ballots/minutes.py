@@ -1,14 +1,17 @@
 """Compte rendu de la commission d'examen: the commission's decisions, in the shared style.
 
-Each project gets a tinted heading row with its decision as a coloured label (colour and word:
+Projects are grouped by residence (each residence numbers its own projects), in number order
+under the residence's name. Each project gets a tinted heading row with its decision as a coloured label (colour and word:
 "Recevable", "Non recevable", "À retravailler"), its costs, the public reason and a small table
 of per-criterion results. Every line is measured before it is placed (`ballots.flow`), so long
-reasons and long criteria lists break over pages instead of running into the footer.
+reasons and long criteria lists break over pages instead of running into the footer. The members
+present sign at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -106,8 +109,14 @@ class CommissionMinutes:
 
 
 def render_commission_minutes(minutes: CommissionMinutes, out: Path) -> None:
-    """Write the minutes: members, a summary, each project with its decision and reason."""
-    blocks = [_intro(minutes), *(_decision(d) for d in minutes.decisions)]
+    """Write the minutes: members, a summary, then each residence's projects in number order
+    under the residence's name, and the members' signature lines."""
+    blocks = [_intro(minutes)]
+    for residence, decisions in by_residence(minutes.decisions):
+        heading = _residence_heading(residence, decisions)
+        blocks += [_decision(d, heading if i == 0 else ()) for i, d in enumerate(decisions)]
+    if minutes.members_present:
+        blocks.append(_signatures(minutes.members_present))
     pages = paginate(blocks, TOP, BODY_BOTTOM)
     title = _("Compte rendu de la commission d'examen")
     when = _("Réunion du {date} · {place}").format(
@@ -124,6 +133,20 @@ def render_commission_minutes(minutes: CommissionMinutes, out: Path) -> None:
             pen.c.showPage()
 
     write_document(out, title, draw)
+
+
+def by_residence(
+    decisions: Sequence[CommissionDecision],
+) -> list[tuple[str, list[CommissionDecision]]]:
+    """Residences by name, each with its decisions in project-number order (a number is only
+    unique within its residence)."""
+    groups: dict[str, list[CommissionDecision]] = {}
+    for d in decisions:
+        groups.setdefault(d.residence, []).append(d)
+    return [
+        (name, sorted(groups[name], key=lambda d: d.number))
+        for name in sorted(groups, key=str.casefold)
+    ]
 
 
 def summary(minutes: CommissionMinutes) -> str:
@@ -195,18 +218,70 @@ def _intro(minutes: CommissionMinutes) -> Block:
     return Block((*pieces, _gap(6)))
 
 
-def _decision(d: CommissionDecision) -> Block:
-    """Heading row, costs, reason and criteria; the heading stays with the first lines."""
-    costs = d.residence
+def _residence_heading(residence: str, decisions: Sequence[CommissionDecision]) -> list[Piece]:
+    """ "Les Tilleuls · 3 projets, 2 recevables", kept with the residence's first project."""
+    admissible = sum(1 for d in decisions if d.admissible)
+    text = ngettext(
+        "{residence} · {n} projet, {ok} recevable",
+        "{residence} · {n} projets, {ok} recevables",
+        len(decisions),
+    ).format(residence=residence, n=len(decisions), ok=admissible)
+    line = fit(text, FONT_BOLD, WIDTH, 1, 15, 12)
+    ascent = 0.8 * line.size * PT_TO_MM
+
+    def draw(pen: Pen, top: float) -> None:
+        pen.text(LEFT, top + ascent + 1, line.lines[0], line.size, bold=True, color=ACCENT)
+        pen.line(LEFT, top + ascent + 3, RIGHT, top + ascent + 3, color=ACCENT, width_mm=0.5)
+
+    return [Piece(2.0, keep_with_next=True), Piece(ascent + 7, draw, keep_with_next=True)]
+
+
+def _signatures(members: Sequence[CommissionMember]) -> Block:
+    """One signature line under each member present, two to a row."""
+    heading = _kept(_lines(_("Signatures des membres de la commission"), 14, bold=True,
+                           color=ACCENT))  # fmt: skip
+    note = _kept(
+        _lines(
+            _("Les membres présents certifient l'exactitude du présent compte rendu."),
+            11,
+            color=MUTED,
+        )
+    )
+    width = (WIDTH - 10) / 2
+    rows = []
+    for i in range(0, len(members), 2):
+        pair = members[i : i + 2]
+
+        def draw(pen: Pen, top: float, pair: Sequence[CommissionMember] = pair) -> None:
+            for j, member in enumerate(pair):
+                x = LEFT + j * (width + 10)
+                name = fit(member.name, FONT_BOLD, width, 1, 12, 10)
+                pen.text(x, top + 6, name.lines[0], name.size, bold=True)
+                if member.role:
+                    pen.text(x, top + 11, fit(member.role, FONT, width, 1, 10, 8).lines[0], 10,
+                             color=MUTED)  # fmt: skip
+                pen.line(x, top + 24, x + width, top + 24, color=INK, width_mm=0.3)
+                pen.text(x, top + 28, _("Signature"), 9, color=MUTED)
+
+        rows.append(Piece(32.0, draw))
+    return Block((_gap(4), *heading, *note, _gap(3), *rows))
+
+
+def _decision(d: CommissionDecision, heading: Sequence[Piece] = ()) -> Block:
+    """Heading row, costs, reason and criteria; the heading stays with the first lines (and the
+    residence's heading, before its first project, with the project)."""
+    parts = []  # the residence is the heading above: not repeated
     if d.requested_cost_cents is not None:
-        costs += " · " + _("coût demandé : {c}").format(c=money(d.requested_cost_cents))
+        parts.append(_("coût demandé : {c}").format(c=money(d.requested_cost_cents)))
     if d.admissible and d.validated_cost_cents is not None:
-        costs += " · " + _("coût validé : {c}").format(c=money(d.validated_cost_cents))
+        parts.append(_("coût validé : {c}").format(c=money(d.validated_cost_cents)))
+    costs = " · ".join(parts)
     reason = _lines(d.public_reason, 12, x=LEFT + 2, width=WIDTH - 4) if d.public_reason else []
     pieces = [
+        *heading,
         _head(d),
         Piece(2.5, keep_with_next=True),
-        *_kept(_lines(costs, 11, x=LEFT + 2, width=WIDTH - 4, color=MUTED)),
+        *(_kept(_lines(costs, 11, x=LEFT + 2, width=WIDTH - 4, color=MUTED)) if costs else []),
         *(_kept(reason[:1]) + reason[1:]),
     ]
     if d.criteria:

@@ -134,3 +134,39 @@ def test_the_heading_of_a_project_never_ends_a_page(tmp_path: Path) -> None:
         boxes = sorted((b for b in text_boxes(out, index) if b.y0 < 276), key=lambda b: b.y0)
         last = boxes[-1].text
         assert not any(kind.label in last for kind in KINDS), f"page {index + 1} ends on {last!r}"
+
+
+def _mixed() -> CommissionMinutes:
+    """Two residences whose decisions arrive mixed, each numbered from 1."""
+    made = []
+    for residence, number in (("Les Tilleuls", 2), ("Le Parc", 1), ("Les Tilleuls", 1),
+                              ("Le Parc", 2), ("Les Tilleuls", 3)):  # fmt: skip
+        made.append(
+            CommissionDecision(number, f"{residence} projet {number}", residence,
+                               DecisionKind.ADMISSIBLE, "Conforme.", 100_000, 100_000)  # fmt: skip
+        )
+    members = (CommissionMember("Mme Diallo", "présidente"), CommissionMember("M. Martin"),
+               CommissionMember("Mme Roux", "Ville"))  # fmt: skip
+    return CommissionMinutes("BP 2026", dt.date(2026, 2, 10), "Mairie annexe", members,
+                             tuple(made))  # fmt: skip
+
+
+def test_decisions_are_grouped_by_residence_in_number_order(tmp_path: Path) -> None:
+    out = tmp_path / "cr.pdf"
+    render_commission_minutes(_mixed(), out)
+    text = " ".join(page_text(out, i) for i in range(page_count(out)))
+    order = [text.index(f"{r} projet {n}") for r in ("Le Parc", "Les Tilleuls") for n in (1, 2)]
+    order.append(text.index("Les Tilleuls projet 3"))
+    assert order == sorted(order)
+    parc, tilleuls = text.index("Le Parc · 2 projets"), text.index("Les Tilleuls · 3 projets")
+    assert parc < order[0] < order[1] < tilleuls < order[2]
+
+
+def test_every_member_present_has_a_signature_line(tmp_path: Path) -> None:
+    out = tmp_path / "cr.pdf"
+    render_commission_minutes(_mixed(), out)
+    last = page_text(out, page_count(out) - 1)
+    assert "Signatures des membres de la commission" in last
+    for name in ("Mme Diallo", "M. Martin", "Mme Roux"):
+        assert name in last
+    assert last.count("Signature") >= 4  # the heading and one line under each member
