@@ -221,11 +221,12 @@ def _intro(minutes: CommissionMinutes) -> Block:
 def _residence_heading(residence: str, decisions: Sequence[CommissionDecision]) -> list[Piece]:
     """ "Les Tilleuls · 3 projets, 2 recevables", kept with the residence's first project."""
     admissible = sum(1 for d in decisions if d.admissible)
-    text = ngettext(
-        "{residence} · {n} projet, {ok} recevable",
-        "{residence} · {n} projets, {ok} recevables",
-        len(decisions),
-    ).format(residence=residence, n=len(decisions), ok=admissible)
+    n = len(decisions)
+    text = _("{residence} · {projects}, {admissible}").format(
+        residence=residence,
+        projects=ngettext("{n} projet", "{n} projets", n).format(n=n),
+        admissible=ngettext("{n} recevable", "{n} recevables", admissible).format(n=admissible),
+    )
     line = fit(text, FONT_BOLD, WIDTH, 1, 15, 12)
     ascent = 0.8 * line.size * PT_TO_MM
 
