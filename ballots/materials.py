@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm as MM
@@ -17,12 +15,12 @@ from ballots.furniture import (
     RIGHT,
     footer,
     header,
-    table_row,
     write_document,
 )
 from ballots.i18n import _, ngettext
-from ballots.model import BallotSpec, Campaign, Project, Residence
+from ballots.model import BallotSpec, Project
 from ballots.pictures import load_picture
+from ballots.signin import render_sign_in_sheet
 from ballots.style import (
     ACCENT,
     ACCENT_TINT,
@@ -30,23 +28,13 @@ from ballots.style import (
     FONT_BOLD,
     INK,
     MUTED,
-    RULE_GREY,
     Pen,
     fit,
     line_height_mm,
     text_width_mm,
     wrap,
 )
-
-
-@dataclass(frozen=True)
-class VoteSession:
-    """A time and place where residents can vote (printed on the poster)."""
-
-    place: str
-    day: dt.date
-    start: dt.time
-    end: dt.time
+from ballots.vote_session import VoteSession
 
 
 def render_project_sheets(spec: BallotSpec, out: Path) -> None:
@@ -213,40 +201,6 @@ def _poster_row(pen: Pen, project: Project, x: float, width: float, y: float, si
     pen.text(x, y, str(project.number), size, bold=True, color=ACCENT)
     pen.text(x + number_w, y, title.lines[0], title.size, bold=True, color=INK)
     pen.text(x + width, y, cost, size, color=MUTED, align="right")
-
-
-def render_sign_in_sheet(
-    campaign: Campaign, residence: Residence, out: Path, *, pages: int = 1, rows: int = 16
-) -> None:
-    """Sign-in sheet (name, building/flat, signature). Holds no ballot information at all."""
-
-    def draw(pen: Pen) -> None:
-        for page in range(1, pages + 1):
-            header(pen, campaign.name, _("Liste d'émargement"), residence.name)
-            pen.text(
-                LEFT,
-                56,
-                _("Une ligne par votant. Aucune information sur le vote."),
-                12,
-                color=MUTED,
-            )
-            columns = (
-                (LEFT, 11, _("N°")),
-                (LEFT + 11, 70, _("Nom et prénom")),
-                (LEFT + 81, 50, _("Bâtiment / logement")),
-                (LEFT + 131, RIGHT - LEFT - 131, _("Signature")),
-            )
-            table_row(pen, 62, columns, 9, head=True)
-            height = (BODY_BOTTOM - 71) / rows
-            for row in range(rows):
-                number = str((page - 1) * rows + row + 1)
-                table_row(pen, 71 + row * height, ((LEFT, 11, number),), height)
-            for x, _w, _t in columns[1:]:
-                pen.line(x, 62, x, 71 + rows * height, color=RULE_GREY, width_mm=0.25)
-            footer(pen, f"{campaign.name} · {residence.name}", page, pages)
-            pen.c.showPage()
-
-    write_document(out, _("Liste d'émargement – {r}").format(r=residence.name), draw)
 
 
 __all__ = ["VoteSession", "render_poster", "render_project_sheets", "render_sign_in_sheet"]

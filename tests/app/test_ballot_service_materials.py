@@ -57,7 +57,7 @@ def test_sign_in_sheet_has_no_ballot_information(services, residence, projects, 
     services.ballots.ensure_default_style(residence.id)
     out = services.ballots.materials(residence.id, MaterialKind.SIGNIN, tmp_path / "emarg.pdf")
     pages = pdf_text(out)
-    assert len(pages) == 8  # 120 dwellings, 16 lines a page
+    assert len(pages) == 6  # 120 dwellings, 22 lines a page
     assert "Signature" in pages[0]
     assert not any(title in "".join(pages) for title in TITLES)
     image = render_page(out, 0, dpi=100, grey=True)
@@ -80,7 +80,7 @@ def test_vote_session_lines_are_checked(services, residence):
 def test_document_previews_for_every_kind(services, residence, projects):
     style = services.ballots.ensure_default_style(residence.id)
     services.ballots.set_vote_sessions(residence.id, "12/01/2027 17:00-19:00 Salle commune")
-    for kind, pages in (("ballots", 1), ("test_deck", 7), ("sheets", 5), ("poster", 1), ("signin", 8)):  # fmt: skip
+    for kind, pages in (("ballots", 1), ("test_deck", 7), ("sheets", 5), ("poster", 1), ("signin", 6)):  # fmt: skip
         preview = services.ballots.document_preview(
             residence.id, kind, style_id=style.id, page=1, dpi=30
         )
@@ -111,3 +111,11 @@ def test_commission_minutes_pdf(services, residence, projects, tmp_path):
         assert words in text
     assert TITLES[2] not in text  # reviewed in another session
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == ["cr.pdf"]
+
+
+def test_sign_in_sheet_prints_the_residence_vote_session(services, residence, projects, tmp_path):
+    services.ballots.set_vote_sessions(residence.id, "12/01/2027 17:00-19:00 Salle commune")
+    out = services.ballots.materials(residence.id, MaterialKind.SIGNIN, tmp_path / "emarg.pdf")
+    pages = pdf_text(out)
+    assert all("Lieu : Salle commune" in page for page in pages)
+    assert "Total des votants (toutes les pages)" in " ".join(pages[-1].split())

@@ -75,7 +75,7 @@ def test_sign_in_sheet_has_no_ballot_information(tmp_path: Path) -> None:
     render_sign_in_sheet(spec.campaign, spec.residence, out, pages=2)
     pages = _text(out)
     assert len(pages) == 2
-    assert "Nom et prénom" in pages[0] and "Signature" in pages[0] and "32" in pages[1]
+    assert "Nom et prénom" in pages[0] and "Signature" in pages[0] and "44" in pages[1]
     for page in pages:
         assert "BP26" not in page and "Jardins" not in page and "€" not in page
     assert pyzbar.decode(render_page_array(out, 0, 150)) == []
@@ -87,3 +87,29 @@ def test_bad_picture_on_sheets_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(PictureError):
         render_project_sheets(make_spec(projects=bad), out)
     assert not out.exists()
+
+
+def test_sign_in_sheet_has_date_place_page_totals_and_a_last_page_total(tmp_path: Path) -> None:
+    spec = make_spec(5)
+    out = tmp_path / "emargement.pdf"
+    render_sign_in_sheet(spec.campaign, spec.residence, out, pages=3)
+    pages = _text(out)
+    assert len(pages) == 3
+    per_page = 22
+    for index, page in enumerate(pages):
+        assert "Date :" in page and "Lieu :" in page
+        assert "Signatures sur cette page" in page and "Report des pages précédentes" in page
+        assert f"{index * per_page + 1} " in page and f" {(index + 1) * per_page} " in page
+        assert f"{index + 1} / 3" in page
+    assert "Total des votants (toutes les pages)" in pages[-1]
+    assert all("Total des votants" not in page for page in pages[:-1])
+
+
+def test_sign_in_sheet_prints_the_only_vote_session(tmp_path: Path) -> None:
+    spec = make_spec(5)
+    out = tmp_path / "emargement.pdf"
+    one = VoteSession("Salle commune", dt.date(2026, 3, 3), dt.time(17), dt.time(19, 30))
+    render_sign_in_sheet(spec.campaign, spec.residence, out, sessions=[one])
+    (page,) = _text(out)
+    assert "Date : mardi 3 mars 2026, de 17 h à 19 h 30" in page
+    assert "Lieu : Salle commune" in page

@@ -142,8 +142,15 @@ def _mixed() -> CommissionMinutes:
     for residence, number in (("Les Tilleuls", 2), ("Le Parc", 1), ("Les Tilleuls", 1),
                               ("Le Parc", 2), ("Les Tilleuls", 3)):  # fmt: skip
         made.append(
-            CommissionDecision(number, f"{residence} projet {number}", residence,
-                               DecisionKind.ADMISSIBLE, "Conforme.", 100_000, 100_000)  # fmt: skip
+            CommissionDecision(
+                number,
+                f"{residence} projet {number}",
+                residence,
+                DecisionKind.ADMISSIBLE,
+                "Conforme.",
+                100_000,
+                100_000,
+            )  # fmt: skip
         )
     members = (CommissionMember("Mme Diallo", "présidente"), CommissionMember("M. Martin"),
                CommissionMember("Mme Roux", "Ville"))  # fmt: skip

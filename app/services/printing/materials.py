@@ -33,7 +33,7 @@ from ballots.materials import (
 from ballots.testdeck import make_test_deck
 
 Progress = Callable[[int, int], None]
-SIGNIN_ROWS = 16
+SIGNIN_ROWS = 22
 MAX_SIGNIN_PAGES = 40
 _SESSION = re.compile(
     r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})\s*[h:]\s*(\d{2})?\s*[-–à]+\s*"
@@ -123,8 +123,11 @@ class MaterialsMixin:
     ) -> None:
         if kind is MaterialKind.SIGNIN:
             campaign, residence, pages = self._signin_inputs(residence_id)
+            sessions = parse_vote_sessions(self.vote_sessions_text(residence_id))
             with specs.printed_language("fr"), specs.library_errors():
-                render_sign_in_sheet(campaign, residence, out, pages=pages, rows=SIGNIN_ROWS)
+                render_sign_in_sheet(
+                    campaign, residence, out, pages=pages, rows=SIGNIN_ROWS, sessions=sessions
+                )
             return
         style_id = style_id or self.ensure_default_style(residence_id).id  # type: ignore[attr-defined]
         job = self.job(style_id, long=kind is MaterialKind.SHEETS)  # type: ignore[attr-defined]
