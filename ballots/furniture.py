@@ -50,13 +50,18 @@ def write_document(out: Path, title: str, draw: Callable[[Pen], None]) -> None:
     write_with(out, writer)
 
 
+def header_band(pen: Pen, campaign: str) -> None:
+    """The accent band across the top of the page, with the campaign's name."""
+    pen.rect(0, 0, PAGE_W, 14, fill=ACCENT)
+    band = fit(campaign, FONT_BOLD, RIGHT - LEFT, 1, 12, 9)
+    pen.text(LEFT, 9.3, band.lines[0], band.size, bold=True, color=WHITE)
+
+
 def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> float:
     """An accent band with the campaign name, then the document title in large type (two lines
     at most) and the subtitle under it; returns the baseline of its last line, so that the body
     starts below a title that took two lines."""
-    pen.rect(0, 0, PAGE_W, 14, fill=ACCENT)
-    band = fit(campaign, FONT_BOLD, RIGHT - LEFT, 1, 12, 9)
-    pen.text(LEFT, 9.3, band.lines[0], band.size, bold=True, color=WHITE)
+    header_band(pen, campaign)
     big = fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16)
     pen.lines(LEFT, 30, big.lines, big.size, bold=True)
     last = 30 + (len(big.lines) - 1) * line_height_mm(big.size)

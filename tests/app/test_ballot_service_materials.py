@@ -10,6 +10,7 @@ import pytest
 from pyzbar import pyzbar
 
 from app.domain import models as m
+from app.domain.money import format_euros
 from app.errors import UserError
 from app.services.commission import ReviewInput
 from app.services.printing.materials import parse_vote_sessions
@@ -119,3 +120,25 @@ def test_sign_in_sheet_prints_the_residence_vote_session(services, residence, pr
     pages = pdf_text(out)
     assert all("Lieu : Salle commune" in page for page in pages)
     assert "Total des votants (toutes les pages)" in " ".join(pages[-1].split())
+
+
+def test_poster_prints_the_residence_budget_and_its_contact(
+    services, residence, projects, tmp_path
+):
+    services.ballots.set_vote_sessions(residence.id, "12/01/2027 17:00-19:00 Salle commune")
+    out = tmp_path / "affiche.pdf"
+    services.ballots.materials(residence.id, MaterialKind.POSTER, out)
+    budget = services.campaigns.get_residence(residence.id).budget_cents
+    organiser = services.campaigns.get_campaign(residence.campaign_id).organiser
+    page = " ".join(pdf_text(out)[0].split())  # split() treats no-break spaces as spaces
+    assert " ".join(format_euros(budget).split()) in page
+    assert f"Une question ? {organiser}" in page  # no contact typed yet: the organiser
+    assert services.ballots.set_poster_contact(residence.id, "  Amina, 04 99 00 12 34 ") == (
+        "Amina, 04 99 00 12 34"
+    )
+    assert services.ballots.poster_contact_text(residence.id) == "Amina, 04 99 00 12 34"
+    services.ballots.materials(residence.id, MaterialKind.POSTER, out)
+    assert "Une question ? Amina, 04 99 00 12 34" in " ".join(pdf_text(out)[0].split())
+    with pytest.raises(UserError) as error:
+        services.ballots.set_poster_contact(residence.id, "x" * 200)
+    assert error.value.field == "contact"

@@ -113,3 +113,39 @@ def test_sign_in_sheet_prints_the_only_vote_session(tmp_path: Path) -> None:
     (page,) = _text(out)
     assert "Date : mardi 3 mars 2026, de 17 h à 19 h 30" in page
     assert "Lieu : Salle commune" in page
+
+
+#: Glyph height (mm) of text read from 2 m: capitals and digits of about 24 pt bold.
+READABLE_AT_2M = 5.8
+
+
+def _tallest(boxes, words: str) -> float:  # type: ignore[no-untyped-def]
+    found = [b.y1 - b.y0 for b in boxes if words in b.text]
+    assert found, (words, [b.text for b in boxes])
+    return max(found)
+
+
+def test_poster_gives_budget_date_place_and_contact_readable_at_two_metres(tmp_path: Path) -> None:
+    from tests.ballots.textboxes import text_boxes
+
+    out = tmp_path / "affiche.pdf"
+    sessions = [
+        VoteSession("Salle commune, bâtiment A", dt.date(2026, 3, 3), dt.time(17), dt.time(19, 30)),
+        VoteSession("Hall d'entrée", dt.date(2026, 3, 5), dt.time(10), dt.time(12)),
+    ]
+    render_poster(make_spec(6), sessions, out, budget_cents=3_000_000,
+                  contact="Amina Diallo, 04 99 00 12 34")  # fmt: skip
+    (page,) = _text(out)
+    boxes = text_boxes(out)
+    assert "30 000 €" in page and "Une question ? Amina Diallo, 04 99 00 12 34" in page
+    for words in ("30 000", "Mardi 3 mars 2026", "Salle commune", "Jeudi 5 mars", "Hall d'entrée",
+                  "Amina Diallo"):  # fmt: skip
+        assert _tallest(boxes, words) >= READABLE_AT_2M, words
+
+
+def test_poster_without_budget_or_contact_leaves_them_out(tmp_path: Path) -> None:
+    out = tmp_path / "affiche.pdf"
+    one = [VoteSession("Loge", dt.date(2026, 3, 3), dt.time(17), dt.time(19))]
+    render_poster(make_spec(4), one, out)
+    (page,) = _text(out)
+    assert "Une question" not in page and "€ pour" not in page and "Loge" in page

@@ -156,3 +156,17 @@ def test_empty_campaign_shows_the_teaching_empty_state(empty_ctx, qtbot):
     qtbot.addWidget(widget)
     widget.show()
     assert widget.stack.currentWidget() is widget.empty
+
+
+def test_poster_contact_is_typed_beside_the_voting_times(screen, ctx, qtbot):
+    residence_id = screen.panel.residence_combo.currentData()
+    screen.panel.set_kind("poster")
+    assert screen.panel.contact_edit.isVisibleTo(screen.panel)
+    assert screen.panel.contact_edit.text() == ctx.services.ballots.poster_contact_text(
+        residence_id
+    )
+    qtbot.keyClicks(screen.panel.contact_edit, " (loge B)")
+    assert screen.panel.save_sessions()
+    assert ctx.services.ballots.poster_contact_text(residence_id).endswith("(loge B)")
+    screen.panel.contact_edit.setText("x" * 80 + "y")  # over the field's limit: cut at 80
+    assert len(screen.panel.contact_edit.text()) == 80

@@ -52,6 +52,11 @@ def register(sub: Any) -> None:
         metavar=_("'JJ/MM/AAAA HH:MM-HH:MM LIEU'"),
         help=_("permanence de vote pour l'affiche (répétable ; gardée pour la résidence)"),
     )
+    materials.add_argument(
+        "--contact",
+        default=None,
+        help=_("qui contacter, imprimé sur l'affiche (gardé pour la résidence)"),
+    )
     batches = add_command(inner, "batches", _("Lister les lots imprimés."), run_batches)
     batches.add_argument("--json", action="store_true", help=_("une liste JSON"))
 
@@ -131,6 +136,8 @@ def run_materials(args: argparse.Namespace) -> int:
         residence = services.campaigns.find_residence(args.residence)
         if args.session:
             services.ballots.set_vote_sessions(residence.id, "\n".join(args.session))
+        if args.contact is not None:
+            services.ballots.set_poster_contact(residence.id, args.contact)
         path = services.ballots.materials(
             residence.id, MaterialKind(args.kind), out_file(args.out), progress=_StderrProgress()
         )

@@ -35,6 +35,7 @@ from ballots.testdeck import make_test_deck
 Progress = Callable[[int, int], None]
 SIGNIN_ROWS = 22
 MAX_SIGNIN_PAGES = 40
+MAX_CONTACT = 80
 _SESSION = re.compile(
     r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})\s*[h:]\s*(\d{2})?\s*[-–à]+\s*"
     r"(\d{1,2})\s*[h:]\s*(\d{2})?\s+(.+?)\s*$"
@@ -97,6 +98,22 @@ class MaterialsMixin:
         self.uow.set_meta(f"vote_sessions:{residence_id}", text.strip())
         return sessions
 
+    def poster_contact_text(self, residence_id: str) -> str:
+        return self.uow.get_meta(f"poster_contact:{residence_id}") or ""
+
+    def set_poster_contact(self, residence_id: str, text: str) -> str:
+        """Keep whom residents ask about the vote (printed at the foot of the poster)."""
+        contact = " ".join(text.split())
+        if len(contact) > MAX_CONTACT:
+            raise UserError(
+                _("Le contact tient en {n} caractères au plus (un nom et un numéro).").format(
+                    n=MAX_CONTACT
+                ),
+                field="contact",
+            )
+        self.uow.set_meta(f"poster_contact:{residence_id}", contact)
+        return contact
+
     def materials(
         self,
         residence_id: str,
@@ -135,7 +152,14 @@ class MaterialsMixin:
             if kind is MaterialKind.SHEETS:
                 render_project_sheets(job.spec, out)
             else:
-                render_poster(job.spec, self._poster_sessions(residence_id), out)
+                budget, contact = self._poster_facts(residence_id)
+                render_poster(
+                    job.spec,
+                    self._poster_sessions(residence_id),
+                    out,
+                    budget_cents=budget,
+                    contact=contact,
+                )
 
     def _poster_sessions(self, residence_id: str) -> tuple[VoteSession, ...]:
         sessions = parse_vote_sessions(self.vote_sessions_text(residence_id))
@@ -148,6 +172,16 @@ class MaterialsMixin:
                 field="sessions",
             )
         return sessions
+
+    def _poster_facts(self, residence_id: str) -> tuple[int, str]:
+        """The residence's budget and the contact typed for it (else the organiser's name)."""
+        with self.uow() as session:
+            residence = session.get(ResidenceRow, residence_id)
+            assert residence is not None
+            campaign = session.get(CampaignRow, residence.campaign_id)
+            organiser = campaign.organiser if campaign is not None else ""
+            budget = residence.budget_cents or 0
+        return budget, self.poster_contact_text(residence_id) or organiser
 
     def _signin_inputs(self, residence_id: str) -> tuple[ballots.Campaign, ballots.Residence, int]:
         with self.uow() as session:

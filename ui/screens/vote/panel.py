@@ -23,7 +23,7 @@ from ui.context import AppContext
 from ui.screens.vote.printing import DOCUMENT_LABELS, document_label
 from ui.screens.vote.style import StyleForm
 from ui.theme import TONE_ICONS, set_role, tone_colors
-from ui.widgets import Form, SavedHint, text_edit
+from ui.widgets import Form, SavedHint, line_edit, text_edit
 
 MAX_COUNT = 10_000
 
@@ -68,6 +68,9 @@ class VotePanel(QWidget):
         self.sessions_edit = text_edit(
             placeholder=_("12/01/2027 17:00-19:00 Salle commune"), min_lines=3
         )
+        self.contact_edit = line_edit(
+            max_length=80, placeholder=_("Par exemple : Amina Diallo, gardienne : 04 99 00 12 34")
+        )
         self.sessions_hint = SavedHint()
         self._sessions_timer = QTimer(self)
         self._sessions_timer.setSingleShot(True)
@@ -104,6 +107,10 @@ class VotePanel(QWidget):
             "sessions", _("Permanences de vote (une par ligne)"), self.sessions_edit,
             _("Le jour, les heures et le lieu : ils sont imprimés sur l'affiche."),
         )  # fmt: skip
+        self.sessions.add_row(
+            "contact", _("Contact sur l'affiche"), self.contact_edit,
+            _("Qui les habitants peuvent appeler : un nom et un numéro."),
+        )  # fmt: skip
         self.sessions.add_widget(self.sessions_hint)
         layout.addWidget(self.sessions)
         warning = QLabel(print_warning())
@@ -123,6 +130,7 @@ class VotePanel(QWidget):
         self.style_form.saved.connect(self._style_saved)
         self.new_style_button.clicked.connect(self.new_style_requested.emit)
         self.sessions_edit.textChanged.connect(self._schedule_sessions)
+        self.contact_edit.textEdited.connect(self._schedule_sessions)
         self._sessions_timer.timeout.connect(self.save_sessions)
         self.test_check.toggled.connect(self._emit_changed)
 
@@ -186,10 +194,11 @@ class VotePanel(QWidget):
         self.has_styles = bool(styles)
         self._document_changed()
 
-    def load_sessions(self, text: str) -> None:
+    def load_sessions(self, text: str, contact: str = "") -> None:
         self.sessions_edit.blockSignals(True)
         self.sessions_edit.setPlainText(text)
         self.sessions_edit.blockSignals(False)
+        self.contact_edit.setText(contact)
         self.sessions.clear_errors()
         self.sessions_hint.clear()
 
@@ -198,7 +207,8 @@ class VotePanel(QWidget):
         self._sessions_timer.start()
 
     def save_sessions(self) -> bool:
-        """Check and keep the vote times typed for the residence; True when saved."""
+        """Check and keep the vote times and the contact typed for the residence; True when
+        saved."""
         self._sessions_timer.stop()
         residence_id = self.residence_id()
         if residence_id is None:
@@ -208,6 +218,7 @@ class VotePanel(QWidget):
             self.ctx.services.ballots.set_vote_sessions(
                 residence_id, self.sessions_edit.toPlainText()
             )
+            self.ctx.services.ballots.set_poster_contact(residence_id, self.contact_edit.text())
         except UserError as exc:
             self.sessions.show_user_error(exc)
             self.sessions_hint.mark_failed()

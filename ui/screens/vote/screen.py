@@ -134,7 +134,9 @@ class VoteScreen(Screen):
         ballots = self.ctx.services.ballots
         residence = self.ctx.services.campaigns.get_residence(residence_id)
         self.panel.count_spin.setValue(max(10, -(-residence.dwellings // 10) * 10))
-        self.panel.load_sessions(ballots.vote_sessions_text(residence_id))
+        self.panel.load_sessions(
+            ballots.vote_sessions_text(residence_id), ballots.poster_contact_text(residence_id)
+        )
         self._load_styles(residence_id)
 
     def _load_styles(self, residence_id: str, keep: str | None = None) -> None:
