@@ -16,7 +16,7 @@ from reportlab.lib.utils import ImageReader
 from ballots.fmt import NBSP, long_date, short_date
 from ballots.geometry import BOX_RING, PAGE_W
 from ballots.i18n import _
-from ballots.labels import BODY_SIZE, LabelPlan
+from ballots.labels import LabelPlan
 from ballots.layout import BallotLayout, Rect
 from ballots.marks import MarkKind, draw_mark
 from ballots.model import BallotSpec
@@ -174,7 +174,7 @@ def _box(pen: Pen, plan: LabelPlan, picture: ImageReader | None) -> None:
         pen.text(right, first, plan.cost, plan.cost_size, bold=True, color=ACCENT, align="right")
     else:
         pen.text(text_x, plan.cost_baseline, plan.cost, plan.cost_size, bold=True, color=ACCENT)
-    pen.lines(text_x, plan.description_baseline, plan.description, BODY_SIZE, color=MUTED)
+    pen.lines(text_x, plan.description_baseline, plan.description, plan.body_size, color=MUTED)
     if plan.picture and picture is not None:
         p = plan.picture
         pen.c.drawImage(

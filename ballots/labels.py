@@ -1,7 +1,9 @@
 """Fitting a project's label (number, title, cost, description, picture) beside its box.
 
 Titles wrap to two lines, then shrink to 12.5 pt (12 pt on crowded ballots), then are cut
-with a warning; the description takes the lines left. The label is a stack of lines whose first
+with a warning; the description takes the lines left. A ballot with few projects uses larger
+type (`LARGER_SIZES`, up to the 16 pt large-print size for descriptions), chosen for the whole
+ballot by `ballots.render`. The label is a stack of lines whose first
 line sits on the box's middle; a stack too tall for its row is lifted (never above its label),
 its title lines brought closer, or the cost moved onto the title's line. In rows with room for
 one line only (many projects), a two-line title is centred on its box with tight spacing, so
@@ -43,6 +45,26 @@ TIGHT_SPACING = 1.05  # line spacing of a two-line title squeezed into a short r
 CAP = 0.73  # cap height of DejaVu Sans, in em
 MAX_DESCRIPTION_LINES = 6
 DESCRIPTION_AIR = 1.5  # mm kept free below a description, on top of the 3 mm between rows
+LARGE_BODY_SIZE = 16.0  # the large-print size: the most a description grows on a roomy ballot
+
+
+@dataclass(frozen=True)
+class TextSizes:
+    """The type sizes of a label (pt); a ballot with few projects uses a larger set."""
+
+    title: float
+    title_min: float
+    body: float
+    number: float
+    cost: float
+
+
+NORMAL_SIZES = TextSizes(TITLE_SIZE, TITLE_MIN, BODY_SIZE, NUMBER_SIZE, COST_SIZE)
+#: From the large-print size down to just above the normal one, tried in that order.
+LARGER_SIZES = tuple(
+    TextSizes(body + 2, body + 0.5, body, body + 4, body + 1)
+    for body in (LARGE_BODY_SIZE, 15.0, 14.0, 13.0)
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,7 @@ class LabelPlan:
     title_step: float
     cost_baseline: float
     description_baseline: float
+    body_size: float = BODY_SIZE
 
 
 @dataclass(frozen=True)
@@ -97,15 +120,21 @@ class _Ink:
     cost: str
     cost_size: float
     description_below: float  # deepest descender of the description's characters, mm
+    body: float = BODY_SIZE  # the description's size
 
 
 def plan_label(
-    project: Project, box: BoxLayout, has_picture: bool, number_digits: int = 1
+    project: Project,
+    box: BoxLayout,
+    has_picture: bool,
+    number_digits: int = 1,
+    sizes: TextSizes = NORMAL_SIZES,
 ) -> tuple[LabelPlan, list[RenderWarning]]:
     """Fit number, title, cost, description and picture inside the label rectangle.
 
     `number_digits`: digits of the longest project number on the ballot; numbers are
     right-aligned in a column that wide, so that every title starts at the same place.
+    `sizes`: larger type for a roomy ballot (short rows always keep the normal sizes).
     """
     warnings: list[RenderWarning] = []
     picture = _picture_rect(box.label) if has_picture else None
@@ -119,30 +148,29 @@ def plan_label(
         )
     text_rows = int((box.label.h_mm - 0.5) // line_height_mm(BODY_SIZE))
     compact = text_rows <= 2  # short rows: the costs form a column on the titles' first line
-    number_size, cost_size = (13.0, BODY_SIZE) if compact else (NUMBER_SIZE, COST_SIZE)
+    sizes = NORMAL_SIZES if compact else sizes
+    body = sizes.body
+    number_size, cost_size = (13.0, BODY_SIZE) if compact else (sizes.number, sizes.cost)
     digits = "0" * max(len(str(box.number)), number_digits)  # DejaVu digits share one width
     number_w = text_width_mm(digits, FONT_BOLD, number_size) + (1.8 if compact else 2.5)
     cost = money(box.cost_cents)
     cost_w = text_width_mm(cost, FONT_BOLD, cost_size) + (2 if compact else 3)
     right = picture.x_mm - 3 if picture else box.label.right
     width = right - (box.label.x_mm + number_w)
-    wanted = (
-        wrap(project.description, FONT, BODY_SIZE, width) if project.description.strip() else []
-    )
+    wanted = wrap(project.description, FONT, body, width) if project.description.strip() else []
     # Short rows show no description: a few words cut off would be noise, not information.
     most = 0 if compact else min(len(wanted), MAX_DESCRIPTION_LINES)
     ink = _Ink(
         ink_extent_mm(str(box.number), FONT_BOLD, number_size),
         cost,
         cost_size,
-        ink_extent_mm(project.description, FONT, BODY_SIZE)[1],
+        ink_extent_mm(project.description, FONT, body)[1],
+        body,
     )
-    plan = _arrange(project.title, box, width, cost_w, text_rows, most, ink)
+    plan = _arrange(project.title, box, width, cost_w, text_rows, most, ink, sizes)
     title, inline, first, stack, lines = plan
     warnings.extend(_title_warnings(project, title))
-    description = (
-        fit(project.description, FONT, width, lines, BODY_SIZE, BODY_SIZE).lines if lines else ()
-    )
+    description = fit(project.description, FONT, width, lines, body, body).lines if lines else ()
     if len(description) < len(wanted):
         warnings.append(
             _warn(
@@ -167,6 +195,7 @@ def plan_label(
             stack.title_step,
             first + stack.cost,
             first + stack.description,
+            body,
         ),
         warnings,
     )
@@ -180,12 +209,13 @@ def _arrange(
     text_rows: int,
     wanted: int,
     ink: _Ink,
+    text: TextSizes = NORMAL_SIZES,
 ) -> tuple[Fitted, bool, float, _Stack, int]:
     """The most generous arrangement that fits the label: (title, inline, first baseline,
     stack, description lines), trying in turn normal then tight title spacing, the cost on
     its own line then on the title's line, and as many description lines as fit."""
     compact = text_rows <= 2
-    sizes = (DENSE_TITLE_SIZE, DENSE_TITLE_MIN) if compact else (TITLE_SIZE, TITLE_MIN)
+    sizes = (DENSE_TITLE_SIZE, DENSE_TITLE_MIN) if compact else (text.title, text.title_min)
     inline = compact or width >= WIDE_LABEL
     # With one row of text, two title lines are kept tight, so that they read as one title
     # and the space between rows stays clearly larger than the space between lines.
@@ -235,11 +265,11 @@ def _stack(title: Fitted, spacing: float, inline: bool, lines: int, ink: _Ink) -
     em = title.size * PT_TO_MM
     step = em * spacing
     last = (len(title.lines) - 1) * step
-    cost = 0.0 if inline else last + line_height_mm(BODY_SIZE) + 0.3
+    cost = 0.0 if inline else last + line_height_mm(ink.body) + 0.3
     description = (
         (cost + line_height_mm(ink.cost_size))
         if not inline
-        else last + line_height_mm(BODY_SIZE) + 0.3
+        else last + line_height_mm(ink.body) + 0.3
     )
     first_up, first_down = ink_extent_mm(title.lines[0], FONT_BOLD, title.size)
     last_down = ink_extent_mm(title.lines[-1], FONT_BOLD, title.size)[1]
@@ -248,7 +278,7 @@ def _stack(title: Fitted, spacing: float, inline: bool, lines: int, ink: _Ink) -
     if lines:  # descriptions leave some air above the next row, so that rows stay apart
         bottom = (
             description
-            + (lines - 1) * line_height_mm(BODY_SIZE)
+            + (lines - 1) * line_height_mm(ink.body)
             + ink.description_below
             + DESCRIPTION_AIR
         )

@@ -1,4 +1,10 @@
-"""Vote materials in the ballots' visual identity: project sheets, poster, sign-in sheet."""
+"""Vote materials in the ballots' visual identity: the project sheets here; the poster
+(`ballots.poster`) and the sign-in sheet (`ballots.signin`) are re-exported.
+
+A project sheet fills its page: the project's picture large, its longer description in the
+largest type that fits, and at the foot how to vote for it (its box on the ballot, the rule, the
+dates), so that a sheet pinned in a hall says everything a resident needs.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from pathlib import Path
 from reportlab.lib.units import mm as MM
 
 from ballots.ballot_page import short_date_range
-from ballots.fmt import money
+from ballots.fmt import money, short_date
 from ballots.furniture import (
     BODY_BOTTOM,
     LEFT,
@@ -17,6 +23,8 @@ from ballots.furniture import (
     write_document,
 )
 from ballots.i18n import _
+from ballots.layout import Rect
+from ballots.marks import MarkKind, draw_mark
 from ballots.model import BallotSpec, Project
 from ballots.pictures import load_picture
 from ballots.poster import render_poster
@@ -25,7 +33,10 @@ from ballots.style import (
     ACCENT,
     ACCENT_TINT,
     FONT,
+    FONT_BOLD,
+    INK,
     MUTED,
+    WHITE,
     Pen,
     fit,
     line_height_mm,
@@ -53,23 +64,20 @@ def render_project_sheets(spec: BallotSpec, out: Path) -> None:
 
 
 def _project_page(pen: Pen, spec: BallotSpec, project: Project, picture: object) -> None:
-    header(
+    """Facts band, picture, description in the largest type that fits, then how to vote for
+    this project at the foot of the page: the page is used whatever the description's length."""
+    bottom = header(
         pen,
         spec.campaign.name,
         project.title,
         _("Projet n° {n} · {r}").format(n=project.number, r=spec.residence.name),
     )
-    y = 62.0
-    pen.rect(LEFT, y, RIGHT - LEFT, 20, fill=ACCENT_TINT, radius=2)
-    pen.text(LEFT + 6, y + 9, _("Coût estimé"), 12, color=MUTED)
-    pen.text(LEFT + 6, y + 16.5, money(project.cost_cents or 0), 20, bold=True, color=ACCENT)
-    dates = short_date_range(spec)
-    if dates:
-        pen.text(RIGHT - 6, y + 9, _("Vote"), 12, color=MUTED, align="right")
-        pen.text(RIGHT - 6, y + 16.5, dates, 14, bold=True, align="right")
+    y = max(56.0, bottom + 8)
+    _facts(pen, spec, project, y)
     y += 30
+    panel_top = BODY_BOTTOM - PANEL_H
     text = project.description or _("(pas de description)")
-    picture_h, size, lines = _sheet_body(text, picture is not None, BODY_BOTTOM - y)
+    picture_h, size, lines = _sheet_body(text, picture is not None, panel_top - 6 - y)
     if picture is not None:
         pen.c.drawImage(
             picture,
@@ -81,29 +89,87 @@ def _project_page(pen: Pen, spec: BallotSpec, project: Project, picture: object)
             anchor="c",
         )
         y += picture_h + 8
-    pen.text(LEFT, y, _("Le projet"), 16, bold=True)
-    pen.lines(LEFT, y + 9, lines, size)
+    pen.text(LEFT, y, _("Le projet"), 16, bold=True, color=ACCENT)
+    pen.lines(LEFT, y + 4 + line_height_mm(size), lines, size)
+    _on_the_ballot(pen, spec, project, panel_top)
 
 
-PICTURE_H, PICTURE_MIN_H = 95.0, 50.0
+def _facts(pen: Pen, spec: BallotSpec, project: Project, y: float) -> None:
+    pen.rect(LEFT, y, RIGHT - LEFT, 22, fill=ACCENT_TINT, radius=2)
+    pen.text(LEFT + 6, y + 9, _("Coût estimé"), 12, color=MUTED)
+    pen.text(LEFT + 6, y + 17.5, money(project.cost_cents or 0), 22, bold=True, color=ACCENT)
+    dates = short_date_range(spec)
+    if dates:
+        pen.text(RIGHT - 6, y + 9, _("Vote"), 12, color=MUTED, align="right")
+        pen.text(RIGHT - 6, y + 17.5, dates, 15, bold=True, align="right")
+
+
+PANEL_H = 36.0
+
+
+def _on_the_ballot(pen: Pen, spec: BallotSpec, project: Project, top: float) -> None:
+    """ "Pour soutenir ce projet, cochez la case n° 4 sur le bulletin", beside a marked box as
+    printed on the ballot, with the rule and the dates of the vote."""
+    pen.rect(LEFT, top, RIGHT - LEFT, PANEL_H, fill=ACCENT_TINT, radius=2)
+    box = Rect(LEFT + 7, top + 9, 16.0, 12.0)
+    pen.rect(box.x_mm, box.y_mm, box.w_mm, box.h_mm, fill=WHITE, stroke=INK, width_mm=0.45)
+    draw_mark(pen, box, MarkKind.CROSS)
+    pen.text(box.right + 4, top + 19, str(project.number), 26, bold=True, color=ACCENT)
+    x = box.right + 22
+    width = RIGHT - 5 - x
+    lines = [
+        (_("Pour soutenir ce projet, cochez la case n° {n} sur le bulletin.").format(
+            n=project.number), FONT_BOLD, 13),
+        (spec.rule.headline(), FONT, 12),
+        (_dates_sentence(spec), FONT, 12),
+    ]  # fmt: skip
+    y = top + 9
+    for text, font, size in lines:
+        if not text:
+            continue
+        fitted = fit(text, font, width, 2, size, 9)
+        y = pen.lines(x, y, fitted.lines, fitted.size, bold=font == FONT_BOLD) + 1
+
+
+def _dates_sentence(spec: BallotSpec) -> str:
+    start, end = spec.vote_start, spec.vote_end
+    if start and end and start != end:
+        return _("Vote du {start} au {end}.").format(start=short_date(start), end=short_date(end))
+    day = start or end
+    return _("Vote le {day}.").format(day=short_date(day)) if day else ""
+
+
+BODY_SIZES = (20.0, 18.0, 16.0, 14.0, 13.0, 12.0, 11.0)
+PICTURE_SIZES = (14.0, 13.0, 12.0, 11.0)  # beside a picture, the picture comes first
+PICTURE_H, PICTURE_GOOD_H, PICTURE_MIN_H = 110.0, 80.0, 50.0
 
 
 def _sheet_body(
     text: str, has_picture: bool, height: float
 ) -> tuple[float, float, tuple[str, ...]]:
-    """(picture height, type size, lines): a long description first takes room from the
-    picture (down to 50 mm), then gets smaller type (down to 11 pt), then is cut with "…"."""
+    """(picture height, type size, lines). Without a picture, the largest type that fits (20 pt
+    for a short description). With one, the picture keeps 80 mm or more while the type can
+    shrink to 11 pt; only then does it give room down to 50 mm. Beyond, the text is cut "…"."""
     width = RIGHT - LEFT
-    for size in (14.0, 13.0, 12.0, 11.0):
+
+    def room(size: float) -> tuple[float, list[str]]:
         lines = wrap(text, FONT, size, width)
-        room = height - 9 - len(lines) * line_height_mm(size)
-        if not has_picture and room >= 0:
-            return 0.0, size, tuple(lines)
-        if has_picture and room - 8 >= PICTURE_MIN_H:
-            return min(PICTURE_H, room - 8), size, tuple(lines)
+        return height - 4 - (len(lines) + 1) * line_height_mm(size), lines
+
+    if not has_picture:
+        for size in BODY_SIZES:
+            left, lines = room(size)
+            if left >= 0:
+                return 0.0, size, tuple(lines)
+    else:
+        for least in (PICTURE_GOOD_H, PICTURE_MIN_H):
+            for size in PICTURE_SIZES:
+                left, lines = room(size)
+                if left - 8 >= least:
+                    return min(PICTURE_H, left - 8), size, tuple(lines)
     picture_h = PICTURE_MIN_H if has_picture else 0.0
-    available = height - 9 - (picture_h + 8 if has_picture else 0)
-    most = max(1, int(available // line_height_mm(11.0)))
+    available = height - 4 - (picture_h + 8 if has_picture else 0)
+    most = max(1, int(available // line_height_mm(11.0)) - 1)
     return picture_h, 11.0, fit(text, FONT, width, most, 11.0, 11.0).lines
 
 

@@ -23,7 +23,14 @@ from ballots.ballot_page import draw_static
 from ballots.errors import Cancelled, CountError
 from ballots.geometry import build_layout
 from ballots.i18n import _
-from ballots.labels import LabelPlan, RenderWarning, plan_label
+from ballots.labels import (
+    LARGER_SIZES,
+    NORMAL_SIZES,
+    LabelPlan,
+    RenderWarning,
+    TextSizes,
+    plan_label,
+)
 from ballots.layout import BallotLayout
 from ballots.model import BallotSpec
 from ballots.payload import MAX_BATCH, Payload, encode_text
@@ -77,14 +84,41 @@ def prepare_ballot(spec: BallotSpec) -> PreparedBallot:
         for p in spec.projects
         if p.picture is not None
     }
-    plans: list[LabelPlan] = []
-    warnings: list[RenderWarning] = []
+    plans, warnings = plan_labels(spec, layout, pictures)
+    return PreparedBallot(spec, layout, plans, pictures, warnings)
+
+
+def plan_labels(
+    spec: BallotSpec, layout: BallotLayout, pictures: dict[str, ImageReader]
+) -> tuple[tuple[LabelPlan, ...], tuple[RenderWarning, ...]]:
+    """Every label, in the largest type the whole ballot can take: a set of larger sizes is
+    kept only if it cuts, shrinks or leaves out nothing that the normal sizes print."""
     digits = max(len(str(p.number)) for p in spec.projects)
-    for project, box in zip(spec.projects, layout.boxes, strict=True):
-        plan, found = plan_label(project, box, project.project_id in pictures, digits)
-        plans.append(plan)
-        warnings.extend(found)
-    return PreparedBallot(spec, layout, tuple(plans), pictures, tuple(warnings))
+
+    def attempt(sizes: TextSizes) -> tuple[list[LabelPlan], list[RenderWarning]]:
+        plans, warnings = [], []
+        for project, box in zip(spec.projects, layout.boxes, strict=True):
+            plan, found = plan_label(project, box, project.project_id in pictures, digits, sizes)
+            plans.append(plan)
+            warnings.extend(found)
+        return plans, warnings
+
+    normal = attempt(NORMAL_SIZES)
+    base = _shown(*normal)
+    for sizes in LARGER_SIZES:
+        larger = attempt(sizes)
+        if _shown(*larger) == base:
+            return tuple(larger[0]), tuple(larger[1])
+    return tuple(normal[0]), tuple(normal[1])
+
+
+def _shown(plans: list[LabelPlan], warnings: list[RenderWarning]) -> tuple[object, ...]:
+    """What a set of labels prints and gives up: warnings and description lines per label."""
+    return (
+        sorted((w.project_id or "", w.code) for w in warnings),
+        [len(p.description) > 0 for p in plans],
+        [len(p.title.lines) <= 2 for p in plans],
+    )
 
 
 def check_count(count: int) -> None:

@@ -59,7 +59,7 @@ def open_services(data_dir: Path) -> Services:
         meetings=MeetingService(uow),
         participants=ParticipantService(uow),
         ideas=IdeaService(uow),
-        projects=ProjectService(uow),
+        projects=ProjectService(uow, Path(data_dir)),
         commission=CommissionService(uow),
         status=status,
         counting=CountingService(uow, Path(data_dir)),

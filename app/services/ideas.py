@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,8 +17,10 @@ from app.domain.validation import MAX_TITLE, matches, optional_text, required_te
 from app.errors import UserError
 from app.i18n import _
 from app.services.base import Service, get_live
+from app.services.pictures import forget_picture, store_picture
 from app.storage import mappers
 from app.storage.tables import IdeaRow, MeetingRow, ParticipantRow, ProjectRow, ResidenceRow
+from app.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,10 @@ class IdeaService(Service):
 
 
 class ProjectService(Service):
+    def __init__(self, uow: UnitOfWork, data_dir: Path | None = None) -> None:
+        super().__init__(uow)
+        self.data_dir = data_dir
+
     def _values(self, session: Session, data: ProjectInput) -> dict[str, object]:
         residence = get_live(session, ResidenceRow, data.residence_id, _("Résidence"))
         cost = data.cost_cents
@@ -241,12 +248,22 @@ class ProjectService(Service):
             session.flush()
             return self._to_data(session, row)
 
-    def set_picture(self, project_id: str, path: str) -> m.Project:
+    def set_picture(self, project_id: str, source: Path | None) -> m.Project:
+        """Give the project a picture (a copy in the data folder, see `app.services.pictures`)
+        for its sheet and its ballot line; `None` removes it."""
+        if self.data_dir is None:
+            raise RuntimeError("ProjectService needs the data folder to keep pictures")
         with self.uow() as session:
             row = get_live(session, ProjectRow, project_id, _("Projet"))
-            row.picture_path = path
+            old = row.picture_path
+            row.picture_path = (
+                store_picture(self.data_dir, project_id, source) if source is not None else ""
+            )
             session.flush()
-            return self._to_data(session, row)
+            project = self._to_data(session, row)
+        if source is None:
+            forget_picture(self.data_dir, old)
+        return project
 
     def delete_project(self, project_id: str) -> None:
         """Delete a project not yet examined; its ideas go back to the list."""

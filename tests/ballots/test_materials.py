@@ -149,3 +149,36 @@ def test_poster_without_budget_or_contact_leaves_them_out(tmp_path: Path) -> Non
     render_poster(make_spec(4), one, out)
     (page,) = _text(out)
     assert "Une question" not in page and "€ pour" not in page and "Loge" in page
+
+
+def test_a_short_description_is_printed_large_and_the_sheet_says_how_to_vote(
+    tmp_path: Path,
+) -> None:
+    from tests.ballots.textboxes import text_boxes
+
+    project = Project("p", 4, "Boîte à livres", 90_000, "Une petite bibliothèque dans le hall.")
+    out = tmp_path / "fiche.pdf"
+    render_project_sheets(make_spec(projects=(project,)), out)
+    (page,) = _text(out)
+    boxes = text_boxes(out)
+    line = [b for b in boxes if "petite bibliothèque" in b.text]
+    assert line and line[0].y1 - line[0].y0 >= 5.5  # 16 pt or more, not the 14 pt of before
+    assert "cochez la case n° 4 sur le bulletin" in page
+    assert "Cochez jusqu'à 3 projets." in page and "Vote du" in page
+    panel = [b for b in boxes if "cochez la case" in b.text]
+    assert panel and panel[0].y0 > 200  # at the foot of the page, under the description
+
+
+def test_a_sheet_with_a_picture_gives_it_most_of_the_page(tmp_path: Path) -> None:
+    import pypdfium2.raw as pdfium_c
+
+    project = Project("p", 1, "Jardin", 1_200_000, "Six bacs de potager.", _jpeg())
+    out = tmp_path / "fiche.pdf"
+    render_project_sheets(make_spec(projects=(project,)), out)
+    doc = pdfium.PdfDocument(out)
+    try:
+        (image,) = doc[0].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
+        left, bottom, right, top = image.get_bounds()
+    finally:
+        doc.close()
+    assert (top - bottom) * 25.4 / 72 >= 90  # mm: a real picture, not a stamp

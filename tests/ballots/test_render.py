@@ -13,6 +13,7 @@ from ballots.render import PrintResult, render_ballots
 from ballots.serials import merkle_root
 from tests.ballots.conftest import KEY, make_projects, make_spec
 from tests.ballots.measure import assert_close, box_edges, markers, qr_codes, ring_is_blank
+from tests.ballots.textboxes import overlapping, text_boxes
 
 DPI = 300
 
@@ -85,3 +86,33 @@ def test_long_title_is_cut_with_a_warning_and_never_touches_a_box(tmp_path: Path
         assert ring_is_blank(image, box.rect, DPI)
         assert_close(box_edges(image, box.rect, DPI), box.rect)
     assert BODY_SIZE >= 12
+
+
+@pytest.mark.parametrize("count", [3, 5])
+def test_few_projects_get_larger_text_that_uses_the_page(tmp_path: Path, count: int) -> None:
+    """With few projects the descriptions grow up to the large-print size, and the rows spread
+    down the page instead of leaving its lower part empty."""
+    from ballots.labels import BODY_SIZE, LARGE_BODY_SIZE
+    from ballots.render import prepare_ballot
+
+    prepared = prepare_ballot(make_spec(count))
+    sizes = {plan.body_size for plan in prepared.plans}
+    assert len(sizes) == 1 and sizes.pop() > BODY_SIZE
+    assert all(plan.body_size <= LARGE_BODY_SIZE for plan in prepared.plans)
+    assert not prepared.warnings  # nothing cut for being larger
+    last = prepared.layout.boxes[-1].label
+    assert last.bottom > 200  # the rows reach the lower part of the page
+    result = render_ballots(prepared, tmp_path / "b.pdf", key=KEY, batch=1, count=1)
+    image = render_page_array(result.path, 0, DPI)
+    for box in result.layout.boxes:
+        assert ring_is_blank(image, box.rect, DPI)
+    boxes = text_boxes(result.path)
+    assert overlapping(boxes) == []
+
+
+def test_many_projects_keep_the_normal_text(tmp_path: Path) -> None:
+    from ballots.labels import BODY_SIZE
+    from ballots.render import prepare_ballot
+
+    prepared = prepare_ballot(make_spec(12))
+    assert {plan.body_size for plan in prepared.plans} == {BODY_SIZE}

@@ -143,3 +143,25 @@ def test_remove_idea_from_project_with_undo(ctx, qtbot) -> None:
     assert idea.id not in ctx.services.projects.get_project(project.id).idea_ids
     screen.form._restore_idea(project.id, idea.id)
     assert idea.id in ctx.services.projects.get_project(project.id).idea_ids
+
+
+def test_a_picture_is_chosen_shown_and_removed_in_the_form(ctx, qtbot, tmp_path) -> None:
+    from PIL import Image
+
+    screen = make_screen(ctx, qtbot)
+    screen.view.select_row_where(lambda p: p.status is m.ProjectStatus.ADMISSIBLE)
+    form = screen.form
+    assert form.picture_label.pixmap().isNull() and not form.remove_picture_button.isEnabled()
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (800, 600), (200, 120, 40)).save(photo)
+    form.set_picture_file(photo)
+    project = ctx.services.projects.get_project(form.project.id)
+    assert project.picture_path and (ctx.services.data_dir / project.picture_path).exists()
+    assert not form.picture_label.pixmap().isNull() and form.remove_picture_button.isEnabled()
+    bad = tmp_path / "notes.png"
+    bad.write_text("pas une image")
+    form.set_picture_file(bad)
+    assert "image" in form.form.errors()["picture"]
+    form.remove_picture()
+    assert ctx.services.projects.get_project(project.id).picture_path == ""
+    assert form.picture_label.pixmap().isNull()

@@ -6,13 +6,16 @@ collection is over, workshops are ending, the commission has met once, the vote 
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.domain import models as m
 from app.services import Services
 from app.services.campaigns import CampaignInput
 from app.services.commission import ReviewInput
+from app.services.demo.picture import draw_garden
 from app.services.ideas import IdeaInput, ProjectInput
 from app.services.meetings import MeetingInput, ParticipantInput
 
@@ -172,6 +175,38 @@ def _meetings(services: Services, residences: list[m.Residence], today: date) ->
     return meetings
 
 
+LONG_DESCRIPTIONS = {
+    "Bancs autour de l'aire de jeux": (
+        "Quatre bancs en bois et métal autour de l'aire de jeux, dont deux à l'ombre du "
+        "tilleul, pour que les parents et les grands-parents puissent s'asseoir en gardant un "
+        "œil sur les enfants. Les bancs ont un dossier et des accoudoirs, pour se relever "
+        "facilement."
+    ),
+    "Éclairage du parking": (
+        "Six lampadaires à détection de présence le long des allées du parking, qui "
+        "s'allument quand quelqu'un passe et baissent ensuite pour ne pas gêner les logements. "
+        "Le parking est très sombre l'hiver dès 17 heures."
+    ),
+    "Boîte à livres": (
+        "Une petite bibliothèque en libre-service dans le hall du bâtiment B : chacun dépose "
+        "et emprunte des livres, sans inscription. Des habitants volontaires la rangent une "
+        "fois par semaine."
+    ),
+}
+
+
+def _describe(services: Services, project: m.Project, long: str) -> m.Project:
+    """The project's longer description, for its sheet (the demo's ideas give one sentence)."""
+    if not long:
+        return project
+    data = ProjectInput(
+        title=project.title, residence_id=project.residence_id,
+        short_description=project.short_description, long_description=long,
+        cost_cents=project.cost_cents, theme=project.theme, status=project.status,
+    )  # fmt: skip
+    return services.projects.update_project(project.id, data)
+
+
 def _projects_and_commission(
     services: Services, residences: list[m.Residence], ideas: list[m.Idea], today: date
 ) -> None:
@@ -182,7 +217,14 @@ def _projects_and_commission(
             title="Jardin partagé et potager des enfants",
             residence_id=residences[0].id,
             short_description="Des bacs de potager pour les adultes et les enfants, avec un composteur.",
-            long_description="Six bacs de potager, dont deux à hauteur d'enfant, un composteur et un point d'eau.",
+            long_description=(
+                "Six bacs de potager en bois au pied du bâtiment A, dont deux à hauteur d'enfant "
+                "pour les ateliers du mercredi avec le centre social. Un composteur collectif "
+                "reçoit les épluchures des familles volontaires, et un récupérateur d'eau de pluie "
+                "de 500 litres arrose les bacs en été.\n\nL'amicale des locataires organise "
+                "l'entretien avec les habitants inscrits ; le bailleur installe les bacs, le "
+                "composteur et le récupérateur, et remplace le bois abîmé pendant cinq ans."
+            ),
             cost_cents=12_000_00,
             theme="Espaces verts",
         ),
@@ -191,10 +233,13 @@ def _projects_and_commission(
               "Table de ping-pong", "Local vélos sécurisé", "Fresque dans le hall",
               "Barbecue collectif", "Caméras dans les halls", "Aire de jeux pour les petits",
               "Bancs et tables de pique-nique", "Arbres fruitiers", "City stade"]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
+        sketch = draw_garden(Path(folder) / "jardin.png")
+        garden = services.projects.set_picture(garden.id, sketch)
     projects = {garden.title: garden}
     for title in single:
         project = services.projects.merge_ideas([by_title[title].id])
-        projects[title] = project
+        projects[title] = _describe(services, project, LONG_DESCRIPTIONS.get(title, ""))
     session = services.commission.open_session(
         today - timedelta(days=2),
         ["Sophie Laurent (Habitat Solidaire)", "Karim Meziane (amicale des locataires)",

@@ -1,12 +1,23 @@
-"""The selected project's form, saved as you type, with the ballot line counter and its ideas."""
+"""The selected project's form, saved as you type, with the ballot line counter, its picture
+(chosen from a file, copied into the data folder) and its ideas."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain import models as m
 from app.domain.money import format_euros
@@ -27,6 +38,7 @@ log = logging.getLogger(__name__)
 # What fits on the ballot beside the box, in the body size, before the layout has to cut it.
 BALLOT_SHORT_CHARS = 140
 EDITABLE_STATUSES = (m.ProjectStatus.DRAFT, m.ProjectStatus.SUBMITTED)
+PICTURE_W, PICTURE_H = 200, 130  # the thumbnail beside the buttons, in pixels
 
 
 def ballot_counter_text(text: str, limit: int = BALLOT_SHORT_CHARS) -> tuple[str, bool]:
@@ -77,6 +89,7 @@ class ProjectForm(QWidget):
         self.theme_box = QComboBox()
         self.theme_box.setEditable(True)
         self.status_box = QComboBox()
+        picture_row = self._picture_row()
         f = self.form
         f.add_row("title", _("Titre (imprimé sur le bulletin)"), self.title_edit)
         row = f.add_row(
@@ -84,6 +97,11 @@ class ProjectForm(QWidget):
         )
         row.layout().insertWidget(2, self.counter)
         f.add_row("long_description", _("Description détaillée (fiche projet)"), self.long_edit)
+        f.add_row(
+            "picture", _("Image (fiche projet)"), picture_row,
+            _("Une photo ou un dessin : en grand sur la fiche du projet, et à côté du projet "
+              "sur le bulletin quand la place le permet."),
+        )  # fmt: skip
         f.add_row("cost_cents", _("Coût estimé"), self.cost_edit)
         f.add_row("theme", _("Thème"), self.theme_box)
         f.add_row("status", _("Statut"), self.status_box)
@@ -107,6 +125,70 @@ class ProjectForm(QWidget):
         layout.addWidget(self.ideas_view)
         layout.addWidget(self.remove_idea_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
+
+    def _picture_row(self) -> QWidget:
+        self.picture_label = QLabel()
+        self.picture_label.setFixedSize(PICTURE_W, PICTURE_H)
+        self.picture_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture_label.setAccessibleName(_("Image du projet"))
+        set_role(self.picture_label, "muted")
+        self.choose_picture_button = QPushButton(_("Choisir une image…"))
+        self.remove_picture_button = QPushButton(_("Retirer l'image"))
+        self.choose_picture_button.clicked.connect(self.choose_picture)
+        self.remove_picture_button.clicked.connect(self.remove_picture)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.choose_picture_button)
+        buttons.addWidget(self.remove_picture_button)
+        buttons.addStretch(1)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.picture_label)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return row
+
+    def choose_picture(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Image du projet"), str(Path.home()), _("Images (*.jpg *.jpeg *.png)")
+        )
+        if path:
+            self.set_picture_file(Path(path))
+
+    def set_picture_file(self, path: Path | None) -> None:
+        """Keep a copy of the picture in the data folder (None: remove it) and show it."""
+        if self.project is None:
+            return
+        self.saver.flush()
+        try:
+            self.project = self.ctx.services.projects.set_picture(self.project.id, path)
+        except UserError as exc:
+            if not self.form.show_user_error(exc):
+                self.ctx.show_error(exc, self)
+            return
+        self.form.rows["picture"].set_error(None)
+        self._show_picture()
+        self.ctx.changed("projects")
+
+    def remove_picture(self) -> None:
+        self.set_picture_file(None)
+
+    def _show_picture(self) -> None:
+        relative = self.project.picture_path if self.project else ""
+        pixmap = QPixmap(str(self.ctx.services.data_dir / relative)) if relative else QPixmap()
+        if pixmap.isNull():
+            self.picture_label.clear()
+            self.picture_label.setText(_("Pas d'image"))
+        else:
+            self.picture_label.setPixmap(
+                pixmap.scaled(
+                    PICTURE_W,
+                    PICTURE_H,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        self.remove_picture_button.setEnabled(bool(relative))
 
     def set_themes(self, themes: tuple[str, ...]) -> None:
         with self.saver.loading():
@@ -138,6 +220,7 @@ class ProjectForm(QWidget):
             )
             self.theme_box.setCurrentText(project.theme)
             self._fill_status(project.status)
+        self._show_picture()
         self._update_counter()
 
     def _fill_status(self, status: m.ProjectStatus) -> None:
