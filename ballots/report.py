@@ -267,7 +267,7 @@ class _Layout(PagedLayout):
 
     def _seal(self) -> None:
         r = self.r
-        self.heading(_("Scellement du journal"), keep=42)
+        self.heading(_("Scellement du journal"), keep=50)
         size = 36.0
         top = self.y - 3
         draw_qr(self.pen, r.seal_code, RIGHT - size, top, size)
@@ -278,13 +278,14 @@ class _Layout(PagedLayout):
             "(scellé à son entrée n° {n}), et le programme de vérification le recalcule à partir "
             "du paquet publié ; un seul caractère différent signale un changement."
         ).format(n=r.sealed_seq)
-        y = paragraph(self.pen, LEFT, self.y, width, text, 10, color=MUTED) + 1
-        self.pen.text(LEFT, y, _("Empreinte de scellement"), 10, bold=True)
+        self.pen.text(LEFT, self.y, _("Empreinte de scellement (et code QR)"), 10, bold=True)
         y = self.pen.lines(
-            LEFT, y + 5, wrap(group_hash(r.sealed_hash.upper()), FONT, 11, width), 11
-        )
+            LEFT, self.y + 5.5, wrap(group_hash(r.sealed_hash.upper()), FONT_BOLD, 11, width), 11,
+            bold=True,
+        )  # fmt: skip
+        y = paragraph(self.pen, LEFT, y + 0.5, width, text, 10, color=INK) + 1
         self.pen.text(LEFT, y + 1, _("Clé de l'agent (empreinte)"), 10, bold=True)
-        y = self.pen.lines(LEFT, y + 6, wrap(r.key_fingerprint, FONT, 11, width), 11)
+        y = self.pen.lines(LEFT, y + 6, wrap(r.key_fingerprint, FONT, 10, width), 10, color=MUTED)
         self.y = max(y, top + size) + 6
 
     def _signatures(self) -> None:

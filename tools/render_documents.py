@@ -4,8 +4,9 @@
     .venv/bin/python tools/render_documents.py --out /tmp/documents [--dpi 100]
 
 Writes into OUT: the ballots, the test deck, the project sheets, the poster, the sign-in sheet,
-the commission minutes, the procès-verbal of a sealed demo count and its batch and seal slips
-(PDF), and one PNG per page beside them. Everything is made through the services, on a fresh demo data folder in OUT/data.
+the commission minutes, the procès-verbal of a sealed demo count and its batch and seal slips,
+the procès-verbal and slip of a sealed test count (PV d'essai) (PDF), and one PNG per page
+beside them. Everything is made through the services, on a fresh demo data folder in OUT/data.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from app.services import Services, open_services  # noqa: E402
 from app.services.counting.report import write_count_report  # noqa: E402
 from app.services.counting.slip import write_slip  # noqa: E402
 from app.services.demo.campaign import create_demo  # noqa: E402
-from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count  # noqa: E402
+from app.services.demo.count import (  # noqa: E402
+    DEMO_OFFICER,
+    DEMO_PASSPHRASE,
+    DEMO_PLAN,
+    DEMO_WITNESSES,
+    create_demo_count,
+    demo_residence_id,
+    print_marked,
+)
 from app.services.printing.types import MaterialKind, PrintOptions  # noqa: E402
 
 
@@ -46,6 +55,9 @@ def make_documents(services: Services, out: Path) -> list[Path]:
     pdfs.append(write_count_report(services, session_id, out / "proces-verbal.pdf"))
     pdfs.append(write_slip(services, session_id, out / "bordereau-lot-1.pdf", seq=batch_seq))
     pdfs.append(write_slip(services, session_id, out / "bordereau-scellement.pdf"))
+    test_id = _sealed_test_count(services, out)
+    pdfs.append(write_count_report(services, test_id, out / "proces-verbal-essai.pdf"))
+    pdfs.append(write_slip(services, test_id, out / "bordereau-essai.pdf"))
     return pdfs
 
 
@@ -61,6 +73,24 @@ def _sealed_count(services: Services, out: Path) -> tuple[str, int]:
     batch = counting.close_batch(session.id, DEMO_PASSPHRASE)
     counting.seal(session.id, DEMO_PASSPHRASE)
     return session.id, batch.seq
+
+
+def _sealed_test_count(services: Services, out: Path) -> str:
+    """A test count (test ballots, as before a real vote), sealed: the PV d'essai and its slip."""
+    counting = services.counting
+    residence_id = demo_residence_id(services)
+    files = print_marked(services, residence_id, DEMO_PLAN[:5], out / "scans-essai", test=True,
+                         prefix="essai")  # fmt: skip
+    session = counting.open_session(residence_id, DEMO_OFFICER, DEMO_WITNESSES,
+                                    passphrase=DEMO_PASSPHRASE, mode="test")  # fmt: skip
+    counting.ingest(session.id, files, workers=1)
+    for item in counting.review_queue(session.id):
+        for box in item.boxes:
+            counting.decide(session.id, item.sheet_id, "unmarked", "Trait léger, pas une croix",
+                            project_id=box.project_id, decided_by=DEMO_OFFICER)  # fmt: skip
+    counting.record_reconciliation(session.id, handed_out=len(files), spoiled=0)
+    counting.seal(session.id, DEMO_PASSPHRASE)
+    return session.id
 
 
 def main(argv: list[str]) -> int:
