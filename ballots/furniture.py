@@ -58,11 +58,13 @@ def header_band(pen: Pen, campaign: str) -> None:
 
 
 def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> float:
-    """An accent band with the campaign name, then the document title in large type (two lines
-    at most) and the subtitle under it; returns the baseline of its last line, so that the body
+    """An accent band with the campaign name, then the document title in large type (one line
+    down to 20 pt, else two lines) and the subtitle under it; returns the baseline of its last line, so that the body
     starts below a title that took two lines."""
     header_band(pen, campaign)
-    big = fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16)
+    big = fit(title, FONT_BOLD, RIGHT - LEFT, 1, 24, 20)  # one line if it holds at 20 pt
+    if big.truncated:
+        big = fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16)
     pen.lines(LEFT, 30, big.lines, big.size, bold=True)
     last = 30 + (len(big.lines) - 1) * line_height_mm(big.size)
     if not subtitle:

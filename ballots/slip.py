@@ -90,7 +90,7 @@ class _Layout(PagedLayout):
     def titles(self) -> tuple[str, str]:
         title = slip_title(self.s)
         if self.s.test_mode:
-            title = _("{title} (dépouillement d'essai)").format(title=title)
+            title = _("{title} — essai").format(title=title)  # the band says it on every page
         subtitle = _("{residence} · {day}").format(
             residence=self.s.residence, day=long_date(self.s.moment.date())
         )

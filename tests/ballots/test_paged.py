@@ -117,3 +117,10 @@ def test_every_ballot_of_a_test_deck_carries_the_band(tmp_path) -> None:
 
     render_ballots(make_spec(4), live, key=KEY, batch=2, count=1)
     assert BAND not in _pages(live)[0]
+
+
+def test_a_test_slip_stays_on_one_page(tmp_path) -> None:
+    out = tmp_path / "slip.pdf"
+    render_slip(make_slip(test_mode=True, kind=slip.SEAL), out)
+    (text,) = _pages(out)
+    assert "Bordereau de scellement — essai" in text and BAND in text
