@@ -25,6 +25,7 @@ from ballots.style import (
     RULE_GREY,
     TEST_RED,
     WHITE,
+    Fitted,
     Pen,
     fit,
     line_height_mm,
@@ -59,12 +60,10 @@ def header_band(pen: Pen, campaign: str) -> None:
 
 def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> float:
     """An accent band with the campaign name, then the document title in large type (one line
-    down to 20 pt, else two lines) and the subtitle under it; returns the baseline of its last line, so that the body
-    starts below a title that took two lines."""
+    down to 20 pt, else two lines) and the subtitle under it; returns the baseline of its last
+    line, so that the body starts below a title that took two lines."""
     header_band(pen, campaign)
-    big = fit(title, FONT_BOLD, RIGHT - LEFT, 1, 24, 20)  # one line if it holds at 20 pt
-    if big.truncated:
-        big = fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16)
+    big = _title(title)
     pen.lines(LEFT, 30, big.lines, big.size, bold=True)
     last = 30 + (len(big.lines) - 1) * line_height_mm(big.size)
     if not subtitle:
@@ -73,6 +72,19 @@ def header(pen: Pen, campaign: str, title: str, subtitle: str = "") -> float:
     baseline = last + line_height_mm(sub.size) + 2.5
     pen.text(LEFT, baseline, sub.lines[0], sub.size, color=ACCENT, bold=True)
     return baseline
+
+
+def header_bottom(title: str, subtitle: str = "") -> float:
+    """Where `header` ends (the baseline it returns), measured without drawing."""
+    last = 30 + (len(_title(title).lines) - 1) * line_height_mm(_title(title).size)
+    if not subtitle:
+        return last
+    return last + line_height_mm(fit(subtitle, FONT_BOLD, RIGHT - LEFT, 1, 14, 11).size) + 2.5
+
+
+def _title(title: str) -> Fitted:
+    big = fit(title, FONT_BOLD, RIGHT - LEFT, 1, 24, 20)  # one line if it holds at 20 pt
+    return fit(title, FONT_BOLD, RIGHT - LEFT, 2, 24, 16) if big.truncated else big
 
 
 def draw_test_band(pen: Pen, text: str | None = None) -> None:

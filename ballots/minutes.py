@@ -20,7 +20,15 @@ from reportlab.lib.colors import Color, HexColor
 
 from ballots.flow import Block, Piece, draw_page, paginate
 from ballots.fmt import NBSP, long_date, money
-from ballots.furniture import BODY_BOTTOM, LEFT, RIGHT, footer, header, write_document
+from ballots.furniture import (
+    BODY_BOTTOM,
+    LEFT,
+    RIGHT,
+    footer,
+    header,
+    header_bottom,
+    write_document,
+)
 from ballots.i18n import N_, _, ngettext
 from ballots.style import (
     ACCENT,
@@ -39,7 +47,7 @@ from ballots.style import (
     wrap,
 )
 
-TOP = 64.0
+TOP = 50.0  # the body never starts higher (a two-line title pushes it down)
 WIDTH = RIGHT - LEFT
 NAME_W = 62.0  # criterion names column
 BADGE_H = 6.5
@@ -117,11 +125,12 @@ def render_commission_minutes(minutes: CommissionMinutes, out: Path) -> None:
         blocks += [_decision(d, heading if i == 0 else ()) for i, d in enumerate(decisions)]
     if minutes.members_present:
         blocks.append(_signatures(minutes.members_present))
-    pages = paginate(blocks, TOP, BODY_BOTTOM)
     title = _("Compte rendu de la commission d'examen")
     when = _("Réunion du {date} · {place}").format(
         date=long_date(minutes.meeting_date), place=minutes.place
     )
+    top = max(TOP, header_bottom(title, when) + 8)
+    pages = paginate(blocks, top, BODY_BOTTOM)
 
     def draw(pen: Pen) -> None:
         for number, page in enumerate(pages, 1):
@@ -261,11 +270,11 @@ def _signatures(members: Sequence[CommissionMember]) -> Block:
                 if member.role:
                     pen.text(x, top + 11, fit(member.role, FONT, width, 1, 10, 8).lines[0], 10,
                              color=MUTED)  # fmt: skip
-                pen.line(x, top + 24, x + width, top + 24, color=INK, width_mm=0.3)
-                pen.text(x, top + 28, _("Signature"), 9, color=MUTED)
+                pen.line(x, top + 22, x + width, top + 22, color=INK, width_mm=0.3)
+                pen.text(x, top + 25.5, _("Signature"), 9, color=MUTED)
 
-        rows.append(Piece(32.0, draw))
-    return Block((_gap(4), *heading, *note, _gap(3), *rows))
+        rows.append(Piece(28.0, draw))
+    return Block((_gap(4), *heading, *note, Piece(3.0, keep_with_next=True), *rows))
 
 
 def _decision(d: CommissionDecision, heading: Sequence[Piece] = ()) -> Block:

@@ -142,3 +142,13 @@ def test_poster_prints_the_residence_budget_and_its_contact(
     with pytest.raises(UserError) as error:
         services.ballots.set_poster_contact(residence.id, "x" * 200)
     assert error.value.field == "contact"
+
+
+def test_a_member_typed_with_a_role_in_brackets_is_split() -> None:
+    from app.services.printing.minutes import member
+    from ballots.minutes import CommissionMember
+
+    assert member("Karim Meziane (amicale des locataires)") == CommissionMember(
+        "Karim Meziane", "amicale des locataires"
+    )
+    assert member("  Paul Nguyen ") == CommissionMember("Paul Nguyen")

@@ -73,7 +73,7 @@ def build_minutes(session: Session, session_id: str) -> CommissionMinutes:
         campaign=campaign.name,
         meeting_date=meeting.held_on,
         place=meeting.place or "—",
-        members_present=tuple(CommissionMember(name) for name in meeting.members or ()),
+        members_present=tuple(member(name) for name in meeting.members or ()),
         decisions=tuple(decisions),
         criteria=tuple(criteria.values()),
     )
@@ -119,3 +119,12 @@ def _verdicts(review: ReviewRow, criteria: dict[str, str]) -> list[tuple[str, st
     if met:
         out.append((_("Autres critères"), _("respectés")))
     return out
+
+
+def member(typed: str) -> CommissionMember:
+    """ "Karim Meziane (amicale des locataires)" as typed: the name, and the role in brackets."""
+    text = typed.strip()
+    if text.endswith(")") and " (" in text:
+        name, role = text[:-1].split(" (", 1)
+        return CommissionMember(name.strip(), role.strip())
+    return CommissionMember(text)
