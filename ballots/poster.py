@@ -23,6 +23,7 @@ from ballots.style import (
     INK,
     MUTED,
     WHITE,
+    Fitted,
     Pen,
     fit,
     line_height_mm,
@@ -32,7 +33,6 @@ from ballots.vote_session import VoteSession
 
 WIDTH = RIGHT - LEFT
 FAR = 24.0  # pt: the smallest type meant to be read from 2 m
-CONTACT_H = 21.0
 POSTER_GAP = 8.0
 
 
@@ -52,11 +52,12 @@ def render_poster(
         if budget_cents:
             y = _budget(pen, budget_cents, y + 4)
         y = _sessions(pen, sessions, y + 9)
-        bottom = BODY_BOTTOM - (CONTACT_H + 4 if contact else 0)
+        line = _contact_lines(contact) if contact else None
+        bottom = BODY_BOTTOM - (_contact_height(line) + 4 if line else 0)
         y = _how(pen, spec, y + 3)
         _projects(pen, spec, y + 4, bottom)
-        if contact:
-            _contact(pen, contact)
+        if line:
+            _contact(pen, line)
         footer(pen, _("Le vote est anonyme. Les bulletins sont comptés en public."), 1, 1)
         pen.c.showPage()
 
@@ -92,7 +93,7 @@ def _sessions(pen: Pen, sessions: Sequence[VoteSession], y: float) -> float:
     """Each session in two large lines: the day and hours, then the place."""
     pen.text(LEFT, y, _("Où et quand voter"), 18, bold=True, color=ACCENT)
     y += 3
-    shown = list(sessions[:4])
+    shown = list(sessions) if len(sessions) <= 4 else list(sessions[:3])  # else 3 and "… et N"
     when_size, place_size = (FAR + 2, FAR) if len(shown) <= 2 else (FAR, FAR)
     for s in shown:
         when = fit(s.when()[:1].upper() + s.when()[1:], FONT_BOLD, WIDTH, 1, when_size, 16)
@@ -131,9 +132,18 @@ def _how(pen: Pen, spec: BallotSpec, y: float) -> float:
 def _projects(pen: Pen, spec: BallotSpec, y: float, bottom: float) -> None:
     """The list of projects: one column, or two when it is long; never overlapping lines; the
     rest named by a count when even two columns of small type cannot hold them."""
+    projects = list(spec.projects)
+    if bottom - (y + 11) < 2 * line_height_mm(10) * 1.15:  # not even two rows: point to sheets
+        if y + 6 <= bottom:
+            more = ngettext(
+                "Le projet est présenté sur sa fiche projet.",
+                "Les {n} projets sont présentés sur les fiches projets.",
+                len(projects),
+            ).format(n=len(projects))
+            pen.text(LEFT, y + 5, more, 12, bold=True, color=ACCENT)
+        return
     pen.text(LEFT, y + 5, _("Les projets"), 14, bold=True, color=ACCENT)
     top = y + 11
-    projects = list(spec.projects)
     columns, size, shown = _grid(len(projects), bottom - top)
     rows = -(-shown // columns) if shown else 0
     step = min(8.0, (bottom - top) / max(rows + (shown < len(projects)), 1))
@@ -173,10 +183,20 @@ def _row(pen: Pen, project: Project, x: float, width: float, y: float, size: flo
     pen.text(x + width, y, cost, size, color=MUTED, align="right")
 
 
-def _contact(pen: Pen, contact: str) -> None:
+def _contact_lines(contact: str) -> Fitted:
+    """The contact in large type, on two lines rather than cut (a phone number must be whole)."""
+    return fit(contact, FONT_BOLD, WIDTH - 10, 2, FAR, 18)
+
+
+def _contact_height(line: Fitted) -> float:
+    return 10.0 + len(line.lines) * line_height_mm(line.size)
+
+
+def _contact(pen: Pen, line: Fitted) -> None:
     """ "Une question ?" then the contact in large type, at the foot of the poster."""
-    top = BODY_BOTTOM - CONTACT_H
-    pen.rect(LEFT, top, WIDTH, CONTACT_H, fill=ACCENT_TINT, radius=2)
+    height = _contact_height(line)
+    top = BODY_BOTTOM - height
+    pen.rect(LEFT, top, WIDTH, height, fill=ACCENT_TINT, radius=2)
     pen.text(LEFT + 5, top + 6.5, _("Une question ?"), 13, bold=True, color=MUTED)
-    text = fit(contact, FONT_BOLD, WIDTH - 10, 1, FAR, 16)
-    pen.text(LEFT + 5, top + CONTACT_H - 3.5, text.lines[0], text.size, bold=True, color=ACCENT)
+    first = top + 6.5 + line_height_mm(line.size)
+    pen.lines(LEFT + 5, first, line.lines, line.size, bold=True, color=ACCENT)

@@ -182,3 +182,28 @@ def test_a_sheet_with_a_picture_gives_it_most_of_the_page(tmp_path: Path) -> Non
     finally:
         doc.close()
     assert (top - bottom) * 25.4 / 72 >= 90  # mm: a real picture, not a stamp
+
+
+def test_a_crowded_poster_keeps_its_far_facts_and_never_overlaps(tmp_path: Path) -> None:
+    """Six sessions, thirty projects, a budget and a long contact: the projects give way."""
+    from ballots.furniture import BODY_BOTTOM
+    from tests.ballots.textboxes import overlapping, text_boxes
+
+    sessions = [
+        VoteSession(
+            "Salle polyvalente du bâtiment C", dt.date(2026, 3, d), dt.time(17), dt.time(19)
+        )
+        for d in range(2, 8)
+    ]
+    out = tmp_path / "affiche.pdf"
+    render_poster(make_spec(30), sessions, out, budget_cents=12_345_600,
+                  contact="Amina Diallo, gardienne des Tilleuls : 04 99 00 12 34")  # fmt: skip
+    boxes = text_boxes(out)
+    assert overlapping(boxes) == []
+    assert all(b.y1 <= BODY_BOTTOM + 0.3 or b.y0 >= 280 for b in boxes)
+    (page,) = _text(out)
+    assert "… et 3 autres permanences" in page and "123 456 €" in page
+    assert "Amina Diallo" in page and "04 99 00 12 34" in page  # wrapped, never cut
+    assert "autres projets : voir les fiches projets." in page
+    for words in ("123 456", "Lundi 2 mars", "Amina Diallo"):
+        assert _tallest(boxes, words) >= READABLE_AT_2M, words
