@@ -136,8 +136,8 @@ def _projects(pen: Pen, spec: BallotSpec, y: float, bottom: float) -> None:
     if bottom - (y + 11) < 2 * line_height_mm(10) * 1.15:  # not even two rows: point to sheets
         if y + 6 <= bottom:
             more = ngettext(
-                "Le projet est présenté sur sa fiche projet.",
-                "Les {n} projets sont présentés sur les fiches projets.",
+                "{n} projet : voir sa fiche projet.",
+                "{n} projets : voir les fiches projets.",
                 len(projects),
             ).format(n=len(projects))
             pen.text(LEFT, y + 5, more, 12, bold=True, color=ACCENT)
