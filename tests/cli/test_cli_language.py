@@ -73,3 +73,13 @@ def test_user_errors_are_prefixed_in_the_chosen_language(
     assert capsys.readouterr().err.startswith("Erreur : ")
     assert main(["--lang", "en", "rules", "run", str(tmp_path / "absent.pb")]) == 2
     assert capsys.readouterr().err.startswith("Error: ")
+
+
+def test_status_labels_follow_the_language(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    data = str(tmp_path / "demo")
+    assert main(["demo", "--data-dir", data]) == 0
+    capsys.readouterr()
+    assert main(["status", "--data-dir", data, "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "Campaign: " in english and "Admissible projects" in english
+    assert "Changes to synchronise" in english and "Projets" not in english

@@ -103,20 +103,20 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 STATUS_LABELS = (
-    ("residences", "Résidences"),
-    ("meetings", "Réunions"),
-    ("attendees", "Participations aux réunions"),
-    ("participants", "Participants nommés (avec consentement)"),
-    ("questions", "Questions posées"),
-    ("ideas", "Idées"),
-    ("ideas_unassigned", "Idées pas encore dans un projet"),
-    ("projects", "Projets"),
-    ("projects_to_review", "Projets à examiner"),
-    ("reviews", "Examens de la commission"),
-    ("admissible_projects", "Projets recevables"),
-    ("ballots_printed", "Bulletins imprimés"),
-    ("sheets_counted", "Bulletins dépouillés"),
-    ("pending_sync_changes", "Modifications à synchroniser"),
+    ("residences", N_("Résidences")),
+    ("meetings", N_("Réunions")),
+    ("attendees", N_("Participations aux réunions")),
+    ("participants", N_("Participants nommés (avec consentement)")),
+    ("questions", N_("Questions posées")),
+    ("ideas", N_("Idées")),
+    ("ideas_unassigned", N_("Idées pas encore dans un projet")),
+    ("projects", N_("Projets")),
+    ("projects_to_review", N_("Projets à examiner")),
+    ("reviews", N_("Examens de la commission")),
+    ("admissible_projects", N_("Projets recevables")),
+    ("ballots_printed", N_("Bulletins imprimés")),
+    ("sheets_counted", N_("Bulletins dépouillés")),
+    ("pending_sync_changes", N_("Modifications à synchroniser")),
 )
 
 
