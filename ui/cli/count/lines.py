@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from app.domain.counting.labels import outcome_text, reading_state, reasons_text
 from app.i18n import _
@@ -30,12 +31,11 @@ def outcome_line(
 
 
 def review_line(
-    sheet_id: str, file_name: str, page: int, reasons: Sequence[str], boxes: Sequence[object]
+    sheet_id: str, file_name: str, page: int, reasons: Sequence[str], boxes: Sequence[Any]
 ) -> str:
     """A sheet to review: its id, where it is, why, and the boxes to look at (by project id)."""
     looked = ", ".join(
-        _("{project} (n° {number})").format(project=b.project_id, number=b.number)  # type: ignore[attr-defined]
-        for b in boxes
+        _("{project} (n° {number})").format(project=b.project_id, number=b.number) for b in boxes
     )
     why = reasons_text(list(reasons)) or _("Lecture à vérifier.")
     text = f"{sheet_id}  {where(file_name, page)} : {why}"
