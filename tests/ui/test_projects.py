@@ -149,7 +149,9 @@ def test_a_picture_is_chosen_shown_and_removed_in_the_form(ctx, qtbot, tmp_path)
     from PIL import Image
 
     screen = make_screen(ctx, qtbot)
-    screen.view.select_row_where(lambda p: p.status is m.ProjectStatus.ADMISSIBLE)
+    screen.view.select_row_where(
+        lambda p: p.status is m.ProjectStatus.ADMISSIBLE and not p.picture_path
+    )  # the demo's garden has a picture already
     form = screen.form
     assert form.picture_label.pixmap().isNull() and not form.remove_picture_button.isEnabled()
     photo = tmp_path / "photo.png"
@@ -158,6 +160,10 @@ def test_a_picture_is_chosen_shown_and_removed_in_the_form(ctx, qtbot, tmp_path)
     project = ctx.services.projects.get_project(form.project.id)
     assert project.picture_path and (ctx.services.data_dir / project.picture_path).exists()
     assert not form.picture_label.pixmap().isNull() and form.remove_picture_button.isEnabled()
+    garden = next(p for p in ctx.services.projects.list_projects() if p.picture_path)
+    screen.view.select_row_where(lambda p: p.id == garden.id)
+    assert not form.picture_label.pixmap().isNull()  # a stored picture is shown on selection
+    screen.view.select_row_where(lambda p: p.id == project.id)
     bad = tmp_path / "notes.png"
     bad.write_text("pas une image")
     form.set_picture_file(bad)
