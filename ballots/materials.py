@@ -72,7 +72,7 @@ def _project_page(pen: Pen, spec: BallotSpec, project: Project, picture: object)
         project.title,
         _("Projet n° {n} · {r}").format(n=project.number, r=spec.residence.name),
     )
-    y = max(56.0, bottom + 8)
+    y = max(48.0, bottom + 8)
     _facts(pen, spec, project, y)
     y += 30
     panel_top = BODY_BOTTOM - PANEL_H
