@@ -110,7 +110,15 @@ def update() -> None:
     english.update(source, no_fuzzy_matching=True)
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
-        write_po(f, english, width=100, omit_header=False, sort_output=True, ignore_obsolete=True)
+        write_po(
+            f,
+            english,
+            width=100,
+            no_location=True,
+            omit_header=False,
+            sort_output=True,
+            ignore_obsolete=True,
+        )
     english = load_po()
     MO.write_bytes(compile_mo(english))
 
