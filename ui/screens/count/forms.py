@@ -44,7 +44,7 @@ OUTCOME_WORDS = {
     "valid": ("✔", N_("valide")),
     "blank": ("○", N_("blanc")),
     "invalid": ("✖", N_("nul")),
-    "set_aside": ("⏸", N_("mis de côté")),
+    "set_aside": ("❚❚", N_("mis de côté")),
     "rejected": ("✖", N_("rejeté")),
     "pending": ("⚠", N_("à revoir")),
 }

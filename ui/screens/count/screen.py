@@ -192,7 +192,7 @@ class CountScreen(Screen):
         self.session_info.setText(self._subtitle(s))
         self.counters.set_tally(self.status.tally)
         self.sealed_label.setText(
-            _("🔒 Session scellée : plus aucune modification.") if s.sealed else ""
+            _("✔ Session scellée : plus aucune modification.") if s.sealed else ""
         )
         self.sealed_label.setVisible(s.sealed)
         self.sources.setEnabled(not s.sealed)
