@@ -138,6 +138,9 @@ def test_hand_keyed_ballot_and_reconciliation_differences(qtbot, count_ctx, prin
     assert hand.record() is not None
     assert screen.counters.values()["valid"] == 4
     rec = screen.reconcile
+    rec.handed_out.setValue(0)  # nothing handed out, 5 in the box: a difference, not "Aucun écart"
+    assert "Aucun écart" not in rec.differences.text()
+    assert "Écart urne / émargement : +5 bulletins (urne : 5, remis : 0)." in rec.differences.text()
     rec.handed_out.setValue(7)
     assert any("+" in line or "-" in line for line in rec.differences_text())
     assert "Écart urne / émargement : -2 bulletins (urne : 5, remis : 7)." in rec.differences.text()

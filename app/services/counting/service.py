@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType, session_payload
 from app.domain.counting import models as cm
+from app.domain.counting.reconcile import Difference, Figures, differences
 from app.domain.dates import utc_now
 from app.errors import UserError
 from app.i18n import _
@@ -239,6 +240,17 @@ class CountingService(CountingCore):
 
     def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
         return sealing.record_reconciliation(self, session_id, **figures)
+
+    def reconciliation_differences(self, session_id: str) -> tuple[Difference, ...]:
+        """The recorded figures' disagreements with each other and with the sheets counted
+        (empty before anything is recorded)."""
+        rec = self.get_session(session_id).reconciliation
+        if rec.handed_out is None:
+            return ()
+        counted = self.tally(session_id).ballots_counted
+        return differences(
+            Figures(rec.printed or 0, rec.handed_out, rec.returned or 0, rec.spoiled or 0, counted)
+        )
 
     def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
         return sealing.close_batch(self, session_id, passphrase)

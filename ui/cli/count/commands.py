@@ -273,9 +273,11 @@ def run_reconcile(services: Any, args: argparse.Namespace) -> int:
     print(_("Imprimés : {p}  remis : {h}  rendus : {r}  annulés : {s}").format(
         p=rec.printed, h=rec.handed_out, r=rec.returned, s=rec.spoiled
     ))  # fmt: skip
-    diff = (rec.handed_out or 0) - (rec.returned or 0)
-    if diff:
-        print(_("Écart entre bulletins remis et rendus : {d}").format(d=diff))
+    found = services.counting.reconciliation_differences(args.session)
+    for difference in found:
+        print(difference.message)
+    if not found:
+        print(_("Aucun écart."))
     return 0
 
 
