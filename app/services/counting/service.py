@@ -26,7 +26,7 @@ from app.ids import new_id
 from app.services.base import get_live
 from app.services.counting import decide as decisions
 from app.services.counting import export as exports
-from app.services.counting import ingest
+from app.services.counting import ingest, keys
 from app.services.counting import reopen as reopening
 from app.services.counting import results as residence
 from app.services.counting import seal as sealing
@@ -137,6 +137,14 @@ class CountingService(CountingCore):
         return reopening.reopen_session(
             self, session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
         )
+
+    def has_officer_key(self, officer: str) -> bool:
+        """False when the officer's next passphrase will create their key (ask it twice)."""
+        return keys.has_key(self.data_dir, officer.strip())
+
+    def demo_passphrase(self, officer: str) -> str | None:
+        """The demo officer's passphrase in the demo data folder (public), else None."""
+        return keys.demo_passphrase(self.data_dir, officer.strip())
 
     def list_sessions(self, residence_id: str | None = None) -> list[cm.CountSession]:
         with self.uow() as s:
