@@ -223,7 +223,7 @@ class CountingService(CountingCore):
         session_id: str,
         sheet_id: str,
         value: str,
-        reason: str,
+        reason: str | None,
         *,
         project_id: str | None = None,
         decided_by: str | None = None,

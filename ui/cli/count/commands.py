@@ -207,8 +207,11 @@ def _decide_cmd(actions: Any) -> None:
     target.add_argument("--box", metavar="PROJECT_ID", help=_("identifiant du projet de la case"))
     target.add_argument("--sheet-as", choices=("invalid", "set-aside"), help=_("toute la feuille"))
     p.add_argument("--as", dest="value", choices=("marked", "unmarked"), help=_("avec --box"))
-    p.add_argument("--reason", required=True, help=_("motif de la décision"))
-    p.add_argument("--witness", help=_("témoin présent"))
+    p.add_argument(
+        "--reason",
+        help=_("motif de la décision (par défaut, les mots de la décision, comme dans l'app)"),
+    )
+    p.add_argument("--witness", help=_("témoin présent (un des témoins de la session)"))
     p.add_argument("--by", help=_("qui décide (par défaut l'agent)"))
 
 
