@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _, ngettext
 from app.verify.bundle import Bundle, open_bundle
@@ -21,8 +21,11 @@ from app.verify.election import check_election
 from app.verify.log import LogFacts, verify_log
 from app.verify.model import Step, VerifyFailure, VerifyReport
 from app.verify.recount import check_results_file, recount, sheet_facts
-from app.verify.reinterpret import CancelFlag, check_images, reinterpret
+from app.verify.sealed import check_sealed_files
 from app.verify.slips import check_slips
+
+if TYPE_CHECKING:
+    from app.verify.reinterpret import CancelFlag
 
 __all__ = ["Step", "VerifyFailure", "VerifyReport", "verify_bundle"]
 
@@ -81,6 +84,8 @@ def _steps(
     templates = load_layouts(bundle, facts)
     run.step("copies", _("Lectures, feuilles, décisions et mises en page conformes au journal."))
     if not reinterpret_images and bundle.names("images/"):
+        from app.verify.images import check_images
+
         check_images(bundle, facts)
     sheets = sheet_facts(facts, readings, templates_by_sheet)
     counted = recount(facts, sheets, templates)
@@ -93,10 +98,11 @@ def _steps(
     run.step("recount", _("Recomptage identique au résultat scellé : valides {v}, blancs {b}, "
                           "nuls {i}.").format(v=t.valid, b=t.blank, i=t.invalid))  # fmt: skip
     summary, extra = check_election(
-        bundle, facts.opened, counted.results["rule"], counted.outcomes, templates
+        bundle, facts.opened, facts.election, counted.results["rule"], counted.outcomes, templates
     )
     run.facts.update(extra)
     run.step("rule", summary)
+    run.step("sealed", check_sealed_files(bundle, facts))
     if reinterpret_images:
         _reinterpret(run, bundle, facts, readings, templates, progress, cancel)
 
@@ -129,6 +135,9 @@ def _reinterpret(
     progress: Progress | None,
     cancel: CancelFlag | None,
 ) -> None:
+    # the scanner (OpenCV, numpy) is needed only here: the rest of the verifier does without
+    from app.verify.reinterpret import reinterpret
+
     done, warnings = reinterpret(
         bundle, facts, readings, templates, progress=progress, cancel=cancel
     )

@@ -20,6 +20,9 @@ from app.i18n import _
 from app.verify.model import VerifyFailure
 
 BUNDLE_FORMAT = "bp-terrain-count-bundle"
+BUNDLE_VERSION = 2
+"""Version 2: the log signs the election description and the seal the sealed files' hash.
+Bundles of version 1 are refused with a message that says so (docs/verify.md)."""
 MANIFEST = "manifest.json"
 REQUIRED = (
     "log.jsonl",
@@ -142,10 +145,26 @@ def _manifest(data: bytes) -> dict[str, Any]:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         value = None
-    ok = (
+    if (
         isinstance(value, dict)
         and value.get("format") == BUNDLE_FORMAT
         and value.get("version") == 1
+    ):
+        raise VerifyFailure(
+            "old_version",
+            MANIFEST,
+            _(
+                "Ce paquet est au format {fmt} version 1 : son journal ne signe ni le budget, ni "
+                "les projets, ni la règle de résultats, si bien que les projets financés ne "
+                "peuvent pas être vérifiés. Exportez à nouveau la session avec cette version "
+                "(« count export ») ; une session ouverte avant elle ne peut pas être vérifiée "
+                "entièrement."
+            ).format(fmt=BUNDLE_FORMAT),
+        )
+    ok = (
+        isinstance(value, dict)
+        and value.get("format") == BUNDLE_FORMAT
+        and value.get("version") == BUNDLE_VERSION
         and isinstance(value.get("files"), dict)
         and all(isinstance(v, str) for v in value["files"].values())
     )
@@ -154,8 +173,8 @@ def _manifest(data: bytes) -> dict[str, Any]:
             "manifest",
             MANIFEST,
             _(
-                "Le manifeste du paquet est illisible ou n'est pas au format {fmt} version 1."
-            ).format(fmt=BUNDLE_FORMAT),
+                "Le manifeste du paquet est illisible ou n'est pas au format {fmt} version {v}."
+            ).format(fmt=BUNDLE_FORMAT, v=BUNDLE_VERSION),
         )
     assert isinstance(value, dict)
     return value

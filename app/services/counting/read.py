@@ -13,6 +13,7 @@ from app.domain.counting import models as cm
 from app.domain.counting.tally import latest_decisions, resolve_all, uncertainty
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
 from app.storage.tables import ResidenceRow
+from scanner.marks import DEFAULT_THRESHOLDS
 from scanner.template import Template
 
 
@@ -164,7 +165,7 @@ def _item(
         reasons=reasons,
         boxes=tuple(boxes),
         duplicates=out.duplicates,
-        uncertainty=uncertainty(sheet, out.doubtful),
+        uncertainty=uncertainty(sheet, out.doubtful, DEFAULT_THRESHOLDS),
     )
 
 

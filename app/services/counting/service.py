@@ -32,6 +32,7 @@ from app.services.counting import seal as sealing
 from app.services.counting import watch as watching
 from app.services.counting.context import campaign_templates, read_context
 from app.services.counting.core import CountingCore
+from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
@@ -87,6 +88,7 @@ class CountingService(CountingCore):
                 key=key,
                 reader_version=READER_VERSION,
                 settings=settings,
+                election=describe(s, residence.id),
             )
             row = CountSessionRow(
                 id=session_id,
