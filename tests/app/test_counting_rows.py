@@ -176,3 +176,77 @@ def test_a_changed_decision_or_session_row_is_refused(stored, tmp_path):
             services.counting.results(ids["residence"])
     finally:
         services.close()
+
+
+# --- Finding 3: a truncated tail is detected at start -----------------------------------------
+
+
+def test_deleting_the_last_entries_and_truncating_the_copy_is_detected_at_start(stored, tmp_path):
+    from app.services.counting.log import jsonl_path, mark_path
+
+    data, _sealed, ids = stored
+    folder = _copy(data, tmp_path)
+    session = ids["session"]
+    copy = jsonl_path(folder, session)
+    lines = copy.read_bytes().splitlines(keepends=True)
+    assert len(lines) > 6
+    # the last sheet's entries, its row, the hand-keyed ballot, the decision and the
+    # reconciliation go: the chain that is left is a valid chain, and so is the copy
+    conn = sqlite3.connect(folder / "bp-terrain.sqlite3")
+    try:
+        kept = 5  # opening + two sheets (ingested, interpreted)
+        conn.execute("DROP TRIGGER count_audit_no_delete")
+        conn.execute("DROP TRIGGER count_decision_no_delete")
+        conn.execute("DELETE FROM count_decision")
+        conn.execute(f"DELETE FROM count_audit WHERE seq > {kept}")
+        conn.execute(f"DELETE FROM count_sheet WHERE audit_seq > {kept}")
+        conn.execute("UPDATE count_session SET handed_out = NULL, returned = NULL")
+        conn.commit()
+    finally:
+        conn.close()
+    copy.write_bytes(b"".join(lines[:kept]))
+    assert mark_path(folder, session).is_file()
+    services = open_services(folder)
+    try:
+        with pytest.raises(ChainBroken, match="supprimées") as caught:
+            services.counting.verify_session(session)
+        assert caught.value.code == "truncated" and "bloqué" in caught.value.message
+        with pytest.raises(ChainBroken, match="supprimées"):
+            services.counting.status(session)
+    finally:
+        services.close()
+
+
+def test_a_mark_behind_the_log_is_normal_a_mark_on_another_entry_is_not(stored, tmp_path):
+    import json
+
+    from app.services.counting.log import mark_path
+
+    data, _sealed, ids = stored
+    folder = _copy(data, tmp_path)
+    session = ids["session"]
+    path = mark_path(folder, session)
+    mark = json.loads(path.read_text(encoding="utf-8"))
+    # a crash between the commit and the mark leaves the mark behind: not an alarm
+    path.write_text(json.dumps({**mark, "entries": 3, "head_hash": _hash_of(folder, 3)}))
+    services = open_services(folder)
+    try:
+        services.counting.verify_session(session)
+        assert json.loads(path.read_text(encoding="utf-8"))["entries"] == mark["entries"]
+    finally:
+        services.close()
+    path.write_text(json.dumps({**mark, "entries": 3, "head_hash": "0" * 64}))
+    services = open_services(folder)
+    try:
+        with pytest.raises(ChainBroken, match="n° 3"):
+            services.counting.verify_session(session)
+    finally:
+        services.close()
+
+
+def _hash_of(folder: Path, seq: int) -> str:
+    conn = sqlite3.connect(folder / "bp-terrain.sqlite3")
+    try:
+        return conn.execute("SELECT hash FROM count_audit WHERE seq = ?", (seq,)).fetchone()[0]
+    finally:
+        conn.close()
