@@ -62,6 +62,13 @@ class IngestInterrupted(Cancelled):
 
 def _check_files(paths: Sequence[Path]) -> None:
     for p in paths:
+        if p.exists() and not p.is_file():
+            raise UserError(
+                _(
+                    "{path} n'est pas un fichier ordinaire (dossier, tube…) : rien n'a été lu."
+                ).format(path=p),
+                field="files",
+            )
         if not p.is_file():
             raise UserError(_("Fichier introuvable : {path}.").format(path=p), field="files")
 
