@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.domain import models as m
 from app.domain.dates import utc_now
@@ -234,8 +235,8 @@ class CampaignService(Service):
 
     @staticmethod
     def _refuse_duplicate_residence(
-        session, campaign_id: str, name: str, own_id: str | None
-    ) -> None:  # type: ignore[no-untyped-def]
+        session: Session, campaign_id: str, name: str, own_id: str | None
+    ) -> None:
         for other in session.scalars(
             select(ResidenceRow).where(
                 ResidenceRow.campaign_id == campaign_id, ResidenceRow.deleted_at.is_(None)
