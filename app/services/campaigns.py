@@ -129,10 +129,6 @@ class CampaignService(Service):
     def has_campaign(self) -> bool:
         return bool(self.list_campaigns())
 
-    def set_active_campaign(self, campaign_id: str) -> None:
-        self.get_campaign(campaign_id)
-        self.uow.set_meta(ACTIVE_CAMPAIGN, campaign_id)
-
     def campaign_secret(self, campaign_id: str) -> bytes:
         """The campaign's MAC key for ballots (never shown, never exported publicly)."""
         with self.uow() as session:

@@ -16,7 +16,6 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -209,8 +208,3 @@ def open_database(data_dir: Path) -> Database:
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
     return Database(path=path, engine=engine, sessions=sessions, backup_path=backup)
-
-
-def migration_context_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
