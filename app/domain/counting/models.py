@@ -204,11 +204,14 @@ class IngestedSheet:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What one ingestion did: sheets recorded, files already known, duplicates found."""
+    """What one ingestion did: sheets recorded, files already known (recorded before, or by
+    another program while this one ran), duplicates found; `interrupted` when it was stopped
+    between two files (what it recorded so far is kept)."""
 
     recorded: tuple[IngestedSheet, ...] = ()
     already_known: tuple[str, ...] = ()
     duplicates: int = 0
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ def hand_key(
             "keyed_by": (keyed_by or row.officer).strip(),
         }
         if witness:
-            payload["witness"] = witness
+            payload["witness"] = witness.strip()
+        if tpl is not None:
+            payload["template_hash"] = tpl.template_hash
         entry = w.append(EventType.HAND_KEYED_BALLOT, payload)
         w.session.add(
             CountSheetRow(
@@ -176,7 +178,7 @@ def _decidable_sheet(
 
 
 def _facts(s: Session, session_id: str) -> tuple[list[cm.SheetFacts], list[cm.DecisionFacts]]:
-    return load_facts(s, session_id)
+    return load_facts(s, session_id, checked=False)  # the figures check it; this only looks up
 
 
 def _marks_of(sheet: CountSheetRow) -> tuple[tuple[str, str, float], ...]:

@@ -9,7 +9,7 @@ a new session that names the sealed one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from app.services.counting import seal as sealing
 from app.services.counting import watch as watching
 from app.services.counting.context import campaign_templates, read_context
 from app.services.counting.core import CountingCore
+from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
@@ -43,7 +44,7 @@ from app.services.counting.read import (
 )
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
-from scanner.batch import interpret_files
+from scanner.batch import interpret_files, iter_file
 from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
 
@@ -88,6 +89,7 @@ class CountingService(CountingCore):
                 key=key,
                 reader_version=READER_VERSION,
                 settings=settings,
+                election=describe(s, residence.id),
             )
             row = CountSessionRow(
                 id=session_id,
@@ -176,16 +178,26 @@ class CountingService(CountingCore):
         self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
     ) -> list[PageReading]:
         """Read files against the active campaign's print batches, recording nothing."""
+        ctx = self._scan_context(mode)
+        return interpret_files([Path(p) for p in paths], ctx, workers=workers)
+
+    def interpret_pages(
+        self, paths: Sequence[str | Path], *, mode: str | None = None
+    ) -> Iterator[PageReading]:
+        """Like `interpret`, one page at a time in this process (a long PDF shows progress)."""
+        ctx = self._scan_context(mode)
+        for path in paths:
+            yield from iter_file(Path(path), ctx)
+
+    def _scan_context(self, mode: str | None) -> ReadContext:
         try:
             campaign_id: str | None = self.active_campaign_id()
         except UserError:
             campaign_id = None
         with self.uow() as s:
             if campaign_id is None:
-                ctx = ReadContext.create([], None, mode=mode)
-            else:
-                ctx = read_context(s, campaign_id, mode)
-        return interpret_files([Path(p) for p in paths], ctx, workers=workers)
+                return ReadContext.create([], None, mode=mode)
+            return read_context(s, campaign_id, mode)
 
     def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
         """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""

@@ -5,8 +5,6 @@ Saved as you type once the campaign exists; before that, one explicit "Créer la
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain import models as m
@@ -195,6 +193,3 @@ class CampaignForm(QWidget):
         self.load(self.campaign)
         self.ctx.notify(_("Campagne « {name} » créée.").format(name=self.campaign.name))
         self.ctx.changed("all")
-
-    def on_saved(self, callback: Callable[[], None]) -> None:
-        self.saver.saved.connect(callback)

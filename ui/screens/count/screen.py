@@ -242,7 +242,7 @@ class CountScreen(Screen):
         self._show_current_sheet()
 
     def _after_change(self) -> None:
-        self.ctx.events.data_changed.emit("count")  # "count" is not in ctx.DATA_KINDS yet
+        self.ctx.events.data_changed.emit("count")
         self.reload()
 
     def badge(self) -> str | None:
