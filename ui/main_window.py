@@ -7,6 +7,7 @@ Screens come from `ui.screens.SCREENS`; Ctrl+1..9 open them in that order. The w
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,6 +24,7 @@ from app.errors import UserError
 from app.i18n import _
 from ui.context import AppContext
 from ui.screens import SCREENS
+from ui.screens.backup.dialogs import RestoreDialog, SaveDialog, ask_backup_file, ask_save_file
 from ui.theme import ZOOM_STEPS, apply_theme
 from ui.widgets import Screen, Toast
 from ui.widgets.sidebar import Sidebar
@@ -80,6 +82,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&Fichier"))
+        self._action(file_menu, _("&Sauvegarder la campagne…"), "Ctrl+Shift+S", self.save_campaign)
+        self._action(file_menu, _("&Restaurer…"), "", self.restore_campaign)
+        file_menu.addSeparator()
         self._action(file_menu, _("&Quitter"), QKeySequence.StandardKey.Quit, self.close)
         go_menu = menu.addMenu(_("&Aller à"))
         for number, (key, label, _factory) in enumerate(SCREENS, start=1):
@@ -176,6 +181,48 @@ class MainWindow(QMainWindow):
 
     def zoom_reset(self) -> None:
         self.set_zoom(100)
+
+    # --- saving and restoring -----------------------------------------------------------------
+
+    def save_campaign(self, out: Path | None = None) -> SaveDialog | None:
+        """Fichier › Sauvegarder la campagne… (the file is asked unless given)."""
+        out = out or ask_save_file(self.ctx, self)
+        if out is None:
+            return None
+        dialog = SaveDialog(self.ctx, out, self)
+        dialog.open()
+        return dialog
+
+    def restore_campaign(self, source: Path | None = None) -> RestoreDialog | None:
+        """Fichier › Restaurer…: preview, confirmation, then the app closes on the restored data."""
+        source = source or ask_backup_file(self.ctx, self)
+        if source is None:
+            return None
+        dialog = RestoreDialog(self.ctx, source, self._close_data, self)
+        dialog.accepted.connect(self._restored)
+        dialog.open()
+        return dialog
+
+    def _close_data(self) -> None:
+        self._refresh_timer.stop()
+        self.ctx.tasks.wait(10_000)
+        self.ctx.services.close()
+        self.data_closed = True
+
+    def _restored(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            _("Campagne restaurée"),
+            _(
+                "La sauvegarde est restaurée. BP Terrain va se fermer : relancez-le pour "
+                "ouvrir la campagne restaurée."
+            ),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.finished.connect(self.close)
+        box.open()
+        self.restored_box = box
 
     # --- help, state -------------------------------------------------------------------------
 

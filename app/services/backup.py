@@ -30,9 +30,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from app.domain.dates import utc_now
+from app.domain.dates import format_datetime, utc_now
 from app.errors import CancelToken, StorageError, UserError
-from app.i18n import _
+from app.i18n import _, language
 from app.paths import DB_FILENAME
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,21 @@ class RestoreResult:
 
 def _no_progress(done: int, total: int) -> None:
     return None
+
+
+def describe(info: BackupInfo) -> list[str]:
+    """The preview in words (the command line and the Restaurer dialog show the same)."""
+    when = format_datetime(datetime.fromisoformat(info.created_at))
+    size = f"{info.size / 1e6:.1f}"
+    return [
+        _("Campagne : {name}").format(name=info.campaign or _("aucune")),
+        _("Sauvegardée le {when}").format(when=when),
+        _("Résidences : {names}").format(names=", ".join(info.residences) or _("aucune")),
+        _("Dépouillements : {n} (dont {sealed} scellés)").format(n=info.counts, sealed=info.sealed),
+        _("Fichiers : {n} ({size} Mo)").format(
+            n=info.files, size=size if language() == "en" else size.replace(".", ",")
+        ),
+    ]
 
 
 # --- creating ----------------------------------------------------------------------------------
@@ -425,6 +440,7 @@ __all__ = [
     "BackupInfo",
     "RestoreResult",
     "create_backup",
+    "describe",
     "holds_campaign",
     "read_backup_info",
     "restore_backup",

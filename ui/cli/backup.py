@@ -77,36 +77,8 @@ def _passphrase(args: argparse.Namespace, *, twice: bool) -> str:
     return first
 
 
-def describe(info: Any) -> list[str]:
-    """The preview in words (also what the GUI shows before restoring)."""
-    from app.domain.dates import format_datetime
-
-    when = format_datetime(_parse(info.created_at))
-    lines = [
-        _("Campagne : {name}").format(name=info.campaign or _("aucune")),
-        _("Sauvegardée le {when}").format(when=when),
-        _("Résidences : {names}").format(names=", ".join(info.residences) or _("aucune")),
-        _("Dépouillements : {n} (dont {sealed} scellés)").format(n=info.counts, sealed=info.sealed),
-        _("Fichiers : {n} ({size} Mo)").format(n=info.files, size=_megabytes(info.size)),
-    ]
-    return lines
-
-
-def _megabytes(size: int) -> str:
-    from app.i18n import language
-
-    text = f"{size / 1e6:.1f}"
-    return text if language() == "en" else text.replace(".", ",")
-
-
-def _parse(text: str) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(text)
-
-
 def run_create(args: argparse.Namespace) -> int:
-    from app.services.backup import create_backup
+    from app.services.backup import create_backup, describe
 
     info = create_backup(data_dir(args), args.out, _passphrase(args, twice=True))
     print(_("Sauvegarde écrite : {path}").format(path=args.out))
@@ -116,7 +88,7 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from app.services.backup import read_backup_info
+    from app.services.backup import describe, read_backup_info
 
     info = read_backup_info(Path(args.file), _passphrase(args, twice=False))
     if args.json:
@@ -128,7 +100,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from app.services.backup import restore_backup
+    from app.services.backup import describe, restore_backup
 
     done = restore_backup(
         Path(args.file), _passphrase(args, twice=False), data_dir(args), replace=args.replace
