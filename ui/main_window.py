@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,12 @@ from ui.widgets.status_bar import AppStatusBar
 log = logging.getLogger(__name__)
 
 
+def default_size(available: QSize) -> QSize:
+    """1366×768 at most, never larger than the screen's free area (a 1366×768 laptop keeps its
+    task bar: the window opened at 1366×800 and hid its status bar)."""
+    return QSize(min(1366, available.width()), min(768, available.height()))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +56,7 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         ctx.toast = Toast(self)
+        ctx.toast.dock = self.sidebar  # messages at the sidebar's foot, over no field
         ctx.tasks.parent = self
         self._build_screens()
         self._build_menus()
@@ -141,7 +148,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.start()
 
     def _on_status_message(self, message: str) -> None:
-        self.status.showMessage(message, 6000)
+        self.status.show_note(message)
 
     def refresh_chrome(self) -> None:
         """Badges, campaign name, sync state and database path, from the services."""
@@ -243,7 +250,7 @@ class MainWindow(QMainWindow):
         if settings.geometry:
             self.restoreGeometry(QByteArray(settings.geometry))
         else:
-            self.resize(1366, 800)
+            self.resize(default_size(self.screen().availableGeometry().size()))
         if settings.current_screen in self.screens:
             self.go_to(settings.current_screen)
 
