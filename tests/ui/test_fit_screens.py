@@ -8,10 +8,12 @@ meetings' Résidence column as "L…", messages over fields and a cut status-bar
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QTableView,
@@ -55,6 +57,14 @@ def check_table(view: QTableView, where: str) -> None:
 
 
 def check_combos(screen, where: str) -> None:  # type: ignore[no-untyped-def]
+    for area in screen.findChildren(QScrollArea):
+        inner = area.widget()
+        off = area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if area.isVisible() and inner is not None and off:
+            assert inner.width() <= area.viewport().width(), f"{where}: a form is cut on the right"
+    for check in screen.findChildren(QCheckBox):
+        if check.isVisible() and check.text():
+            assert check.width() >= check.sizeHint().width(), f"{where}: {check.text()!r} cut"
     for box in screen.findChildren(QComboBox):
         if not box.isVisible() or box.parentWidget() is None:
             continue
