@@ -250,7 +250,8 @@ class MainWindow(QMainWindow):
         if settings.geometry:
             self.restoreGeometry(QByteArray(settings.geometry))
         else:
-            self.resize(default_size(self.screen().availableGeometry().size()))
+            where = QWidget.screen(self)  # `self.screen(key)` is one of our screens
+            self.resize(default_size(where.availableGeometry().size()))
         if settings.current_screen in self.screens:
             self.go_to(settings.current_screen)
 

@@ -154,3 +154,11 @@ def test_the_window_opens_inside_a_1366x768_screen():
     assert default_size(QSize(1366, 738)) == QSize(1366, 738)  # a task bar takes 30 px
     assert default_size(QSize(1920, 1040)) == QSize(1366, 768)
     assert default_size(QSize(1280, 690)) == QSize(1280, 690)
+
+
+def test_a_first_start_opens_the_window_inside_the_screen(main_window: MainWindow, ctx):
+    ctx.settings.geometry = b""  # nothing remembered yet
+    main_window.restore_state()  # it once called the screen lookup with no key and crashed
+    free = QApplication.primaryScreen().availableGeometry().size()
+    expected = default_size(free).expandedTo(main_window.minimumSize())  # offscreen: 800×800
+    assert main_window.size() == expected
