@@ -251,7 +251,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(settings.geometry))
         else:
             where = QWidget.screen(self)  # `self.screen(key)` is one of our screens
-            self.resize(default_size(where.availableGeometry().size()))
+            free = where.availableGeometry().size()
+            self.resize(default_size(free))
+            if free.width() <= 1366 or free.height() <= 800:
+                # a laptop: the window manager's title bar would push the status bar off
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         if settings.current_screen in self.screens:
             self.go_to(settings.current_screen)
 

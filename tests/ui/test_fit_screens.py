@@ -162,3 +162,4 @@ def test_a_first_start_opens_the_window_inside_the_screen(main_window: MainWindo
     free = QApplication.primaryScreen().availableGeometry().size()
     expected = default_size(free).expandedTo(main_window.minimumSize())  # offscreen: 800×800
     assert main_window.size() == expected
+    assert main_window.windowState() & Qt.WindowState.WindowMaximized  # a small screen: all of it
