@@ -206,6 +206,7 @@ SCHEMAS: dict[EventType, dict[str, Field]] = {
         "keyed_by": req(NAME),
         "witness": opt(NAME),
         "image_sha256": opt(SHA256),
+        "template_hash": opt(SHA256, "modèle du bulletin saisi (sa règle de vote)"),
     },
     EventType.SETTINGS_CHANGED: {
         "setting": req(CODE),
