@@ -139,3 +139,14 @@ def test_reading_an_unknown_event_fails_closed():
         data = [e.to_dict() for e in chain.entries]
         data[1]["event"] = "election_changed_v9"
         audit.verify_chain(data).raise_for_failure()
+
+
+def test_the_slip_prints_the_entry_count_and_the_description_hash():
+    from app.domain.audit.slip import slip_text
+
+    chain = build_session(KEY, sheets=6, batch_size=3)
+    seal = chain.entries[-1]
+    text = slip_text(seal, session_id="s-1")
+    assert f"Entrées du journal : {seal.seq}" in text
+    digest = seal.payload["election_sha256"][:16].upper()
+    assert f"{digest[:4]} {digest[4:8]} {digest[8:12]} {digest[12:16]}" in text
