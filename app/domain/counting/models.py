@@ -118,6 +118,11 @@ class Tally:
     hand_keyed: int = 0
     votes: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def ballots_counted(self) -> int:
+        """Sheets that are ballots from the box: valid, blank, invalid, set aside or waiting."""
+        return self.valid + self.blank + self.invalid + self.set_aside + self.pending
+
     def slip_counts(self) -> dict[str, int]:
         """The figures printed on a batch slip or the seal (see `app.domain.audit.slip`)."""
         return {

@@ -329,10 +329,15 @@ class Writer:
         event: EventType,
         key: Ed25519PrivateKey,
         tally: Mapping[str, int] | None = None,
+        manifest_sha256: str | None = None,
     ) -> AuditEntry:
         if self.head is None:
             raise ValueError("a checkpoint needs an opened session")
-        return self._add(build_checkpoint(self.head, event, self.actor, key, tally=tally))
+        return self._add(
+            build_checkpoint(
+                self.head, event, self.actor, key, tally=tally, manifest_sha256=manifest_sha256
+            )
+        )
 
     def _add(self, entry: AuditEntry) -> AuditEntry:
         self.head = AuditLog.add(self.session, self.session_id, self.head, entry)

@@ -14,6 +14,7 @@ from app.domain.counting.tally import latest_decisions, resolve_all, uncertainty
 from app.services.counting.guard import check_session_rows
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
 from app.storage.tables import ResidenceRow
+from scanner.marks import DEFAULT_THRESHOLDS
 from scanner.template import Template
 
 
@@ -169,7 +170,7 @@ def _item(
         reasons=reasons,
         boxes=tuple(boxes),
         duplicates=out.duplicates,
-        uncertainty=uncertainty(sheet, out.doubtful),
+        uncertainty=uncertainty(sheet, out.doubtful, DEFAULT_THRESHOLDS),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType, session_payload
 from app.domain.counting import models as cm
+from app.domain.counting.reconcile import Difference, Figures, differences
 from app.domain.dates import utc_now
 from app.errors import UserError
 from app.i18n import _
@@ -25,13 +26,14 @@ from app.ids import new_id
 from app.services.base import get_live
 from app.services.counting import decide as decisions
 from app.services.counting import export as exports
-from app.services.counting import ingest
+from app.services.counting import ingest, keys
 from app.services.counting import reopen as reopening
 from app.services.counting import results as residence
 from app.services.counting import seal as sealing
 from app.services.counting import watch as watching
 from app.services.counting.context import campaign_templates, read_context
 from app.services.counting.core import CountingCore
+from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
@@ -87,6 +89,7 @@ class CountingService(CountingCore):
                 key=key,
                 reader_version=READER_VERSION,
                 settings=settings,
+                election=describe(s, residence.id),
             )
             row = CountSessionRow(
                 id=session_id,
@@ -136,6 +139,14 @@ class CountingService(CountingCore):
         return reopening.reopen_session(
             self, session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
         )
+
+    def has_officer_key(self, officer: str) -> bool:
+        """False when the officer's next passphrase will create their key (ask it twice)."""
+        return keys.has_key(self.data_dir, officer.strip())
+
+    def demo_passphrase(self, officer: str) -> str | None:
+        """The demo officer's passphrase in the demo data folder (public), else None."""
+        return keys.demo_passphrase(self.data_dir, officer.strip())
 
     def list_sessions(self, residence_id: str | None = None) -> list[cm.CountSession]:
         with self.uow() as s:
@@ -224,7 +235,7 @@ class CountingService(CountingCore):
         session_id: str,
         sheet_id: str,
         value: str,
-        reason: str,
+        reason: str | None,
         *,
         project_id: str | None = None,
         decided_by: str | None = None,
@@ -249,6 +260,17 @@ class CountingService(CountingCore):
 
     def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
         return sealing.record_reconciliation(self, session_id, **figures)
+
+    def reconciliation_differences(self, session_id: str) -> tuple[Difference, ...]:
+        """The recorded figures' disagreements with each other and with the sheets counted
+        (empty before anything is recorded)."""
+        rec = self.get_session(session_id).reconciliation
+        if rec.handed_out is None:
+            return ()
+        counted = self.tally(session_id).ballots_counted
+        return differences(
+            Figures(rec.printed or 0, rec.handed_out, rec.returned or 0, rec.spoiled or 0, counted)
+        )
 
     def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
         return sealing.close_batch(self, session_id, passphrase)

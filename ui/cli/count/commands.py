@@ -261,8 +261,11 @@ def _decide_cmd(actions: Any) -> None:
     target.add_argument("--box", metavar="PROJECT_ID", help=_("identifiant du projet de la case"))
     target.add_argument("--sheet-as", choices=("invalid", "set-aside"), help=_("toute la feuille"))
     p.add_argument("--as", dest="value", choices=("marked", "unmarked"), help=_("avec --box"))
-    p.add_argument("--reason", required=True, help=_("motif de la décision"))
-    p.add_argument("--witness", help=_("témoin présent"))
+    p.add_argument(
+        "--reason",
+        help=_("motif de la décision (par défaut, les mots de la décision, comme dans l'app)"),
+    )
+    p.add_argument("--witness", help=_("témoin présent (un des témoins de la session)"))
     p.add_argument("--by", help=_("qui décide (par défaut l'agent)"))
 
 
@@ -327,9 +330,11 @@ def run_reconcile(services: Any, args: argparse.Namespace) -> int:
     print(_("Imprimés : {p}  remis : {h}  rendus : {r}  annulés : {s}").format(
         p=rec.printed, h=rec.handed_out, r=rec.returned, s=rec.spoiled
     ))  # fmt: skip
-    diff = (rec.handed_out or 0) - (rec.returned or 0)
-    if diff:
-        print(_("Écart entre bulletins remis et rendus : {d}").format(d=diff))
+    found = services.counting.reconciliation_differences(args.session)
+    for difference in found:
+        print(difference.message)
+    if not found:
+        print(_("Aucun écart."))
     return 0
 
 
