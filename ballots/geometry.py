@@ -153,12 +153,3 @@ def build_layout(spec: BallotSpec) -> BallotLayout:
         markers=marker_layouts(1),
     )
     return with_template_hash(layout)
-
-
-def grid_of(layout: BallotLayout) -> Grid:
-    """Recover the grid used for a layout (renderers size their text from it)."""
-    first = layout.boxes[0].rect
-    columns = 1 + int(any(b.rect.x_mm > PAGE_W / 2 for b in layout.boxes))
-    rows = math.ceil(len(layout.boxes) / columns)
-    pitch = (layout.boxes[1].rect.y_mm - first.y_mm) if rows > 1 else MAX_PITCH
-    return Grid(columns, rows, pitch, first.w_mm, first.h_mm)

@@ -174,12 +174,6 @@ class BallotLayout:
         """First 8 bytes of the template hash, as carried in the QR payload."""
         return bytes.fromhex(self.template_hash)[:8]
 
-    def box_for(self, project_id: str) -> BoxLayout:
-        for box in self.boxes:
-            if box.project_id == project_id:
-                return box
-        raise KeyError(project_id)
-
     def marker(self, marker_id: int) -> MarkerLayout:
         for marker in self.markers:
             if marker.id == marker_id:

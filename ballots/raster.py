@@ -38,8 +38,3 @@ def render_page_array(
 ) -> npt.NDArray[np.uint8]:
     """Same as `render_page`, as a numpy array (H x W grey, or H x W x 3 RGB)."""
     return np.asarray(render_page(pdf, index, dpi, grey), dtype=np.uint8)
-
-
-def render_pages(pdf: Path | bytes, dpi: float = 100, grey: bool = False) -> list[Image.Image]:
-    """Every page (for looking at documents; use a low dpi for long ones)."""
-    return [render_page(pdf, i, dpi, grey) for i in range(page_count(pdf))]

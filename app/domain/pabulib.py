@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.domain.rules.serialize import exact_money
 from app.domain.rules.types import Election, Project
+from app.errors import UserError
 from app.i18n import _
 
 SECTIONS = ("meta", "projects", "votes")
@@ -30,7 +31,7 @@ APPROVAL_TYPES = ("approval", "choose-1")
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
-class PabulibError(ValueError):
+class PabulibError(UserError):
     """A file that is not valid pabulib; `str(error)` is a French sentence with the line."""
 
 
@@ -306,7 +307,11 @@ def money_text(value: Fraction) -> str:
     """Exact decimal text of an amount with a finite decimal expansion ("222176.85")."""
     text = exact_money(value)
     if isinstance(text, str) and "/" in text:
-        raise ValueError(f"{value} has no finite decimal expansion")
+        raise PabulibError(
+            _(
+                "Le montant {value} ne s'écrit pas en décimal fini : il ne peut pas être exporté."
+            ).format(value=value)
+        )
     return str(text)
 
 

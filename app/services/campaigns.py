@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.domain import models as m
 from app.domain.dates import utc_now
@@ -128,10 +129,6 @@ class CampaignService(Service):
     def has_campaign(self) -> bool:
         return bool(self.list_campaigns())
 
-    def set_active_campaign(self, campaign_id: str) -> None:
-        self.get_campaign(campaign_id)
-        self.uow.set_meta(ACTIVE_CAMPAIGN, campaign_id)
-
     def campaign_secret(self, campaign_id: str) -> bytes:
         """The campaign's MAC key for ballots (never shown, never exported publicly)."""
         with self.uow() as session:
@@ -234,8 +231,8 @@ class CampaignService(Service):
 
     @staticmethod
     def _refuse_duplicate_residence(
-        session, campaign_id: str, name: str, own_id: str | None
-    ) -> None:  # type: ignore[no-untyped-def]
+        session: Session, campaign_id: str, name: str, own_id: str | None
+    ) -> None:
         for other in session.scalars(
             select(ResidenceRow).where(
                 ResidenceRow.campaign_id == campaign_id, ResidenceRow.deleted_at.is_(None)

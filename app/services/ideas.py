@@ -317,7 +317,8 @@ class ProjectService(Service):
                     IdeaRow.project_id.is_not(None), IdeaRow.deleted_at.is_(None)
                 )
             ):
-                links.setdefault(project_id, []).append(idea_id)
+                if project_id is not None:
+                    links.setdefault(project_id, []).append(idea_id)
             rows = session.scalars(query.order_by(ProjectRow.residence_id, ProjectRow.number))
             projects = [mappers.project(r, tuple(links.get(r.id, ()))) for r in rows]
         if text:

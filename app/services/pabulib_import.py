@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from app.domain.models import ProjectStatus
 from app.domain.money import check_cents
-from app.domain.pabulib import PabulibError, PbFile, read_pabulib
+from app.domain.pabulib import PbFile, read_pabulib
 from app.domain.validation import MAX_TITLE
 from app.errors import UserError
 from app.i18n import _
@@ -72,11 +72,8 @@ def import_pabulib(
     services: Services, path: Path, *, residence_name: str | None = None
 ) -> PabulibImport:
     """Create the residence and its projects from `path` (in the active campaign, or a new one)."""
-    try:
-        pb = read_pabulib(Path(path))
-        budget = cents(pb.budget, _("le budget"))
-    except PabulibError as error:
-        raise UserError(str(error)) from error
+    pb = read_pabulib(Path(path))  # a PabulibError is a UserError with the line concerned
+    budget = cents(pb.budget, _("le budget"))
     created = _ensure_campaign(services, pb, Path(path))
     name = (residence_name or _default_name(pb, Path(path))).strip()
     residence = services.campaigns.add_residence(name, budget_cents=budget)

@@ -34,7 +34,7 @@ class StatusService(Service):
         try:
             campaign_id = self.active_campaign_id()
         except UserError:
-            return m.CampaignStatus(None, "", *([0] * 12))
+            return m.CampaignStatus(None, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         with self.uow() as session:
 
             def count(model: type, *where: object) -> int:

@@ -138,5 +138,5 @@ for _table in APPEND_ONLY_TABLES:
         event.listen(
             Base.metadata.tables[_table],
             "after_create",
-            DDL(_statement).execute_if(dialect="sqlite"),
+            DDL(_statement).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
         )

@@ -7,6 +7,7 @@ SQLite's online backup when a migration is pending; migrate; then hand out sessi
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,15 +36,20 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process (Alembic compiles every file on each read)."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return {rev.revision for rev in script.walk_revisions()}
+    return {rev.revision for rev in _scripts().walk_revisions()}
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -180,6 +185,7 @@ def open_database(data_dir: Path) -> Database:
     _check_writable(data_dir, path)
     backup: Path | None = None
     head = head_revision()
+    current: str | None = None
     if path.exists() and path.stat().st_size > 0:
         current = _current_revision(path)
         if current is not None and current not in known_revisions():
@@ -193,6 +199,10 @@ def open_database(data_dir: Path) -> Database:
             backup = backup_database(path, backups_dir(data_dir), f"before-{head}")
             log.info("database backed up to %s before migration", backup)
     engine = make_engine(path)
+    if current == head:  # up to date: nothing to migrate
+        return Database(
+            path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)
+        )
     try:
         with engine.begin() as conn:
             cfg = alembic_config(str(engine.url))
@@ -209,8 +219,3 @@ def open_database(data_dir: Path) -> Database:
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
     return Database(path=path, engine=engine, sessions=sessions, backup_path=backup)
-
-
-def migration_context_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()

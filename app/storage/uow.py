@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -95,7 +95,3 @@ class UnitOfWork:
     def set_meta(self, key: str, value: str) -> None:
         with self() as session:
             session.merge(LocalMeta(key=key, value=value))
-
-    def pending_changes(self) -> int:
-        with self() as session:
-            return len(session.scalars(select(PendingChange.seq)).all())

@@ -11,8 +11,8 @@ from app.services.campaigns import CampaignInput
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    s = open_services(tmp_path / "data")
+def services(migrated_dir: Path) -> Iterator[Services]:
+    s = open_services(migrated_dir)
     yield s
     s.close()
 

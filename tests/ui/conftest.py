@@ -57,9 +57,11 @@ def services(demo_dir: Path) -> Iterator[Services]:
 
 
 @pytest.fixture
-def empty_services(tmp_path: Path) -> Iterator[Services]:
+def empty_services(migrated_template: Path, tmp_path: Path) -> Iterator[Services]:
     """A data folder with no campaign yet (first start)."""
-    yield from _services(tmp_path / "empty")
+    target = tmp_path / "empty"
+    shutil.copytree(migrated_template, target)
+    yield from _services(target)
 
 
 @pytest.fixture

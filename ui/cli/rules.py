@@ -80,19 +80,16 @@ def _equal_shares_flags(run: argparse.ArgumentParser) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from app.domain.pabulib import PabulibError, read_pabulib, to_election
-    from app.domain.rules import RulesError, run_rule
+    from app.domain.pabulib import read_pabulib, to_election
+    from app.domain.rules import run_rule
     from app.domain.rules.serialize import outcome_to_dict
-    from app.errors import UserError
 
     options_args = _validated(args)
-    try:
-        pb = read_pabulib(Path(args.file))
-        election = to_election(pb)
-        options = _options(args, options_args, election)
-        outcome = run_rule(election, options)
-    except (PabulibError, RulesError) as exc:
-        raise UserError(str(exc)) from None
+    # PabulibError and RulesError are UserErrors: the command prints their French message.
+    pb = read_pabulib(Path(args.file))
+    election = to_election(pb)
+    options = _options(args, options_args, election)
+    outcome = run_rule(election, options)
     if args.json:
         data = outcome_to_dict(outcome)
         data["file"] = Path(args.file).name

@@ -7,7 +7,6 @@ message under the matching row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -191,10 +190,6 @@ class OptionalDateEdit(QWidget):
         self.edit.setDate(
             QDate(value.year, value.month, value.day) if value else QDate.currentDate()
         )
-
-    def on_change(self, callback: Callable[[], None]) -> None:
-        self.enabled.toggled.connect(callback)
-        self.edit.dateChanged.connect(callback)
 
 
 def parse_date(text: str, field: str | None = None) -> date | None:

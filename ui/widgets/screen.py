@@ -128,9 +128,6 @@ class Screen(QWidget):
         if self._stale and self.isVisible():
             self.reload()
 
-    def is_stale(self) -> bool:
-        return self._stale
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         if self._stale:

@@ -189,10 +189,6 @@ class DataTableView(QTableView):
         index = self.currentIndex()
         return index.data(ObjectRole) if index.isValid() else None
 
-    def selected_objects(self) -> list[Any]:
-        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
-        return [i.data(ObjectRole) for i in rows]
-
     def select_row_where(self, predicate: Callable[[Any], bool]) -> bool:
         """Select the first row whose object matches; True when found."""
         model = self.model()

@@ -12,8 +12,10 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
+from app.errors import UserError
 
-class RulesError(ValueError):
+
+class RulesError(UserError):
     """Input a rule cannot work with; `str(error)` is a French sentence for the person."""
 
 

@@ -383,11 +383,6 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
         with self.uow() as session:
             return get_live(session, PrintBatchRow, batch_id, _("Lot d'impression")).layout_json
 
-    def ballots_printed(self, campaign_id: str | None = None, *, test: bool = False) -> int:
-        campaign_id = campaign_id or self.active_campaign_id()
-        with self.uow() as session:
-            return printed_count(session, campaign_id, test=test)
-
 
 def printed_count(session: Session, campaign_id: str, *, test: bool = False) -> int:
     """Ballots printed in the campaign: live ballots, or test ballots and test decks."""

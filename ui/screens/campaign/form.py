@@ -5,8 +5,6 @@ Saved as you type once the campaign exists; before that, one explicit "Créer la
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain import models as m
@@ -149,9 +147,9 @@ class CampaignForm(QWidget):
             campaign is not None and self.campaign is not None and campaign.id == self.campaign.id
         )
         self.campaign = campaign
+        self.create_button.setVisible(campaign is None)  # even when the focus is on it
         if same and self.isAncestorOf(QApplication.focusWidget()):
             return  # never overwrite what the person is typing
-        self.create_button.setVisible(campaign is None)
         with self.saver.loading():
             self.saver.discard()
             self.name.setText(campaign.name if campaign else "")
@@ -195,6 +193,3 @@ class CampaignForm(QWidget):
         self.load(self.campaign)
         self.ctx.notify(_("Campagne « {name} » créée.").format(name=self.campaign.name))
         self.ctx.changed("all")
-
-    def on_saved(self, callback: Callable[[], None]) -> None:
-        self.saver.saved.connect(callback)

@@ -157,10 +157,6 @@ class IdeasPanel(QWidget):
         self.proxy.set_criteria(self.criteria())
         self._update_count()
 
-    def show_meeting(self, meeting_id: str | None) -> None:
-        """Filter the list on one meeting (used after the mode atelier)."""
-        self.meeting_filter.setCurrentIndex(max(0, self.meeting_filter.findData(meeting_id or "")))
-
     def visible_ideas(self) -> list[m.Idea]:
         return [
             self.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole)

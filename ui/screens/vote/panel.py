@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -226,6 +226,3 @@ class VotePanel(QWidget):
         self.sessions_hint.mark_saved()
         self.changed.emit()
         return True
-
-    def focus_first(self) -> None:
-        self.residence_combo.setFocus(Qt.FocusReason.OtherFocusReason)
