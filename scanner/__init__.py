@@ -12,14 +12,56 @@ Public API::
 See docs/scanner.md and the "Reading results" section of docs/ballot-format.md.
 """
 
-from scanner.batch import BatchCancelled, interpret_file, interpret_files
-from scanner.camera import CameraState, StillBallotWatcher
-from scanner.context import KnownSerials, ReadContext, keyed_serial_hash
-from scanner.interpret import interpret_image
-from scanner.marks import DEFAULT_THRESHOLDS, Thresholds
-from scanner.reasons import MESSAGES, Reason, message
-from scanner.result import READER_VERSION, MarkReading, PageReading, RegistrationInfo
-from scanner.template import Template, as_template, template_from_json
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scanner.batch import BatchCancelled, interpret_file, interpret_files
+    from scanner.camera import CameraState, StillBallotWatcher
+    from scanner.context import KnownSerials, ReadContext, keyed_serial_hash
+    from scanner.interpret import interpret_image
+    from scanner.marks import DEFAULT_THRESHOLDS, Thresholds
+    from scanner.reasons import MESSAGES, Reason, message
+    from scanner.result import READER_VERSION, MarkReading, PageReading, RegistrationInfo
+    from scanner.template import Template, as_template, template_from_json
+
+# The names are loaded on first use (PEP 562), so that `import scanner.template` (pure Python,
+# used by the standalone verifier) does not pull OpenCV and numpy in through this package.
+_WHERE = {
+    "BatchCancelled": "scanner.batch",
+    "interpret_file": "scanner.batch",
+    "interpret_files": "scanner.batch",
+    "CameraState": "scanner.camera",
+    "StillBallotWatcher": "scanner.camera",
+    "KnownSerials": "scanner.context",
+    "ReadContext": "scanner.context",
+    "keyed_serial_hash": "scanner.context",
+    "interpret_image": "scanner.interpret",
+    "DEFAULT_THRESHOLDS": "scanner.marks",
+    "Thresholds": "scanner.marks",
+    "MESSAGES": "scanner.reasons",
+    "Reason": "scanner.reasons",
+    "message": "scanner.reasons",
+    "READER_VERSION": "scanner.result",
+    "MarkReading": "scanner.result",
+    "PageReading": "scanner.result",
+    "RegistrationInfo": "scanner.result",
+    "Template": "scanner.template",
+    "as_template": "scanner.template",
+    "template_from_json": "scanner.template",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scanner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BatchCancelled",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
@@ -45,7 +45,11 @@ class BatchCancelled(Exception):
 
 
 def file_sha256(path: str | Path) -> str:
+    """The file's SHA-256; "" for a file that cannot be read or is not a regular file (a FIFO
+    or a device would block or never end)."""
     h = hashlib.sha256()
+    if not Path(path).is_file():
+        return ""
     try:
         with Path(path).open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -57,32 +61,31 @@ def file_sha256(path: str | Path) -> str:
 
 def interpret_file(path: str | Path, ctx: ReadContext) -> list[PageReading]:
     """Read every page of one file (image or PDF); never raises for a bad file."""
+    return list(iter_file(path, ctx))
+
+
+def iter_file(path: str | Path, ctx: ReadContext) -> Iterator[PageReading]:
+    """Read the pages of one file one by one (a long PDF shows progress as it goes)."""
     name = str(path)
     sha = file_sha256(path)
-    out = []
     for src in iter_pages(path):
         if src.image is None:
             reason = str(src.reason or Reason.CORRUPT_IMAGE)
-            out.append(
-                PageReading(
-                    file=name, page=src.page, status=REJECTED, reasons=(reason,), file_sha256=sha
-                )
+            yield PageReading(
+                file=name, page=src.page, status=REJECTED, reasons=(reason,), file_sha256=sha
             )
             continue
         try:
-            out.append(interpret_image(src.image, ctx, file=name, page=src.page, sha=sha))
+            yield interpret_image(src.image, ctx, file=name, page=src.page, sha=sha)
         except Exception:  # a reader bug must not stop a count: reject, log the traceback
             log.exception("reader failure on %s page %d", name, src.page)
-            out.append(
-                PageReading(
-                    file=name,
-                    page=src.page,
-                    status=REJECTED,
-                    reasons=(str(Reason.READER_ERROR),),
-                    file_sha256=sha,
-                )
+            yield PageReading(
+                file=name,
+                page=src.page,
+                status=REJECTED,
+                reasons=(str(Reason.READER_ERROR),),
+                file_sha256=sha,
             )
-    return out
 
 
 _WORKER_CTX: ReadContext | None = None

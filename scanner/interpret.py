@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from scanner import qr
 from scanner.context import ReadContext
 from scanner.identity import Identity, check_identity
+from scanner.landmarks import register_partial
 from scanner.marks import BoxMeasure, decide, measure_box
 from scanner.page import is_blank, marks_near_titles, remove_streaks, upright
 from scanner.reasons import Reason
@@ -52,6 +53,10 @@ _RETRY = frozenset(
         Reason.MARKER_SIZE_INCONSISTENT,
     }
 )
+
+
+#: Registration failures where the QR code and the boxes may stand in for missing markers.
+_PARTIAL = frozenset({Reason.MARKERS_INCOMPLETE, Reason.NO_MARKERS})
 
 
 def register_page(
@@ -110,7 +115,14 @@ def interpret_image(
     if isinstance(reg, RegistrationFailure):
         if reg.reason is Reason.NO_MARKERS and is_blank(grey):
             return replace(base, status=BLANK, reasons=(str(Reason.BLANK_PAGE),))
-        return _rejected(base, reg.reason)
+        if reg.reason not in _PARTIAL:
+            return _rejected(base, reg.reason)
+        part = register_partial(grey, detected, ctx, reg)
+        if part.registration is None or part.template is None:
+            advice = part.failure.advice if part.failure is not None else ()
+            return _rejected(base, reg.reason, *advice)
+        log.debug("registered on landmarks (first: %s)", reg.reason)
+        reg, guess = part.registration, part.template
     assert guess is not None
     info = RegistrationInfo(reg.marker_ids, reg.rotation, reg.px_per_mm, reg.reproj_error_mm)
     base = replace(base, registration=info)

@@ -172,6 +172,30 @@ def _is_pdf(path: Path) -> bool:
         return False
 
 
+def page_total(path: str | Path) -> int:
+    """How many pages `path` holds: a PDF's page count, a TIFF's frames, 1 for other images
+    (0 for a file that cannot be opened; reading it then reports why)."""
+    p = Path(path)
+    if not p.is_file():
+        return 0
+    if _is_pdf(p):
+        import pypdfium2 as pdfium
+
+        try:
+            pdf = pdfium.PdfDocument(str(p))
+        except pdfium.PdfiumError:
+            return 1
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+    try:
+        with Image.open(p) as im:
+            return int(getattr(im, "n_frames", 1) or 1)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return 1
+
+
 def iter_pages(path: str | Path) -> Iterator[SourcePage]:
     """Yield every page of an image or PDF file, decoded to grey, or with its failure reason."""
     p = Path(path)

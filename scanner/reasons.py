@@ -38,6 +38,16 @@ class Reason(StrEnum):
     MARKER_SIZE_INCONSISTENT = "marker_size_inconsistent"
     SCALE_OUT_OF_RANGE = "scale_out_of_range"
     MIRRORED = "mirrored"
+    # What to do about a rejected registration (follows the reason above)
+    CORNER_CUT_TOP_LEFT = "corner_cut_top_left"
+    CORNER_CUT_TOP_RIGHT = "corner_cut_top_right"
+    CORNER_CUT_BOTTOM_RIGHT = "corner_cut_bottom_right"
+    CORNER_CUT_BOTTOM_LEFT = "corner_cut_bottom_left"
+    CORNER_HIDDEN_TOP_LEFT = "corner_hidden_top_left"
+    CORNER_HIDDEN_TOP_RIGHT = "corner_hidden_top_right"
+    CORNER_HIDDEN_BOTTOM_RIGHT = "corner_hidden_bottom_right"
+    CORNER_HIDDEN_BOTTOM_LEFT = "corner_hidden_bottom_left"
+    PAGE_NOT_IN_PICTURE = "page_not_in_picture"
     # QR code and identity
     QR_UNREADABLE = "qr_unreadable"
     QR_INVALID = "qr_invalid"
@@ -98,6 +108,37 @@ MESSAGES: dict[Reason, str] = {
         "Le bulletin est trop petit ou trop grand sur l'image : numérisez entre 150 et 600 dpi."
     ),
     Reason.MIRRORED: N_("L'image est inversée comme dans un miroir."),
+    Reason.CORNER_CUT_TOP_LEFT: N_(
+        "Le coin en haut à gauche est coupé : rescannez en posant la feuille bien droite."
+    ),
+    Reason.CORNER_CUT_TOP_RIGHT: N_(
+        "Le coin en haut à droite est coupé : rescannez en posant la feuille bien droite."
+    ),
+    Reason.CORNER_CUT_BOTTOM_RIGHT: N_(
+        "Le coin en bas à droite est coupé : rescannez en posant la feuille bien droite."
+    ),
+    Reason.CORNER_CUT_BOTTOM_LEFT: N_(
+        "Le coin en bas à gauche est coupé : rescannez en posant la feuille bien droite."
+    ),
+    Reason.CORNER_HIDDEN_TOP_LEFT: N_(
+        "Le carré noir du coin en haut à gauche est illisible (tache, pli, objet posé dessus) :"
+        " dégagez-le et rescannez."
+    ),
+    Reason.CORNER_HIDDEN_TOP_RIGHT: N_(
+        "Le carré noir du coin en haut à droite est illisible (tache, pli, objet posé dessus) :"
+        " dégagez-le et rescannez."
+    ),
+    Reason.CORNER_HIDDEN_BOTTOM_RIGHT: N_(
+        "Le carré noir du coin en bas à droite est illisible (tache, pli, objet posé dessus) :"
+        " dégagez-le et rescannez."
+    ),
+    Reason.CORNER_HIDDEN_BOTTOM_LEFT: N_(
+        "Le carré noir du coin en bas à gauche est illisible (tache, pli, objet posé dessus) :"
+        " dégagez-le et rescannez."
+    ),
+    Reason.PAGE_NOT_IN_PICTURE: N_(
+        "La photo ne montre pas toute la page : reprenez-la en cadrant les quatre carrés noirs."
+    ),
     Reason.QR_UNREADABLE: N_("Le code QR du bulletin est illisible."),
     Reason.QR_INVALID: N_("Le code QR n'est pas celui d'un bulletin BP Terrain."),
     Reason.WRONG_CAMPAIGN: N_("Ce bulletin appartient à une autre campagne."),

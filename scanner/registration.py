@@ -75,6 +75,8 @@ class RegistrationFailure:
     reason: Reason
     detail: str
     marker_ids: tuple[int, ...] = ()
+    #: What the person can do about it (reason codes naming the corner or the framing).
+    advice: tuple[Reason, ...] = ()
 
 
 def _detector() -> cv2.aruco.ArucoDetector:
@@ -227,10 +229,10 @@ def register(
     if len(pairs) < MIN_MARKERS:
         return RegistrationFailure(Reason.MARKERS_INCOMPLETE, f"{len(pairs)} markers", ids)
     pairs, hom, err, scale = _best_subset(pairs)
-    return _check(pairs, hom, err, scale, page, page_size_mm, ids)
+    return check_fit(pairs, hom, err, scale, page, page_size_mm, ids)
 
 
-def _check(
+def check_fit(
     pairs: list[tuple[Detected, MarkerSpec]],
     hom: Matrix,
     err: float,

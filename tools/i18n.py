@@ -107,7 +107,9 @@ def mo_is_current(data: bytes, catalog: Catalog) -> bool:
 def update() -> None:
     source = extract()
     english = load_po()
+    created = english.creation_date  # kept: a new date on every update made parallel work conflict
     english.update(source, no_fuzzy_matching=True)
+    english.creation_date = created
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as f:
         write_po(

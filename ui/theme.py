@@ -109,7 +109,12 @@ def _pt(zoom: float, size: float) -> str:
 
 
 def stylesheet(zoom: float = 1.0) -> str:
-    """The application stylesheet, with every size scaled by `zoom` (1.0 = 100 %)."""
+    """The application stylesheet, with every size scaled by `zoom` (1.0 = 100 %).
+
+    A spin box styled with a padding and no explicit button geometry gets an edit area 1 px wide
+    (its digits are typed blind): its buttons are given an origin and a width, none for the
+    typed fields that have no buttons (`buttonSymbols` 2 is `NoButtons`).
+    """
     c = COLORS
     px = lambda n: f"{round(n * zoom)}px"  # noqa: E731
     return f"""
@@ -144,6 +149,10 @@ QSpinBox:focus, QDateEdit:focus, QTableView:focus, QListView:focus, QCheckBox:fo
 QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QSpinBox, QDateEdit {{ background: {c.background};
   border: 1px solid {c.border}; border-radius: {px(5)}; padding: {px(5)} {px(8)}; min-height: {px(24)};
   selection-background-color: {c.accent}; selection-color: #FFFFFF; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border;
+  width: {px(20)}; }}
+QAbstractSpinBox[buttonSymbols="2"]::up-button, QAbstractSpinBox[buttonSymbols="2"]::down-button {{
+  width: 0px; border: none; }}
 QLineEdit[invalid="true"], QTextEdit[invalid="true"], QPlainTextEdit[invalid="true"],
 QComboBox[invalid="true"], QSpinBox[invalid="true"], QDateEdit[invalid="true"] {{
   border: {px(2)} solid {c.danger}; background: {c.danger_soft}; }}

@@ -10,10 +10,12 @@ byte-identical readings. See docs/verify.md.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.domain.audit import AuditError
 from app.i18n import _, ngettext
 from app.verify.bundle import Bundle, open_bundle
 from app.verify.copies import check_decisions, check_sheets, load_layouts, load_readings
@@ -21,8 +23,11 @@ from app.verify.election import check_election
 from app.verify.log import LogFacts, verify_log
 from app.verify.model import Step, VerifyFailure, VerifyReport
 from app.verify.recount import check_results_file, recount, sheet_facts
-from app.verify.reinterpret import CancelFlag, check_images, reinterpret
+from app.verify.sealed import check_sealed_files
 from app.verify.slips import check_slips
+
+if TYPE_CHECKING:
+    from app.verify.reinterpret import CancelFlag
 
 __all__ = ["Step", "VerifyFailure", "VerifyReport", "verify_bundle"]
 
@@ -41,16 +46,40 @@ def verify_bundle(
 
     `slips`: codes of batch slips signed on paper, each of which must match its log entry.
     """
-    run = _Run()
+    run = _Run(str(path))
     try:
         _steps(run, Path(path), reinterpret_images, progress, cancel, slips)
     except VerifyFailure as failure:
         return VerifyReport(tuple(run.steps), failure, tuple(run.warnings), run.facts)
+    except DAMAGE as error:  # a file the checks above did not foresee: still no traceback
+        return VerifyReport(tuple(run.steps), damaged(run.where, error), tuple(run.warnings),
+                            run.facts)  # fmt: skip
     return VerifyReport(tuple(run.steps), None, tuple(run.warnings), run.facts)
 
 
+DAMAGE = (
+    KeyError, TypeError, ValueError, AttributeError, IndexError, LookupError, RecursionError,
+    ArithmeticError, UnicodeError, zlib.error, AuditError,
+)  # fmt: skip
+"""What a damaged or forged file can make the checks raise besides `VerifyFailure`."""
+
+
+def damaged(where: str, error: BaseException) -> VerifyFailure:
+    """The typed failure for an unforeseen malformed value in the file being checked."""
+    detail = _("imbrication trop profonde") if isinstance(error, RecursionError) else (
+        getattr(error, "message", None) or type(error).__name__
+    )  # fmt: skip
+    return VerifyFailure(
+        "malformed",
+        where,
+        _("Fichier {where} mal formé : une valeur n'a pas le type ou la forme attendus "
+          "({detail}). Le paquet a été abîmé ou modifié.").format(where=where, detail=detail),
+    )  # fmt: skip
+
+
 class _Run:
-    def __init__(self) -> None:
+    def __init__(self, where: str) -> None:
+        self.where = where  # the file being checked, named if it turns out malformed
         self.steps: list[Step] = []
         self.warnings: list[str] = []
         self.facts: dict[str, Any] = {}
@@ -68,6 +97,7 @@ def _steps(
     slips: Sequence[str] = (),
 ) -> None:
     bundle = open_bundle(path)
+    run.where = "log.jsonl"
     n = len(bundle.files)
     run.step("manifest", ngettext("{n} fichier, sommes conformes au manifeste.",
                                   "{n} fichiers, sommes conformes au manifeste.", n).format(n=n))  # fmt: skip
@@ -75,15 +105,23 @@ def _steps(
     _log_step(run, facts)
     if slips:
         run.step("slips", check_slips(bundle, facts, slips))
+    run.where = "readings.jsonl"
     readings = load_readings(bundle, facts)
+    run.where = "sheets.json"
     templates_by_sheet = check_sheets(bundle, facts)
+    run.where = "decisions.json"
     check_decisions(bundle, facts)
+    run.where = "layouts/"
     templates = load_layouts(bundle, facts)
     run.step("copies", _("Lectures, feuilles, décisions et mises en page conformes au journal."))
     if not reinterpret_images and bundle.names("images/"):
+        from app.verify.images import check_images
+
         check_images(bundle, facts)
+    run.where = "readings.jsonl"
     sheets = sheet_facts(facts, readings, templates_by_sheet)
     counted = recount(facts, sheets, templates)
+    run.where = "results.json"
     check_results_file(bundle, counted)
     t = counted.tally
     run.facts.update(
@@ -92,11 +130,15 @@ def _steps(
     )  # fmt: skip
     run.step("recount", _("Recomptage identique au résultat scellé : valides {v}, blancs {b}, "
                           "nuls {i}.").format(v=t.valid, b=t.blank, i=t.invalid))  # fmt: skip
+    run.where = "election.json"
     summary, extra = check_election(
-        bundle, facts.opened, counted.results["rule"], counted.outcomes, templates
+        bundle, facts.opened, facts.election, counted.results["rule"], counted.outcomes, templates
     )
     run.facts.update(extra)
     run.step("rule", summary)
+    run.where = "manifest.json"
+    run.step("sealed", check_sealed_files(bundle, facts))
+    run.where = "images/"
     if reinterpret_images:
         _reinterpret(run, bundle, facts, readings, templates, progress, cancel)
 
@@ -129,6 +171,9 @@ def _reinterpret(
     progress: Progress | None,
     cancel: CancelFlag | None,
 ) -> None:
+    # the scanner (OpenCV, numpy) is needed only here: the rest of the verifier does without
+    from app.verify.reinterpret import reinterpret
+
     done, warnings = reinterpret(
         bundle, facts, readings, templates, progress=progress, cancel=cancel
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from app.i18n import _
 from app.verify.model import VerifyFailure
 
 BUNDLE_FORMAT = "bp-terrain-count-bundle"
+BUNDLE_VERSION = 2
+"""Version 2: the log signs the election description and the seal the sealed files' hash.
+Bundles of version 1 are refused with a message that says so (docs/verify.md)."""
 MANIFEST = "manifest.json"
 REQUIRED = (
     "log.jsonl",
@@ -30,6 +34,10 @@ REQUIRED = (
     "public_key.pem",
 )
 MAX_FILE_BYTES = 200 * 1024 * 1024
+"""One member, decompressed (an image of a page at 600 dpi is far below)."""
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+"""All members together, decompressed (the zip-bomb guard: reading stops at the cap)."""
+MAX_MEMBERS = 200_000
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,12 @@ class Bundle:
     def json(self, name: str) -> Any:
         try:
             return json.loads(self.get(name).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            detail = _("imbrication trop profonde") if isinstance(error, RecursionError) else error
             raise VerifyFailure(
                 "unreadable",
                 name,
-                _("Fichier {name} illisible : {error}").format(name=name, error=error),
+                _("Fichier {name} illisible : {error}").format(name=name, error=detail),
             ) from None
 
     def names(self, prefix: str) -> list[str]:
@@ -105,34 +114,80 @@ def open_bundle(path: Path) -> Bundle:
     return bundle
 
 
+def _too_big(name: str, limit: int) -> VerifyFailure:
+    return VerifyFailure(
+        "too_big",
+        name,
+        _(
+            "Fichier {name} trop volumineux pour un paquet de vérification (plus de {mb} Mo) : "
+            "le paquet est refusé sans être décompressé."
+        ).format(name=name, mb=limit // (1024 * 1024)),
+    )
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """The member's bytes, read by chunks and never beyond the caps (a zip bomb can lie about
+    its sizes in the headers)."""
+    limit = min(MAX_FILE_BYTES, budget)
+    out = bytearray()
+    with zf.open(info) as member:
+        while chunk := member.read(1024 * 1024):
+            out += chunk
+            if len(out) > limit:
+                raise _too_big(info.filename, limit)
+    return bytes(out)
+
+
 def _read_zip(path: Path) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(path) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            if len(infos) > MAX_MEMBERS:
+                raise VerifyFailure(
+                    "too_big",
+                    str(path),
+                    _("Le paquet contient {n} fichiers : c'est trop pour un paquet de "
+                      "vérification (au plus {max}).").format(n=len(infos), max=MAX_MEMBERS),
+                )  # fmt: skip
             files: dict[str, bytes] = {}
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
+            left = MAX_TOTAL_BYTES
+            for info in infos:
                 if info.file_size > MAX_FILE_BYTES:
+                    raise _too_big(info.filename, MAX_FILE_BYTES)
+                if info.filename in files:
                     raise VerifyFailure(
-                        "unreadable",
+                        "not_a_zip",
                         info.filename,
-                        _("Fichier {name} trop volumineux pour un paquet.").format(
+                        _("Le paquet contient deux fois le fichier {name}.").format(
                             name=info.filename
                         ),
                     )
-                files[info.filename] = zf.read(info)
+                files[info.filename] = _read_member(zf, info, left)
+                left -= len(files[info.filename])
             return files
     except FileNotFoundError:
         raise VerifyFailure(
             "not_found", str(path), _("Paquet introuvable : {path}.").format(path=path)
         ) from None
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
-        # zipfile checks each member's CRC-32: a changed byte inside the zip is caught here
+    except IsADirectoryError:
+        raise VerifyFailure(
+            "not_a_zip", str(path), _("{path} est un dossier, pas un paquet.").format(path=path)
+        ) from None
+    except (
+        zipfile.BadZipFile,  # zipfile checks each member's CRC-32: a changed byte is caught here
+        zlib.error,  # a changed byte inside a compressed member
+        OSError,
+        EOFError,  # a truncated zip
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # an unknown compression method
+        ValueError,
+        OverflowError,
+    ) as error:
         raise VerifyFailure(
             "not_a_zip",
             str(path),
             _("Le paquet {path} n'est pas un zip lisible ({error}).").format(
-                path=path.name, error=error
+                path=path.name, error=error or type(error).__name__
             ),
         ) from None
 
@@ -140,12 +195,28 @@ def _read_zip(path: Path) -> dict[str, bytes]:
 def _manifest(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         value = None
-    ok = (
+    if (
         isinstance(value, dict)
         and value.get("format") == BUNDLE_FORMAT
         and value.get("version") == 1
+    ):
+        raise VerifyFailure(
+            "old_version",
+            MANIFEST,
+            _(
+                "Ce paquet est au format {fmt} version 1 : son journal ne signe ni le budget, ni "
+                "les projets, ni la règle de résultats, si bien que les projets financés ne "
+                "peuvent pas être vérifiés. Exportez à nouveau la session avec cette version "
+                "(« count export ») ; une session ouverte avant elle ne peut pas être vérifiée "
+                "entièrement."
+            ).format(fmt=BUNDLE_FORMAT),
+        )
+    ok = (
+        isinstance(value, dict)
+        and value.get("format") == BUNDLE_FORMAT
+        and value.get("version") == BUNDLE_VERSION
         and isinstance(value.get("files"), dict)
         and all(isinstance(v, str) for v in value["files"].values())
     )
@@ -154,8 +225,8 @@ def _manifest(data: bytes) -> dict[str, Any]:
             "manifest",
             MANIFEST,
             _(
-                "Le manifeste du paquet est illisible ou n'est pas au format {fmt} version 1."
-            ).format(fmt=BUNDLE_FORMAT),
+                "Le manifeste du paquet est illisible ou n'est pas au format {fmt} version {v}."
+            ).format(fmt=BUNDLE_FORMAT, v=BUNDLE_VERSION),
         )
     assert isinstance(value, dict)
     return value

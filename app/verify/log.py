@@ -14,6 +14,7 @@ from typing import Any
 
 from app.domain import signing
 from app.domain.audit import AuditEntry, EventType, entry_from_dict
+from app.domain.audit.canonical import thaw
 from app.domain.audit.jsonl import parse_jsonl
 from app.domain.audit.verify import VerificationResult, verify_chain
 from app.i18n import _
@@ -21,6 +22,7 @@ from app.verify.bundle import Bundle
 from app.verify.model import VerifyFailure
 
 LOG = "log.jsonl"
+_DESCRIBING = (EventType.SESSION_OPENED, EventType.SESSION_REOPENED, EventType.ELECTION_CHANGED)
 
 
 @dataclass
@@ -55,6 +57,7 @@ class LogFacts:
     reconciliation: dict[str, Any] | None = None
     checkpoints: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
+    election: dict[str, Any] | None = None  # the signed description in force at the end
 
     def entry_name(self, seq: int) -> str:
         return _("journal, entrée n° {seq}").format(seq=seq)
@@ -105,6 +108,8 @@ def _collect(entries: list[AuditEntry], result: VerificationResult) -> LogFacts:
 def _read_entry(facts: LogFacts, entry: AuditEntry) -> None:
     p = entry.payload
     kind = entry.event
+    if kind in _DESCRIBING and "election" in p:
+        facts.election = thaw(p["election"])
     if kind is EventType.SHEET_INGESTED:
         facts.sheets[p["sheet_id"]] = LogSheet(
             p["sheet_id"], entry.seq, image_sha256=p["image_sha256"], page=p["page"]

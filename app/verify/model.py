@@ -10,15 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.errors import UserError
 
-class VerifyFailure(Exception):
-    """The bundle does not hold: `where` names the file or the entry, `message` is French."""
+
+class VerifyFailure(UserError):
+    """The bundle does not hold: `where` names the file or the entry, `message` is French.
+
+    A `UserError` of the application's error tree: shown as is, never as a traceback."""
 
     def __init__(self, code: str, where: str, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.where = where
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ printed) is reported as not re-checkable: it was never counted.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 from app.domain.audit.canonical import sha256_hex
 from app.i18n import _
 from app.verify.bundle import Bundle
+from app.verify.images import check_images
 from app.verify.log import LogFacts
 from app.verify.model import VerifyFailure
 from scanner.batch import interpret_file
@@ -33,26 +33,6 @@ Progress = Callable[[int, int], None]
 class CancelFlag(Protocol):
     @property
     def cancelled(self) -> bool: ...
-
-
-def check_images(bundle: Bundle, facts: LogFacts) -> dict[str, str]:
-    """Every image in the bundle must be one the log received, under its own SHA-256."""
-    wanted = {s.image_sha256 for s in facts.sheets.values() if s.image_sha256}
-    out: dict[str, str] = {}
-    for name in bundle.names("images/"):
-        stem = Path(name).name.split(".")[0]
-        digest = hashlib.sha256(bundle.files[name]).hexdigest()
-        if digest != stem or digest not in wanted:
-            raise VerifyFailure(
-                "image_mismatch",
-                name,
-                _(
-                    "Image {name} modifiée ou étrangère : son empreinte SHA-256 ne correspond à "
-                    "aucune feuille reçue dans le journal."
-                ).format(name=name),
-            )
-        out[digest] = name
-    return out
 
 
 def reinterpret(

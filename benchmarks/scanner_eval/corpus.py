@@ -36,6 +36,8 @@ from scanner.pool import process_pool
 
 RULES = ("approval", "approval", "single", "budget")
 PER_TASK = 25
+#: Share of photos framed short of a corner marker (the marker cut or out of the picture).
+PHOTO_SHORT = 0.35
 
 
 SERIAL_KEY = hashlib.sha256(b"bp-terrain-eval-serial-key").digest()
@@ -135,10 +137,14 @@ def draw_plan(
 
 def _scan(page: np.ndarray, rnd: random.Random, deg: str) -> tuple[np.ndarray, dict[str, Any]]:
     orientation = rnd.choice((0, 90, 180, 270))
-    skew = rnd.uniform(-5, 5) if deg == "skew" else rnd.uniform(-0.8, 0.8)
+    skew = rnd.uniform(-5, 5) if deg in ("skew", "skew_window") else rnd.uniform(-0.8, 0.8)
     scale = rnd.uniform(0.90, 1.03) if deg == "scale" else rnd.uniform(0.995, 1.005)
     dpi = 150.0 if deg == "dpi150" else 300.0 if deg == "dpi300" else 200.0
-    img = dg.scan_geometry(page, 300.0, dpi, orientation, skew, scale)
+    if deg == "skew_window":
+        shift = (rnd.uniform(-1.5, 1.5), rnd.uniform(-1.5, 1.5))
+        img = dg.scan_window(page, 300.0, dpi, orientation, skew, shift)
+    else:
+        img = dg.scan_geometry(page, 300.0, dpi, orientation, skew, scale)
     fn = {
         "blur": dg.blur,
         "noise": dg.noise,
@@ -158,8 +164,47 @@ def _scan(page: np.ndarray, rnd: random.Random, deg: str) -> tuple[np.ndarray, d
     return img, meta
 
 
+def _photo(
+    page: np.ndarray, layout: dict[str, Any], rnd: random.Random, short: bool
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """A photo; framed short of one corner marker when `short`, with where the content fell."""
+    bed = dg.scan_geometry(page, 300.0, 200.0, 0, 0.0, 1.0)
+    s = 200 / 25.4
+    off = ((bed.shape[1] - dg.A4[0] * s) / 2, (bed.shape[0] - dg.A4[1] * s) / 2)
+    cut = None
+    if short:
+        mk = rnd.choice(layout["markers"])
+        cut = (
+            (mk["x_mm"] + mk["w_mm"] / 2) * s + off[0],
+            (mk["y_mm"] + mk["h_mm"] / 2) * s + off[1],
+        )
+    img, m = dg.photo_framed(bed, rnd, cut_at=cut)
+    # Boxes with the ring the reader measures around them, and the QR with its quiet zone.
+    rects = [(b, 4.0) for b in layout["boxes"]] + [(layout["qr"], 2.0)]
+    pts = np.array(
+        [
+            ((r["x_mm"] + dx) * s + off[0], (r["y_mm"] + dy) * s + off[1])
+            for r, g in rects
+            for dx in (-g, r["w_mm"] + g)
+            for dy in (-g, r["h_mm"] + g)
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 1, 2)
+    proj = cv2.perspectiveTransform(pts, m).reshape(-1, 2)
+    h, w = img.shape
+    inside = bool(((proj >= 2) & (proj <= (w - 3, h - 3))).all())
+    markers = [
+        ((mk["x_mm"] + mk["w_mm"] / 2) * s + off[0], (mk["y_mm"] + mk["h_mm"] / 2) * s + off[1])
+        for mk in layout["markers"]
+    ]
+    mp = cv2.perspectiveTransform(np.array(markers, dtype=np.float64).reshape(-1, 1, 2), m)
+    mp = mp.reshape(-1, 2)
+    markers_in = int(((mp >= 0) & (mp < (w, h))).all(axis=1).sum())
+    return img, {"content_in_frame": inside, "marker_centres_in_frame": markers_in}
+
+
 def _write(img: np.ndarray, path: Path, deg: str, rnd: random.Random, blank_back: bool) -> str:
-    if deg in ("jpeg", "photo"):
+    if deg in ("jpeg", "photo", "photo_short"):
         q = rnd.randint(30, 60) if deg == "jpeg" else rnd.randint(70, 90)
         p = path.with_suffix(".jpg")
         p.write_bytes(dg.jpeg_bytes(img, q))
@@ -212,9 +257,8 @@ def _one(
     fold = draw_plan(page, 300 / 25.4, layout, plan, rnd)
     blank_back = False
     if task.photos:
-        deg = "photo"
-        img = dg.photo(dg.scan_geometry(page, 300.0, 200.0, 0, 0.0, 1.0), rnd)
-        meta: dict[str, Any] = {}
+        deg = "photo_short" if rnd.random() < PHOTO_SHORT else "photo"
+        img, meta = _photo(page, layout, rnd, deg == "photo_short")
     else:
         deg = rnd.choice(dg.SCAN_DEGRADATIONS)
         img, meta = _scan(page, rnd, deg)

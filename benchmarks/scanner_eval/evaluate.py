@@ -69,6 +69,10 @@ HEADER = (
 
 
 def _strata(rec: dict[str, Any]) -> list[str]:
+    if rec.get("content_in_frame") is False:
+        # A photo whose boxes or QR fall outside the picture: it must be rejected, and it is
+        # counted apart from the rejection target.
+        return [f"{rec['stratum']}/misses-page", f"{rec['stratum']}/deg:{rec['degradation']}"]
     keys = [
         f"{rec['stratum']}",
         f"{rec['stratum']}/deg:{rec['degradation']}",
@@ -116,6 +120,8 @@ def _miss(rec: dict[str, Any], reading: PageReading) -> dict[str, Any]:
         "status": reading.status,
         "reasons": list(reading.reasons),
         "qr_read": reading.template_hash is not None,
+        "skew": rec.get("skew"),
+        "content_in_frame": rec.get("content_in_frame"),
     }
 
 

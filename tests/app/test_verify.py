@@ -41,7 +41,9 @@ def test_the_bundle_verifies_with_the_recounted_figures_and_funded_projects(bund
     assert (facts["valid"], facts["blank"], facts["invalid"]) == (6, 1, 0)  # one hand-keyed
     assert sorted(facts["votes"].values()) == [1, 1, 2, 4]
     assert len(facts["selected"]) == 2  # 4 000 € and 3 000 € fill the 7 000 € budget
-    assert [s.name for s in report.steps] == ["manifest", "log", "copies", "recount", "rule"]
+    assert [s.name for s in report.steps] == [
+        "manifest", "log", "copies", "recount", "rule", "sealed"
+    ]  # fmt: skip
     assert facts["sealed_hash"] == facts["head_hash"]
 
 

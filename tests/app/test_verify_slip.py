@@ -50,12 +50,54 @@ def _fails(bundle: Path, code: str, reason: str) -> str:
     return report.failure.message
 
 
+def _other_hash(code: str) -> str:
+    """The same slip with another entry hash: what a log rewritten after the signature shows."""
+    import hashlib
+
+    return code.rsplit(":", 1)[0] + ":" + hashlib.sha256(code.encode()).hexdigest().upper()
+
+
 def test_a_slip_whose_hash_differs_from_the_log_fails(counted: tuple[Path, list[str]]) -> None:
     bundle, codes = counted
-    last = codes[0][-1]
-    changed = codes[0][:-1] + ("0" if last != "0" else "1")
-    message = _fails(bundle, changed, "slip_mismatch")
+    message = _fails(bundle, _other_hash(codes[0]), "slip_mismatch")
     assert "a été changé après la signature du bordereau" in message
+
+
+@pytest.mark.parametrize(
+    "mistype",
+    [
+        lambda c: c[:-1] + ("0" if c[-1] != "0" else "1"),  # the last digit (issue 10)
+        lambda c: c[:40] + c[41] + c[40] + c[42:],  # two digits swapped
+        lambda c: c[:30] + c[31:],  # a digit left out
+        lambda c: c.lower(),  # typed in lower case: still the same code
+    ],
+)
+def test_a_mistyped_code_matches_no_slip_and_never_suggests_tampering(
+    counted: tuple[Path, list[str]], mistype
+) -> None:
+    bundle, codes = counted
+    typed = mistype(codes[1])
+    report = verify_bundle(bundle, slips=[typed])
+    if typed == codes[1].lower():
+        assert report.ok, report.failure and report.failure.message
+        return
+    assert report.failure is not None and report.failure.code == "slip_mistyped"
+    message = report.failure.message
+    assert message.startswith("Aucun bordereau ne porte ce code")
+    assert "erreur de saisie" in message and "a été changé" not in message
+
+
+def test_a_code_pointing_at_an_entry_that_is_no_such_checkpoint_matches_no_slip(
+    counted: tuple[Path, list[str]],
+) -> None:
+    bundle, codes = counted
+    kind, tag, seq, batch, digest = codes[0].split(":")[1:]
+    other = _other_hash(f"BPTA1:{kind}:{tag}:2:{batch}:{digest}")
+    message = _fails(bundle, other, "slip_unknown")
+    assert message.startswith("Aucun bordereau ne porte ce code") and "changé" not in message
+    moved = f"BPTA1:{kind}:{tag}:{int(seq) + 123}:{batch}:{digest}"  # a mistyped seq
+    message = _fails(bundle, moved, "slip_mistyped")
+    assert f"du code du bordereau de l'entrée n° {seq}" in message
 
 
 def test_other_sessions_missing_entries_and_garbage_fail(counted: tuple[Path, list[str]]) -> None:
@@ -63,5 +105,6 @@ def test_other_sessions_missing_entries_and_garbage_fail(counted: tuple[Path, li
     kind, tag, seq, batch, digest = codes[1].split(":")[1:]
     other_tag = "0" * 8 if tag != "0" * 8 else "1" * 8
     _fails(bundle, f"BPTA1:{kind}:{other_tag}:{seq}:{batch}:{digest}", "slip_other_session")
-    _fails(bundle, f"BPTA1:{kind}:{tag}:{int(seq) + 50}:{batch}:{digest}", "slip_missing")
+    _fails(bundle, _other_hash(f"BPTA1:{kind}:{tag}:{int(seq) + 50}:{batch}:{digest}"),
+           "slip_missing")  # fmt: skip
     _fails(bundle, "BPTA1:LOT:pas un code", "slip_unreadable")

@@ -50,7 +50,13 @@ def test_storage_errors_are_french_messages_not_tracebacks(tmp_path):
 
 def test_demo_with_a_count_under_way(tmp_path):
     data = tmp_path / "d"
-    assert bp("demo", "--data-dir", str(data), "--with-count").returncode == 0
+    created = bp("demo", "--data-dir", str(data), "--with-count")
+    assert created.returncode == 0
+    # the demo's passphrase is written where its user sees it: here and in the count screen
+    assert "la phrase secrète de Agnès Martin est « phrase secrète de démonstration »" in (
+        created.stdout
+    )
+    assert (data / "count" / "keys" / "demo-passphrase.txt").exists()
     counts = json.loads(bp("status", "--data-dir", str(data), "--json").stdout)
     assert counts["sheets_counted"] == 10
     assert counts["ballots_printed"] >= 10

@@ -43,3 +43,82 @@ def test_scan_prints_json_lines_and_records_nothing(tmp_path):
         assert services.status.campaign_status().as_dict()["sheets_counted"] == 0
     finally:
         services.close()
+
+
+# --- issue 9, finding 10 ---------------------------------------------------------------------
+
+
+def _scan(*args: str, timeout: float = 120):
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli.test_cli_count import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", "scan", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=dict(os.environ),
+    )  # fmt: skip
+
+
+def test_scan_fails_when_every_page_is_rejected(tmp_path):
+    junk = tmp_path / "a.png"
+    junk.write_bytes(b"pas une image")
+    other = tmp_path / "b.jpg"
+    other.write_bytes(b"\xff\xd8\xff tronque")
+    done = _scan("--data-dir", str(tmp_path / "data"), str(junk), str(other))
+    assert done.returncode == 1, done.stdout
+    assert "Aucune page lisible" in done.stderr
+    assert done.stdout.count("rejeté") == 2
+
+
+def test_a_fifo_named_png_is_skipped_never_read(tmp_path):
+    import os
+
+    data = tmp_path / "data"
+    services = open_services(data)
+    try:
+        deck = print_deck(make_setup(services), [[0]], tmp_path / "scans")
+    finally:
+        services.close()
+    fifo = tmp_path / "piege.png"
+    os.mkfifo(fifo)
+    done = _scan("--data-dir", str(data), "--json", str(fifo), str(deck.files[0]), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "piege.png" in done.stderr and "pas un fichier ordinaire" in done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["status"] for line in lines] == ["valid"]
+
+
+def test_a_long_pdf_shows_progress_as_it_goes_and_has_a_page_cap(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import pypdfium2 as pdfium
+
+    from tests.cli.test_cli_count import ROOT
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(30):
+        pdf.new_page(595, 842)
+    long_pdf = tmp_path / "pile.pdf"
+    pdf.save(str(long_pdf))
+    pdf.close()
+    data = str(tmp_path / "data")
+    capped = _scan("--data-dir", data, "--max-pages", "25", str(long_pdf))
+    assert capped.returncode == 2
+    assert "30 pages" in capped.stderr and "--max-pages 30" in capped.stderr
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "scan", "--data-dir", data, str(long_pdf)],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        first = proc.stderr.readline()
+        # the first page is reported while the others are still being read
+        assert "page 1 sur 30" in first and proc.poll() is None
+    finally:
+        out, err = proc.communicate(timeout=300)
+    assert "page 30 sur 30" in err
+    assert len(out.splitlines()) == 30

@@ -62,7 +62,7 @@ def test_test_deck_counted_headless_then_verified_from_its_bundle_alone(tmp_path
         expected["valid"], expected["blank"], expected["invalid"],
     )  # fmt: skip
     assert [s["name"] for s in report["steps"]] == [
-        "manifest", "log", "copies", "recount", "rule", "reinterpret",
+        "manifest", "log", "copies", "recount", "rule", "sealed", "reinterpret",
     ]  # fmt: skip
     assert report["sealed_hash"] == status["sealed_hash"]
     text = bp("verify", str(bundle))

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.domain import audit, signing
 from app.domain.audit import AuditEntry, ChainHead, EventType
+from app.domain.audit.election import description as election_description
 
 OFFICER = "Awa Diallo"
 SESSION_ID = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
@@ -17,6 +18,26 @@ START = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sample_election(budget_cents: int = 700_000) -> dict[str, Any]:
+    """An election description (two projects, greedy rule, a drawn lot order)."""
+    return election_description(
+        residence_id="res-1",
+        residence="Les Tilleuls",
+        budget_cents=budget_cents,
+        projects=[
+            {"project_id": "proj-1", "number": 1, "title": "Jardin partagé", "cost_cents": 400_000},
+            {"project_id": "proj-2", "number": 2, "title": "Bancs", "cost_cents": 300_000},
+        ],
+        ballot_rules=[{"kind": "approval", "min_choices": None, "max_choices": 2,
+                       "budget_cents": None}],
+        rule="greedy",
+        threshold=0,
+        lot_seed="",
+        lot_order=["proj-2", "proj-1"],
+        options={},
+    )  # fmt: skip
 
 
 def sample_payloads(key: signing.Ed25519PrivateKey) -> dict[EventType, dict[str, Any]]:
@@ -30,6 +51,7 @@ def sample_payloads(key: signing.Ed25519PrivateKey) -> dict[EventType, dict[str,
         key=key,
         reader_version="scanner 1.0",
         settings={"hide_machine_opinion": True},
+        election=sample_election(),
     )
     return {
         EventType.SESSION_OPENED: opened,
@@ -78,6 +100,10 @@ def sample_payloads(key: signing.Ed25519PrivateKey) -> dict[EventType, dict[str,
             "witness": "Fatima Benali",
         },
         EventType.SETTINGS_CHANGED: {"setting": "hide_machine_opinion", "value": False},
+        EventType.ELECTION_CHANGED: {
+            "election": sample_election(budget_cents=800_000),
+            "reason": "Budget de la résidence corrigé",
+        },
         EventType.RECONCILIATION_RECORDED: {
             "printed": 300,
             "handed_out": 212,
@@ -162,6 +188,7 @@ def build_session(
     chain.add(EventType.DUPLICATE_SERIAL)
     chain.add(EventType.HAND_KEYED_BALLOT)
     chain.add(EventType.SETTINGS_CHANGED)
+    chain.add(EventType.ELECTION_CHANGED)
     chain.checkpoint(EventType.CHECKPOINT, reason="Pause déjeuner")
     chain.add(EventType.RECONCILIATION_RECORDED)
     chain.add(EventType.TALLY_COMPUTED)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import Services
-from app.services.counting.election import election_bytes
 from app.services.counting.export import bundle_files
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
@@ -21,14 +20,8 @@ MANIFEST = "manifest.json"
 
 
 def write_bundle(services: Services, session_id: str, out: Path, with_images: bool) -> Path:
-    """The count engineer's bundle plus `election.json` (see the report: one line to add to
-    `counting.export.bundle_files`), with its manifest recomputed."""
-    files = bundle_files(services.counting, session_id, with_images)
-    manifest = json.loads(files.pop(MANIFEST))
-    files["election.json"] = election_bytes(services.counting, session_id)
-    manifest["files"] = {n: hashlib.sha256(d).hexdigest() for n, d in sorted(files.items())}
-    files[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True).encode() + b"\n"
-    return write_zip(files, out)
+    """The bundle `count export` writes (without recording the export in the log)."""
+    return write_zip(bundle_files(services.counting, session_id, with_images), out)
 
 
 def read_zip(path: Path) -> dict[str, bytes]:

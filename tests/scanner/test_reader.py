@@ -37,13 +37,26 @@ def test_mirrored_page_is_rejected(ballots) -> None:
     assert r.reasons == (Reason.MIRRORED,)
 
 
-def test_three_markers_suffice_two_do_not(ballots) -> None:
+def test_three_markers_suffice_two_need_the_qr_and_the_boxes(ballots) -> None:
     img = ballots.approval.pages[0].copy()
     s = ballots.approval.dpi / 25.4
     img[: int(24 * s), : int(24 * s)] = 255  # top-left marker covered
-    assert _read(img, ballots.ctx).status == "valid"
+    r = _read(img, ballots.ctx)
+    assert r.status == "valid" and r.registration is not None
+    assert r.registration.markers == (1, 2, 3)
     img[: int(24 * s), -int(24 * s) :] = 255  # and the top-right one
-    assert _read(img, ballots.ctx).reasons == (Reason.MARKERS_INCOMPLETE,)
+    r = _read(img, ballots.ctx)
+    assert r.status == "valid", r.reasons  # two markers, the QR finders and the box outlines
+    assert r.registration is not None and r.registration.markers == (2, 3)
+    assert r.registration.reproj_error_mm < 0.2
+    img[int(5 * s) : int(35 * s), -int(55 * s) :] = 255  # and the QR code: nothing to trust
+    r = _read(img, ballots.ctx)
+    assert r.status == "rejected"
+    assert r.reasons == (
+        Reason.MARKERS_INCOMPLETE,
+        Reason.CORNER_HIDDEN_TOP_LEFT,
+        Reason.CORNER_HIDDEN_TOP_RIGHT,
+    )
 
 
 def test_too_small_scale_is_rejected(ballots) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from ui.main_window import MainWindow
 from ui.screens.campaign.screen import CampaignScreen
@@ -139,9 +140,17 @@ def test_create_the_first_campaign(empty_ctx, qtbot):
     qtbot.mouseClick(screen.form.create_button, Qt.MouseButton.LeftButton)
     assert "name" in screen.form.form.errors()
     qtbot.keyClicks(screen.form.name, "Budget des Lilas")
+    window.activateWindow()  # a real window has the focus: the click leaves it on the button
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    screen.form.create_button.setFocus()
+    assert QApplication.focusWidget() is screen.form.create_button
     qtbot.mouseClick(screen.form.create_button, Qt.MouseButton.LeftButton)
     assert empty_ctx.services.campaigns.get_campaign().name == "Budget des Lilas"
     assert screen.tabs.isTabEnabled(1)
+    assert not screen.form.create_button.isVisible()  # it stayed after the field test's click
+    window.go_to("home")
+    window.go_to("campaign")
+    assert not screen.form.create_button.isVisible()
     qtbot.waitUntil(lambda: "Budget des Lilas" in window.status.campaign.text(), timeout=2000)
 
 

@@ -13,6 +13,7 @@ from count_support import (  # noqa: F401 - fixtures
     printed_template,
 )
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from app.services.counting.view import COUNTED, EMPTY, REVIEW
 from ui.screens.count.screen import CountScreen
@@ -33,6 +34,8 @@ def _open(screen, printed):  # type: ignore[no-untyped-def]
     panel.officer.setText("Agnès Martin")
     panel.witnesses.setText("Karim Benali, Lucie Moreau")
     panel.passphrase.setText(PASSPHRASE)
+    if panel.new_officer():  # the first session of this officer creates their key
+        panel.passphrase_again.setText(PASSPHRASE)
     panel.open_button.click()
     assert screen.session is not None
     return screen.session
@@ -75,12 +78,21 @@ def test_count_end_to_end_ingest_review_by_key_seal(qtbot, count_ctx, printed):
     assert decided.votes[item.boxes[0].project_id] == 3
     # seal: typed confirmation of the residence's name, then the passphrase
     dialog = screen.ask_seal()
-    ok = dialog.buttons.buttons()[0]
-    assert not dialog.confirmed()
-    dialog.confirm.setText(session.residence_name)
+    ok = dialog.ok
+    assert not dialog.confirmed() and not ok.isEnabled()
+    why = f"tapez le nom de la résidence : « {session.residence_name} »"
+    assert why in ok.toolTip() and why in dialog.why.text()  # the disabled button says why
+    dialog.confirm.setText(f"  {session.residence_name.upper()}  ")  # case and spaces: same name
+    assert dialog.confirmed() and ok.isEnabled() and not ok.toolTip()
+    dialog.passphrase.setText("pas la bonne phrase")
+    ok.click()  # a wrong passphrase: the dialog stays open, the error under the field
+    assert dialog.isVisible() and "phrase" in dialog.form.errors()["passphrase"].lower()
+    assert dialog.passphrase.text() == "pas la bonne phrase"
+    assert dialog.confirm.text() == f"  {session.residence_name.upper()}  "
+    assert not count_ctx.services.counting.get_session(session.id).sealed
     dialog.passphrase.setText(PASSPHRASE)
-    assert dialog.confirmed() and ok.isEnabled()
-    dialog.accept()
+    ok.click()
+    assert not dialog.isVisible()
     assert count_ctx.services.counting.get_session(session.id).sealed
     assert "scellée" in screen.header.subtitle_label.text()
     assert not screen.add_button.isEnabled()
@@ -97,11 +109,11 @@ def test_same_files_twice_are_ignored_and_wrong_passphrase_does_not_sign(qtbot, 
     assert "déjà enregistrée" in count_ctx.notices[-1]
     dialog = screen.ask_close_batch()
     dialog.passphrase.setText("pas la bonne phrase")
-    dialog.accept()
-    assert count_ctx.errors and count_ctx.services.counting.status(session.id).batches == 0
-    dialog = screen.ask_close_batch()
+    dialog.ok.click()
+    assert dialog.form.errors()["passphrase"]
+    assert count_ctx.services.counting.status(session.id).batches == 0
     dialog.passphrase.setText(PASSPHRASE)
-    dialog.accept()
+    dialog.ok.click()
     assert count_ctx.services.counting.status(session.id).batches == 1
     assert f"Session : {session.id}" in screen.slip.text.toPlainText()
 
@@ -138,6 +150,9 @@ def test_hand_keyed_ballot_and_reconciliation_differences(qtbot, count_ctx, prin
     assert hand.record() is not None
     assert screen.counters.values()["valid"] == 4
     rec = screen.reconcile
+    rec.handed_out.setValue(0)  # nothing handed out, 5 in the box: a difference, not "Aucun écart"
+    assert "Aucun écart" not in rec.differences.text()
+    assert "Écart urne / émargement : +5 bulletins (urne : 5, remis : 0)." in rec.differences.text()
     rec.handed_out.setValue(7)
     assert any("+" in line or "-" in line for line in rec.differences_text())
     assert "Écart urne / émargement : -2 bulletins (urne : 5, remis : 7)." in rec.differences.text()
@@ -164,3 +179,41 @@ def test_count_screen_renders_to_png(qtbot, count_ctx, printed, tmp_path):
     path = tmp_path / "count.png"
     assert screen.grab().save(str(path))
     assert path.stat().st_size > 20_000
+
+
+def test_a_new_officer_types_the_passphrase_twice(qtbot, count_ctx, printed):
+    screen = _screen(qtbot, count_ctx)
+    panel = screen.open_panel
+    panel.residence.setCurrentIndex(panel.residence.findData(printed.residence_id))
+    panel.officer.setText("Nadia Benchikh")
+    assert panel.new_officer() and panel.form.rows["passphrase_again"].isVisible()
+    panel.passphrase.setText(PASSPHRASE)
+    panel.passphrase_again.setText(PASSPHRASE + "x")  # a typo would mean no seal
+    panel.open_button.click()
+    assert "diffèrent" in panel.form.errors()["passphrase_again"]
+    assert count_ctx.services.counting.list_sessions() == []
+    assert not count_ctx.services.counting.has_officer_key("Nadia Benchikh")
+    panel.passphrase_again.setText(PASSPHRASE)
+    panel.open_button.click()
+    assert screen.session is not None
+    assert count_ctx.services.counting.has_officer_key("Nadia Benchikh")
+    panel.officer.setText("Nadia Benchikh")  # her key exists: once is enough from now on
+    assert not panel.form.rows["passphrase_again"].isVisible()
+
+
+def test_the_demo_passphrase_is_shown_to_a_demo_user(qtbot, count_ctx, printed):
+    from app.services.counting.keys import write_demo_passphrase
+    from app.services.demo.count import DEMO_OFFICER, DEMO_PASSPHRASE
+
+    screen = _screen(qtbot, count_ctx)
+    panel = screen.open_panel
+    panel.officer.setText(DEMO_OFFICER)
+    assert not panel.demo_hint.isVisible()  # not a demo folder
+    write_demo_passphrase(count_ctx.services.data_dir, DEMO_OFFICER, DEMO_PASSPHRASE)
+    panel.officer.setText("")
+    panel.officer.setText(DEMO_OFFICER)
+    assert panel.demo_hint.isVisible() and f"« {DEMO_PASSPHRASE} »" in panel.demo_hint.text()
+    session = _open(screen, printed)
+    dialog = screen.ask_seal()
+    assert any(f"« {DEMO_PASSPHRASE} »" in label.text() for label in dialog.findChildren(QLabel))
+    assert session.officer == DEMO_OFFICER

@@ -30,11 +30,12 @@ def test_the_slip_dialog_saves_and_prints_the_batch_slip(qtbot, count_ctx, print
     panel.officer.setText("Agnès Martin")
     panel.witnesses.setText("Karim Benali")
     panel.passphrase.setText(PASSPHRASE)
+    panel.passphrase_again.setText(PASSPHRASE)
     panel.open_button.click()
     screen.ingest_files(printed.scans[:3])
     dialog = screen.ask_close_batch()
     dialog.passphrase.setText(PASSPHRASE)
-    dialog.accept()
+    dialog.ok.click()
     slip = screen.slip
     assert slip.save_button.text() == "Enregistrer le bordereau (PDF)…"
     assert slip.print_button.text() == "Imprimer…"

@@ -99,6 +99,14 @@ def run_demo(args: argparse.Namespace) -> int:
         )
         return 0
     print(_("Campagne de démonstration créée dans {path}.").format(path=path))
+    if args.with_count:
+        from app.services.demo.count import DEMO_OFFICER, DEMO_PASSPHRASE
+
+        print(
+            _("Démonstration : la phrase secrète de {officer} est « {passphrase} ».").format(
+                officer=DEMO_OFFICER, passphrase=DEMO_PASSPHRASE
+            )
+        )
     return 0
 
 

@@ -1,7 +1,11 @@
 """`bp-terrain scan`: read ballot files and say what the reader sees, recording nothing.
 
 With `--json`, one JSON object per page (JSON lines, fields in docs/ballot-format.md); without
-it, a short French summary per page.
+it, a short French summary per page. A name that is not a regular file (a folder, a FIFO, a
+device) is skipped with a message, never read. Files holding more than `STREAM_PAGES` pages
+in all are read page by page, each line printed as soon as its page is read, with the progress
+on stderr; more than `--max-pages` pages (default `MAX_PAGES`) are refused unless the limit is
+raised. The exit status is 1 when no page could be read (every page rejected, or no file).
 """
 
 from __future__ import annotations
@@ -13,6 +17,11 @@ from typing import Any
 
 from app.i18n import _
 from ui.cli.common import add_command, data_dir
+
+#: Pages read at most by default (a 5,000-page PDF takes many minutes): `--max-pages` raises it.
+MAX_PAGES = 1000
+#: From this many pages in all, read page by page and show the progress.
+STREAM_PAGES = 20
 
 
 def register(sub: Any) -> None:
@@ -30,24 +39,88 @@ def register(sub: Any) -> None:
         help=_("dépouillement réel (live), d'essai (test) ou les deux (any, par défaut)"),
     )
     scan.add_argument("--workers", type=int, default=None, help=_("processus de lecture"))
+    scan.add_argument(
+        "--max-pages",
+        type=int,
+        default=MAX_PAGES,
+        help=_("nombre de pages lues au plus (par défaut {n})").format(n=MAX_PAGES),
+    )
+
+
+def _regular_files(names: list[str]) -> list[str]:
+    """The names that are regular files; the others are skipped with a message on stderr."""
+    from pathlib import Path
+
+    from app.i18n import _
+
+    kept = []
+    for name in names:
+        path = Path(name)
+        if path.is_file():
+            kept.append(name)
+        elif path.exists():
+            print(
+                _("{file} : ce n'est pas un fichier ordinaire (dossier, tube…), ignoré.").format(
+                    file=name
+                ),
+                file=sys.stderr,
+            )
+        else:
+            print(_("{file} : fichier introuvable, ignoré.").format(file=name), file=sys.stderr)
+    return kept
 
 
 def run_scan(args: argparse.Namespace) -> int:
+    from app.i18n import _, ngettext
     from app.services import open_services
+    from scanner.loading import page_total
 
+    files = _regular_files(list(args.files))
+    pages = sum(page_total(f) for f in files)
+    if pages > args.max_pages:
+        print(
+            ngettext(
+                "{n} page à lire, plus que la limite de {max} : relancez avec --max-pages {n} "
+                "pour tout lire.",
+                "{n} pages à lire, plus que la limite de {max} : relancez avec --max-pages {n} "
+                "pour tout lire.",
+                pages,
+            ).format(n=pages, max=args.max_pages),
+            file=sys.stderr,
+        )
+        return 2
     services = open_services(data_dir(args))
+    readable = 0
     try:
         mode = None if args.mode == "any" else args.mode
-        readings = services.counting.interpret(args.files, mode=mode, workers=args.workers)
+        if pages >= STREAM_PAGES:
+            readings: Any = services.counting.interpret_pages(files, mode=mode)
+        else:
+            readings = services.counting.interpret(files, mode=mode, workers=args.workers)
+        for done, reading in enumerate(readings, start=1):
+            _show(reading, args.json)
+            readable += reading.status != "rejected"
+            if pages >= STREAM_PAGES:
+                print(
+                    _("Lecture : page {done} sur {total}").format(done=done, total=pages),
+                    file=sys.stderr,
+                    flush=True,
+                )
     finally:
         services.close()
-    for reading in readings:
-        if args.json:
-            sys.stdout.write(json.dumps(scan_json(reading), ensure_ascii=False, sort_keys=True))
-            sys.stdout.write("\n")
-        else:
-            print(summary(reading))
+    if not readable:
+        print(_("Aucune page lisible : rien n'a pu être lu."), file=sys.stderr)
+        return 1
     return 0
+
+
+def _show(reading: Any, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(scan_json(reading), ensure_ascii=False, sort_keys=True))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(summary(reading) + "\n")
+    sys.stdout.flush()
 
 
 def scan_json(reading: Any) -> dict[str, Any]:

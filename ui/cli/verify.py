@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, print_json
+from ui.cli.common import add_command
 
 
 def register(sub: Any) -> None:
@@ -45,23 +45,8 @@ def register(sub: Any) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from app.i18n import _
     from app.verify import verify_bundle
+    from app.verify.output import print_report
 
     report = verify_bundle(Path(args.bundle), reinterpret_images=args.reinterpret, slips=args.slip)
-    if args.json:
-        print_json(report.as_dict())
-        return 0 if report.ok else 1
-    for step in report.steps:
-        print(f"✓ {step.summary}")
-    for warning in report.warnings:
-        print(_("Attention : {w}").format(w=warning))
-    if report.failure is not None:
-        print(
-            _("✗ ÉCHEC — {where} : {message}").format(
-                where=report.failure.where, message=report.failure.message
-            )
-        )
-        return 1
-    print(_("Paquet vérifié : le résultat scellé est bien celui des bulletins lus et décidés."))
-    return 0
+    return print_report(report, as_json=args.json)

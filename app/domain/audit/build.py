@@ -53,6 +53,7 @@ def session_payload(
     key: signing.Ed25519PrivateKey | signing.Ed25519PublicKey,
     reader_version: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    election: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The payload of `session_opened` (add the three `previous_*`/`reason` keys to reopen)."""
     payload: dict[str, Any] = {
@@ -68,6 +69,8 @@ def session_payload(
         payload["reader_version"] = reader_version
     if settings is not None:
         payload["settings"] = dict(settings)
+    if election is not None:
+        payload["election"] = dict(election)
     return payload
 
 
@@ -98,13 +101,15 @@ def build_checkpoint(
     *,
     tally: Mapping[str, int] | None = None,
     reason: str | None = None,
+    manifest_sha256: str | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
     """A signed checkpoint (`batch_closed`, `checkpoint` or `session_sealed`) after `head`.
 
     The payload carries the head's seq and hash, the number of entries of each type so far and
     the optional `tally` the officer announces; `batch_closed` numbers batches 1, 2, 3...;
-    `session_sealed` repeats the last `tally_computed` results hash, so compute the tally first.
+    `session_sealed` repeats the last `tally_computed` results hash, so compute the tally first,
+    and carries `manifest_sha256` (the hash of the bundle's sealed files) when given.
     """
     kind = parse_event(event)
     if kind not in SIGNED_EVENTS:
@@ -114,6 +119,8 @@ def build_checkpoint(
             _("Cette clé de signature n'est pas celle de l'agent qui a ouvert la session.")
         )
     payload = _checkpoint_payload(head, kind, tally, reason)
+    if manifest_sha256 is not None and kind is EventType.SESSION_SEALED:
+        payload["manifest_sha256"] = manifest_sha256
     unsigned = _finish(head, kind, actor, {**payload, "signature": "0" * 128}, now, check=False)
     signature = signing.sign(key, checkpoint_message(unsigned.body()))
     signed_payload = {**payload, "signature": signature.hex()}

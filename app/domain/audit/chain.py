@@ -15,6 +15,7 @@ from typing import Any
 
 from app.domain import signing
 from app.domain.audit.canonical import ZERO_HASH, is_sha256_hex
+from app.domain.audit.election import election_hash
 from app.domain.audit.entry import AuditEntry, checkpoint_message, parse_time
 from app.domain.audit.errors import ChainBroken, InvalidPayload
 from app.domain.audit.events import (
@@ -83,6 +84,7 @@ class ChainHead:
     results_sha256: str | None = None
     sealed_seq: int | None = None
     sealed_hash: str | None = None
+    election_sha256: str | None = None  # the description in force (None: a log made before it)
 
     @property
     def sealed(self) -> bool:
@@ -141,6 +143,7 @@ def _genesis(entry: AuditEntry, public_key: bytes | None) -> ChainHead:
         raise failure("bad_key", entry.seq, detail=payload["key_fingerprint"])
     if public_key is not None and declared != public_key:
         raise failure("bad_key", entry.seq, detail=signing.fingerprint(public_key))
+    election = payload.get("election")
     return ChainHead(
         seq=entry.seq,
         hash=entry.hash,
@@ -149,6 +152,7 @@ def _genesis(entry: AuditEntry, public_key: bytes | None) -> ChainHead:
         public_key=payload["public_key"],
         key_fingerprint=payload["key_fingerprint"],
         counts=MappingProxyType({entry.event.value: 1}),
+        election_sha256=None if election is None else election_hash(election),
     )
 
 
@@ -162,20 +166,37 @@ def _check_order(head: ChainHead, entry: AuditEntry) -> None:
         raise failure("bad_payload", entry.seq, detail=_("corrige une entrée future"))
 
 
+_SIGNED_DESCRIPTION_FIELDS = ("entries", "election_sha256")
+
+
 def expected_checkpoint_fields(head: ChainHead) -> dict[str, Any]:
-    """The fields a checkpoint after `head` must carry (besides tally and signature)."""
-    return {
+    """The fields a checkpoint after `head` must carry (besides tally and signature).
+
+    A log whose session declared its election description also carries, in each checkpoint,
+    the log's entry count (this checkpoint included) and the description's hash."""
+    fields: dict[str, Any] = {
         "head_seq": head.seq,
         "head_hash": head.hash,
         "counts": dict(sorted(head.counts.items())),
         "key_fingerprint": head.key_fingerprint,
     }
+    if head.election_sha256 is not None:
+        fields["entries"] = head.seq + 1
+        fields["election_sha256"] = head.election_sha256
+    return fields
 
 
 def _check_checkpoint(head: ChainHead, entry: AuditEntry) -> None:
     payload = entry.payload
-    for key, expected in expected_checkpoint_fields(head).items():
-        found = dict(payload[key]) if key == "counts" else payload[key]
+    expected_fields = expected_checkpoint_fields(head)
+    for key in _SIGNED_DESCRIPTION_FIELDS:
+        if key in payload and key not in expected_fields:
+            detail = _("{key} sans description du scrutin").format(key=key)
+            raise failure("bad_checkpoint", entry.seq, detail=detail)
+    for key, expected in expected_fields.items():
+        found = payload.get(key)
+        if key == "counts":
+            found = dict(payload[key])
         if found != expected:
             detail = _("{key} ne correspond pas").format(key=key)
             raise failure("bad_checkpoint", entry.seq, detail=detail)
@@ -204,6 +225,8 @@ def _next_head(head: ChainHead, entry: AuditEntry) -> ChainHead:
         changes["batches"] = head.batches + 1
     elif entry.event is EventType.TALLY_COMPUTED:
         changes["results_sha256"] = entry.payload["results_sha256"]
+    elif entry.event is EventType.ELECTION_CHANGED:
+        changes["election_sha256"] = election_hash(entry.payload["election"])
     elif entry.event is EventType.SESSION_SEALED:
         changes["sealed_seq"] = entry.seq
         changes["sealed_hash"] = entry.hash

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.audit.canonical import MAX_SAFE_INTEGER, check_canonical_value, is_sha256_hex
+from app.domain.audit.election import is_description
 from app.domain.audit.errors import InvalidPayload
 from app.domain.audit.privacy import check_private_data
 from app.i18n import _
@@ -32,6 +33,7 @@ class EventType(enum.StrEnum):
     DECISION = "decision"
     HAND_KEYED_BALLOT = "hand_keyed_ballot"
     SETTINGS_CHANGED = "settings_changed"
+    ELECTION_CHANGED = "election_changed"
     RECONCILIATION_RECORDED = "reconciliation_recorded"
     BATCH_CLOSED = "batch_closed"
     CHECKPOINT = "checkpoint"
@@ -109,6 +111,7 @@ BOOL: Check = lambda value: isinstance(value, bool)  # noqa: E731
 POSITIVE = _integer(1)
 COUNT = _integer(0)
 COUNTS: Check = _mapping_of_counts
+ELECTION: Check = is_description
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ _SESSION_FIELDS: dict[str, Field] = {
     "key_fingerprint": req(FINGERPRINT, "empreinte de la clé (16 groupes de 4 hex)"),
     "reader_version": opt(NAME),
     "settings": opt(_any_json, "réglages de la session"),
+    "election": opt(ELECTION, "description du scrutin (budget, projets, règles), voir election.py"),
 }
 
 _CHECKPOINT_FIELDS: dict[str, Field] = {
@@ -146,6 +150,8 @@ _CHECKPOINT_FIELDS: dict[str, Field] = {
     "counts": req(COUNTS, "nombre d'entrées de chaque type avant celle-ci"),
     "tally": opt(COUNTS, "décompte annoncé (valides, blancs, nuls...)"),
     "key_fingerprint": req(FINGERPRINT),
+    "entries": opt(POSITIVE, "nombre d'entrées du journal, celle-ci comprise"),
+    "election_sha256": opt(SHA256, "empreinte de la description du scrutin en vigueur"),
     "signature": req(SIGNATURE_HEX, "signature Ed25519, 64 octets en hex"),
 }
 
@@ -200,10 +206,15 @@ SCHEMAS: dict[EventType, dict[str, Field]] = {
         "keyed_by": req(NAME),
         "witness": opt(NAME),
         "image_sha256": opt(SHA256),
+        "template_hash": opt(SHA256, "modèle du bulletin saisi (sa règle de vote)"),
     },
     EventType.SETTINGS_CHANGED: {
         "setting": req(CODE),
         "value": req(_any_json),
+        "reason": opt(REASON),
+    },
+    EventType.ELECTION_CHANGED: {
+        "election": req(ELECTION, "la nouvelle description du scrutin, entière"),
         "reason": opt(REASON),
     },
     EventType.RECONCILIATION_RECORDED: {
@@ -221,7 +232,11 @@ SCHEMAS: dict[EventType, dict[str, Field]] = {
         "tally": req(COUNTS),
         "votes": opt(COUNTS, "voix par identifiant de projet"),
     },
-    EventType.SESSION_SEALED: {**_CHECKPOINT_FIELDS, "results_sha256": req(SHA256)},
+    EventType.SESSION_SEALED: {
+        **_CHECKPOINT_FIELDS,
+        "results_sha256": req(SHA256),
+        "manifest_sha256": opt(SHA256, "empreinte des fichiers scellés du paquet"),
+    },
     EventType.EXPORT_CREATED: {
         "kind": req(
             _one_of("bundle", "public_json", "public_csv", "pabulib", "report_pdf", "jsonl")
@@ -258,7 +273,9 @@ def validate_payload(event: EventType, payload: Mapping[str, Any]) -> None:
         elif not spec.check(payload[key]):
             raise _bad(event, _("valeur invalide pour {key}").format(key=key))
     _check_cross_fields(event, payload)
-    check_private_data(payload)
+    # the election description is public text printed on every ballot (titles may hold any
+    # word): its keys are fixed by its schema, so only the rest goes through the serial check
+    check_private_data({k: v for k, v in payload.items() if k != "election"})
 
 
 def _check_cross_fields(event: EventType, payload: Mapping[str, Any]) -> None:

@@ -69,11 +69,15 @@ def _parse_line(line: bytes) -> Item:
         value: Any = json.loads(line.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
         return Unreadable("unreadable", str(error))
+    except RecursionError:  # arrays or objects nested thousands of levels deep
+        return Unreadable("unreadable", _("imbrication trop profonde"))
     try:
         if dumps_unchecked(value) != line:
             return Unreadable("not_canonical")
     except (TypeError, ValueError) as error:  # lone surrogates written as \\ud800 escapes
         return Unreadable("unreadable", str(error))
+    except RecursionError:
+        return Unreadable("unreadable", _("imbrication trop profonde"))
     if not isinstance(value, dict):
         return Unreadable("malformed", _("une ligne doit contenir un objet JSON"))
     return value

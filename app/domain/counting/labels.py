@@ -59,3 +59,17 @@ def reading_state(code: str) -> str:
 
 def outcome_text(code: str) -> str:
     return _(OUTCOMES[code]) if code in OUTCOMES else code
+
+
+#: The reason recorded when the person decides without typing one, by (target, value): the
+#: same in the app (a decision key) and on the command line (`count decide` without --reason).
+DEFAULT_REASONS = {
+    ("box", "marked"): N_("Case marquée, vue par le bureau"),
+    ("box", "unmarked"): N_("Case non marquée, vue par le bureau"),
+    ("sheet", "invalid"): N_("Bulletin déclaré nul"),
+    ("sheet", "set_aside"): N_("Bulletin mis de côté"),
+}
+
+
+def default_reason(target: str, value: str) -> str:
+    return _(DEFAULT_REASONS[(target, value)])

@@ -118,6 +118,11 @@ class Tally:
     hand_keyed: int = 0
     votes: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def ballots_counted(self) -> int:
+        """Sheets that are ballots from the box: valid, blank, invalid, set aside or waiting."""
+        return self.valid + self.blank + self.invalid + self.set_aside + self.pending
+
     def slip_counts(self) -> dict[str, int]:
         """The figures printed on a batch slip or the seal (see `app.domain.audit.slip`)."""
         return {
@@ -199,11 +204,14 @@ class IngestedSheet:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What one ingestion did: sheets recorded, files already known, duplicates found."""
+    """What one ingestion did: sheets recorded, files already known (recorded before, or by
+    another program while this one ran), duplicates found; `interrupted` when it was stopped
+    between two files (what it recorded so far is kept)."""
 
     recorded: tuple[IngestedSheet, ...] = ()
     already_known: tuple[str, ...] = ()
     duplicates: int = 0
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)

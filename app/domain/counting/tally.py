@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from app.domain.counting.models import (
     BLANK,
@@ -26,7 +27,6 @@ from app.domain.counting.models import (
     SheetOutcome,
     Tally,
 )
-from scanner.marks import DEFAULT_THRESHOLDS
 from scanner.template import Template
 
 DUPLICATE_SERIAL = "duplicate_serial"
@@ -158,9 +158,19 @@ def tally(sheets: Sequence[SheetFacts], outcomes: Sequence[SheetOutcome]) -> Tal
     )
 
 
-def uncertainty(sheet: SheetFacts, doubtful: Sequence[str]) -> float:
+class Margins(Protocol):
+    """The reader's fill thresholds (`scanner.marks.Thresholds`), passed in so that the tally
+    stays free of the image libraries (the standalone verifier imports it)."""
+
+    @property
+    def fill_marked(self) -> float: ...
+
+    @property
+    def fill_unmarked(self) -> float: ...
+
+
+def uncertainty(sheet: SheetFacts, doubtful: Sequence[str], t: Margins) -> float:
     """How close the doubtful boxes are to the middle of the margin zone (1 = dead centre)."""
-    t = DEFAULT_THRESHOLDS
     mid = (t.fill_marked + t.fill_unmarked) / 2
     half = (t.fill_marked - t.fill_unmarked) / 2
     scores = [score for pid, _m, score in sheet.marks if pid in doubtful]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType
 from app.domain.counting import models as cm
+from app.domain.counting.labels import default_reason
 from app.errors import NotFound, UserError
 from app.i18n import _
 from app.ids import new_id
@@ -41,6 +42,7 @@ def hand_key(
     sheet_id = new_id()
     with svc.writing(session_id) as w:
         row = svc.open_row(w.session, session_id)
+        witness = session_witness(row, witness)
         tpl = _hand_template(w.session, row, template_hash)
         known = {b.project_id for b in tpl.boxes} if tpl else set()
         unknown = sorted(set(choices) - known) if tpl else []
@@ -56,6 +58,8 @@ def hand_key(
         }
         if witness:
             payload["witness"] = witness.strip()
+        if tpl is not None:
+            payload["template_hash"] = tpl.template_hash
         entry = w.append(EventType.HAND_KEYED_BALLOT, payload)
         w.session.add(
             CountSheetRow(
@@ -87,7 +91,7 @@ def decide(
     session_id: str,
     sheet_id: str,
     value: str,
-    reason: str,
+    reason: str | None,
     *,
     project_id: str | None = None,
     decided_by: str | None = None,
@@ -96,7 +100,9 @@ def decide(
     """Record one decision on a box (marked/unmarked) or a sheet (invalid/set_aside).
 
     A decision is never edited: deciding again on the same target records a correction
-    that names the earlier decision. Returns the decision's log sequence number.
+    that names the earlier decision. Returns the decision's log sequence number. Without a
+    reason, the decision's default words are recorded (`labels.DEFAULT_REASONS`); a witness
+    must be one of the session's.
     """
     value = value.replace("-", "_")
     target = "box" if project_id else "sheet"
@@ -107,9 +113,10 @@ def decide(
                 value=value, allowed=", ".join(allowed)
             )
         )
-    reason = _required_reason(reason)
+    reason = _required_reason((reason or "").strip() or default_reason(target, value))
     with svc.writing(session_id) as w:
         row = svc.open_row(w.session, session_id)
+        witness = session_witness(row, witness)
         sheet = _decidable_sheet(w.session, session_id, sheet_id, project_id)
         _s, decisions = _facts(w.session, session_id)
         corrects = previous_decision_seq(decisions, sheet.id, target, project_id)
@@ -123,7 +130,7 @@ def decide(
         if project_id:
             payload["project_id"] = project_id
         if witness:
-            payload["witness"] = witness.strip()
+            payload["witness"] = witness
         if row.hide_machine_opinion:
             payload["machine_opinion_hidden"] = True
         if corrects is not None:
@@ -171,11 +178,29 @@ def _decidable_sheet(
 
 
 def _facts(s: Session, session_id: str) -> tuple[list[cm.SheetFacts], list[cm.DecisionFacts]]:
-    return load_facts(s, session_id)
+    return load_facts(s, session_id, checked=False)  # the figures check it; this only looks up
 
 
 def _marks_of(sheet: CountSheetRow) -> tuple[tuple[str, str, float], ...]:
     return sheet_facts(sheet).marks
+
+
+def session_witness(row: CountSessionRow, witness: str | None) -> str | None:
+    """The session's own spelling of `witness` (case and spaces aside); a name that is not a
+    witness of the session is refused: the log must not name someone who was not there."""
+    name = " ".join((witness or "").split())
+    if not name:
+        return None
+    for known in row.witnesses or ():
+        if " ".join(known.split()).casefold() == name.casefold():
+            return str(known)
+    listed = ", ".join(row.witnesses or ()) or _("aucun")
+    raise UserError(
+        _("« {name} » n'est pas un témoin de cette session (témoins : {listed}).").format(
+            name=name, listed=listed
+        ),
+        field="witness",
+    )
 
 
 def _required_reason(reason: str) -> str:

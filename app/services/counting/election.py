@@ -1,54 +1,52 @@
-"""`election.json`, database side: the residence's budget, projects, declared rule and funded
-projects, written into a session's verification bundle so that anyone can rerun the rule on the
-recounted ballots (the verifier's side, which reads the file, is `app.verify.election`).
+"""`election.json`, database side: the election description signed in the session's log, the
+residence's counted sessions and its funded projects, written into a session's verification
+bundle so that anyone can rerun the rule on the recounted ballots (the verifier's side, which
+reads the file and compares it field by field with the signed description, is
+`app.verify.election`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from app.domain.audit import AuditEntry, EventType
+from app.domain.audit.canonical import thaw
+from app.domain.audit.election import election_hash
 from app.services.counting.core import CountingCore
 from app.services.counting.results import residence_results
-from app.services.counting.seal import campaign_rule
-from app.verify.election import FORMAT, OPTION_KEYS
+from app.verify.election import FORMAT, VERSION
 
 
-def election_document(counting: CountingCore, session_id: str) -> dict[str, Any]:
-    """The residence's budget, projects, declared rule and funded projects (database side)."""
+def signed_description(entries: Sequence[AuditEntry]) -> dict[str, Any] | None:
+    """The election description in force at the end of `entries` (None in a log made before
+    descriptions were signed)."""
+    found = None
+    for entry in entries:
+        if entry.event in (EventType.SESSION_OPENED, EventType.SESSION_REOPENED,
+                           EventType.ELECTION_CHANGED) and "election" in entry.payload:  # fmt: skip
+            found = thaw(entry.payload["election"])
+    return found
+
+
+def election_document(
+    counting: CountingCore, session_id: str, entries: Sequence[AuditEntry]
+) -> dict[str, Any]:
+    """The signed description, plus the residence's sessions and funded projects."""
     session = counting.get_session(session_id)
     res = residence_results(counting, session.residence_id)
-    with counting.uow() as s:
-        row = campaign_rule(s, session.campaign_id)
-        lot_order = list(row.lot_order or ()) if row else []
-        options = (
-            {k: v for k, v in dict(row.options or {}).items() if k in OPTION_KEYS} if row else {}
-        )
+    described = signed_description(entries) or {}
     return {
         "format": FORMAT,
-        "version": 1,
-        "residence_id": res.residence_id,
-        "residence": res.residence_name,
-        "budget_cents": res.budget_cents,
-        "rule": res.rule,
-        "threshold": res.threshold,
-        "lot_order": [p for p in lot_order if p in {x.project_id for x in res.projects}],
-        "options": options,
+        "version": VERSION,
+        **described,
+        "election_sha256": election_hash(described) if described else None,
         "sessions": list(res.sessions),
-        "projects": [
-            {
-                "project_id": p.project_id,
-                "number": p.number,
-                "title": p.title,
-                "source_id": p.source_id,
-                "cost_cents": p.cost_cents,
-            }
-            for p in res.projects
-        ],  # fmt: skip
         "selected": list(res.selected),
     }
 
 
-def election_bytes(counting: CountingCore, session_id: str) -> bytes:
-    doc = election_document(counting, session_id)
+def election_bytes(counting: CountingCore, session_id: str, entries: Sequence[AuditEntry]) -> bytes:
+    doc = election_document(counting, session_id, entries)
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()

@@ -52,8 +52,23 @@ class CancelFlag(Protocol):
     def cancelled(self) -> bool: ...
 
 
+class IngestInterrupted(Cancelled):
+    """The ingestion was stopped between two files; `report` says what was recorded."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__("interrupted")
+        self.report = report
+
+
 def _check_files(paths: Sequence[Path]) -> None:
     for p in paths:
+        if p.exists() and not p.is_file():
+            raise UserError(
+                _(
+                    "{path} n'est pas un fichier ordinaire (dossier, tube…) : rien n'a été lu."
+                ).format(path=p),
+                field="files",
+            )
         if not p.is_file():
             raise UserError(_("Fichier introuvable : {path}.").format(path=p), field="files")
 
@@ -90,12 +105,18 @@ def ingest_files(
         todo.append((path, sha))
     recorded: list[IngestedSheet] = []
     duplicates = 0
-    for done, (path, sha, pages) in enumerate(_read_all(svc, todo, ctx, workers, cancel)):
-        sheets, dups = _record_file(svc, session_id, source, path.name, sha, pages)
-        recorded.extend(sheets)
-        duplicates += dups
-        if progress is not None:
-            progress(done + 1, len(todo))
+    try:
+        for done, (path, sha, pages) in enumerate(_read_all(svc, todo, ctx, workers, cancel)):
+            sheets, dups = _record_file(svc, session_id, source, path.name, sha, pages)
+            if pages and not sheets:  # another program recorded it while we read it
+                already.append(str(path))
+            recorded.extend(sheets)
+            duplicates += dups
+            if progress is not None:
+                progress(done + 1, len(todo))
+    except Cancelled:
+        report = IngestReport(tuple(recorded), tuple(already), duplicates, interrupted=True)
+        raise IngestInterrupted(report) from None
     return IngestReport(tuple(recorded), tuple(already), duplicates)
 
 

@@ -62,3 +62,28 @@ def read_passphrase(file: str | None) -> str | None:
         lines = text.splitlines()
         return lines[0] if lines else ""
     return os.environ.get(PASSPHRASE_VARIABLE) or None
+
+
+def has_key(data_dir: Path, officer: str) -> bool:
+    """Whether the officer already has a key here (else the next passphrase creates it)."""
+    return key_path(data_dir, officer).exists()
+
+
+def demo_hint_path(data_dir: Path) -> Path:
+    return keys_dir(data_dir) / "demo-passphrase.txt"
+
+
+def write_demo_passphrase(data_dir: Path, officer: str, passphrase: str) -> None:
+    """The demo's passphrase is public: written beside its key so the screens can show it."""
+    path = demo_hint_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{officer_slug(officer)}\n{passphrase}\n", encoding="utf-8")
+
+
+def demo_passphrase(data_dir: Path, officer: str) -> str | None:
+    """The demo officer's passphrase when this data folder is the demo's, else None."""
+    try:
+        slug, passphrase = demo_hint_path(data_dir).read_text(encoding="utf-8").splitlines()[:2]
+    except (OSError, ValueError):
+        return None
+    return passphrase if slug == officer_slug(officer) else None

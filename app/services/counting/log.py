@@ -11,7 +11,10 @@ another process wrote to it since; a break raises `ChainBroken` and blocks count
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,7 @@ from app.domain.audit.jsonl import append_jsonl, catch_up_jsonl, parse_jsonl
 from app.domain.audit.verify import Item, Unreadable
 from app.domain.signing import Ed25519PrivateKey
 from app.i18n import _
+from app.services.counting.keys import keys_dir
 from app.services.counting.lock import CopyLocks, last_complete_seq
 from app.storage.count_tables import CountAuditRow
 
@@ -48,6 +52,68 @@ def logs_dir(data_dir: Path) -> Path:
 
 def jsonl_path(data_dir: Path, session_id: str) -> Path:
     return logs_dir(data_dir) / f"{session_id}.jsonl"
+
+
+def mark_path(data_dir: Path, session_id: str) -> Path:
+    """The session's high-water mark: the entry count and last hash the log has reached,
+    kept beside the officers' keys, outside the database."""
+    return keys_dir(data_dir) / "high-water" / f"{session_id}.json"
+
+
+def read_mark(path: Path) -> tuple[int, str] | None:
+    """(entries, last hash) from a mark file; None when there is none (or it is unreadable:
+    the next commit rewrites it)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        seq, digest = data["entries"], data["head_hash"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if isinstance(seq, int) and not isinstance(seq, bool) and isinstance(digest, str):
+        return seq, digest
+    return None
+
+
+def write_mark(path: Path, session_id: str, head: ChainHead) -> None:
+    """Raise the mark to `head` (never lower it), atomically: temporary file, fsync, rename."""
+    current = read_mark(path)
+    if current is not None and current[0] >= head.seq:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"session_id": session_id, "entries": head.seq, "head_hash": head.hash})
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def check_mark(
+    data_dir: Path, session_id: str, head: ChainHead, hashes: Mapping[int, str] | None
+) -> None:
+    """Raise `ChainBroken` when the stored log is shorter than its high-water mark, or when
+    the entry at the mark's count is not the one the mark remembers (`hashes`: seq -> hash
+    of the stored entries, when known)."""
+    mark = read_mark(mark_path(data_dir, session_id))
+    if mark is None:
+        return
+    seq, digest = mark
+    if seq > head.seq:
+        detail = _(
+            "la base ne garde que {stored} entrées alors que {expected} avaient été écrites "
+            "(repère gardé hors de la base) : les dernières entrées ont été supprimées."
+        ).format(stored=head.seq, expected=seq)
+        raise ChainBroken(broken_message(session_id, detail), seq=head.seq + 1, code="truncated")
+    if hashes is not None and hashes.get(seq) != digest:
+        detail = _(
+            "l'entrée n° {seq} n'est plus celle qui avait été écrite (repère gardé hors de la "
+            "base)."
+        ).format(seq=seq)
+        raise ChainBroken(broken_message(session_id, detail), seq=seq, code="mark_differs")
 
 
 def _row_item(row: CountAuditRow) -> Item:
@@ -147,6 +213,9 @@ class AuditLog:
                 head = advance(head, entries[-1])
         except (AuditError, ValueError, KeyError, TypeError):
             return None
+        mark = read_mark(mark_path(self.data_dir, session_id))
+        if mark is not None and mark[0] > head.seq:
+            return None  # the full verification reports the missing entries
         path = jsonl_path(self.data_dir, session_id)
         try:
             with self.locks.hold(session_id):
@@ -169,8 +238,10 @@ class AuditLog:
         items = load_items(session, session_id)
         head = head_of(items, session_id)
         entries = [_entry(i) for i in items]
+        check_mark(self.data_dir, session_id, head, {e.seq: e.hash for e in entries})
         try:
             with self.locks.hold(session_id):
+                self._raise_mark(session_id, head)
                 added = catch_up_jsonl(jsonl_path(self.data_dir, session_id), entries)
         except ChainBroken as error:
             raise ChainBroken(
@@ -183,6 +254,13 @@ class AuditLog:
                 log.info("caught up %d entries in the copy of session %s", added, session_id)
         self.heads[session_id] = head
         return head
+
+    def _raise_mark(self, session_id: str, head: ChainHead) -> None:
+        """Raise the high-water mark to `head` (called under the copy's lock)."""
+        try:
+            write_mark(mark_path(self.data_dir, session_id), session_id, head)
+        except OSError as error:
+            log.warning("could not write the high-water mark of %s: %s", session_id, error)
 
     @staticmethod
     def add(
@@ -212,6 +290,7 @@ class AuditLog:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self.locks.hold(session_id):
+                self._raise_mark(session_id, head)
                 if last_complete_seq(path) == entries[0].seq - 1:
                     append_jsonl(path, entries)
                     self.heads[session_id] = head
@@ -250,10 +329,15 @@ class Writer:
         event: EventType,
         key: Ed25519PrivateKey,
         tally: Mapping[str, int] | None = None,
+        manifest_sha256: str | None = None,
     ) -> AuditEntry:
         if self.head is None:
             raise ValueError("a checkpoint needs an opened session")
-        return self._add(build_checkpoint(self.head, event, self.actor, key, tally=tally))
+        return self._add(
+            build_checkpoint(
+                self.head, event, self.actor, key, tally=tally, manifest_sha256=manifest_sha256
+            )
+        )
 
     def _add(self, entry: AuditEntry) -> AuditEntry:
         self.head = AuditLog.add(self.session, self.session_id, self.head, entry)

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.domain.counting import models as cm
 from app.domain.counting.tally import latest_decisions, resolve_all, uncertainty
+from app.services.counting.guard import check_session_rows
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
 from app.storage.tables import ResidenceRow
+from scanner.marks import DEFAULT_THRESHOLDS
 from scanner.template import Template
 
 
@@ -95,8 +97,10 @@ def decision_facts(row: CountDecisionRow) -> cm.DecisionFacts:
 
 
 def load_facts(
-    session: Session, session_id: str
+    session: Session, session_id: str, *, checked: bool = True
 ) -> tuple[list[cm.SheetFacts], list[cm.DecisionFacts]]:
+    """The session's sheets and decisions, checked against its audit log first (`checked`):
+    a row that differs from the log raises `ChainBroken` (see `counting.guard`)."""
     sheets = session.scalars(
         select(CountSheetRow)
         .where(CountSheetRow.session_id == session_id)
@@ -107,6 +111,8 @@ def load_facts(
         .where(CountDecisionRow.session_id == session_id)
         .order_by(CountDecisionRow.audit_seq)
     ).all()
+    if checked:
+        check_session_rows(session, session_id, sheets, decisions)
     return [sheet_facts(s) for s in sheets], [decision_facts(d) for d in decisions]
 
 
@@ -164,7 +170,7 @@ def _item(
         reasons=reasons,
         boxes=tuple(boxes),
         duplicates=out.duplicates,
-        uncertainty=uncertainty(sheet, out.doubtful),
+        uncertainty=uncertainty(sheet, out.doubtful, DEFAULT_THRESHOLDS),
     )
 
 

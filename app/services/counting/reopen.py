@@ -31,6 +31,7 @@ from app.i18n import _
 from app.ids import new_id
 from app.services.base import get_live
 from app.services.counting.core import CountingCore
+from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer, load_entries
 from app.services.counting.read import session_data
@@ -89,6 +90,7 @@ def reopen_session(
                 "hide_machine_opinion": parent.hide_machine_opinion,
                 "carried_over": {"session_id": parent.id, "entries": len(entries)},
             },
+            election=describe(s, parent.residence_id),
         )
         child.public_key = payload["public_key"]
         child.key_fingerprint = payload["key_fingerprint"]

@@ -23,7 +23,8 @@ from app.domain.audit.slip import slip_code
 from app.errors import UserError
 from app.i18n import _
 from app.services.counting.context import campaign_templates
-from app.services.counting.election import election_document
+from app.services.counting.description import describe
+from app.services.counting.election import signed_description
 from app.services.counting.log import Writer, load_entries
 from app.services.counting.read import outcomes
 from app.services.counting.seal import campaign_rule
@@ -147,9 +148,10 @@ def _results(services: Services, session: CountSession) -> tuple[dict[str, Any],
 
 
 def _own_results(services: Services, session: CountSession) -> dict[str, Any]:
-    """The declared rule run on this session's ballots alone (a test count)."""
-    doc = election_document(services.counting, session.id)
+    """The declared rule run on this session's ballots alone (a test count), with the election
+    description its log signed (the database's for a session opened before it was signed)."""
     with services.uow() as s:
+        doc = signed_description(load_entries(s, session.id)) or describe(s, session.residence_id)
         _sheets, _d, outs = outcomes(s, session.id, campaign_templates(s, session.campaign_id))
     ballots = tuple(frozenset(o.choices) for o in outs if o.outcome == "valid" and o.choices)
     info = {p["project_id"]: p for p in doc["projects"]}

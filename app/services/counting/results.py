@@ -7,7 +7,6 @@ was reopened counts through its successor). The rule is the campaign's declared 
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -25,10 +24,11 @@ from app.i18n import _
 from app.services.base import get_live
 from app.services.counting.context import campaign_templates
 from app.services.counting.core import CountingCore
+from app.services.counting.description import ballot_projects
 from app.services.counting.read import counts_now, outcomes
 from app.services.counting.seal import campaign_rule
 from app.storage.count_tables import CountSessionRow, ResultsRuleRow
-from app.storage.tables import PrintBatchRow, ProjectRow, ResidenceRow
+from app.storage.tables import ProjectRow, ResidenceRow
 
 log = logging.getLogger(__name__)
 
@@ -102,29 +102,6 @@ class ResidenceResults:
         }
 
 
-def _ballot_projects(s: Session, residence: ResidenceRow) -> dict[str, dict[str, Any]]:
-    """Project id -> number, title, cost: the boxes of the residence's ballots, else the
-    residence's admissible projects."""
-    out: dict[str, dict[str, Any]] = {}
-    for layout_json in s.scalars(
-        select(PrintBatchRow.layout_json).where(
-            PrintBatchRow.residence_id == residence.id, PrintBatchRow.deleted_at.is_(None)
-        )
-    ):
-        for box in json.loads(layout_json).get("boxes", ()):
-            out.setdefault(str(box["project_id"]), dict(box))
-    rows = s.scalars(
-        select(ProjectRow).where(
-            ProjectRow.residence_id == residence.id, ProjectRow.deleted_at.is_(None)
-        )
-    ).all()
-    for row in rows:
-        if row.id in out or (not out and row.status == "admissible"):
-            info = out.setdefault(row.id, {"cost_cents": row.cost_cents or 0})
-            info.update(number=row.number, title=row.title, source_id=row.source_id)
-    return out
-
-
 def _sessions(s: Session, residence_id: str) -> list[CountSessionRow]:
     return list(
         s.scalars(
@@ -180,7 +157,7 @@ def residence_results(svc: CountingCore, residence_id: str) -> ResidenceResults:
             sheets += facts
             results += outs
         totals = compute_tally(sheets, results)
-        projects = _ballot_projects(s, residence)
+        projects = ballot_projects(s, residence)
         options = _options(campaign_rule(s, residence.campaign_id), set(projects))
         ballots = tuple(
             frozenset(o.choices) for o in results if o.outcome == cm.VALID and o.choices

@@ -21,10 +21,13 @@ from app.domain.counting.tally import tally as compute_tally
 from app.domain.dates import utc_now
 from app.errors import UserError
 from app.i18n import _, ngettext
+from app.services.counting.bundle import sealed_files
 from app.services.counting.context import campaign_templates
 from app.services.counting.core import CountingCore
+from app.services.counting.description import sync_election
 from app.services.counting.read import outcomes
 from app.storage.count_tables import CountSessionRow, ResultsRuleRow
+from app.verify.sealed import sealed_manifest_hash
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,7 @@ def close_batch(svc: CountingCore, session_id: str, passphrase: str | None) -> c
     key = svc.signing_key(officer, passphrase)
     with svc.writing(session_id) as w:
         row = svc.open_row(w.session, session_id)
+        sync_election(w, row.residence_id)
         counts = session_tally(w.session, row).slip_counts()
         entry = w.checkpoint(EventType.BATCH_CLOSED, key, tally=counts)
     return checkpoint_data(entry, session_id)
@@ -126,6 +130,7 @@ def seal(svc: CountingCore, session_id: str, passphrase: str | None) -> cm.Check
                     totals.pending,
                 ).format(n=totals.pending)
             )
+        sync_election(w, row.residence_id)
         results = session_results(w.session, row, totals)
         w.append(
             EventType.TALLY_COMPUTED,
@@ -136,7 +141,14 @@ def seal(svc: CountingCore, session_id: str, passphrase: str | None) -> cm.Check
                 "votes": results["votes"],
             },
         )
-        entry = w.checkpoint(EventType.SESSION_SEALED, key, tally=totals.slip_counts())
+        # the seal signs the hash of the bundle's files that can no longer change
+        files = sealed_files(w.session, row, results)
+        entry = w.checkpoint(
+            EventType.SESSION_SEALED,
+            key,
+            tally=totals.slip_counts(),
+            manifest_sha256=sealed_manifest_hash(files),
+        )
         row.sealed_at = utc_now()
         row.sealed_hash = entry.hash
         _supersede_parent(w.session, row)

@@ -9,7 +9,7 @@ a new session that names the sealed one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType, session_payload
 from app.domain.counting import models as cm
+from app.domain.counting.reconcile import Difference, Figures, differences
 from app.domain.dates import utc_now
 from app.errors import UserError
 from app.i18n import _
@@ -25,13 +26,14 @@ from app.ids import new_id
 from app.services.base import get_live
 from app.services.counting import decide as decisions
 from app.services.counting import export as exports
-from app.services.counting import ingest
+from app.services.counting import ingest, keys
 from app.services.counting import reopen as reopening
 from app.services.counting import results as residence
 from app.services.counting import seal as sealing
 from app.services.counting import watch as watching
 from app.services.counting.context import campaign_templates, read_context
 from app.services.counting.core import CountingCore
+from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
@@ -42,7 +44,7 @@ from app.services.counting.read import (
 )
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
-from scanner.batch import interpret_files
+from scanner.batch import interpret_files, iter_file
 from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
 
@@ -87,6 +89,7 @@ class CountingService(CountingCore):
                 key=key,
                 reader_version=READER_VERSION,
                 settings=settings,
+                election=describe(s, residence.id),
             )
             row = CountSessionRow(
                 id=session_id,
@@ -137,6 +140,14 @@ class CountingService(CountingCore):
             self, session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
         )
 
+    def has_officer_key(self, officer: str) -> bool:
+        """False when the officer's next passphrase will create their key (ask it twice)."""
+        return keys.has_key(self.data_dir, officer.strip())
+
+    def demo_passphrase(self, officer: str) -> str | None:
+        """The demo officer's passphrase in the demo data folder (public), else None."""
+        return keys.demo_passphrase(self.data_dir, officer.strip())
+
     def list_sessions(self, residence_id: str | None = None) -> list[cm.CountSession]:
         with self.uow() as s:
             query = select(CountSessionRow).where(CountSessionRow.deleted_at.is_(None))
@@ -167,16 +178,26 @@ class CountingService(CountingCore):
         self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
     ) -> list[PageReading]:
         """Read files against the active campaign's print batches, recording nothing."""
+        ctx = self._scan_context(mode)
+        return interpret_files([Path(p) for p in paths], ctx, workers=workers)
+
+    def interpret_pages(
+        self, paths: Sequence[str | Path], *, mode: str | None = None
+    ) -> Iterator[PageReading]:
+        """Like `interpret`, one page at a time in this process (a long PDF shows progress)."""
+        ctx = self._scan_context(mode)
+        for path in paths:
+            yield from iter_file(Path(path), ctx)
+
+    def _scan_context(self, mode: str | None) -> ReadContext:
         try:
             campaign_id: str | None = self.active_campaign_id()
         except UserError:
             campaign_id = None
         with self.uow() as s:
             if campaign_id is None:
-                ctx = ReadContext.create([], None, mode=mode)
-            else:
-                ctx = read_context(s, campaign_id, mode)
-        return interpret_files([Path(p) for p in paths], ctx, workers=workers)
+                return ReadContext.create([], None, mode=mode)
+            return read_context(s, campaign_id, mode)
 
     def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
         """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""
@@ -214,7 +235,7 @@ class CountingService(CountingCore):
         session_id: str,
         sheet_id: str,
         value: str,
-        reason: str,
+        reason: str | None,
         *,
         project_id: str | None = None,
         decided_by: str | None = None,
@@ -239,6 +260,17 @@ class CountingService(CountingCore):
 
     def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
         return sealing.record_reconciliation(self, session_id, **figures)
+
+    def reconciliation_differences(self, session_id: str) -> tuple[Difference, ...]:
+        """The recorded figures' disagreements with each other and with the sheets counted
+        (empty before anything is recorded)."""
+        rec = self.get_session(session_id).reconciliation
+        if rec.handed_out is None:
+            return ()
+        counted = self.tally(session_id).ballots_counted
+        return differences(
+            Figures(rec.printed or 0, rec.handed_out, rec.returned or 0, rec.spoiled or 0, counted)
+        )
 
     def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
         return sealing.close_batch(self, session_id, passphrase)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw
 
 from app.domain.counting import models as cm
+from app.services.counting.keys import write_demo_passphrase
 from app.services.printing.types import PrintOptions
 from ballots.raster import render_page
 
@@ -124,6 +125,7 @@ def create_demo_count(services: Services, work_dir: Path) -> cm.CountSession:
     session = counting.open_session(
         residence_id, DEMO_OFFICER, DEMO_WITNESSES, passphrase=DEMO_PASSPHRASE
     )
+    write_demo_passphrase(services.data_dir, DEMO_OFFICER, DEMO_PASSPHRASE)
     counting.ingest(session.id, files, workers=1)
     log.info("demo count: %d sheets read in session %s", len(files), session.id)
     return counting.get_session(session.id)

@@ -8,6 +8,7 @@ without a display. The officer's passphrase comes from `--passphrase-file` or th
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -127,12 +128,58 @@ def _ingest_cmd(actions: Any) -> None:
     p.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
 
+class _CtrlC:
+    """Ctrl-C asks the ingestion to stop after the file being recorded; a second one stops
+    at once (what was committed stays: each file is one transaction)."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+        self.previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        import signal
+
+        self.previous = signal.signal(signal.SIGINT, self._asked)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, self.previous)
+
+    def _asked(self, _signum: int, _frame: Any) -> None:
+        import signal
+
+        from app.i18n import _
+
+        self.cancelled = True
+        signal.signal(signal.SIGINT, self.previous)
+        print(
+            _("Arrêt demandé : la lecture s'arrête après le fichier en cours."),
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def run_ingest(services: Any, args: argparse.Namespace) -> int:
+    from app.services.counting.ingest import IngestInterrupted
+
+    try:
+        with _CtrlC() as ctrl_c:
+            report = services.counting.ingest(
+                args.session, args.files, source=args.source, workers=args.workers,
+                cancel=ctrl_c,
+            )  # fmt: skip
+    except IngestInterrupted as stopped:
+        _print_ingest(stopped.report, args)
+        return 130
+    _print_ingest(report, args)
+    return 0
+
+
+def _print_ingest(report: Any, args: argparse.Namespace) -> None:
     from app.i18n import _, ngettext
 
-    report = services.counting.ingest(
-        args.session, args.files, source=args.source, workers=args.workers
-    )
     if args.json:
         print_json(
             {
@@ -143,9 +190,10 @@ def run_ingest(services: Any, args: argparse.Namespace) -> int:
                 ],
                 "already_known": list(report.already_known),
                 "duplicates": report.duplicates,
+                "interrupted": report.interrupted,
             }
         )  # fmt: skip
-        return 0
+        return
     n = len(report.recorded)
     print(ngettext("{n} feuille enregistrée.", "{n} feuilles enregistrées.", n).format(n=n))
     if report.already_known:
@@ -160,7 +208,13 @@ def run_ingest(services: Any, args: argparse.Namespace) -> int:
             print("  " + reading_line(r.file_name, r.page, r.status, r.reasons))
     if report.duplicates:
         print(_("Attention : numéro de bulletin vu deux fois (photocopie ?), à revoir."))
-    return 0
+    if report.interrupted:
+        print(
+            _(
+                "Lecture interrompue : les feuilles enregistrées sont gardées. Relancez la même "
+                "commande pour lire le reste (les fichiers déjà lus seront ignorés)."
+            )
+        )
 
 
 # --- status / review / decide -------------------------------------------------------------
@@ -207,8 +261,11 @@ def _decide_cmd(actions: Any) -> None:
     target.add_argument("--box", metavar="PROJECT_ID", help=_("identifiant du projet de la case"))
     target.add_argument("--sheet-as", choices=("invalid", "set-aside"), help=_("toute la feuille"))
     p.add_argument("--as", dest="value", choices=("marked", "unmarked"), help=_("avec --box"))
-    p.add_argument("--reason", required=True, help=_("motif de la décision"))
-    p.add_argument("--witness", help=_("témoin présent"))
+    p.add_argument(
+        "--reason",
+        help=_("motif de la décision (par défaut, les mots de la décision, comme dans l'app)"),
+    )
+    p.add_argument("--witness", help=_("témoin présent (un des témoins de la session)"))
     p.add_argument("--by", help=_("qui décide (par défaut l'agent)"))
 
 
@@ -273,9 +330,11 @@ def run_reconcile(services: Any, args: argparse.Namespace) -> int:
     print(_("Imprimés : {p}  remis : {h}  rendus : {r}  annulés : {s}").format(
         p=rec.printed, h=rec.handed_out, r=rec.returned, s=rec.spoiled
     ))  # fmt: skip
-    diff = (rec.handed_out or 0) - (rec.returned or 0)
-    if diff:
-        print(_("Écart entre bulletins remis et rendus : {d}").format(d=diff))
+    found = services.counting.reconciliation_differences(args.session)
+    for difference in found:
+        print(difference.message)
+    if not found:
+        print(_("Aucun écart."))
     return 0
 
 

@@ -147,9 +147,9 @@ class CampaignForm(QWidget):
             campaign is not None and self.campaign is not None and campaign.id == self.campaign.id
         )
         self.campaign = campaign
+        self.create_button.setVisible(campaign is None)  # even when the focus is on it
         if same and self.isAncestorOf(QApplication.focusWidget()):
             return  # never overwrite what the person is typing
-        self.create_button.setVisible(campaign is None)
         with self.saver.loading():
             self.saver.discard()
             self.name.setText(campaign.name if campaign else "")

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.counting.models import CountSession, Tally
+from app.domain.counting.reconcile import Figures, differences
 from app.errors import UserError
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _
 from app.services.counting import view as count_view
 from app.services.counting.view import SheetLine
 from ui.theme import TONE_ICONS, set_role
@@ -44,7 +45,7 @@ OUTCOME_WORDS = {
     "valid": ("✔", N_("valide")),
     "blank": ("○", N_("blanc")),
     "invalid": ("✖", N_("nul")),
-    "set_aside": ("⏸", N_("mis de côté")),
+    "set_aside": ("❚❚", N_("mis de côté")),
     "rejected": ("✖", N_("rejeté")),
     "pending": ("⚠", N_("à revoir")),
 }
@@ -198,7 +199,7 @@ class ReconciliationPanel(QWidget):
     def load(self, session: CountSession | None, tally: Tally | None) -> None:
         self.session = session
         t = tally or Tally()
-        self.counted = t.valid + t.blank + t.invalid + t.set_aside + t.pending
+        self.counted = t.ballots_counted
         rec = session.reconciliation if session else None
         self.printed.setValue((rec.printed if rec else None) or 0)
         self.handed_out.setValue((rec.handed_out if rec else None) or 0)
@@ -210,23 +211,15 @@ class ReconciliationPanel(QWidget):
         self.show_differences()
 
     def differences_text(self) -> list[str]:
-        printed, handed = self.printed.value(), self.handed_out.value()
-        returned, spoiled = self.returned.value(), self.spoiled.value()
-        out = []
-        if handed and returned != handed:
-            d = returned - handed
-            out.append(ngettext(
-                "Écart urne / émargement : {d:+d} bulletin (urne : {r}, remis : {h}).",
-                "Écart urne / émargement : {d:+d} bulletins (urne : {r}, remis : {h}).",
-                abs(d),
-            ).format(d=d, r=returned, h=handed))  # fmt: skip
-        if returned != self.counted:
-            out.append(_("Écart urne / lecture : {d:+d} (urne : {r}, lus à l'écran : {c}).")
-                       .format(d=returned - self.counted, r=returned, c=self.counted))  # fmt: skip
-        if printed and handed + spoiled > printed:
-            out.append(_("Plus de bulletins remis et abîmés ({n}) que d'imprimés ({p}).")
-                       .format(n=handed + spoiled, p=printed))  # fmt: skip
-        return out
+        """The typed figures' differences, each with its numbers (`app.domain.counting`)."""
+        figures = Figures(
+            printed=self.printed.value(),
+            handed_out=self.handed_out.value(),
+            returned=self.returned.value(),
+            spoiled=self.spoiled.value(),
+            counted=self.counted,
+        )
+        return [d.message for d in differences(figures)]
 
     def show_differences(self) -> None:
         lines = self.differences_text()

@@ -38,12 +38,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# key -> (target, value, button word, default reason)
-DECISION_KEYS: dict[int, tuple[str, str, str, str]] = {
-    Qt.Key.Key_M: ("box", "marked", N_("Marqué"), N_("Case marquée, vue par le bureau")),
-    Qt.Key.Key_N: ("box", "unmarked", N_("Non marqué"), N_("Case non marquée, vue par le bureau")),
-    Qt.Key.Key_I: ("sheet", "invalid", N_("Bulletin nul"), N_("Bulletin déclaré nul")),
-    Qt.Key.Key_A: ("sheet", "set_aside", N_("Mettre de côté"), N_("Bulletin mis de côté")),
+# key -> (target, value, button word); without a typed reason, the service records the
+# decision's default words (app.domain.counting.labels.DEFAULT_REASONS), as the command line does
+DECISION_KEYS: dict[int, tuple[str, str, str]] = {
+    Qt.Key.Key_M: ("box", "marked", N_("Marqué")),
+    Qt.Key.Key_N: ("box", "unmarked", N_("Non marqué")),
+    Qt.Key.Key_I: ("sheet", "invalid", N_("Bulletin nul")),
+    Qt.Key.Key_A: ("sheet", "set_aside", N_("Mettre de côté")),
 }
 KEY_NAMES = {Qt.Key.Key_M: "M", Qt.Key.Key_N: "N", Qt.Key.Key_I: "I", Qt.Key.Key_A: "A"}
 MACHINE_WORDS = {"marked": N_("marquée"), "unmarked": N_("non marquée"), "review": N_("douteuse")}
@@ -112,7 +113,7 @@ class ReviewPanel(QWidget):
         grid = QGridLayout()
         grid.setSpacing(6)
         self.key_buttons: dict[int, QPushButton] = {}
-        for i, (key, (_t, _v, word, _r)) in enumerate(DECISION_KEYS.items()):
+        for i, (key, (_t, _v, word)) in enumerate(DECISION_KEYS.items()):
             button = QPushButton(f"{KEY_NAMES[key]}  ·  {_(word)}")
             button.setToolTip(_("Touche {key}").format(key=KEY_NAMES[key]))
             button.setMinimumHeight(44)
@@ -239,13 +240,13 @@ class ReviewPanel(QWidget):
         item, box = self.current(), self.current_box()
         if item is None or self.session_id is None:
             return False
-        target, value, _word, default = DECISION_KEYS[key]
+        target, value, _word = DECISION_KEYS[key]
         if target == "box" and box is None:
             return False
         try:
             self.ctx.services.counting.decide(
                 self.session_id, item.sheet_id, value,
-                self.reason_edit.text().strip() or _(default),
+                self.reason_edit.text().strip() or None,
                 project_id=box.project_id if target == "box" and box else None,
                 witness=self.witness.currentData() or None,
             )  # fmt: skip

@@ -192,7 +192,7 @@ class CountScreen(Screen):
         self.session_info.setText(self._subtitle(s))
         self.counters.set_tally(self.status.tally)
         self.sealed_label.setText(
-            _("🔒 Session scellée : plus aucune modification.") if s.sealed else ""
+            _("✔ Session scellée : plus aucune modification.") if s.sealed else ""
         )
         self.sealed_label.setVisible(s.sealed)
         self.sources.setEnabled(not s.sealed)
@@ -367,29 +367,32 @@ class CountScreen(Screen):
     def _sign(self, seal: bool) -> SignDialog | None:
         if self.session is None:
             return None
-        dialog = SignDialog(self.session, seal, self)
-        dialog.accepted.connect(lambda: self.sign(dialog))
+        demo = self.ctx.services.counting.demo_passphrase(self.session.officer)
+        dialog = SignDialog(self.session, seal, self, signing=self.sign, demo_passphrase=demo)
         dialog.open()
         return dialog
 
-    def sign(self, dialog: SignDialog) -> bool:
-        """Close the batch or seal with the dialog's passphrase; show the slip to sign."""
+    def sign(self, dialog: SignDialog) -> str | None:
+        """Close the batch or seal with the dialog's passphrase and show the slip to sign;
+        None on success, else the reason (shown in the dialog, which stays open)."""
         if self.session is None or not dialog.confirmed():
-            return False
+            return _("Rien à signer.")
         counting, passphrase = self.ctx.services.counting, dialog.passphrase.text()
         try:
             checkpoint = (counting.seal if dialog.seal else counting.close_batch)(
                 self.session.id, passphrase
             )
-        except Exception as exc:  # noqa: BLE001 - wrong passphrase, pending reviews...
-            self.ctx.show_error(exc if isinstance(exc, UserError) else UserError(str(exc)), self)
-            return False
+        except UserError as exc:  # wrong passphrase, pending reviews...
+            return exc.message
+        except Exception as exc:  # noqa: BLE001 - the key file's own errors
+            log.warning("signing refused: %s", exc)
+            return str(exc)
         title = _("Session scellée") if dialog.seal else _("Lot clos")
         self.slip = SlipDialog.of(self.ctx, self.session.id, checkpoint, title, self)
         self.slip.open()
         self.ctx.notify(title)
         self._after_change()
-        return True
+        return None
 
     # --- screenshots --------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ irreversible action of the application: the officer types the residence's name t
 from __future__ import annotations
 
 import tempfile
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +84,16 @@ class OpenSessionPanel(QWidget):
             _("Séparez les noms par des virgules."),
         )
         self.form.add_row("passphrase", _("Phrase secrète"), self.passphrase)
+        self.passphrase_again = passphrase_edit()
+        self.form.add_row(
+            "passphrase_again",
+            _("Phrase secrète, une seconde fois"),
+            self.passphrase_again,
+            _("Première session de cet agent : la phrase crée sa clé, tapez-la deux fois."),
+        )
+        self.demo_hint = set_role(QLabel(), "muted")
+        self.demo_hint.setWordWrap(True)
+        self.form.add_widget(self.demo_hint)
         self.form.add_widget(self.hide_machine)
         self.form.add_widget(self.test_mode)
         layout.addWidget(self.form)
@@ -89,6 +101,20 @@ class OpenSessionPanel(QWidget):
         layout.addWidget(self.open_button)
         layout.addStretch(1)
         self.passphrase.returnPressed.connect(self.open_session)
+        self.passphrase_again.returnPressed.connect(self.open_session)
+        self.officer.textChanged.connect(self._officer_changed)
+        self._officer_changed()
+
+    def new_officer(self) -> bool:
+        """True when the typed officer has no key yet: their passphrase is asked twice."""
+        name = self.officer.text().strip()
+        return bool(name) and not self.ctx.services.counting.has_officer_key(name)
+
+    def _officer_changed(self) -> None:
+        self.form.rows["passphrase_again"].setVisible(self.new_officer())
+        demo = self.ctx.services.counting.demo_passphrase(self.officer.text())
+        self.demo_hint.setText(demo_hint(self.officer.text().strip(), demo))
+        self.demo_hint.setVisible(demo is not None)
 
     def load(self) -> None:
         current = self.residence.currentData()
@@ -104,6 +130,11 @@ class OpenSessionPanel(QWidget):
         try:
             if self.residence.currentData() is None:
                 raise UserError(_("Choisissez une résidence."), field="residence")
+            if self.new_officer() and self.passphrase.text() != self.passphrase_again.text():
+                raise UserError(
+                    _("Les deux phrases secrètes diffèrent : tapez la même deux fois."),
+                    field="passphrase_again",
+                )
             session = self.ctx.services.counting.open_session(
                 self.residence.currentData(),
                 self.officer.text(),
@@ -117,16 +148,45 @@ class OpenSessionPanel(QWidget):
                 self.form.set_error("passphrase", exc.message)
             return None
         self.passphrase.clear()
+        self.passphrase_again.clear()
+        self._officer_changed()
         self.opened.emit(session)
         return session
 
 
-class SignDialog(QDialog):
-    """The passphrase (and, to seal, the residence's name typed in full) before signing."""
+def demo_hint(officer: str, passphrase: str | None) -> str:
+    if passphrase is None:
+        return ""
+    return _("Démonstration : la phrase secrète de {officer} est « {passphrase} ».").format(
+        officer=officer, passphrase=passphrase
+    )
 
-    def __init__(self, session: CountSession, seal: bool, parent: QWidget | None = None) -> None:
+
+def loose(text: str) -> str:
+    """A name as compared for the seal's confirmation: no case, no accents, single spaces."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+class SignDialog(QDialog):
+    """The passphrase (and, to seal, the residence's name typed in full) before signing.
+
+    The dialog stays open until the signature succeeds: `signing` (a callable returning None on
+    success or the error's message) is called by the button; a refusal is shown under the
+    passphrase and nothing typed is lost."""
+
+    def __init__(
+        self,
+        session: CountSession,
+        seal: bool,
+        parent: QWidget | None = None,
+        *,
+        signing: Callable[[SignDialog], str | None] | None = None,
+        demo_passphrase: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.session, self.seal = session, seal
+        self.session, self.seal, self.signing = session, seal, signing
         self.setWindowTitle(_("Sceller la session") if seal else _("Clore le lot"))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -151,26 +211,53 @@ class SignDialog(QDialog):
         self.passphrase = passphrase_edit()
         self.form.add_row(
             "passphrase", _("Phrase secrète de {officer}").format(officer=session.officer),
-            self.passphrase,
+            self.passphrase, demo_hint(session.officer, demo_passphrase),
         )  # fmt: skip
         layout.addWidget(self.form)
+        self.why = set_role(QLabel(), "muted")
+        self.why.setWordWrap(True)
+        layout.addWidget(self.why)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(_("Sceller définitivement") if seal else _("Signer et clore le lot"))
-        ok.setEnabled(not seal)
-        self.buttons.accepted.connect(self.accept)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(_("Sceller définitivement") if seal else _("Signer et clore le lot"))
+        self.buttons.accepted.connect(self.try_sign)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.confirm.textChanged.connect(self._check)
+        self._check()
 
     def _check(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(self.confirmed())
+        ok = self.confirmed()
+        self.ok.setEnabled(ok)
+        reason = (
+            ""
+            if ok
+            else _("Pour activer « {button} », tapez le nom de la résidence : « {name} ».").format(
+                button=self.ok.text(), name=self.session.residence_name
+            )
+        )
+        self.ok.setToolTip(reason)
+        self.why.setText(reason)
+        self.why.setVisible(bool(reason))
 
     def confirmed(self) -> bool:
-        return not self.seal or self.confirm.text().strip() == self.session.residence_name
+        return not self.seal or loose(self.confirm.text()) == loose(self.session.residence_name)
+
+    def try_sign(self) -> bool:
+        """Sign through `signing`; close on success, else show why under the passphrase."""
+        if not self.confirmed():
+            return False
+        self.form.clear_errors()
+        error = self.signing(self) if self.signing is not None else None
+        if error:
+            self.form.set_error("passphrase", error)
+            self.passphrase.setFocus()
+            self.passphrase.selectAll()
+            return False
+        self.accept()
+        return True
 
 
 class SlipDialog(QDialog):

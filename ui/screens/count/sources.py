@@ -99,7 +99,7 @@ class SourcesBar(QWidget):
         self.watch.setEnabled(folder is not None)
 
     def _watch_toggled(self, on: bool) -> None:
-        self.watch.setText(_("⏸ Arrêter la surveillance") if on else _("▶ Surveiller"))
+        self.watch.setText(_("❚❚ Arrêter la surveillance") if on else _("▶ Surveiller"))
         self.watch_toggled.emit(on)
 
     def check_camera(self) -> bool:

@@ -184,7 +184,7 @@ class ResultsScreen(Screen):
             )
         )  # fmt: skip
         if res.all_sealed:
-            self.sealed.setText(f"🔒 {_('Dépouillement scellé : résultats définitifs.')}")
+            self.sealed.setText(f"✔ {_('Dépouillement scellé : résultats définitifs.')}")
         else:
             self.sealed.setText(
                 f"{TONE_ICONS['warning']} "

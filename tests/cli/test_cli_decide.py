@@ -1,0 +1,68 @@
+"""`count decide`: a witness must be one of the session's, and --reason is optional as in the app
+(the decision's default words are recorded, the same as the app's decision keys)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.errors import UserError
+from app.services import open_services
+from app.services.counting.log import jsonl_path
+from tests.helpers.counting import PASSPHRASE, make_setup
+from ui.cli import main
+
+
+@pytest.fixture
+def keyed(tmp_path):
+    """A session witnessed by Karim Benali, with one hand-keyed ballot to decide on."""
+    data = tmp_path / "data"
+    services = open_services(data)
+    try:
+        setup = make_setup(services)
+        session = services.counting.open_session(
+            setup.residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
+        )
+        sheet = services.counting.hand_key(session.id, [setup.project_ids[0]], "Déchiré")
+    finally:
+        services.close()
+    return data, session.id, sheet
+
+
+def _decisions(data, session_id):
+    lines = jsonl_path(data, session_id).read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    return [e["payload"] for e in entries if e["event"] == "decision"]
+
+
+def test_a_name_that_is_not_a_witness_is_refused(keyed, capsys):
+    data, session, sheet = keyed
+    code = main(["count", "decide", "--data-dir", str(data), "--session", session,
+                 "--sheet", sheet, "--sheet-as", "invalid", "--reason", "Déchiré",
+                 "--witness", "Paul Inconnu"])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "« Paul Inconnu » n'est pas un témoin de cette session (témoins : Karim Benali)" in err
+    assert _decisions(data, session) == []
+
+
+def test_without_reason_the_decision_records_the_apps_default_words(keyed, capsys):
+    data, session, sheet = keyed
+    code = main(["count", "decide", "--data-dir", str(data), "--session", session,
+                 "--sheet", sheet, "--sheet-as", "set-aside", "--witness", "karim  BENALI"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    [decision] = _decisions(data, session)
+    assert decision["reason"] == "Bulletin mis de côté"  # the app's A key records the same
+    assert decision["witness"] == "Karim Benali"  # the session's own spelling
+
+
+def test_the_service_refuses_a_stranger_as_witness_of_a_hand_keyed_ballot(keyed):
+    data, session, _sheet = keyed
+    services = open_services(data)
+    try:
+        with pytest.raises(UserError, match="n'est pas un témoin") as caught:
+            services.counting.hand_key(session, [], "Déchiré", witness="Paul Inconnu")
+        assert caught.value.field == "witness"
+    finally:
+        services.close()
