@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.report",
     "ui.cli.pabulib",
     "ui.cli.participants",
+    "ui.cli.server",
 )
 
 
