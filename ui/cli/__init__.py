@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.report",
     "ui.cli.pabulib",
     "ui.cli.participants",
+    "ui.cli.backup",
+    "ui.cli.server",
 )
 
 

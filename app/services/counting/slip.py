@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain.audit import AuditEntry, EventType
 from app.domain.audit.entry import parse_time
-from app.domain.audit.slip import _COUNT_LABELS, _TALLY_LABELS, slip_code
+from app.domain.audit.slip import _COUNT_LABELS, _TALLY_LABELS, french_datetime, slip_code
 from app.errors import UserError
 from app.i18n import _
 from app.services.counting.log import load_entries
@@ -89,6 +89,7 @@ def build_slip(services: Services, session_id: str, *, seq: int | None = None) -
         code=code,
         verify_command=_("bp-terrain verify PAQUET.zip --slip <code du bordereau>"),
         test_mode=session.mode == "test",
+        when=french_datetime(entry.time, zone),  # the same words as the slip on screen
     )  # fmt: skip
 
 
