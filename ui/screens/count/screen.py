@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.counting.models import CountSession, IngestReport, SessionStatus
-from app.domain.dates import format_time
+from app.domain.dates import DEFAULT_TZ, format_time, local_moment
 from app.errors import UserError
 from app.i18n import _, ngettext
 from app.services.counting import view as count_view
@@ -178,15 +178,21 @@ class CountScreen(Screen):
         self.stack.setCurrentIndex(1 if self.session else 0)
         self._load_session()
 
-    @staticmethod
-    def _session_label(s: CountSession) -> str:
+    def _session_label(self, s: CountSession) -> str:
         state = _("scellée") if s.sealed else _("en cours")
         essai = _(" · ESSAI") if s.mode == "test" else ""
-        local = s.opened_at.astimezone()
+        local = local_moment(s.opened_at, self._zone())
         return _("{residence} — {officer} — {day} {time} ({state}){essai}").format(
             residence=s.residence_name, officer=s.officer, day=local.strftime("%d/%m"),
             time=format_time(local), state=state, essai=essai,
         )  # fmt: skip
+
+    def _zone(self) -> str:
+        """The campaign's zone: times on screen are local, as on paper."""
+        try:
+            return self.ctx.services.campaigns.get_campaign().timezone or DEFAULT_TZ
+        except UserError:
+            return DEFAULT_TZ
 
     def _load_session(self) -> None:
         s = self.session
