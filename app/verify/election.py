@@ -101,6 +101,7 @@ def check_election(
             )
         summary = _("Règle « {rule} » appliquée à nouveau : mêmes projets financés.")
     elif opened["session_id"] in sessions:
+        facts["selected"] = None  # this box alone does not decide them: nothing verified
         summary = _(
             "Règle « {rule} » : la résidence compte plusieurs urnes ; les projets financés se "
             "vérifient avec les paquets de toutes ses sessions."

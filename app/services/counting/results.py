@@ -24,7 +24,7 @@ from app.i18n import _
 from app.services.base import get_live
 from app.services.counting.context import campaign_templates
 from app.services.counting.core import CountingCore
-from app.services.counting.description import ballot_projects
+from app.services.counting.description import ballot_projects, sync_election
 from app.services.counting.read import counts_now, outcomes
 from app.services.counting.seal import campaign_rule
 from app.storage.count_tables import CountSessionRow, ResultsRuleRow
@@ -261,7 +261,24 @@ def set_results_rule(
         row.rule, row.threshold = rule, threshold
         row.lot_order, row.options = list(lot_order), extra
         s.add(row)
+        open_ids = list(
+            s.execute(
+                select(CountSessionRow.id, CountSessionRow.residence_id).where(
+                    CountSessionRow.campaign_id == campaign_id,
+                    CountSessionRow.sealed_at.is_(None),
+                    CountSessionRow.deleted_at.is_(None),
+                    CountSessionRow.superseded_by.is_(None),
+                )
+            )
+        )
     log.info("results rule of campaign %s declared: %s", campaign_id, rule)
+    # a change of the rule is itself logged in every open count (test counts: a live count
+    # locks the rule), before anything is signed
+    for session_id, residence_id in open_ids:
+        with svc.writing(session_id) as w:
+            sync_election(
+                w, residence_id, _("Règle de résultats déclarée : {rule}.").format(rule=rule)
+            )
 
 
 def _locked_reason(s: Session, campaign_id: str) -> str:

@@ -31,6 +31,7 @@ from ui.screens.meetings.models import (
     meeting_label,
 )
 from ui.theme import set_role
+from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -87,9 +88,12 @@ class IdeasPanel(QWidget):
         self.meeting_filter.setAccessibleName(_("Filtrer par réunion"))
         self.meeting_filter.setMaximumWidth(320)
         self.unassigned_check = QCheckBox(_("Pas encore dans un projet"))
-        row.addWidget(self.search_edit, 2)
-        for widget in (self.residence_filter, self.theme_filter, self.meeting_filter):
-            row.addWidget(widget, 1)
+        self.search_edit.setMinimumWidth(160)
+        row.addWidget(self.search_edit, 1)
+        for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
+            # a filter shows its whole choice ("Toutes les résidences"), never a cut word
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            row.addWidget(box)
         row.addWidget(self.unassigned_check)
         self.search_edit.textChanged.connect(self.apply_filters)
         for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
@@ -133,6 +137,7 @@ class IdeasPanel(QWidget):
                 box.addItem(label, data)
             box.setCurrentIndex(max(0, box.findData(current)))
             box.blockSignals(False)
+            fit_to_choices(box)
 
         refill(
             self.residence_filter, _("Toutes les résidences"), [(r.name, r.id) for r in residences]
