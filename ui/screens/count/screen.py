@@ -297,8 +297,7 @@ class CountScreen(Screen):
 
     def badge(self) -> str | None:
         try:
-            sessions = [s for s in self.ctx.services.counting.list_sessions() if not s.sealed]
-            waiting = sum(len(self.ctx.services.counting.review_queue(s.id)) for s in sessions)
+            waiting = self.ctx.services.status.badges().get("count", 0)
         except UserError:
             return None
         return (
