@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.pabulib",
     "ui.cli.participants",
     "ui.cli.server",
+    "ui.cli.sync",
 )
 
 
