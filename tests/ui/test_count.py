@@ -182,6 +182,37 @@ def test_count_screen_renders_to_png(qtbot, count_ctx, printed, tmp_path):
     assert path.stat().st_size > 20_000
 
 
+def test_rejected_sheet_says_which_corner_and_offers_rescan_or_hand_keying(
+    qtbot, count_ctx, printed, tmp_path
+):
+    import cv2
+
+    screen = _screen(qtbot, count_ctx)
+    _open(screen, printed)
+    grey = cv2.imread(str(printed.scans[0]), cv2.IMREAD_GRAYSCALE)
+    cut = grey[:, int(grey.shape[1] * 30 / 210) :]  # the left 30 mm (two markers, boxes) missing
+    path = tmp_path / "coupee.png"
+    cv2.imwrite(str(path), cut)
+    screen.ingest_files([path])
+    bar = screen.rejected_bar
+    assert bar.isVisible()
+    text = bar.text.text()
+    assert "coin en haut à gauche est coupé" in text and "rescannez" in text
+    assert "coupee.png" in text
+    chosen: list[bool] = []
+    screen.ask_files = lambda: chosen.append(True)  # the file dialog would block the test
+    bar.rescan_button.click()
+    assert chosen == [True]
+    bar.hand_button.click()
+    assert screen.tabs.currentWidget() is screen.hand_tab
+    assert "coupee.png" in screen.hand.reason.text()
+    next(iter(screen.hand.checks.values())).setChecked(True)
+    assert screen.hand.record() is not None
+    assert screen.counters.values()["valid"] == 1
+    screen.ingest_files(printed.scans[1:2])  # a sheet read well: no bar
+    assert not bar.isVisible()
+
+
 def test_a_new_officer_types_the_passphrase_twice(qtbot, count_ctx, printed):
     screen = _screen(qtbot, count_ctx)
     panel = screen.open_panel

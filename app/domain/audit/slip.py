@@ -153,6 +153,11 @@ def slip_text(entry: AuditEntry, *, session_id: str, zone: tzinfo | None = None)
         lines.append(_figure(_(label), counts.get(key, 0)))
     for key, value in payload.get("tally", {}).items():
         lines.append(_figure(_(_TALLY_LABELS.get(key, key)), value))
+    if "entries" in payload:  # the log's length, signed: a log cut after the slip is seen
+        lines.append(_figure(_("Entrées du journal"), payload["entries"]))
+    if "election_sha256" in payload:
+        lines.append(_("Description du scrutin (budget, projets, règles) : {h}").format(
+            h=" ".join(group_hex(payload["election_sha256"][:16]))))  # fmt: skip
     lines.append(_("Empreinte de ce bordereau :"))
     lines.extend(f"  {line}" for line in group_hex(entry.hash))
     lines.append(_("Clé de l'agent : {fingerprint}").format(fingerprint=payload["key_fingerprint"]))

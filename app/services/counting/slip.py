@@ -80,7 +80,10 @@ def build_slip(services: Services, session_id: str, *, seq: int | None = None) -
         counts=tuple((_(label), int(tally[key])) for key, label in _TALLY_LABELS.items()
                      if key in tally),
         sheets=tuple((_(label), int(counts.get(key, 0))) for key, label in _COUNT_LABELS
-                     if not (key == "sheet_rejected" and "rejected" in tally)),
+                     if not (key == "sheet_rejected" and "rejected" in tally))
+        # the log's length, signed: a log cut after this slip no longer reaches it
+        + (((_("Entrées du journal"), int(payload["entries"])),) if "entries" in payload
+           else ()),
         entry_hash=entry.hash,
         key_fingerprint=str(payload.get("key_fingerprint", session.key_fingerprint)),
         code=code,
