@@ -1,0 +1,149 @@
+"""Applying a pushed batch to the server's state, against any store (memory, SQLite, PostgreSQL).
+
+The store is a small protocol so that the in-memory hub of the tests and the real server run the
+very same rules. The caller commits the store's transaction before sending the reply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Protocol
+
+from app.i18n import _
+from sync.core.errors import SyncRefused
+from sync.core.merge import conflict_record, merge_edit, merge_fact
+from sync.core.protocol import (
+    FLAG_TABLE,
+    Change,
+    Conflict,
+    PushReply,
+    PushRequest,
+    RecordState,
+    Refusal,
+    check_protocol,
+)
+from sync.core.tables import Role, kind_of, may_push
+
+
+class Store(Protocol):
+    def get(self, table: str, record_id: str) -> RecordState | None: ...
+
+    def put(
+        self, table: str, record_id: str, values: dict[str, Any], versions: dict[str, int]
+    ) -> RecordState: ...
+
+    def sheets_with_serial(self, serial_hash: str) -> list[str]: ...
+
+    def get_batch(self, device_id: str, batch_id: str) -> PushReply | None: ...
+
+    def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None: ...
+
+
+def check_roles(role: Role, changes: list[Change]) -> None:
+    """Refuse the whole batch when the device's role may not push one of its changes."""
+    for change in changes:
+        if not may_push(role, change.table):
+            raise SyncRefused(
+                _(
+                    "Ce poste (rôle « {role} ») n'a pas le droit d'envoyer « {table} » : rien n'a "
+                    "été enregistré."
+                ).format(role=role.value, table=change.table)
+            )
+
+
+def apply_batch(store: Store, device_id: str, role: Role, request: PushRequest) -> PushReply:
+    check_protocol(request.protocol)
+    replay = store.get_batch(device_id, request.batch_id)
+    if replay is not None:
+        return replay
+    check_roles(role, request.changes)
+    touched: dict[tuple[str, str], RecordState] = {}
+    conflicts: list[Conflict] = []
+    refused: list[Refusal] = []
+    accepted = 0
+    for change in request.changes:
+        refusal = _apply_one(store, device_id, change, touched, conflicts)
+        if refusal:
+            refused.append(Refusal(change_id=change.change_id, reason=refusal))
+        else:
+            accepted += 1
+    reply = PushReply(
+        batch_id=request.batch_id,
+        accepted=accepted,
+        conflicts=conflicts,
+        refused=refused,
+        records=list(touched.values()),
+    )
+    store.save_batch(device_id, request.batch_id, reply)
+    return reply
+
+
+def _apply_one(
+    store: Store,
+    device_id: str,
+    change: Change,
+    touched: dict[tuple[str, str], RecordState],
+    conflicts: list[Conflict],
+) -> str | None:
+    kind = kind_of(change.table)
+    if kind != change.kind:
+        return "wrong_kind"
+    current = store.get(change.table, change.record_id)
+    if kind == "fact":
+        outcome = merge_fact(current, change)
+    else:
+        outcome = merge_edit(current, change, device_id)
+    if outcome.refusal:
+        return outcome.refusal
+    state = current
+    if outcome.changed:
+        state = store.put(change.table, change.record_id, outcome.values, outcome.versions)
+    if state is not None:
+        touched[(change.table, change.record_id)] = state
+    for conflict in outcome.conflicts:
+        table, record_id, values = conflict_record(conflict)
+        held = store.get(table, record_id)
+        if held is None:
+            held = store.put(table, record_id, values, {name: 1 for name in values})
+            conflicts.append(conflict)
+        touched[(table, record_id)] = held
+    if change.table == "count_sheet" and outcome.changed:
+        flag = _flag_duplicate_serial(store, change)
+        if flag is not None:
+            touched[(flag.table, flag.record_id)] = flag
+    return None
+
+
+def _flag_duplicate_serial(store: Store, change: Change) -> RecordState | None:
+    """The same ballot serial on two sheets sends every such sheet to review, in one flag."""
+    serial = change.fields.get("serial_hash")
+    if not serial:
+        return None
+    sheets = sorted(store.sheets_with_serial(serial))
+    if len(sheets) < 2:
+        return None
+    flag_id = hashlib.sha256(f"duplicate_serial:{serial}".encode()).hexdigest()[:32]
+    current = store.get(FLAG_TABLE, flag_id)
+    values = {
+        "kind": "duplicate_serial",
+        "serial_hash": serial,
+        "sheet_ids": sheets,
+        "resolved": False,
+    }
+    versions = {name: 1 for name in values}
+    if current is not None:
+        versions = {name: current.versions.get(name, 0) + 1 for name in values}
+    return store.put(FLAG_TABLE, flag_id, values, versions)
+
+
+def countable_sheets(
+    sheets: dict[str, dict[str, Any]], flags: list[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The sheets that may enter the campaign-wide results: none under an unresolved flag."""
+    held = {
+        sheet_id
+        for flag in flags
+        if flag.get("kind") == "duplicate_serial" and not flag.get("resolved")
+        for sheet_id in flag.get("sheet_ids", [])
+    }
+    return {sheet_id: values for sheet_id, values in sheets.items() if sheet_id not in held}

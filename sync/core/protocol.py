@@ -1,0 +1,150 @@
+"""The sync protocol: what travels between a laptop and the server, as pydantic models.
+
+Every request carries `protocol`; a side that does not speak that version refuses it with a French
+message (`check_protocol`) before reading anything else, so an old client never writes data in a
+shape the server no longer understands.
+
+A record travels as its whole state (`RecordState`: the values of its fields and, for each field,
+the version the server gave it). A laptop sends `Change`s: for an editable record, the fields it
+changed and, for each, the version it had seen (`base`); for an insert-only fact, the whole record.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.i18n import _
+from sync.core.errors import ProtocolMismatch
+
+PROTOCOL_VERSION = 1
+"""Bumped whenever a model below changes shape; both sides refuse any other version."""
+
+MAX_BATCH = 1000
+"""Changes per push and records per pull page, at most."""
+
+DELETED = "_deleted"
+"""The field that holds a record's tombstone (True once deleted), merged like any other field."""
+
+CONFLICT_TABLE = "sync_conflict"
+"""Conflicts travel as records of this table, so that every laptop sees them."""
+
+FLAG_TABLE = "sync_flag"
+"""Review flags raised by the server (the same ballot serial counted on two laptops)."""
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Change(Frozen):
+    """One record written on a laptop: an edit of some fields, or an insert-only fact."""
+
+    change_id: str = Field(min_length=1, max_length=100)
+    table: str = Field(min_length=1, max_length=64)
+    record_id: str = Field(min_length=1, max_length=100)
+    kind: Literal["edit", "fact"]
+    fields: dict[str, Any]
+    base: dict[str, int] = Field(default_factory=dict)
+    """For an edit: the version of each changed field that the laptop had seen (0: never seen)."""
+
+
+class RecordState(Frozen):
+    """A record as the server holds it: values and, per field, the version of its last write."""
+
+    table: str
+    record_id: str
+    values: dict[str, Any]
+    versions: dict[str, int]
+    seq: int = 0
+    """The server's commit sequence of this state (what a pull cursor counts)."""
+
+    @property
+    def deleted(self) -> bool:
+        return bool(self.values.get(DELETED, False))
+
+
+class Conflict(Frozen):
+    """The same field edited on two sides: the server kept one value, this holds the other."""
+
+    conflict_id: str
+    table: str
+    record_id: str
+    field: str
+    kept_value: Any
+    kept_version: int
+    other_value: Any
+    other_device: str
+    other_base: int
+
+
+class Refusal(Frozen):
+    change_id: str
+    reason: str
+
+
+class Hello(Frozen):
+    protocol: int
+
+
+class PushRequest(Frozen):
+    protocol: int
+    batch_id: str = Field(min_length=1, max_length=100)
+    changes: list[Change] = Field(max_length=MAX_BATCH)
+
+
+class PushReply(Frozen):
+    batch_id: str
+    accepted: int
+    conflicts: list[Conflict]
+    refused: list[Refusal]
+    records: list[RecordState]
+    """The new server state of every record the batch touched, so that the laptop's copy and its
+    cursor-independent shadow are current as soon as the push is acknowledged."""
+
+
+class PullRequest(Frozen):
+    protocol: int
+    cursor: int = Field(ge=0)
+    limit: int = Field(default=MAX_BATCH, ge=1, le=MAX_BATCH)
+
+
+class PullReply(Frozen):
+    records: list[RecordState]
+    cursor: int
+    more: bool
+
+
+class EnrolRequest(Frozen):
+    protocol: int
+    code: str = Field(min_length=1, max_length=100)
+    device_id: str = Field(min_length=1, max_length=100)
+    label: str = Field(default="", max_length=200)
+
+
+class EnrolReply(Frozen):
+    token: str
+    role: str
+    campaign: str | None
+
+
+def check_protocol(version: int) -> None:
+    """Refuse another protocol version with a message that says which side to update."""
+    if version == PROTOCOL_VERSION:
+        return
+    if version < PROTOCOL_VERSION:
+        raise ProtocolMismatch(
+            _(
+                "Ce poste parle la version {client} du protocole de synchronisation, le serveur la "
+                "version {server}. Mettez BP Terrain à jour sur ce poste, puis synchronisez à "
+                "nouveau : rien n'a été envoyé ni modifié."
+            ).format(client=version, server=PROTOCOL_VERSION)
+        )
+    raise ProtocolMismatch(
+        _(
+            "Ce poste parle la version {client} du protocole de synchronisation, le serveur la "
+            "version {server}, plus ancienne. Mettez le serveur à jour : rien n'a été envoyé ni "
+            "modifié."
+        ).format(client=version, server=PROTOCOL_VERSION)
+    )

@@ -1,0 +1,203 @@
+"""The server's database: its own tables and schema version, SQLite by default, any SQLAlchemy URL.
+
+All state lives here (the server process holds none), so several workers can share one database.
+The pull cursor is the `seq` of a record's last write. `seq` comes from one counter row updated
+inside the writing transaction: that row is locked until commit, so commits happen in `seq`
+order and a pull never skips a transaction that committed late.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from app.i18n import _
+from sync.core.errors import SyncError
+from sync.core.protocol import PushReply, RecordState
+
+SCHEMA_VERSION = 1
+
+
+class ServerBase(DeclarativeBase):
+    pass
+
+
+class ServerMeta(ServerBase):
+    __tablename__ = "server_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ServerCounter(ServerBase):
+    __tablename__ = "server_counter"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class ServerRecord(ServerBase):
+    __tablename__ = "server_record"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    values_json: Mapped[str] = mapped_column(Text)
+    versions_json: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer, index=True, unique=True)
+    serial_hash: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+
+
+class ServerBatch(ServerBase):
+    __tablename__ = "server_batch"
+    device_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    reply_json: Mapped[str] = mapped_column(Text)
+
+
+class Device(ServerBase):
+    __tablename__ = "device"
+    device_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    campaign: Mapped[str | None] = mapped_column(String(100), default=None)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[str] = mapped_column(String(32))
+    revoked_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class EnrolCode(ServerBase):
+    __tablename__ = "enrol_code"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    campaign: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[str] = mapped_column(String(32))
+    used_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+def _sqlite_immediate(engine: Engine) -> None:
+    """SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE so that writers queue instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def open_engine(url: str) -> Engine:
+    """Open (and create or check) the server database at `url`."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        _sqlite_immediate(engine)
+    ServerBase.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        version = session.get(ServerMeta, "schema_version")
+        if version is None:
+            session.add(ServerMeta(key="schema_version", value=str(SCHEMA_VERSION)))
+            session.add(ServerCounter(name="seq", value=0))
+        elif int(version.value) > SCHEMA_VERSION:
+            raise SyncError(
+                _(
+                    "La base du serveur a été écrite par une version plus récente de BP Terrain "
+                    "(schéma {found}, celle-ci connaît le schéma {known}) : elle n'a pas été "
+                    "modifiée. Mettez BP Terrain à jour sur le serveur."
+                ).format(found=version.value, known=SCHEMA_VERSION)
+            )
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session, session.begin():
+        yield session
+
+
+def _state(row: ServerRecord) -> RecordState:
+    return RecordState(
+        table=row.table_name,
+        record_id=row.record_id,
+        values=json.loads(row.values_json),
+        versions=json.loads(row.versions_json),
+        seq=row.seq,
+    )
+
+
+class SqlStore:
+    """`sync.core.apply.Store` on one open transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, table: str, record_id: str) -> RecordState | None:
+        row = self.session.get(ServerRecord, (table, record_id))
+        return _state(row) if row else None
+
+    def next_seq(self) -> int:
+        value = self.session.execute(
+            update(ServerCounter)
+            .where(ServerCounter.name == "seq")
+            .values(value=ServerCounter.value + 1)
+            .returning(ServerCounter.value)
+        ).scalar_one()
+        return int(value)
+
+    def put(
+        self, table: str, record_id: str, values: dict[str, Any], versions: dict[str, int]
+    ) -> RecordState:
+        seq = self.next_seq()
+        row = self.session.get(ServerRecord, (table, record_id))
+        serial = values.get("serial_hash") if table == "count_sheet" else None
+        if row is None:
+            row = ServerRecord(table_name=table, record_id=record_id)
+            self.session.add(row)
+        row.values_json = json.dumps(values, sort_keys=True, ensure_ascii=False)
+        row.versions_json = json.dumps(versions, sort_keys=True)
+        row.seq = seq
+        row.serial_hash = serial
+        self.session.flush()
+        return _state(row)
+
+    def sheets_with_serial(self, serial_hash: str) -> list[str]:
+        rows = self.session.scalars(
+            select(ServerRecord.record_id).where(
+                ServerRecord.table_name == "count_sheet", ServerRecord.serial_hash == serial_hash
+            )
+        )
+        return list(rows)
+
+    def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
+        row = self.session.get(ServerBatch, (device_id, batch_id))
+        return PushReply.model_validate_json(row.reply_json) if row else None
+
+    def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None:
+        self.session.add(
+            ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
+        )
+
+    def since(self, cursor: int, limit: int) -> tuple[list[RecordState], bool]:
+        rows = self.session.scalars(
+            select(ServerRecord)
+            .where(ServerRecord.seq > cursor)
+            .order_by(ServerRecord.seq)
+            .limit(limit + 1)
+        ).all()
+        return [_state(row) for row in rows[:limit]], len(rows) > limit

@@ -1,0 +1,82 @@
+"""A real sync server process on a free loopback port, and devices enrolled on it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sync.core.protocol import PROTOCOL_VERSION
+from sync.core.tables import Role
+from sync.server import db_url_for
+from sync.server.devices import new_code
+from sync.server.store import open_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+
+    def code(self, role: Role) -> str:
+        return new_code(open_engine(db_url_for(self.data_dir)), role)
+
+    def enrol(self, role: Role, device_id: str) -> str:
+        reply = httpx.post(
+            f"{self.url}/v1/enrol",
+            json={"protocol": PROTOCOL_VERSION, "code": self.code(role), "device_id": device_id},
+        )
+        assert reply.status_code == 200, reply.text
+        return str(reply.json()["token"])
+
+
+def start_server(data_dir: Path) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "ui.cli", "serve", "--data-dir", str(data_dir)]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode() if process.stderr else "died")
+        try:
+            if httpx.get(f"{url}/v1/hello", timeout=1).status_code == 200:
+                return Server(url, data_dir, process)
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("the sync server did not answer within 30 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("server"))
+    yield running
+    stop_server(running)

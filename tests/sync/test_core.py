@@ -1,0 +1,253 @@
+"""The pure merge rules: field-level merge, conflicts as data, tombstones, facts, serials, versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.apply import apply_batch, countable_sheets
+from sync.core.errors import ProtocolMismatch, SyncRefused
+from sync.core.memory import MemoryHub, MemoryLaptop
+from sync.core.merge import diff, merge_edit, rebase
+from sync.core.protocol import (
+    CONFLICT_TABLE,
+    DELETED,
+    FLAG_TABLE,
+    PROTOCOL_VERSION,
+    PullRequest,
+    PushRequest,
+    RecordState,
+    check_protocol,
+)
+from sync.core.tables import Role
+
+
+def network(*roles: Role) -> tuple[MemoryHub, list[MemoryLaptop]]:
+    hub = MemoryHub()
+    laptops = []
+    for number, role in enumerate(roles):
+        laptop = MemoryLaptop(f"dev{number}", role)
+        hub.devices[laptop.device_id] = role
+        laptops.append(laptop)
+    return hub, laptops
+
+
+def shared_residence() -> tuple[MemoryHub, MemoryLaptop, MemoryLaptop]:
+    hub, (a, b) = network(Role.CONSULTANT, Role.FIELD)
+    a.write("residence", "r1", name="Les Tilleuls", dwellings=40)
+    a.sync(hub)
+    b.sync(hub)
+    return hub, a, b
+
+
+def conflicts(hub: MemoryHub) -> list[RecordState]:
+    return [state for (table, _), state in hub.records.items() if table == CONFLICT_TABLE]
+
+
+def test_edits_of_different_fields_merge_without_conflict() -> None:
+    hub, a, b = shared_residence()
+    a.write("residence", "r1", name="Les Tilleuls (bât. A)")
+    b.write("residence", "r1", dwellings=42)
+    a.sync(hub)
+    b.sync(hub)
+    a.sync(hub)
+    expected = {"name": "Les Tilleuls (bât. A)", "dwellings": 42}
+    assert a.local[("residence", "r1")] == expected
+    assert b.local[("residence", "r1")] == expected
+    assert conflicts(hub) == []
+
+
+def test_same_field_edited_on_two_sides_is_one_conflict_never_an_overwrite() -> None:
+    hub, a, b = shared_residence()
+    a.write("residence", "r1", dwellings=41)
+    b.write("residence", "r1", dwellings=43)
+    a.sync(hub)
+    reply = b.sync(hub)
+    assert len(reply.conflicts) == 1
+    conflict = reply.conflicts[0]
+    assert (conflict.field, conflict.kept_value, conflict.other_value) == ("dwellings", 41, 43)
+    assert conflict.other_device == "dev1"
+    # the server kept the first value; the second one lives in the conflict, which both laptops see
+    a.sync(hub)
+    b.sync(hub)
+    for laptop in (a, b):
+        assert laptop.local[("residence", "r1")]["dwellings"] == 41
+        seen = [values for (table, _), values in laptop.local.items() if table == CONFLICT_TABLE]
+        assert [(c["kept_value"], c["other_value"]) for c in seen] == [(41, 43)]
+    # syncing again does not raise it again, nor re-send the losing value
+    assert b.sync(hub).conflicts == []
+    assert len(conflicts(hub)) == 1
+
+
+def test_same_value_on_both_sides_is_no_conflict() -> None:
+    hub, a, b = shared_residence()
+    a.write("residence", "r1", dwellings=50)
+    b.write("residence", "r1", dwellings=50)
+    a.sync(hub)
+    assert b.sync(hub).conflicts == []
+
+
+def test_a_consultant_resolves_a_conflict_by_an_ordinary_edit() -> None:
+    hub, a, b = shared_residence()
+    a.write("residence", "r1", dwellings=41)
+    b.write("residence", "r1", dwellings=43)
+    a.sync(hub)
+    conflict = b.sync(hub).conflicts[0]
+    a.sync(hub)
+    # "keep theirs": the consultant writes the other value and marks the conflict resolved
+    a.write("residence", "r1", dwellings=conflict.other_value)
+    a.write(CONFLICT_TABLE, conflict.conflict_id, resolved=True)
+    assert a.sync(hub).conflicts == []
+    b.sync(hub)
+    assert b.local[("residence", "r1")]["dwellings"] == 43
+    assert b.local[(CONFLICT_TABLE, conflict.conflict_id)]["resolved"] is True
+
+
+def test_deletion_is_a_tombstone_that_travels() -> None:
+    hub, a, b = shared_residence()
+    b.write("residence", "r1", **{DELETED: True})
+    b.sync(hub)
+    a.sync(hub)
+    assert a.local[("residence", "r1")][DELETED] is True
+    assert hub.records[("residence", "r1")].deleted
+    # deleting on both sides is no conflict
+    a.write("residence", "r1", **{DELETED: True})
+    assert a.sync(hub).conflicts == []
+
+
+def test_unpushed_local_edit_survives_a_pull() -> None:
+    hub, a, b = shared_residence()
+    a.write("residence", "r1", name="Nouveau nom")
+    b.write("residence", "r1", dwellings=7)
+    b.sync(hub)
+    a.pull(hub)  # a pull alone must not overwrite a's unpushed edit
+    assert a.local[("residence", "r1")] == {"name": "Nouveau nom", "dwellings": 7}
+    a.sync(hub)
+    assert hub.records[("residence", "r1")].values == {"name": "Nouveau nom", "dwellings": 7}
+
+
+def test_rebase_keeps_a_field_changed_again_after_the_push() -> None:
+    shadow = RecordState(table="t", record_id="r", values={"x": 1}, versions={"x": 1})
+    new = RecordState(table="t", record_id="r", values={"x": 2}, versions={"x": 2})
+    assert rebase({"x": 3}, {"x": 2}, shadow, new) == {"x": 3}
+    assert rebase({"x": 2}, {"x": 2}, shadow, new) == {"x": 2}
+    assert rebase({"x": 1}, None, shadow, new) == {"x": 2}
+
+
+def test_a_base_version_the_server_never_gave_is_refused() -> None:
+    current = RecordState(table="residence", record_id="r", values={"x": 1}, versions={"x": 1})
+    change = diff("residence", "r", {"x": 2}, None, "c1")
+    assert change is not None
+    bad = change.model_copy(update={"base": {"x": 5}})
+    assert merge_edit(current, bad, "dev").refusal == "base_unknown"
+
+
+def test_facts_are_insert_only_and_idempotent() -> None:
+    hub, (officer,) = network(Role.OFFICER)
+    officer.write("count_sheet", "s1", serial_hash="h1", status="valid")
+    officer.sync(hub)
+    before = dict(hub.records)
+    officer.shadow.clear()  # as if the laptop lost track: it sends the same fact again
+    reply = officer.push(hub)
+    assert reply.refused == [] and hub.records.keys() == before.keys()
+    # the same id with different content is refused, the first fact stays
+    officer.shadow.clear()
+    officer.local[("count_sheet", "s1")] = {"serial_hash": "h1", "status": "rejected"}
+    reply = officer.push(hub)
+    assert [refusal.reason for refusal in reply.refused] == ["fact_rewritten"]
+    assert hub.records[("count_sheet", "s1")].values["status"] == "valid"
+
+
+def test_editing_a_fact_is_refused() -> None:
+    hub, (officer,) = network(Role.OFFICER)
+    change = diff("count_sheet", "s1", {"status": "valid"}, None, "c1")
+    assert change is not None
+    request = PushRequest(protocol=PROTOCOL_VERSION, batch_id="b1", changes=[change])
+    reply = apply_batch(hub, "dev0", Role.OFFICER, request)
+    assert [refusal.reason for refusal in reply.refused] == ["wrong_kind"]
+    assert hub.records == {}
+
+
+def test_same_serial_on_two_laptops_flags_both_sheets_and_counts_neither() -> None:
+    hub, (a, b) = network(Role.OFFICER, Role.OFFICER)
+    a.write("count_sheet", "sa", serial_hash="h1", status="valid")
+    a.write("count_sheet", "sa2", serial_hash="h2", status="valid")
+    b.write("count_sheet", "sb", serial_hash="h1", status="valid")
+    a.sync(hub)
+    b.sync(hub)
+    a.sync(hub)
+    flags = [values for (table, _), values in a.local.items() if table == FLAG_TABLE]
+    assert flags == [
+        {
+            "kind": "duplicate_serial",
+            "serial_hash": "h1",
+            "sheet_ids": ["sa", "sb"],
+            "resolved": False,
+        }
+    ]
+    sheets = {rid: values for (table, rid), values in a.local.items() if table == "count_sheet"}
+    assert sorted(countable_sheets(sheets, flags)) == ["sa2"]
+
+
+def test_a_batch_sent_twice_changes_nothing() -> None:
+    hub, a, b = shared_residence()
+    a.write("residence", "r1", dwellings=41)
+    b.write("residence", "r1", dwellings=43)
+    a.sync(hub)
+    seq = hub.seq
+    b.sync(hub, replay=True)  # asserts the second reply equals the first
+    assert len(conflicts(hub)) == 1
+    assert hub.seq == seq + 1  # one conflict record, nothing else written
+
+
+def test_roles_field_laptop_cannot_push_the_count() -> None:
+    hub, (field_laptop,) = network(Role.FIELD)
+    change = diff("count_session", "cs1", {"officer": "X"}, None, "c1")
+    assert change is not None
+    request = PushRequest(protocol=PROTOCOL_VERSION, batch_id="b1", changes=[change])
+    with pytest.raises(SyncRefused, match="n'a pas le droit"):
+        apply_batch(hub, "dev0", Role.FIELD, request)
+    assert hub.records == {}
+    # the laptop itself keeps its count local instead of sending it
+    field_laptop.write("count_sheet", "s1", serial_hash="h")
+    assert field_laptop.outbox() == []
+
+
+def test_only_a_consultant_resolves_conflicts() -> None:
+    hub = MemoryHub()
+    change = diff(CONFLICT_TABLE, "c", {"resolved": True}, None, "c1")
+    assert change is not None
+    request = PushRequest(protocol=PROTOCOL_VERSION, batch_id="b1", changes=[change])
+    with pytest.raises(SyncRefused):
+        apply_batch(hub, "dev0", Role.FIELD, request)
+
+
+def test_tables_that_would_link_a_voter_to_a_serial_never_travel() -> None:
+    hub, (officer,) = network(Role.OFFICER)
+    officer.write("issued_serial", "x", serial="123", batch_id="b")
+    assert officer.outbox() == []
+    change = diff("issued_serial", "x", {"serial": "123"}, None, "c1")
+    assert change is not None
+    request = PushRequest(protocol=PROTOCOL_VERSION, batch_id="b1", changes=[change])
+    with pytest.raises(SyncRefused):
+        apply_batch(hub, "dev0", Role.OFFICER, request)
+
+
+def test_pull_pages_follow_the_cursor() -> None:
+    hub, (a, b) = network(Role.CONSULTANT, Role.FIELD)
+    for number in range(20):
+        a.write("idea", f"i{number}", title=f"Idée {number}")
+    a.sync(hub)
+    page = hub.pull(PullRequest(protocol=PROTOCOL_VERSION, cursor=0, limit=7))
+    assert len(page.records) == 7 and page.more
+    b.pull(hub, limit=3)
+    assert len([k for k in b.local if k[0] == "idea"]) == 20
+    assert b.cursor == hub.seq
+
+
+@pytest.mark.parametrize("version", [0, PROTOCOL_VERSION + 1])
+def test_another_protocol_version_gets_a_french_message(version: int) -> None:
+    with pytest.raises(ProtocolMismatch, match="protocole de synchronisation"):
+        check_protocol(version)
+    hub = MemoryHub()
+    with pytest.raises(ProtocolMismatch, match="rien n'a été envoyé"):
+        hub.pull(PullRequest(protocol=version, cursor=0))

@@ -1,0 +1,149 @@
+"""The sync server as a real uvicorn process on loopback: push, pull, enrolment, idempotence."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import httpx
+
+from sync.core.protocol import PROTOCOL_VERSION
+from sync.core.tables import Role
+from tests.sync.conftest import Server
+
+
+def edit(table: str, record_id: str, base: dict[str, int] | None = None, **fields: Any) -> dict:
+    return {
+        "change_id": uuid.uuid4().hex,
+        "table": table,
+        "record_id": record_id,
+        "kind": "edit",
+        "fields": fields,
+        "base": base or {name: 0 for name in fields},
+    }
+
+
+def push(server: Server, token: str, changes: list[dict], batch_id: str | None = None) -> Any:
+    body = {
+        "protocol": PROTOCOL_VERSION,
+        "batch_id": batch_id or uuid.uuid4().hex,
+        "changes": changes,
+    }
+    return httpx.post(
+        f"{server.url}/v1/push", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def pull_all(server: Server, token: str, cursor: int = 0, limit: int = 50) -> tuple[list, int]:
+    records = []
+    while True:
+        reply = httpx.post(
+            f"{server.url}/v1/pull",
+            json={"protocol": PROTOCOL_VERSION, "cursor": cursor, "limit": limit},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert reply.status_code == 200, reply.text
+        page = reply.json()
+        records += page["records"]
+        cursor = page["cursor"]
+        if not page["more"]:
+            return records, cursor
+
+
+def test_push_then_pull_over_http(server: Server) -> None:
+    token = server.enrol(Role.CONSULTANT, "laptop-a")
+    reply = push(server, token, [edit("residence", "r-http", name="Les Lilas", dwellings=12)])
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["accepted"] == 1
+    other = server.enrol(Role.FIELD, "laptop-b")
+    records, _cursor = pull_all(server, other)
+    held = {r["record_id"]: r for r in records}
+    assert held["r-http"]["values"] == {"name": "Les Lilas", "dwellings": 12}
+    assert held["r-http"]["versions"] == {"name": 1, "dwellings": 1}
+
+
+def test_a_batch_sent_twice_is_applied_once(server: Server) -> None:
+    token = server.enrol(Role.CONSULTANT, "laptop-twice")
+    changes = [edit("idea", "idea-twice", title="Bancs")]
+    first = push(server, token, changes, batch_id="batch-twice")
+    _records, cursor = pull_all(server, token)
+    second = push(server, token, changes, batch_id="batch-twice")
+    assert first.json() == second.json()
+    after, _ = pull_all(server, token, cursor)
+    assert after == []  # nothing written the second time
+
+
+def test_same_field_on_two_laptops_is_one_conflict_over_http(server: Server) -> None:
+    a = server.enrol(Role.CONSULTANT, "laptop-c1")
+    b = server.enrol(Role.FIELD, "laptop-c2")
+    push(server, a, [edit("residence", "r-clash", dwellings=10)])
+    one = push(server, a, [edit("residence", "r-clash", base={"dwellings": 1}, dwellings=11)])
+    two = push(server, b, [edit("residence", "r-clash", base={"dwellings": 1}, dwellings=12)])
+    assert one.json()["conflicts"] == []
+    [conflict] = two.json()["conflicts"]
+    assert (conflict["kept_value"], conflict["other_value"]) == (11, 12)
+
+
+def test_an_old_client_gets_a_french_message(server: Server) -> None:
+    token = server.enrol(Role.FIELD, "laptop-old")
+    body = {"protocol": 0, "batch_id": "b", "changes": []}
+    reply = httpx.post(
+        f"{server.url}/v1/push", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 426
+    assert "Mettez BP Terrain à jour" in reply.json()["detail"]
+
+
+def test_malformed_and_oversized_requests_are_refused_cleanly(server: Server) -> None:
+    token = server.enrol(Role.FIELD, "laptop-bad")
+    headers = {"Authorization": f"Bearer {token}"}
+    bad = httpx.post(f"{server.url}/v1/push", content=b"{not json", headers=headers)
+    assert bad.status_code == 422 and "mal formée" in bad.json()["detail"]
+    wrong = httpx.post(f"{server.url}/v1/push", json={"protocol": 1}, headers=headers)
+    assert wrong.status_code == 422
+    huge = httpx.post(f"{server.url}/v1/push", content=b"x" * (17 * 1024 * 1024), headers=headers)
+    assert huge.status_code == 413
+
+
+def test_a_code_is_spent_once(server: Server) -> None:
+    code = server.code(Role.FIELD)
+    body = {"protocol": PROTOCOL_VERSION, "code": code, "device_id": "laptop-once"}
+    assert httpx.post(f"{server.url}/v1/enrol", json=body).status_code == 200
+    again = httpx.post(f"{server.url}/v1/enrol", json={**body, "device_id": "laptop-twice-b"})
+    assert again.status_code == 403 and "déjà utilisé" in again.json()["detail"]
+
+
+def test_concurrent_pushes_never_leave_a_puller_behind(server: Server) -> None:
+    """Pullers following their cursor while writers push end up with every record."""
+    writers = [server.enrol(Role.CONSULTANT, f"writer-{n}") for n in range(4)]
+    reader = server.enrol(Role.FIELD, "reader")
+    _seen, cursor = pull_all(server, reader)
+    seen: dict[str, Any] = {}
+    done = threading.Event()
+
+    def write(token: str, number: int) -> None:
+        for batch in range(5):
+            changes = [edit("idea", f"late-{number}-{batch}-{i}", title="x") for i in range(10)]
+            assert push(server, token, changes).status_code == 200
+
+    def read() -> None:
+        nonlocal cursor
+        while True:
+            last = done.is_set()
+            records, cursor = pull_all(server, reader, cursor, limit=7)
+            seen.update({r["record_id"]: r for r in records})
+            if last:
+                return
+
+    threads = [threading.Thread(target=write, args=(t, n)) for n, t in enumerate(writers)]
+    puller = threading.Thread(target=read)
+    puller.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    puller.join()
+    late = {rid for rid in seen if rid.startswith("late-")}
+    assert len(late) == 4 * 5 * 10

@@ -1,0 +1,95 @@
+"""Every endpoint with every role, and with a revoked, forged or missing token."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from sync.core.protocol import PROTOCOL_VERSION
+from sync.core.tables import Role
+from sync.server import db_url_for
+from sync.server.devices import revoke
+from sync.server.store import open_engine
+from tests.sync.conftest import Server
+
+ENDPOINTS = ("push_edit", "push_count", "pull", "devices")
+EXPECTED = {
+    # endpoint: status for consultant, field, officer
+    "push_edit": (200, 200, 200),
+    "push_count": (403, 403, 200),
+    "pull": (200, 200, 200),
+    "devices": (200, 403, 403),
+}
+
+
+def call(server: Server, endpoint: str, token: str | None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    if token == "":
+        headers = {"Authorization": "Basic YWRtaW46YWRtaW4="}
+    table, kind = ("count_sheet", "fact") if endpoint == "push_count" else ("idea", "edit")
+    if endpoint.startswith("push"):
+        change = {
+            "change_id": uuid.uuid4().hex,
+            "table": table,
+            "record_id": uuid.uuid4().hex,
+            "kind": kind,
+            "fields": {"title": "x"},
+        }
+        body = {"protocol": PROTOCOL_VERSION, "batch_id": uuid.uuid4().hex, "changes": [change]}
+        return httpx.post(f"{server.url}/v1/push", json=body, headers=headers)
+    if endpoint == "pull":
+        body = {"protocol": PROTOCOL_VERSION, "cursor": 0, "limit": 1}
+        return httpx.post(f"{server.url}/v1/pull", json=body, headers=headers)
+    return httpx.get(f"{server.url}/v1/devices", headers=headers)
+
+
+@pytest.fixture(scope="module")
+def tokens(server: Server) -> dict[str, str]:
+    held = {role.value: server.enrol(role, f"auth-{role.value}") for role in Role}
+    held["revoked"] = server.enrol(Role.CONSULTANT, "auth-revoked")
+    revoke(open_engine(db_url_for(server.data_dir)), "auth-revoked")
+    return held
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("role", list(Role))
+def test_roles(server: Server, tokens: dict[str, str], endpoint: str, role: Role) -> None:
+    reply = call(server, endpoint, tokens[role.value])
+    expected = EXPECTED[endpoint][list(Role).index(role)]
+    assert reply.status_code == expected, reply.text
+    if expected == 403:
+        assert reply.json()["code"] == "forbidden" and reply.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("token", ["revoked", "forged", "missing", "not-bearer"])
+def test_bad_tokens(server: Server, tokens: dict[str, str], endpoint: str, token: str) -> None:
+    value = {
+        "revoked": tokens["revoked"],
+        "forged": tokens["consultant"][:-4] + "AAAA",
+        "missing": None,
+    }.get(token, "")
+    reply = call(server, endpoint, value)
+    assert reply.status_code == 401, reply.text
+    detail = reply.json()["detail"]
+    assert ("révoqué" in detail) if token == "revoked" else ("inscri" in detail)
+
+
+def test_a_refused_push_writes_nothing(server: Server, tokens: dict[str, str]) -> None:
+    body = {"protocol": PROTOCOL_VERSION, "cursor": 0, "limit": 1000}
+    headers = {"Authorization": f"Bearer {tokens['consultant']}"}
+
+    def cursor() -> int:
+        return int(httpx.post(f"{server.url}/v1/pull", json=body, headers=headers).json()["cursor"])
+
+    before = cursor()
+    for token in (tokens["field"], tokens["consultant"], tokens["revoked"], "forged"):
+        assert call(server, "push_count", token).status_code in (401, 403)
+    assert cursor() == before
+
+
+def test_hello_and_openapi_need_no_token(server: Server) -> None:
+    assert httpx.get(f"{server.url}/v1/hello").json() == {"protocol": PROTOCOL_VERSION}
+    assert "/v1/push" in httpx.get(f"{server.url}/openapi.json").json()["paths"]

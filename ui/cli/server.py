@@ -1,0 +1,96 @@
+"""`bp-terrain serve` and `bp-terrain server enrol|devices|revoke`: the sync server, headless."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.i18n import _
+from ui.cli.common import add_command, data_dir, print_json
+
+
+def register(sub: Any) -> None:
+    serve = add_command(sub, "serve", _("Lancer le serveur de synchronisation."), run_serve)
+    serve.add_argument("--db", help=_("base du serveur (URL SQLAlchemy) au lieu de --data-dir"))
+    serve.add_argument("--host", default="127.0.0.1", help=_("adresse d'écoute"))
+    serve.add_argument("--port", type=int, default=8765, help=_("port d'écoute"))
+    server = sub.add_parser("server", help=_("Administrer le serveur : postes et inscriptions."))
+    actions = server.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    enrol = add_command(
+        actions, "enrol", _("Créer un code d'inscription à usage unique."), run_enrol
+    )
+    enrol.add_argument(
+        "--role", required=True, choices=("consultant", "field", "officer"), help=_("rôle du poste")
+    )
+    enrol.add_argument("--campaign", help=_("campagne concernée"))
+    devices = add_command(actions, "devices", _("Lister les postes inscrits."), run_devices)
+    devices.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    revoke = add_command(actions, "revoke", _("Révoquer un poste."), run_revoke)
+    revoke.add_argument("device", help=_("identifiant du poste"))
+    for parser in (enrol, devices, revoke):
+        parser.add_argument(
+            "--db", help=_("base du serveur (URL SQLAlchemy) au lieu de --data-dir")
+        )
+
+
+def _url(args: argparse.Namespace) -> str:
+    from sync.server import db_url_for
+
+    return args.db or db_url_for(data_dir(args))
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from sync.server.store import open_engine
+
+    return open_engine(_url(args))
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    app = create_app(_url(args))
+    print(
+        _("Serveur de synchronisation sur http://{host}:{port}").format(
+            host=args.host, port=args.port
+        ),
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def run_enrol(args: argparse.Namespace) -> int:
+    from sync.core.tables import Role
+    from sync.server.devices import new_code
+
+    code = new_code(_engine(args), Role(args.role), args.campaign)
+    print(_("Code d'inscription à usage unique (valable 7 jours) :"))
+    print(code)
+    return 0
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    from sync.server.devices import devices
+
+    rows = devices(_engine(args))
+    if args.json:
+        print_json([row.__dict__ for row in rows])
+        return 0
+    if not rows:
+        print(_("Aucun poste inscrit."))
+    for row in rows:
+        state = _("révoqué le {date}").format(date=row.revoked_at) if row.revoked_at else _("actif")
+        print(f"{row.device_id}  {row.role:<10}  {row.label}  {state}")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    from sync.server.devices import revoke
+
+    info = revoke(_engine(args), args.device)
+    print(
+        _("Poste {device} révoqué le {date}.").format(device=info.device_id, date=info.revoked_at)
+    )
+    return 0
