@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import cv2
 from sqlalchemy import and_, or_, select
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType
 from app.domain.counting.models import IngestedSheet, IngestReport
-from app.errors import Cancelled, UserError
+from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
 from app.ids import random_id
 from app.services.counting.context import read_context
@@ -46,11 +46,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 DUPLICATE_SERIAL = "duplicate_serial"
 AHEAD = 3
-
-
-class CancelFlag(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
 
 
 class IngestInterrupted(Cancelled):
