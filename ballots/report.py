@@ -90,6 +90,7 @@ class CountReport:
     key_fingerprint: str
     notes: tuple[str, ...] = field(default=())
     dwellings: int | None = None  # of the residence, for the turnout (None or 0: not known)
+    zone: str = ""  # of the local times, as people check it ("UTC+1"); printed beside them
 
 
 def render_count_report(report: CountReport, out: Path) -> None:
@@ -103,10 +104,15 @@ def group_hash(value: str, size: int = 4) -> str:
     return " ".join(value[i : i + size] for i in range(0, len(value), size))
 
 
-def _when(moment: dt.datetime | None) -> str:
+def _when(moment: dt.datetime | None, zone: str = "") -> str:
     if moment is None:
         return "—"
-    return _("{day} à {time}").format(day=long_date(moment.date()), time=time_of_day(moment.time()))
+    words = _("{day} à {time}").format(
+        day=long_date(moment.date()), time=time_of_day(moment.time())
+    )
+    return (
+        _("{moment} (heure locale, {offset})").format(moment=words, offset=zone) if zone else words
+    )
 
 
 class _Layout(PagedLayout):
@@ -164,8 +170,8 @@ class _Layout(PagedLayout):
             [
                 (_("Agent de dépouillement"), r.officer),
                 (_("Témoins"), ", ".join(r.witnesses) or _("aucun")),
-                (_("Ouverture"), _when(r.opened_at)),
-                (_("Clôture et scellement"), _when(r.closed_at)),
+                (_("Ouverture"), _when(r.opened_at, r.zone)),
+                (_("Clôture et scellement"), _when(r.closed_at, r.zone)),
                 (_("Session"), r.session_id),
             ]
         )

@@ -56,6 +56,7 @@ class BatchSlip:
     code: str  # the slip code (BPTA1:...), in the QR code
     verify_command: str  # the command line that checks this slip against a bundle
     test_mode: bool = False
+    when: str = ""  # the moment in words, as the slip on screen says it (else from `moment`)
 
 
 def slip_title(slip: BatchSlip) -> str:
@@ -112,7 +113,7 @@ class _Layout(PagedLayout):
 
     def _session(self) -> None:
         s = self.s
-        when = _("{day} à {time}").format(
+        when = s.when or _("{day} à {time}").format(
             day=long_date(s.moment.date()), time=time_of_day(s.moment.time())
         )
         self._title(_("Séance"))

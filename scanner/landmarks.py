@@ -39,7 +39,7 @@ from scanner.registration import (
     local_scale,
     page_of,
 )
-from scanner.template import MarkerSpec, Template
+from scanner.template import MarkerSpec, Rect, Template
 
 #: Modules of the ballot's QR code: version 5, pinned by the printer (docs/ballot-format.md).
 QR_MODULES = 37
@@ -47,6 +47,10 @@ QR_MODULES = 37
 PX = 8.0
 #: How far from its predicted place a landmark is looked for, in mm.
 SEARCH_MM = 3.0
+#: The search widens with the distance to the nearest point already found (the fit is
+#: extrapolated there), up to SEARCH_MAX_MM: boxes are at least 10 mm apart.
+SEARCH_GROWTH = 0.05
+SEARCH_MAX_MM = 5.0
 #: Paper kept around a landmark's template, in mm.
 TEMPLATE_MARGIN_MM = 1.0
 #: Printed box outline width, in mm (as marks.OUTLINE_MM).
@@ -55,8 +59,10 @@ OUTLINE_MM = 0.5
 MIN_SCORE = 0.55
 #: A landmark is refused when another place in its window matches almost as well.
 MIN_CONTRAST = 0.08
-#: Fewest landmarks found for a fit to be judged at all.
+#: Fewest landmarks found for a fit to be judged at all; with two markers or more (eight exact
+#: corners across the page) three landmarks are enough to check the fit.
 MIN_LANDMARKS = 5
+MIN_LANDMARKS_WITH_MARKERS = 3
 #: At most this share of the landmarks found may be dropped as outliers (a filled box).
 MAX_DROPPED = 0.25
 #: Paper that must be in the image around each box: the ring measured for a circle around the
@@ -131,7 +137,8 @@ def _template(lm: Landmark) -> NDArray[np.float32]:
 def _darkness(patch: NDArray[np.uint8]) -> NDArray[np.float32]:
     f = patch.astype(np.float32)
     paper = max(float(np.percentile(f, 90)), 1.0)
-    return np.clip((paper - f) / paper, 0.0, 1.0)
+    out: NDArray[np.float32] = np.clip((paper - f) / paper, 0.0, 1.0).astype(np.float32, copy=False)
+    return out
 
 
 def _peak(res: NDArray[np.float32], x: int, y: int) -> tuple[float, float]:
@@ -177,7 +184,7 @@ def locate(
     masked[max(0, by - r) : by + r + 1, max(0, bx - r) : bx + r + 1] = -1.0
     if masked.size and float(masked.max()) > best - MIN_CONTRAST:
         return None
-    px, py = _peak(res, bx, by)
+    px, py = _peak(np.asarray(res, dtype=np.float32), bx, by)
     cx, cy = px + tw / 2, py + th / 2  # centre in patch pixels
     pt = cv2.perspectiveTransform(np.array([[[cx, cy]]], dtype=np.float64), to_img).reshape(2)
     return (float(pt[0]), float(pt[1])), float(best)
@@ -207,7 +214,9 @@ def _collinear(src: NDArray[np.float64]) -> bool:
     return bool(sv[-1] < 2.0 * math.sqrt(len(src)))  # spread under ~2 mm across the line
 
 
-def _residuals_mm(hom: Matrix, src: NDArray[np.float64], dst: NDArray[np.float64]) -> NDArray:
+def _residuals_mm(
+    hom: Matrix, src: NDArray[np.float64], dst: NDArray[np.float64]
+) -> NDArray[np.float64]:
     proj = cv2.perspectiveTransform(src.reshape(-1, 1, 2), hom).reshape(-1, 2)
     scale = abs(local_scale(hom, float(src[:, 0].mean()), float(src[:, 1].mean())))
     return np.asarray(np.linalg.norm(proj - dst, axis=1) / max(scale, 1e-9))
@@ -226,25 +235,25 @@ def rescue(
     anchors = [(s.rect.x + s.rect.w / 2, s.rect.y + s.rect.h / 2) for _, s in pairs]
     if not anchors:
         anchors = [(tpl.qr.x + tpl.qr.w / 2, tpl.qr.y + tpl.qr.h / 2)]
-    lms = sorted(
-        landmarks(tpl),
-        key=lambda lm: min(math.dist(lm.centre, a) for a in anchors),
-    )
+    todo = landmarks(tpl)
     hom = prior
     found: list[tuple[Landmark, tuple[float, float]]] = []
-    since = 0
-    for lm in lms:
-        hit = locate(grey, hom, lm)
+    while todo:
+        # Grow from what is known: the landmark nearest to a marker or a landmark found.
+        dist = [min(math.dist(lm.centre, a) for a in anchors) for lm in todo]
+        i = int(np.argmin(dist))
+        lm = todo.pop(i)
+        reach = min(SEARCH_MM + SEARCH_GROWTH * dist[i], SEARCH_MAX_MM)
+        hit = locate(grey, hom, lm, reach)
         if hit is None:
             continue
         found.append((lm, hit[0]))
-        since += 1
-        if since >= 2:
-            src, dst = _points(msrc, mdst, found)
-            again = _fit(src, dst, perspective and len(found) >= MIN_LANDMARKS)
-            if again is not None:
-                hom, since = again, 0
-    if len(found) < MIN_LANDMARKS:
+        anchors.append(lm.centre)
+        src, dst = _points(msrc, mdst, found)
+        again = _fit(src, dst, perspective)
+        if again is not None:
+            hom = again
+    if len(found) < (MIN_LANDMARKS_WITH_MARKERS if len(pairs) >= 2 else MIN_LANDMARKS):
         return Rescue(None, hom, f"{len(found)} landmarks")
     return _final(grey, pairs, found, hom, tpl, perspective)
 
@@ -280,7 +289,8 @@ def _final(
         worst = int(np.argmax(res))
         if res[worst] <= MAX_REPROJ_MM:
             break
-        if worst < len(msrc) or len(found) - 1 < max(MIN_LANDMARKS, (1 - MAX_DROPPED) * n0):
+        least = MIN_LANDMARKS_WITH_MARKERS if len(pairs) >= 2 else MIN_LANDMARKS
+        if worst < len(msrc) or len(found) - 1 < max(least, (1 - MAX_DROPPED) * n0):
             return Rescue(None, fitted, f"residual {res[worst]:.2f} mm")
         del found[worst - len(msrc)]
     hom = fitted
@@ -360,23 +370,38 @@ def register_partial(
             scale = abs(local_scale(prior, guess.qr.x, guess.qr.y))
             texts, _ = qr.decode_region(grey, prior, guess.qr, scale)
     if not texts:
-        texts, _ = qr.decode_anywhere(grey)
+        texts = _qr_texts_wide(grey, prior, guess)
     ident = check_identity(texts, ctx) if texts else None
     tpl = ident.template if ident is not None else None
     if tpl is None:
         # Without a trusted layout nothing is read; the markers seen still say which corners
         # are missing (the QR code and the corners share one place on every layout).
-        advice = () if prior is None or guess is None else corner_advice(grey, prior, guess, known)
-        return Partial(None, None, replace(first, advice=advice))
+        if prior is None or guess is None:
+            return Partial(None, None, first)
+        if len(known) >= 2 and _dark_surroundings(grey):
+            persp = _marker_homography(known, by_page[page])  # a photo: perspective
+            prior = prior if persp is None else persp
+        return Partial(None, None, replace(first, advice=corner_advice(grey, prior, guess, known)))
     specs = {m.id: m for m in tpl.markers}
     pairs = [(d, specs[d.id]) for d in known if d.id in specs]
-    if prior is None:
-        prior = _qr_prior(grey, tpl)
-    if prior is None:
+    src = [c for _, sp in pairs for c in sp.rect.corners()]
+    dst = [c for d, _ in pairs for c in d.corners]
+    if len(pairs) < 2:
+        # One marker or none: the QR symbol's corners (less exact) join the prior.
+        corners = _qr_corners(grey, prior, tpl)
+        if corners is not None:
+            src += list(tpl.qr.corners())
+            dst += [(float(x), float(y)) for x, y in corners]
+    if len(src) < 8:
         return Partial(None, None, first)
+    prior = _fit_affine(np.array(src, dtype=np.float64), np.array(dst, dtype=np.float64))
+    homography = cv2.findHomography(
+        np.array(src, dtype=np.float64), np.array(dst, dtype=np.float64), 0
+    )[0]
     best = prior
     for perspective in (False, True):
-        out = rescue(grey, pairs, tpl, prior, perspective)
+        start = homography if perspective and homography is not None else prior
+        out = rescue(grey, pairs, tpl, np.asarray(start, dtype=np.float64), perspective)
         if out.registration is not None:
             return Partial(out.registration, tpl, None)
         if out.homography is not None:
@@ -390,21 +415,114 @@ def _marker_prior(pairs: Sequence[tuple[Detected, MarkerSpec]]) -> Matrix:
     return _fit_affine(src, dst)
 
 
-def _qr_prior(grey: NDArray[np.uint8], tpl: Template) -> Matrix | None:
-    """An affine map from the QR symbol's corners found by OpenCV (in symbol order)."""
+#: Longest side of the image the QR code is looked for in, when its place is not known.
+WIDE_QR_SIDE = 2400
+
+
+def _qr_texts_wide(
+    grey: NDArray[np.uint8], prior: Matrix | None, guess: Template | None
+) -> list[str]:
+    """The QR code looked for around where a rough prior puts it, else in the whole image.
+
+    The whole image is reduced to WIDE_QR_SIDE first: a 12 MP photo decoded at full size costs
+    one to three seconds, and the code still has 2-3 px per module once reduced.
+    """
+    if prior is not None and guess is not None:
+        area = _around(grey, prior, guess.qr.grow(25.0))
+        if area is not None:
+            texts, _ = qr.decode_anywhere(area)
+            if texts:
+                return texts
     h, w = grey.shape
-    f = max(1, math.ceil(max(h, w) / 2000))
+    f = max(1, math.ceil(max(h, w) / WIDE_QR_SIDE))
     small = grey if f == 1 else cv2.resize(grey, (w // f, h // f), interpolation=cv2.INTER_AREA)
+    return qr.decode_anywhere(np.asarray(small, dtype=np.uint8))[0]
+
+
+def _around(grey: NDArray[np.uint8], hom: Matrix, rect: Rect) -> NDArray[np.uint8] | None:
+    """The image pixels under the rectangle's projection (bounding box), or None if tiny."""
+    h, w = grey.shape
+    quad = np.array(rect.corners(), dtype=np.float64).reshape(-1, 1, 2)
+    pts = cv2.perspectiveTransform(quad, hom).reshape(-1, 2)
+    x0, y0 = (max(0, int(v)) for v in pts.min(axis=0))
+    x1, y1 = (int(v) for v in np.minimum(pts.max(axis=0), (w, h)))
+    if x1 - x0 < 32 or y1 - y0 < 32:
+        return None
+    return grey[y0:y1, x0:x1]
+
+
+def _marker_homography(known: Sequence[Detected], specs: Sequence[MarkerSpec]) -> Matrix | None:
+    by_id = {m.id: m for m in specs}
+    src = np.array([c for d in known for c in by_id[d.id].rect.corners()], dtype=np.float64)
+    dst = np.array([c for d in known for c in d.corners], dtype=np.float64)
+    found, _ = cv2.findHomography(src, dst, 0)
+    return None if found is None else np.asarray(found, dtype=np.float64)
+
+
+def _qr_corners(
+    grey: NDArray[np.uint8], prior: Matrix | None, tpl: Template
+) -> NDArray[np.float64] | None:
+    """The QR symbol's four corners in the image, in the symbol's order (TL, TR, BR, BL).
+
+    With a prior, the area around the code (25 mm of slack) is rectified upright and the
+    corners are taken from OpenCV's detector, else from zbar's outline sorted by position
+    (the rectified code is upright within a few degrees). Without one, OpenCV's detector on
+    the whole image, reduced to 2,000 px.
+    """
+    if prior is None:
+        h, w = grey.shape
+        f = max(1, math.ceil(max(h, w) / 2000))
+        small = grey if f == 1 else cv2.resize(grey, (w // f, h // f), interpolation=cv2.INTER_AREA)
+        pts = _opencv_corners(np.asarray(small, dtype=np.uint8))
+        return None if pts is None else pts * f
+    area = tpl.qr.grow(25.0)
+    to_img = prior @ np.array(
+        [[1 / PX, 0, area.x], [0, 1 / PX, area.y], [0, 0, 1]], dtype=np.float64
+    )
+    size = (int(round(area.w * PX)), int(round(area.h * PX)))
+    warped = cv2.warpPerspective(
+        grey, to_img, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255
+    )
+    flat: NDArray[np.uint8] = np.asarray(warped, dtype=np.uint8)
+    pts = _opencv_corners(flat)
+    if pts is None:
+        pts = _zbar_corners(flat)
+    if pts is None:
+        return None
+    back = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), to_img).reshape(-1, 2)
+    return np.asarray(back, dtype=np.float64)
+
+
+def _opencv_corners(img: NDArray[np.uint8]) -> NDArray[np.float64] | None:
     try:
-        ok, pts = cv2.QRCodeDetector().detect(small)
+        ok, found = cv2.QRCodeDetector().detect(img)
     except cv2.error:
         return None
-    if not ok or pts is None:
+    if not ok or found is None:
         return None
-    p = np.asarray(pts, dtype=np.float64).reshape(-1, 2)[:4] * f
-    q = tpl.qr
-    src = np.array([(q.x, q.y), (q.x + q.w, q.y), (q.x + q.w, q.y + q.h), (q.x, q.y + q.h)])
-    return _fit_affine(src, p)
+    return np.asarray(found, dtype=np.float64).reshape(-1, 2)[:4]
+
+
+def _zbar_corners(img: NDArray[np.uint8]) -> NDArray[np.float64] | None:
+    """zbar's outline of the one QR code in an upright image, as TL, TR, BR, BL."""
+    if qr._ZBAR is None:
+        return None
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    syms = decode(img, symbols=[ZBarSymbol.QRCODE])
+    if len(syms) != 1 or len(syms[0].polygon) != 4:
+        return None
+    p = np.array([(pt.x, pt.y) for pt in syms[0].polygon], dtype=np.float64)
+    sums, diffs = p.sum(axis=1), p[:, 0] - p[:, 1]
+    order = [
+        int(np.argmin(sums)),
+        int(np.argmax(diffs)),
+        int(np.argmax(sums)),
+        int(np.argmin(diffs)),
+    ]
+    if len(set(order)) != 4:
+        return None
+    return p[order]
 
 
 def corner_advice(
@@ -427,12 +545,23 @@ def corner_advice(
         inside = bool(((proj >= 1) & (proj <= (w - 2, h - 2))).all())
         (hidden if inside else cut).append(spec.corner)
     out: list[Reason] = []
-    if cut and _looks_like_photo(hom, tpl):
+    if cut and (_looks_like_photo(hom, tpl) or _dark_surroundings(grey)):
         out.append(Reason.PAGE_NOT_IN_PICTURE)
     else:
         out += [_CUT[c] for c in CORNER_NAMES if c in cut]
     out += [_HIDDEN[c] for c in CORNER_NAMES if c in hidden]
     return tuple(out)
+
+
+def _dark_surroundings(grey: NDArray[np.uint8]) -> bool:
+    """The image's outer band is much darker than the paper: a table, not a scanner's lid."""
+    h, w = grey.shape
+    b = max(2, min(h, w) // 50)
+    band = np.concatenate(
+        [grey[:b].ravel(), grey[-b:].ravel(), grey[:, :b].ravel(), grey[:, -b:].ravel()]
+    )
+    paper = float(np.percentile(grey[:: max(1, h // 400), :: max(1, w // 400)], 90))
+    return float(np.median(band)) < 0.7 * paper
 
 
 def _looks_like_photo(hom: Matrix, tpl: Template) -> bool:

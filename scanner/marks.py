@@ -11,6 +11,7 @@ the two thresholds of each measure the box goes to a person.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -125,30 +126,49 @@ def _components(mask: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float, int]
     return clean, float(diag.max()), n2 - 1
 
 
-def _ring_features(
-    ink: NDArray[np.uint8], x0: int, y0: int, bw: int, bh: int
-) -> tuple[float, int, bool]:
-    """Ink fraction in the ring, inked sectors, and whether a line runs out on opposite sides."""
-    h, w = ink.shape
+@functools.lru_cache(maxsize=2048)
+def _ring_geometry(
+    h: int, w: int, x0: int, y0: int, bw: int, bh: int
+) -> tuple[NDArray[np.bool_], NDArray[np.intp], tuple[NDArray[np.bool_], ...]]:
+    """The ring, each pixel's angular sector, and the four outer side bands, for one window.
+
+    Only the window's size and the box's place in it matter; the same few combinations come
+    back on every page of a layout, so they are computed once.
+    """
     yy, xx = np.mgrid[0:h, 0:w]
     cx, cy = x0 + bw / 2, y0 + bh / 2
     dx = np.maximum(np.maximum(x0 - xx, xx - (x0 + bw - 1)), 0)
     dy = np.maximum(np.maximum(y0 - yy, yy - (y0 + bh - 1)), 0)
     dist = np.maximum(dx, dy)
     ring = (dist >= _px(RING_IN_MM)) & (dist <= _px(RING_OUT_MM))
-    inked = ring & (ink > 0)
-    frac = float(inked.sum()) / max(int(ring.sum()), 1)
     ang = np.arctan2((yy - cy) / bh, (xx - cx) / bw)
-    sector = ((ang + math.pi) / (2 * math.pi) * SECTORS).astype(int) % SECTORS
-    counts = np.bincount(sector[inked], minlength=SECTORS)
-    sectors = int((counts >= 6).sum())
-    outer = (dist >= _px(RING_OUT_MM - 0.8)) & (ink > 0)
+    sector = ((ang + math.pi) / (2 * math.pi) * SECTORS).astype(np.intp) % SECTORS
+    outer = dist >= _px(RING_OUT_MM - 0.8)
     inside_y = (yy >= y0) & (yy < y0 + bh)
     inside_x = (xx >= x0) & (xx < x0 + bw)
-    left = (outer & inside_y & (xx < x0)).sum() >= 4
-    right = (outer & inside_y & (xx >= x0 + bw)).sum() >= 4
-    top = (outer & inside_x & (yy < y0)).sum() >= 4
-    bottom = (outer & inside_x & (yy >= y0 + bh)).sum() >= 4
+    sides = (
+        outer & inside_y & (xx < x0),
+        outer & inside_y & (xx >= x0 + bw),
+        outer & inside_x & (yy < y0),
+        outer & inside_x & (yy >= y0 + bh),
+    )
+    for a in (ring, sector, *sides):
+        a.setflags(write=False)
+    return ring, sector, sides
+
+
+def _ring_features(
+    ink: NDArray[np.uint8], x0: int, y0: int, bw: int, bh: int
+) -> tuple[float, int, bool]:
+    """Ink fraction in the ring, inked sectors, and whether a line runs out on opposite sides."""
+    h, w = ink.shape
+    ring, sector, sides = _ring_geometry(h, w, x0, y0, bw, bh)
+    inked_px = ink > 0
+    inked = ring & inked_px
+    frac = float(inked.sum()) / max(int(ring.sum()), 1)
+    counts = np.bincount(sector[inked], minlength=SECTORS)
+    sectors = int((counts >= 6).sum())
+    left, right, top, bottom = ((side & inked_px).sum() >= 4 for side in sides)
     return frac, sectors, bool((left and right) or (top and bottom))
 
 

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = "1.0.0"
+#: 1.1.0: pages with fewer than three markers registered on the QR finders and the box outlines
+#: (scanner/landmarks.py); markers searched in the image corners first.
+READER_VERSION = "1.1.0"
 
 VALID = "valid"
 BLANK = "blank"

@@ -131,6 +131,20 @@ def ensure_project(extras: str) -> None:
     stamp.write_text(digest)
 
 
+def parallel_args(args: list[str]) -> list[str]:
+    """Two pytest-xdist workers, each file on one worker (its module fixtures are built once).
+
+    Not when the caller chose (`-n ...`, `-p no:xdist`) or runs only some tests (`-k`, a path):
+    starting workers costs more than it saves on a short run. The tests use no fixed port,
+    display or shared folder, so two workers never clash.
+    """
+    chosen = any(a in ("-n", "--numprocesses", "no:xdist") or a.startswith("-n") for a in args)
+    narrowed = any(a == "-k" or not a.startswith("-") for a in args)
+    if chosen or narrowed or (os.cpu_count() or 1) < 2:
+        return []
+    return ["-n", "2", "--dist", "loadfile"]
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info < MIN_PYTHON:
         say("BP Terrain demande Python 3.11 ou plus récent.")
@@ -149,7 +163,11 @@ def main(argv: list[str]) -> int:
         )
     if action == "test":
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-        return subprocess.call([str(venv_python()), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+        return subprocess.call(
+            [str(venv_python()), "-m", "pytest", *parallel_args(argv[1:]), *argv[1:]],
+            cwd=ROOT,
+            env=env,
+        )
     return 0
 
 

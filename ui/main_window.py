@@ -7,8 +7,9 @@ Screens come from `ui.screens.SCREENS`; Ctrl+1..9 open them in that order. The w
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,12 +24,19 @@ from app.errors import UserError
 from app.i18n import _
 from ui.context import AppContext
 from ui.screens import SCREENS
+from ui.screens.backup.dialogs import RestoreDialog, SaveDialog, ask_backup_file, ask_save_file
 from ui.theme import ZOOM_STEPS, apply_theme
 from ui.widgets import Screen, Toast
 from ui.widgets.sidebar import Sidebar
 from ui.widgets.status_bar import AppStatusBar
 
 log = logging.getLogger(__name__)
+
+
+def default_size(available: QSize) -> QSize:
+    """1366×768 at most, never larger than the screen's free area (a 1366×768 laptop keeps its
+    task bar: the window opened at 1366×800 and hid its status bar)."""
+    return QSize(min(1366, available.width()), min(768, available.height()))
 
 
 class MainWindow(QMainWindow):
@@ -48,6 +56,7 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         ctx.toast = Toast(self)
+        ctx.toast.dock = self.sidebar  # messages at the sidebar's foot, over no field
         ctx.tasks.parent = self
         self._build_screens()
         self._build_menus()
@@ -80,6 +89,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&Fichier"))
+        self._action(file_menu, _("&Sauvegarder la campagne…"), "Ctrl+Shift+S", self.save_campaign)
+        self._action(file_menu, _("&Restaurer…"), "", self.restore_campaign)
+        file_menu.addSeparator()
         self._action(file_menu, _("&Quitter"), QKeySequence.StandardKey.Quit, self.close)
         go_menu = menu.addMenu(_("&Aller à"))
         for number, (key, label, _factory) in enumerate(SCREENS, start=1):
@@ -136,7 +148,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.start()
 
     def _on_status_message(self, message: str) -> None:
-        self.status.showMessage(message, 6000)
+        self.status.show_note(message)
 
     def refresh_chrome(self) -> None:
         """Badges, campaign name, sync state and database path, from the services."""
@@ -177,6 +189,48 @@ class MainWindow(QMainWindow):
     def zoom_reset(self) -> None:
         self.set_zoom(100)
 
+    # --- saving and restoring -----------------------------------------------------------------
+
+    def save_campaign(self, out: Path | None = None) -> SaveDialog | None:
+        """Fichier › Sauvegarder la campagne… (the file is asked unless given)."""
+        out = out or ask_save_file(self.ctx, self)
+        if out is None:
+            return None
+        dialog = SaveDialog(self.ctx, out, self)
+        dialog.open()
+        return dialog
+
+    def restore_campaign(self, source: Path | None = None) -> RestoreDialog | None:
+        """Fichier › Restaurer…: preview, confirmation, then the app closes on the restored data."""
+        source = source or ask_backup_file(self.ctx, self)
+        if source is None:
+            return None
+        dialog = RestoreDialog(self.ctx, source, self._close_data, self)
+        dialog.accepted.connect(self._restored)
+        dialog.open()
+        return dialog
+
+    def _close_data(self) -> None:
+        self._refresh_timer.stop()
+        self.ctx.tasks.wait(10_000)
+        self.ctx.services.close()
+        self.data_closed = True
+
+    def _restored(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            _("Campagne restaurée"),
+            _(
+                "La sauvegarde est restaurée. BP Terrain va se fermer : relancez-le pour "
+                "ouvrir la campagne restaurée."
+            ),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.finished.connect(self.close)
+        box.open()
+        self.restored_box = box
+
     # --- help, state -------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
@@ -196,7 +250,12 @@ class MainWindow(QMainWindow):
         if settings.geometry:
             self.restoreGeometry(QByteArray(settings.geometry))
         else:
-            self.resize(1366, 800)
+            where = QWidget.screen(self)  # `self.screen(key)` is one of our screens
+            free = where.availableGeometry().size()
+            self.resize(default_size(free))
+            if free.width() <= 1366 or free.height() <= 800:
+                # a laptop: the window manager's title bar would push the status bar off
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         if settings.current_screen in self.screens:
             self.go_to(settings.current_screen)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.i18n import _, language
@@ -54,3 +54,20 @@ def format_time(value: datetime) -> str:
 def format_datetime(value: datetime, tz: str = DEFAULT_TZ) -> str:
     local = value.astimezone(ZoneInfo(tz)) if value.tzinfo else value
     return _("{date} à {time}").format(date=format_date(local), time=format_time(local))
+
+
+def utc_offset(moment: datetime) -> str:
+    """The zone of an aware moment as people can check it: "UTC+1", "UTC+5:30", "UTC"."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def local_moment(value: datetime, tz: str = DEFAULT_TZ) -> datetime:
+    """An aware moment in the campaign's zone (a naive one is taken as UTC, as stored)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(tz))

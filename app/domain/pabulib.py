@@ -199,7 +199,11 @@ def _assemble(parts: Mapping[str, tuple[list[str], Rows]]) -> PbFile:
     meta = tuple(_meta_rows(parts["meta"][1]))
     project_columns, project_rows = parts["projects"]
     projects = tuple(_projects(project_columns, project_rows))
-    vote_columns, vote_rows = parts.get("votes", (["voter_id", "vote"], []))
+    if "votes" not in parts:
+        raise PabulibError(
+            _("Section VOTES absente : le fichier ne contient aucun vote, rien à rejouer.")
+        )
+    vote_columns, vote_rows = parts["votes"]
     known = {p.project_id for p in projects}
     votes = tuple(_votes(vote_columns, vote_rows, known))
     return PbFile(meta, tuple(project_columns), projects, tuple(vote_columns), votes)
@@ -251,6 +255,7 @@ def _votes(columns: list[str], rows: Rows, known: set[str]) -> Iterator[PbVote]:
     vote_col = _column(columns, "vote", "VOTES")
     width = len(columns)
     parsed: dict[str, tuple[str, ...]] = {}  # many voters cast the same vote: parse it once
+    voters: dict[str, int] = {}  # voter id -> line: a voter votes once
     for line, row in rows:
         if len(row) != width:
             if len(row) == 1 and not row[0].strip():
@@ -260,7 +265,16 @@ def _votes(columns: list[str], rows: Rows, known: set[str]) -> Iterator[PbVote]:
         vote = parsed.get(text)
         if vote is None:
             vote = parsed[text] = _parse_vote(text, known, line)
-        yield PbVote(row[id_col].strip(), vote, tuple(row))
+        voter = row[id_col].strip()
+        first = voters.setdefault(voter, line)
+        if first != line:
+            raise PabulibError(
+                _(
+                    "Ligne {line} : le votant « {id} » a déjà voté ligne {first} ; un votant "
+                    "ne vote qu'une fois (fichier à corriger)."
+                ).format(line=line, id=voter, first=first)
+            )
+        yield PbVote(voter, vote, tuple(row))
 
 
 def _parse_vote(text: str, known: set[str], line: int) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -173,7 +173,7 @@ def public_key_from_raw(data: bytes) -> Ed25519PublicKey:
 def public_key_from_pem(data: bytes) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):  # a damaged key file may name an unknown algorithm
         raise KeyFileError(_("Le fichier de clé publique est illisible.")) from None
     if not isinstance(key, Ed25519PublicKey):
         raise KeyFileError(_("Le fichier de clé publique ne contient pas une clé Ed25519."))

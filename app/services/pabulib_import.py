@@ -4,8 +4,12 @@ The file's budget becomes the residence's envelope and each of its projects an A
 project with its cost and `source_id` = the file's project id, so that ballots can be printed,
 marked as the file's voters did, counted, and the funded projects compared with the file's
 `selected` column. Amounts are taken in the file's currency units as if they were euros (the
-rules compare amounts only). When the import creates the campaign, the file's rule (META
-`rule`, `min_project_score_threshold`) becomes the campaign's declared results rule.
+rules compare amounts only). The file's ballot rule becomes the residence's ballot style:
+`vote_type` choose-1 (or `max_length` 1) a single choice, approval up to `max_length` projects
+(no `max_length`: up to every project, as the voters could), at least `min_length`. When the
+import creates the campaign, the file's results rule (META `rule`: greedy, greedy-no-skip,
+greedy-threshold, equalshares and its add1 / comparison variants; `min_project_score_threshold`)
+becomes the campaign's declared results rule.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from sqlalchemy import func, select
 
 from app.domain.models import ProjectStatus
 from app.domain.money import check_cents
-from app.domain.pabulib import PbFile, read_pabulib
+from app.domain.pabulib import PabulibError, PbFile, parse_money, read_pabulib
 from app.domain.validation import MAX_TITLE
 from app.errors import UserError
 from app.i18n import _
 from app.services.campaigns import CampaignInput
+from app.services.printing.types import RuleKind, StyleInput
 from app.storage.tables import ProjectRow
 
 if TYPE_CHECKING:
@@ -32,7 +37,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FILE_RULES = {"greedy": "greedy", "greedy-no-skip": "greedy-no-skip", "equalshares": "mes"}
+FILE_RULES = {
+    "greedy": "greedy",
+    "greedy-threshold": "greedy",
+    "greedy-no-skip": "greedy-no-skip",
+    "equalshares": "mes",
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ def import_pabulib(
     name = (residence_name or _default_name(pb, Path(path))).strip()
     residence = services.campaigns.add_residence(name, budget_cents=budget)
     projects = _add_projects(services, residence.id, pb)
+    _add_style(services, residence.id, pb, len(projects))
     rule = _declare_rule(services, pb, residence.campaign_id) if created else None
     log.info("imported %s: %d projects into %s", path, len(projects), residence.name)
     return PabulibImport(
@@ -138,9 +149,42 @@ def _add_projects(services: Services, residence_id: str, pb: PbFile) -> tuple[Im
     return tuple(out)
 
 
+def _length(pb: PbFile, key: str) -> int | None:
+    value = (pb.meta_value(key) or "").strip()
+    if not value or value.lower() == "none":
+        return None
+    try:
+        return int(parse_money(value, key))
+    except PabulibError:
+        raise UserError(
+            _("Valeur illisible pour {key} : « {value} ».").format(key=key, value=value)
+        ) from None
+
+
+def style_input(pb: PbFile, projects: int) -> StyleInput:
+    """The ballot style the file's voters voted with: its vote type and choice limits."""
+    high, low = _length(pb, "max_length"), _length(pb, "min_length")
+    if pb.vote_type == "choose-1" or high == 1:
+        return StyleInput(rule_kind=RuleKind.SINGLE)
+    high = projects if high is None else min(high, projects)
+    low = low if low and low > 1 else None
+    return StyleInput(
+        rule_kind=RuleKind.APPROVAL,
+        max_choices=high,
+        min_choices=min(low, high) if low else None,
+    )
+
+
+def _add_style(services: Services, residence_id: str, pb: PbFile, projects: int) -> None:
+    if projects:
+        services.ballots.create_style(residence_id, style_input(pb, projects))
+
+
 def _declare_rule(services: Services, pb: PbFile, campaign_id: str) -> str | None:
-    rule = FILE_RULES.get((pb.meta_value("rule") or "").strip().lower())
+    text = (pb.meta_value("rule") or "").strip().lower()
+    rule = FILE_RULES.get(text.split("/")[0])
     if rule is None:
         return None
-    services.counting.set_results_rule(campaign_id, rule, threshold=pb.threshold)
+    options = {"compare_with_greedy": True} if "comparison" in text else None
+    services.counting.set_results_rule(campaign_id, rule, threshold=pb.threshold, options=options)
     return rule

@@ -45,10 +45,28 @@ def last_sync(session: Session) -> str | None:
 # Later capabilities (print batches, counted sheets...) add their own counters here: each takes
 # the session and the campaign id and returns {name: count}.
 ExtraCounter = Callable[[Session, str], dict[str, int]]
+# The sidebar's badges: each takes the session and the campaign id and returns one figure.
+BadgeCounter = Callable[[Session, str], int]
 
 
 class StatusService(Service):
     extra_counters: list[ExtraCounter] = []
+    badge_counters: dict[str, BadgeCounter] = {}
+
+    def badges(self) -> dict[str, int]:
+        """Every badge figure of the active campaign in one unit of work ({} without one).
+
+        The window refreshes its badges after each change, on the GUI thread: one call here
+        instead of one service call per screen and per open count.
+        """
+        try:
+            campaign_id = self.active_campaign_id()
+        except UserError:
+            return {}
+        with self.uow() as session:
+            return {
+                name: count(session, campaign_id) for name, count in self.badge_counters.items()
+            }
 
     def campaign_status(self) -> m.CampaignStatus:
         try:

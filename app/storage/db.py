@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,11 +23,20 @@ from app.errors import StorageError
 from app.i18n import _
 from app.paths import backups_dir, database_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+# Alembic (with Mako) is imported only when a migration is pending: it costs a fifth of the start
+# of a `bp-terrain` command, and a store already at the head revision does not need it.
+
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url)
@@ -39,6 +46,8 @@ def alembic_config(url: str) -> Config:
 @functools.cache
 def _scripts() -> ScriptDirectory:
     """The migration scripts, read once per process (Alembic compiles every file on each read)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://"))
 
 
@@ -50,6 +59,27 @@ def head_revision() -> str:
 
 def known_revisions() -> set[str]:
     return {rev.revision for rev in _scripts().walk_revisions()}
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+
+
+@functools.cache
+def quick_head_revision() -> str | None:
+    """The head read from the scripts' `revision =` / `down_revision =` lines, without Alembic.
+
+    None when the scripts do not show exactly one head (a branch, a merge written another way):
+    the caller then asks Alembic. `tests/app/test_migrations.py` checks it equals `head_revision`.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            ids = set(_QUOTED.findall(value))
+            (revisions if name == "revision" else parents).update(ids)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -183,27 +213,29 @@ def open_database(data_dir: Path) -> Database:
         ) from exc
     path = database_path(data_dir)
     _check_writable(data_dir, path)
-    backup: Path | None = None
+    existing = path.exists() and path.stat().st_size > 0
+    current = _current_revision(path) if existing else None
+    if current is not None and current == quick_head_revision():  # up to date: no Alembic
+        engine = make_engine(path)
+        return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
     head = head_revision()
-    current: str | None = None
-    if path.exists() and path.stat().st_size > 0:
-        current = _current_revision(path)
-        if current is not None and current not in known_revisions():
-            raise StorageError(
-                _(
-                    "Cette base a été enregistrée par une version plus récente de BP Terrain "
-                    "(révision {rev}). Installez la dernière version ; le fichier n'a pas été modifié."
-                ).format(rev=current)
-            )
-        if current != head:
-            backup = backup_database(path, backups_dir(data_dir), f"before-{head}")
-            log.info("database backed up to %s before migration", backup)
+    if current is not None and current not in known_revisions():
+        raise StorageError(
+            _(
+                "Cette base a été enregistrée par une version plus récente de BP Terrain "
+                "(révision {rev}). Installez la dernière version ; le fichier n'a pas été modifié."
+            ).format(rev=current)
+        )
+    backup: Path | None = None
+    if existing and current != head:
+        backup = backup_database(path, backups_dir(data_dir), f"before-{head}")
+        log.info("database backed up to %s before migration", backup)
     engine = make_engine(path)
     if current == head:  # up to date: nothing to migrate
-        return Database(
-            path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)
-        )
+        return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
     try:
+        from alembic import command
+
         with engine.begin() as conn:
             cfg = alembic_config(str(engine.url))
             cfg.attributes["connection"] = conn

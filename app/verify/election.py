@@ -101,6 +101,7 @@ def check_election(
             )
         summary = _("Règle « {rule} » appliquée à nouveau : mêmes projets financés.")
     elif opened["session_id"] in sessions:
+        facts["selected"] = None  # this box alone does not decide them: nothing verified
         summary = _(
             "Règle « {rule} » : la résidence compte plusieurs urnes ; les projets financés se "
             "vérifient avec les paquets de toutes ses sessions."
@@ -257,7 +258,7 @@ def _check_costs(signed: dict[str, Any], templates: dict[str, Template]) -> None
 def _run(signed: dict[str, Any], ballots: tuple[frozenset[str], ...]) -> rules.Outcome:
     try:
         options = rules.Options(
-            rule=rules.RuleKind(signed["rule"].replace("_", "-")),
+            rule=rules.ResultsRule(signed["rule"].replace("_", "-")),
             threshold=signed["threshold"],
             lot_order=tuple(signed["lot_order"]),
             **signed["options"],

@@ -81,12 +81,28 @@ def reinterpret(
             if name not in cache:
                 path = Path(tmp) / Path(name).name
                 path.write_bytes(bundle.files[name])
-                cache[name] = interpret_file(path, ctx)
+                cache[name] = _read_again(path, ctx, name)
             _compare(cache[name], sheet.page, recorded, sheet.reading_sha256 or "", name, sheet.seq)
             done += 1
             if progress is not None:
                 progress(index + 1, len(sheets))
     return done, warnings
+
+
+def _read_again(path: Path, ctx: ReadContext, name: str) -> list[Any]:
+    """The scanner's reading of an image from the bundle. The image's bytes match the log, but
+    the log may be a forger's: whatever the image libraries raise on it is a failure of the
+    bundle, named, never a traceback."""
+    try:
+        return list(interpret_file(path, ctx))
+    except Exception as error:  # noqa: BLE001 - any decoder error on untrusted bytes
+        raise VerifyFailure(
+            "reinterpret_error",
+            name,
+            _("L'image {name} ne peut pas être relue : {error}").format(
+                name=name, error=type(error).__name__
+            ),
+        ) from None
 
 
 def _compare(

@@ -15,7 +15,7 @@ from app.services.counting import view as count_view
 from app.services.counting.report import export_report
 from app.services.counting.view import COUNTED, EMPTY, REVIEW
 from app.services.demo.campaign import create_demo
-from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count
+from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count, demo_residence_id
 from app.services.public_results import export_public
 
 
@@ -112,17 +112,44 @@ def test_explanation_and_exports(counted, tmp_path):
         export_report(services, session.residence_id, tmp_path / "pv.pdf")
 
 
-def test_equal_shares_explanation_names_projects_and_shares(tmp_path):
-    services = open_services(tmp_path / "data")
+def test_equal_shares_explanation_names_projects_and_shares(migrated_dir, tmp_path):
+    services = open_services(migrated_dir)
     create_demo(services)
     services.counting.set_results_rule(
         services.campaigns.get_campaign().id, "mes"
     )  # declared first
+    # A budget of 15 000 € instead of the demo's 30 000 €: Equal Shares then funds two of the
+    # four projects in its first round, where the demo's budget takes ~225 000 one-cent Add1
+    # steps (a minute per run) to fund all four. What is checked here is the explanation.
+    residence = services.campaigns.get_residence(demo_residence_id(services))
+    services.campaigns.update_residence(
+        residence.id,
+        name=residence.name,
+        address=residence.address,
+        dwellings=residence.dwellings,
+        budget_cents=15_000_00,
+    )
     session = create_demo_count(services, tmp_path / "scans")
     res = services.counting.results(session.residence_id)
     assert res.equal_shares is not None and res.rule == "mes"
     e = count_view.explanation(services, session.residence_id)
     assert e.equal_shares[0].startswith("Chaque votant contrôlait au départ")
     paid = [line for line in e.equal_shares if line.startswith("Projet n° ")]
-    assert len(paid) == len(res.selected) and all("ont payé" in line for line in paid)
+    assert len(paid) == len(res.selected) == 2 and all("ont payé" in line for line in paid)
     services.close()
+
+
+def test_count_badge_is_the_sheets_waiting_in_open_counts_in_one_call(counted):
+    services, session, scans = counted
+    assert services.status.badges() == {"count": len(services.counting.review_queue(session.id))}
+    assert services.status.badges() == {"count": 1}
+    second = services.counting.open_session(
+        session.residence_id, "Agnes", passphrase=DEMO_PASSPHRASE, hide_machine_opinion=True
+    )
+    services.counting.ingest(second.id, [scans / "scan-007.png"], workers=1)
+    assert services.status.badges() == {"count": 2}  # every open count, in one call
+    [item] = services.counting.review_queue(session.id)
+    services.counting.decide(
+        session.id, item.sheet_id, "invalid", "déchiré", witness="Karim Benali"
+    )
+    assert services.status.badges() == {"count": 1}

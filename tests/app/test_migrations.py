@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from alembic.script import ScriptDirectory
 from app.errors import StorageError
 from app.paths import database_path
 from app.services import open_services
-from app.storage.db import alembic_config, head_revision, make_engine
+from app.storage.db import alembic_config, head_revision, make_engine, quick_head_revision
 from app.storage.tables import Base
 
 
@@ -122,3 +124,26 @@ def test_foreign_sqlite_database_is_refused(tmp_path):
     conn.close()
     with pytest.raises(StorageError, match="pas une base BP Terrain"):
         open_services(tmp_path)
+
+
+def test_the_head_read_without_alembic_is_alembics_head():
+    assert quick_head_revision() == head_revision() == _revisions()[-1]
+
+
+def test_a_store_at_the_head_opens_without_loading_alembic(migrated_dir):
+    """Alembic (and Mako) load only when a migration is pending: a command starts faster."""
+    script = (
+        "import sys; from pathlib import Path; from app.storage.db import open_database; "
+        "open_database(Path(sys.argv[1])).close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(migrated_dir)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    empty = migrated_dir.parent / "empty"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(empty)], capture_output=True, text=True
+    )
+    assert "'alembic'" in done.stdout  # a new store is migrated by Alembic

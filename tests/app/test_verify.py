@@ -237,3 +237,17 @@ def test_a_tally_mismatch_message_agrees_with_any_subject():
         "Entrée n° 7 : le recomptage diffère du scellement pour les voix par projet "
         '({"P1": 3} contre {"P1": 2}).'
     )
+
+
+def test_an_image_the_scanner_cannot_decode_is_a_named_failure(bundle, monkeypatch):
+    """The images match the log, but the log may be a forger's: a decoder error on them is a
+    failure naming the image, never a traceback."""
+    import app.verify.reinterpret as reinterpret
+
+    def explode(path, ctx):
+        raise RuntimeError("libpng error: IDAT: CRC error")
+
+    monkeypatch.setattr(reinterpret, "interpret_file", explode)
+    failure = _fails(bundle, reinterpret=True)
+    assert failure.code == "reinterpret_error" and failure.where.startswith("images/")
+    assert "ne peut pas être relue" in failure.message

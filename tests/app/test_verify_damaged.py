@@ -266,3 +266,14 @@ def test_a_changed_reading_line_never_crashes(genuine, tmp_path, line, new):
 def test_deep_nesting_at_any_depth_never_crashes(genuine, tmp_path, name, depth):
     nested = b'{"a":' * depth + b"1" + b"}" * depth
     assert not _check(_with(tmp_path, genuine, name, nested, fix_manifest=True)).ok
+
+
+def test_a_key_file_naming_an_unknown_algorithm_is_a_typed_failure(genuine, tmp_path):
+    """Found by the fuzzing above: one bit flipped in the key's algorithm identifier made
+    `cryptography` raise `UnsupportedAlgorithm`, which escaped as a traceback."""
+    pem = _members(genuine)["public_key.pem"]
+    body = pem.split(b"\n")[1]
+    flipped = body[:8] + bytes([body[8] ^ 1]) + body[9:]
+    bad = pem.replace(body, flipped)
+    report = _check(_with(tmp_path, genuine, "public_key.pem", bad, fix_manifest=True))
+    assert report.failure is not None and report.failure.where == "public_key.pem"

@@ -157,3 +157,20 @@ def test_a_bundle_of_the_previous_format_is_refused_clearly(sealed, tmp_path):
     failure = _failure(write_zip(files, tmp_path / "v1.zip"))
     assert failure.code == "old_version" and failure.where == "manifest.json"
     assert "version 1" in failure.message and "count export" in failure.message
+
+
+def test_a_claim_of_other_ballot_boxes_never_verifies_the_funded_projects(sealed, tmp_path):
+    """`sessions` is not signed (later boxes are counted after this seal): a bundle claiming
+    other boxes still verifies its own count, but says its funded projects are not verified
+    and reports none."""
+    bundle, _code = sealed
+
+    def change(doc: dict[str, Any]) -> None:
+        doc["sessions"] = [*doc["sessions"], "une-autre-urne"]
+        doc["selected"] = doc["selected"][:1]
+
+    report = verify_bundle(_forge(bundle, tmp_path / "f.zip", change))
+    assert report.ok, report.failure and report.failure.message
+    assert report.as_dict()["selected"] is None
+    rule = next(s for s in report.steps if s.name == "rule")
+    assert "plusieurs urnes" in rule.summary and "toutes ses sessions" in rule.summary

@@ -103,7 +103,7 @@ def test_a_code_pointing_at_an_entry_that_is_no_such_checkpoint_matches_no_slip(
 def test_other_sessions_missing_entries_and_garbage_fail(counted: tuple[Path, list[str]]) -> None:
     bundle, codes = counted
     kind, tag, seq, batch, digest = codes[1].split(":")[1:]
-    other_tag = "0" * 8 if tag != "0" * 8 else "1" * 8
+    other_tag = "".join("A" if c != "A" else "B" for c in tag)  # every character differs
     _fails(bundle, f"BPTA1:{kind}:{other_tag}:{seq}:{batch}:{digest}", "slip_other_session")
     _fails(bundle, _other_hash(f"BPTA1:{kind}:{tag}:{int(seq) + 50}:{batch}:{digest}"),
            "slip_missing")  # fmt: skip

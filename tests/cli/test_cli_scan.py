@@ -122,3 +122,37 @@ def test_a_long_pdf_shows_progress_as_it_goes_and_has_a_page_cap(tmp_path):
         out, err = proc.communicate(timeout=300)
     assert "page 30 sur 30" in err
     assert len(out.splitlines()) == 30
+
+
+def test_scan_says_which_corner_is_cut(tmp_path):
+    """A sheet skewed 4.7 degrees in a page-sized scan window, and one missing its left part."""
+    import cv2
+
+    from benchmarks.scanner_eval import degrade
+
+    data = tmp_path / "data"
+    services = open_services(data)
+    try:
+        setup = make_setup(services)
+        deck = print_deck(setup, [[1]], tmp_path / "scans")
+    finally:
+        services.close()
+    grey = cv2.imread(str(deck.files[0]), cv2.IMREAD_GRAYSCALE)
+    dpi = grey.shape[1] / 210 * 25.4
+    skewed = tmp_path / "penchee.png"
+    cv2.imwrite(str(skewed), degrade.scan_window(grey, dpi, 200.0, 0, 4.7, (0.0, 0.0)))
+    cut = tmp_path / "coupee.png"
+    cv2.imwrite(str(cut), grey[:, int(grey.shape[1] * 30 / 210) :])
+    done = bp("scan", "--data-dir", str(data), "--json", str(skewed), str(cut))
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["status"] == "valid" and len(first["registration"]["markers"]) <= 2
+    assert second["status"] == "rejected"
+    assert second["reasons"] == [
+        "markers_incomplete",
+        "corner_cut_top_left",
+        "corner_cut_bottom_left",
+    ]
+    text = bp("scan", "--data-dir", str(data), str(cut)).stdout
+    assert (
+        "Le coin en haut à gauche est coupé : rescannez en posant la feuille bien droite." in text
+    )

@@ -34,6 +34,7 @@ def _open(screen, printed):  # type: ignore[no-untyped-def]
     panel.officer.setText("Agnès Martin")
     panel.witnesses.setText("Karim Benali, Lucie Moreau")
     panel.passphrase.setText(PASSPHRASE)
+    panel.acknowledge.setChecked(bool(panel.warnings))  # the warnings were read
     if panel.new_officer():  # the first session of this officer creates their key
         panel.passphrase_again.setText(PASSPHRASE)
     panel.open_button.click()
@@ -181,6 +182,37 @@ def test_count_screen_renders_to_png(qtbot, count_ctx, printed, tmp_path):
     assert path.stat().st_size > 20_000
 
 
+def test_rejected_sheet_says_which_corner_and_offers_rescan_or_hand_keying(
+    qtbot, count_ctx, printed, tmp_path
+):
+    import cv2
+
+    screen = _screen(qtbot, count_ctx)
+    _open(screen, printed)
+    grey = cv2.imread(str(printed.scans[0]), cv2.IMREAD_GRAYSCALE)
+    cut = grey[:, int(grey.shape[1] * 30 / 210) :]  # the left 30 mm (two markers, boxes) missing
+    path = tmp_path / "coupee.png"
+    cv2.imwrite(str(path), cut)
+    screen.ingest_files([path])
+    bar = screen.rejected_bar
+    assert bar.isVisible()
+    text = bar.text.text()
+    assert "coin en haut à gauche est coupé" in text and "rescannez" in text
+    assert "coupee.png" in text
+    chosen: list[bool] = []
+    screen.ask_files = lambda: chosen.append(True)  # the file dialog would block the test
+    bar.rescan_button.click()
+    assert chosen == [True]
+    bar.hand_button.click()
+    assert screen.tabs.currentWidget() is screen.hand_tab
+    assert "coupee.png" in screen.hand.reason.text()
+    next(iter(screen.hand.checks.values())).setChecked(True)
+    assert screen.hand.record() is not None
+    assert screen.counters.values()["valid"] == 1
+    screen.ingest_files(printed.scans[1:2])  # a sheet read well: no bar
+    assert not bar.isVisible()
+
+
 def test_a_new_officer_types_the_passphrase_twice(qtbot, count_ctx, printed):
     screen = _screen(qtbot, count_ctx)
     panel = screen.open_panel
@@ -188,6 +220,7 @@ def test_a_new_officer_types_the_passphrase_twice(qtbot, count_ctx, printed):
     panel.officer.setText("Nadia Benchikh")
     assert panel.new_officer() and panel.form.rows["passphrase_again"].isVisible()
     panel.passphrase.setText(PASSPHRASE)
+    panel.acknowledge.setChecked(bool(panel.warnings))  # the warnings were read
     panel.passphrase_again.setText(PASSPHRASE + "x")  # a typo would mean no seal
     panel.open_button.click()
     assert "diffèrent" in panel.form.errors()["passphrase_again"]
@@ -217,3 +250,29 @@ def test_the_demo_passphrase_is_shown_to_a_demo_user(qtbot, count_ctx, printed):
     dialog = screen.ask_seal()
     assert any(f"« {DEMO_PASSPHRASE} »" in label.text() for label in dialog.findChildren(QLabel))
     assert session.officer == DEMO_OFFICER
+
+
+def test_opening_a_live_count_that_looks_wrong_warns_with_the_reason(qtbot, count_ctx, printed):
+    screen = _screen(qtbot, count_ctx)
+    panel = screen.open_panel
+    other = next(
+        r for r in count_ctx.services.campaigns.list_residences() if r.id != printed.residence_id
+    )
+    panel.residence.setCurrentIndex(panel.residence.findData(other.id))
+    text = panel.advice.text()
+    assert f"Aucun bulletin réel n'a été imprimé pour « {other.name} »" in text
+    assert "fige la règle de résultats de la campagne" in text  # what an open live count locks
+    assert panel.form.rows["acknowledge"].isVisible() and not panel.acknowledge.isChecked()
+    panel.officer.setText("Agnès Martin")
+    panel.passphrase.setText(PASSPHRASE)
+    if panel.new_officer():
+        panel.passphrase_again.setText(PASSPHRASE)
+    panel.open_button.click()
+    assert "avertissements" in panel.form.errors()["acknowledge"]
+    assert count_ctx.services.counting.list_sessions() == []
+    panel.test_mode.setChecked(True)  # a test count locks nothing and needs no live ballot
+    assert not panel.form.rows["acknowledge"].isVisible() and not panel.advice.isVisible()
+    panel.test_mode.setChecked(False)
+    panel.acknowledge.setChecked(True)
+    panel.open_button.click()
+    assert screen.session is not None and screen.session.residence_id == other.id

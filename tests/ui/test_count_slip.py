@@ -30,6 +30,7 @@ def test_the_slip_dialog_saves_and_prints_the_batch_slip(qtbot, count_ctx, print
     panel.officer.setText("Agnès Martin")
     panel.witnesses.setText("Karim Benali")
     panel.passphrase.setText(PASSPHRASE)
+    panel.acknowledge.setChecked(bool(panel.warnings))  # the warnings were read
     panel.passphrase_again.setText(PASSPHRASE)
     panel.open_button.click()
     screen.ingest_files(printed.scans[:3])

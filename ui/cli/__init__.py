@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.report",
     "ui.cli.pabulib",
     "ui.cli.participants",
+    "ui.cli.backup",
     "ui.cli.server",
     "ui.cli.sync",
 )
@@ -52,9 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.cli_language import language_in, translated_argparse
     from app.errors import Cancelled, UserError
     from app.i18n import _, set_language
-    from ui.cli.parser_language import language_in, translated_argparse
 
     argv = list(sys.argv[1:] if argv is None else argv)
     language = language_in(argv)

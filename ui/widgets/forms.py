@@ -12,6 +12,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QLabel,
     QLineEdit,
@@ -229,3 +230,14 @@ class DateField(QLineEdit):
 
     def value(self, field: str | None = None) -> date | None:
         return parse_date(self.text(), field)
+
+
+def fit_to_choices(box: QComboBox, most: int = 320) -> None:
+    """A filter as wide as its longest choice (up to `most` px at 100 %): the style sheet's
+    padding is not in Qt's own size hint, which cut "Toutes les résidences" to "…résider"."""
+    metrics = box.fontMetrics()
+    widest = max(
+        (metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count())), default=0
+    )
+    zoom = max(1.0, box.font().pointSizeF() / 11)
+    box.setMinimumWidth(min(widest + round(56 * zoom), round(most * zoom)))

@@ -28,6 +28,7 @@ class Toast(QFrame):
         super().__init__(host)
         self.setObjectName("toast")
         self.host = host
+        self.dock: QWidget | None = None  # where messages go (the sidebar), else the bottom
         self._undo: Callable[[], None] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 10, 10, 10)
@@ -78,9 +79,25 @@ class Toast(QFrame):
         return False
 
     def _place(self) -> None:
+        if self.dock is not None and self.dock.isVisible():
+            self._place_in_dock(self.dock)
+            return
         width = min(640, max(320, self.host.width() - 80))
         self.setFixedWidth(width)
         self.adjustSize()
         x = (self.host.width() - width) // 2
         y = self.host.height() - self.height() - 48
         self.move(max(0, x), max(0, y))
+
+    def _place_in_dock(self, dock: QWidget) -> None:
+        """Inside `dock` (the sidebar), at its foot: a message never covers a field."""
+        area = dock.geometry()
+        top_left = (
+            dock.parentWidget().mapTo(self.host, area.topLeft())
+            if dock.parentWidget()
+            else area.topLeft()
+        )
+        width = max(120, area.width() - 16)
+        self.setFixedWidth(width)
+        self.adjustSize()
+        self.move(top_left.x() + 8, top_left.y() + area.height() - self.height() - 8)

@@ -22,7 +22,7 @@ from datetime import tzinfo
 from app.domain.audit.entry import AuditEntry, parse_time
 from app.domain.audit.errors import AuditError
 from app.domain.audit.events import EventType
-from app.domain.dates import format_date
+from app.domain.dates import format_date, utc_offset
 from app.i18n import N_, _
 
 SLIP_PREFIX = "BPTA1"
@@ -104,7 +104,8 @@ def parse_slip_code(text: str) -> SlipCode:
 
 
 def french_datetime(text: str, zone: tzinfo | None = None) -> str:
-    """An entry time the French way: "mardi 3 mars 2026 à 14 h 30" (UTC unless `zone`).
+    """An entry time the French way: "mardi 3 mars 2026 à 21 h 01 (heure locale, UTC+1)" in
+    `zone`, or "… (UTC)" without one. The slip on screen and the printed slip both use it.
 
     The date goes through `format_date`, so "1er" stays French and English reads "1 March"."""
     moment = parse_time(text)
@@ -113,7 +114,9 @@ def french_datetime(text: str, zone: tzinfo | None = None) -> str:
     words = _("{date} à {hour} h {minute:02d}").format(
         date=format_date(moment), hour=moment.hour, minute=moment.minute
     )
-    return words if zone is not None else _("{moment} (UTC)").format(moment=words)
+    if zone is None:
+        return _("{moment} (UTC)").format(moment=words)
+    return _("{moment} (heure locale, {offset})").format(moment=words, offset=utc_offset(moment))
 
 
 def group_hex(value: str, per_line: int = 8) -> list[str]:
@@ -150,6 +153,11 @@ def slip_text(entry: AuditEntry, *, session_id: str, zone: tzinfo | None = None)
         lines.append(_figure(_(label), counts.get(key, 0)))
     for key, value in payload.get("tally", {}).items():
         lines.append(_figure(_(_TALLY_LABELS.get(key, key)), value))
+    if "entries" in payload:  # the log's length, signed: a log cut after the slip is seen
+        lines.append(_figure(_("Entrées du journal"), payload["entries"]))
+    if "election_sha256" in payload:
+        lines.append(_("Description du scrutin (budget, projets, règles) : {h}").format(
+            h=" ".join(group_hex(payload["election_sha256"][:16]))))  # fmt: skip
     lines.append(_("Empreinte de ce bordereau :"))
     lines.extend(f"  {line}" for line in group_hex(entry.hash))
     lines.append(_("Clé de l'agent : {fingerprint}").format(fingerprint=payload["key_fingerprint"]))

@@ -40,8 +40,9 @@ def ballot_projects(s: Session, residence: ResidenceRow) -> dict[str, dict[str, 
             ProjectRow.residence_id == residence.id, ProjectRow.deleted_at.is_(None)
         )
     ).all()
+    printed = bool(out)  # before printing, every admissible project (issue 9, finding 4)
     for row in rows:
-        if row.id in out or (not out and row.status == "admissible"):
+        if row.id in out or (not printed and row.status == "admissible"):
             info = out.setdefault(row.id, {"cost_cents": row.cost_cents or 0})
             info.update(number=row.number, title=row.title, source_id=row.source_id)
     return out

@@ -71,7 +71,7 @@ def _expected_sheets(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str
     expected: dict[str, dict[str, Any]] = {}
     for record in records:
         event, payload = record.get("event"), record.get("payload") or {}
-        sheet_id = payload.get("sheet_id")
+        sheet_id = str(payload.get("sheet_id"))
         if event == "sheet_ingested":
             expected[sheet_id] = {
                 "seq": record.get("seq"),
@@ -158,8 +158,10 @@ def _check_sheets(
 def _check_decisions(
     session_id: str, decisions: Sequence[CountDecisionRow], records: Sequence[Mapping[str, Any]]
 ) -> None:
-    expected = {
-        r.get("seq"): r.get("payload") or {} for r in records if r.get("event") == "decision"
+    expected: dict[int, Mapping[str, Any]] = {
+        int(r.get("seq") or 0): r.get("payload") or {}
+        for r in records
+        if r.get("event") == "decision"
     }
     seen = set()
     for row in decisions:

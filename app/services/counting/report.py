@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from app.domain import rules
 from app.domain.audit import EventType
 from app.domain.audit.slip import slip_code
+from app.domain.dates import local_moment, utc_offset
 from app.errors import UserError
 from app.i18n import _
 from app.services.counting.context import campaign_templates
@@ -59,6 +60,7 @@ def build_count_report(services: Services, session_id: str) -> CountReport:
         witnesses=session.witnesses,
         opened_at=_local(session.opened_at, zone),
         closed_at=_local(session.sealed_at, zone) if session.sealed_at else None,
+        zone=utc_offset(local_moment(session.sealed_at or session.opened_at, str(zone))),
         session_id=session.id,
         test_mode=session.mode == "test",
         reconciliation=Reconciliation(rec.printed, rec.handed_out, rec.returned, rec.spoiled,
@@ -67,7 +69,7 @@ def build_count_report(services: Services, session_id: str) -> CountReport:
         rejected=t.rejected, hand_keyed=t.hand_keyed,
         budget_cents=int(results["budget_cents"]),
         spent_cents=int(results["spent_cents"]),
-        rule=rules.rule_label(rules.RuleKind(results["rule"])),
+        rule=rules.rule_label(rules.ResultsRule(results["rule"])),
         threshold=int(results["threshold"]),
         tie_break=_tie_break(results),
         ties=tuple(results["ties"]),
@@ -156,7 +158,7 @@ def _own_results(services: Services, session: CountSession) -> dict[str, Any]:
     ballots = tuple(frozenset(o.choices) for o in outs if o.outcome == "valid" and o.choices)
     info = {p["project_id"]: p for p in doc["projects"]}
     options = rules.Options(
-        rule=rules.RuleKind(doc["rule"]), threshold=doc["threshold"],
+        rule=rules.ResultsRule(doc["rule"]), threshold=doc["threshold"],
         lot_order=tuple(doc["lot_order"]), **doc["options"],
     )  # fmt: skip
     election = rules.Election(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from app.domain.audit import EventType, canonical_hash
 from app.domain.audit.slip import slip_code, slip_text
 from app.domain.counting import models as cm
 from app.domain.counting.tally import tally as compute_tally
-from app.domain.dates import utc_now
+from app.domain.dates import DEFAULT_TZ, utc_now
 from app.errors import UserError
 from app.i18n import _, ngettext
 from app.services.counting.bundle import sealed_files
@@ -27,6 +28,7 @@ from app.services.counting.core import CountingCore
 from app.services.counting.description import sync_election
 from app.services.counting.read import outcomes
 from app.storage.count_tables import CountSessionRow, ResultsRuleRow
+from app.storage.tables import CampaignRow
 from app.verify.sealed import sealed_manifest_hash
 
 log = logging.getLogger(__name__)
@@ -110,7 +112,7 @@ def close_batch(svc: CountingCore, session_id: str, passphrase: str | None) -> c
         sync_election(w, row.residence_id)
         counts = session_tally(w.session, row).slip_counts()
         entry = w.checkpoint(EventType.BATCH_CLOSED, key, tally=counts)
-    return checkpoint_data(entry, session_id)
+    return checkpoint_data(entry, session_id, campaign_zone(svc, session_id))
 
 
 def seal(svc: CountingCore, session_id: str, passphrase: str | None) -> cm.Checkpoint:
@@ -153,7 +155,7 @@ def seal(svc: CountingCore, session_id: str, passphrase: str | None) -> cm.Check
         row.sealed_hash = entry.hash
         _supersede_parent(w.session, row)
     log.info("session %s sealed at entry %d", session_id, entry.seq)
-    return checkpoint_data(entry, session_id)
+    return checkpoint_data(entry, session_id, campaign_zone(svc, session_id))
 
 
 def _supersede_parent(s: Session, row: CountSessionRow) -> None:
@@ -166,10 +168,18 @@ def _supersede_parent(s: Session, row: CountSessionRow) -> None:
         log.info("session %s superseded by %s", parent.id, row.id)
 
 
-def checkpoint_data(entry: Any, session_id: str) -> cm.Checkpoint:
+def campaign_zone(svc: CountingCore, session_id: str) -> ZoneInfo:
+    """The campaign's time zone: every time shown or printed is local (the log stays UTC)."""
+    with svc.uow() as s:
+        row = s.get(CountSessionRow, session_id)
+        campaign = s.get(CampaignRow, row.campaign_id) if row is not None else None
+        return ZoneInfo((campaign.timezone if campaign else "") or DEFAULT_TZ)
+
+
+def checkpoint_data(entry: Any, session_id: str, zone: ZoneInfo | None = None) -> cm.Checkpoint:
     return cm.Checkpoint(
         seq=entry.seq,
         hash=entry.hash,
         code=slip_code(entry, session_id),
-        slip=slip_text(entry, session_id=session_id),
+        slip=slip_text(entry, session_id=session_id, zone=zone),
     )

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain.audit import AuditEntry, EventType
 from app.domain.audit.entry import parse_time
-from app.domain.audit.slip import _COUNT_LABELS, _TALLY_LABELS, slip_code
+from app.domain.audit.slip import _COUNT_LABELS, _TALLY_LABELS, french_datetime, slip_code
 from app.errors import UserError
 from app.i18n import _
 from app.services.counting.log import load_entries
@@ -80,12 +80,16 @@ def build_slip(services: Services, session_id: str, *, seq: int | None = None) -
         counts=tuple((_(label), int(tally[key])) for key, label in _TALLY_LABELS.items()
                      if key in tally),
         sheets=tuple((_(label), int(counts.get(key, 0))) for key, label in _COUNT_LABELS
-                     if not (key == "sheet_rejected" and "rejected" in tally)),
+                     if not (key == "sheet_rejected" and "rejected" in tally))
+        # the log's length, signed: a log cut after this slip no longer reaches it
+        + (((_("Entrées du journal"), int(payload["entries"])),) if "entries" in payload
+           else ()),
         entry_hash=entry.hash,
         key_fingerprint=str(payload.get("key_fingerprint", session.key_fingerprint)),
         code=code,
         verify_command=_("bp-terrain verify PAQUET.zip --slip <code du bordereau>"),
         test_mode=session.mode == "test",
+        when=french_datetime(entry.time, zone),  # the same words as the slip on screen
     )  # fmt: skip
 
 

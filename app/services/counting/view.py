@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from app.domain.counting import models as cm
 from app.domain.counting.labels import reason_text as reason_text  # the screens read it here
+from app.domain.counting.labels import reasons_text as reasons_text
 from app.domain.counting.tally import latest_decisions, resolve_all
 from app.domain.money import format_euros
 from app.errors import NotFound, UserError

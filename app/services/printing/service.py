@@ -147,6 +147,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
         with specs.library_errors():
             check_count(options.count)
         job = self.job(style_id, order=options.order, seed=secrets.randbits(64))
+        self._refuse_without_budget(job.residence_id)
 
         def render(tmp: Path, batch: int, serial_ok: SerialOk) -> Rendered:
             result = render_ballots(
@@ -178,6 +179,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
         with specs.library_errors():
             check_count(count)
         job = self.job(style_id, seed=secrets.randbits(64))
+        self._refuse_without_budget(job.residence_id)
         options = PrintOptions(count=count, test=True)
 
         def render(tmp: Path, batch: int, serial_ok: SerialOk) -> Rendered:
@@ -209,6 +211,19 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
         """Print with a named style of the residence, or its first style (created if needed)."""
         style = self.choose_style(residence_id, style_name)
         return self.print_ballots(style.id, out, options, progress=progress, cancel=cancel)
+
+    def _refuse_without_budget(self, residence_id: str) -> None:
+        """Ballots of a residence with no envelope would fund nothing: refused up front."""
+        with self.uow() as session:
+            residence = get_live(session, ResidenceRow, residence_id, _("Résidence"))
+            if not residence.budget_cents:
+                raise UserError(
+                    _(
+                        "La résidence « {name} » a un budget de 0 € : aucun projet ne pourrait "
+                        "être financé. Indiquez son enveloppe avant d'imprimer les bulletins."
+                    ).format(name=residence.name),
+                    field="budget_cents",
+                )
 
     def _print(
         self, job: PrintJob, out: Path, options: PrintOptions, kind: str, render: Renderer

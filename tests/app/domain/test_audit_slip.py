@@ -91,7 +91,18 @@ def test_french_dates_and_thousands() -> None:
         french_datetime("2026-03-01T13:05:00.000000Z") == "dimanche 1er mars 2026 à 13 h 05 (UTC)"
     )
     paris = ZoneInfo("Europe/Paris")
-    assert french_datetime("2026-08-15T22:30:00.000000Z", paris) == "dimanche 16 août 2026 à 0 h 30"
+    assert (
+        french_datetime("2026-08-15T22:30:00.000000Z", paris)
+        == "dimanche 16 août 2026 à 0 h 30 (heure locale, UTC+2)"
+    )
+    assert (
+        french_datetime("2026-12-07T20:01:00.000000Z", paris)
+        == "lundi 7 décembre 2026 à 21 h 01 (heure locale, UTC+1)"
+    )
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert french_datetime("2026-12-07T20:01:00.000000Z", kolkata).endswith(
+        "(heure locale, UTC+5:30)"
+    )
     assert french_datetime("2026-03-03T14:00:00.000000Z") == "mardi 3 mars 2026 à 14 h 00 (UTC)"
     assert group_hex("ab" * 32) == ["ABAB " * 7 + "ABAB", "ABAB " * 7 + "ABAB"]
 

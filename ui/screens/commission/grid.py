@@ -289,6 +289,90 @@ class CommissionGridView(QTableView):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 20)
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.frozen = self._frozen_column()
+
+    # --- the project's name stays in view (the Qt "frozen column" pattern) ---------------------
+
+    def _frozen_column(self) -> QTableView:
+        """A second view over the same model showing only the project column, laid over the
+        grid's first column: scrolling to Décision, Motif and État keeps the name in view."""
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        frozen = QTableView(self)
+        frozen.setObjectName("commission-frozen-column")
+        frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        frozen.verticalHeader().setVisible(False)
+        frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        frozen.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollMode(self.verticalScrollMode())
+        frozen.setWordWrap(False)
+        frozen.setStyleSheet("QTableView { border: none; border-right: 2px solid #C5CCD6; }")
+        self.viewport().stackUnder(frozen)
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.verticalHeader().sectionResized.connect(self._row_resized)
+        frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(frozen.verticalScrollBar().setValue)
+        frozen.clicked.connect(self._frozen_clicked)
+        return frozen
+
+    def setModel(self, model: Any) -> None:  # noqa: N802 - Qt API
+        super().setModel(model)
+        self.frozen.setModel(model)
+        self.frozen.setSelectionModel(self.selectionModel())
+        for signal in (model.modelReset, model.layoutChanged, model.columnsInserted):
+            signal.connect(self._refreeze)
+        self._refreeze()
+
+    def _refreeze(self, *_args: object) -> None:
+        model = self.model()
+        if model is None:
+            return
+        for column in range(model.columnCount()):
+            self.frozen.setColumnHidden(column, column != 0)
+        self.frozen.verticalHeader().setDefaultSectionSize(
+            self.verticalHeader().defaultSectionSize()
+        )
+        self.frozen.setColumnWidth(0, self.columnWidth(0))
+        self._place_frozen()
+        self.frozen.show()
+
+    def _section_resized(self, index: int, _old: int, size: int) -> None:
+        if index == 0:
+            self.frozen.setColumnWidth(0, size)
+            self._place_frozen()
+
+    def _row_resized(self, index: int, _old: int, size: int) -> None:
+        self.frozen.setRowHeight(index, size)
+
+    def _place_frozen(self) -> None:
+        self.frozen.setGeometry(
+            self.verticalHeader().width() + self.frameWidth(),
+            self.frameWidth(),
+            self.columnWidth(0),
+            self.viewport().height() + self.horizontalHeader().height(),
+        )
+
+    def _frozen_clicked(self, index: QModelIndex) -> None:
+        self.setCurrentIndex(self.model().index(index.row(), 1))
+        self.setFocus()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def scrollTo(
+        self, index: QModelIndex, hint: Any = QAbstractItemView.ScrollHint.EnsureVisible
+    ) -> None:  # noqa: N802
+        """Never leave the current cell hidden under the frozen column."""
+        if index.column() > 0:
+            super().scrollTo(index, hint)
+            left = self.visualRect(index).left()
+            if left < self.columnWidth(0):
+                bar = self.horizontalScrollBar()
+                bar.setValue(bar.value() - (self.columnWidth(0) - left))
+        else:
+            super().scrollTo(index, hint)
 
     def grid(self) -> CommissionGridModel:
         return self.model()  # type: ignore[return-value]

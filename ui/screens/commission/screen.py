@@ -98,7 +98,7 @@ class CommissionScreen(Screen):
                 column,
                 fit if 0 < column <= model.cost_column else QHeaderView.ResizeMode.Interactive,
             )
-        header.resizeSection(0, 190)
+        header.resizeSection(0, min(max(self.view.sizeHintForColumn(0), 190), 330))
         header.resizeSection(model.reason_column, 320)
         header.setStretchLastSection(True)
 

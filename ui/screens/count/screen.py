@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.counting.models import CountSession, IngestReport, SessionStatus
-from app.domain.dates import format_time
+from app.domain.dates import DEFAULT_TZ, format_time, local_moment
 from app.errors import UserError
 from app.i18n import _, ngettext
 from app.services.counting import view as count_view
@@ -38,12 +38,14 @@ from ui.screens.count.forms import (
     SheetLineTableModel,
     SheetLineTableView,
 )
+from ui.screens.count.rejected import RejectedSheetBar
 from ui.screens.count.review import ReviewPanel
 from ui.screens.count.session import OpenSessionPanel, SignDialog, SlipDialog
 from ui.screens.count.sheet import CountersBar, SheetView
 from ui.screens.count.sources import CameraSource, FolderWatcher, SourcesBar
 from ui.theme import set_role
 from ui.widgets import Screen, ScreenshotVariant, primary_button
+from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -96,6 +98,7 @@ class CountScreen(Screen):
     def _session_row(self) -> None:
         """The session chooser and "Nouvelle session…" sit in the header, beside the primary."""
         self.sessions = QComboBox()
+        self.sessions.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sessions.setAccessibleName(_("Session de dépouillement"))
         self.sessions.setMinimumWidth(300)
         self.sessions.setMaximumWidth(360)
@@ -122,7 +125,15 @@ class CountScreen(Screen):
         layout.addWidget(self.sealed_label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.sheet_view = SheetView()
-        splitter.addWidget(self.sheet_view)
+        self.rejected_bar = RejectedSheetBar()
+        self.rejected_bar.rescan.connect(self.rescan_rejected)
+        self.rejected_bar.key_by_hand.connect(self.key_rejected_by_hand)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.sheet_view, 1)
+        left_layout.addWidget(self.rejected_bar)
+        splitter.addWidget(left)
         splitter.addWidget(self._tabs())
         splitter.setSizes([520, 560])
         layout.addWidget(splitter, 1)
@@ -133,6 +144,7 @@ class CountScreen(Screen):
         self.review = ReviewPanel(self.ctx)
         self.review.decided.connect(self._after_change)
         self.review.sheet_shown.connect(self.sheet_view.show_picture)
+        self.review.sheet_shown.connect(self.rejected_bar.show_for)
         self.sheet_model = SheetLineTableModel(parent=self)
         self.sheet_table = SheetLineTableView()
         self.sheet_table.setModel(self.sheet_model)
@@ -146,7 +158,8 @@ class CountScreen(Screen):
         self.reconcile.seal_requested.connect(self.ask_seal)
         self.tabs.addTab(scroll(self.review), _("À revoir"))
         self.tabs.addTab(self.sheet_table, _("Feuilles lues"))
-        self.tabs.addTab(scroll(self.hand), _("Saisie à la main"))
+        self.hand_tab = scroll(self.hand)
+        self.tabs.addTab(self.hand_tab, _("Saisie à la main"))
         self.tabs.addTab(scroll(self.reconcile), _("Clôture"))
         self.tabs.currentChanged.connect(self._tab_changed)
         return self.tabs
@@ -160,6 +173,14 @@ class CountScreen(Screen):
         self.sessions.clear()
         for s in sessions:
             self.sessions.addItem(self._session_label(s), s.id)
+            self.sessions.setItemData(
+                self.sessions.count() - 1,
+                _("{label} — agent : {officer}").format(
+                    label=self._session_label(s), officer=s.officer
+                ),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        fit_to_choices(self.sessions, most=420)
         current = self.session.id if self.session else (sessions[-1].id if sessions else None)
         self.session = counting.get_session(current) if current else None
         self.sessions.setCurrentIndex(max(0, self.sessions.findData(current)))
@@ -167,15 +188,23 @@ class CountScreen(Screen):
         self.stack.setCurrentIndex(1 if self.session else 0)
         self._load_session()
 
-    @staticmethod
-    def _session_label(s: CountSession) -> str:
+    def _session_label(self, s: CountSession) -> str:
         state = _("scellée") if s.sealed else _("en cours")
         essai = _(" · ESSAI") if s.mode == "test" else ""
-        local = s.opened_at.astimezone()
-        return _("{residence} — {officer} — {day} {time} ({state}){essai}").format(
-            residence=s.residence_name, officer=s.officer, day=local.strftime("%d/%m"),
+        local = local_moment(s.opened_at, self._zone())
+        # short enough to be read whole in the header at 1280 px; the officer is beside the
+        # counters, and the full line is the item's tooltip
+        return _("{residence} — {day} {time} ({state}){essai}").format(
+            residence=s.residence_name, day=local.strftime("%d/%m"),
             time=format_time(local), state=state, essai=essai,
         )  # fmt: skip
+
+    def _zone(self) -> str:
+        """The campaign's zone: times on screen are local, as on paper."""
+        try:
+            return self.ctx.services.campaigns.get_campaign().timezone or DEFAULT_TZ
+        except UserError:
+            return DEFAULT_TZ
 
     def _load_session(self) -> None:
         s = self.session
@@ -223,6 +252,7 @@ class CountScreen(Screen):
         rows = self.sheet_model.rows()
         if self.session is None or not rows:
             self.sheet_view.show_picture(None)
+            self.rejected_bar.show_for(None)
             return
         self.show_sheet(rows[0].sheet_id)
 
@@ -230,6 +260,26 @@ class CountScreen(Screen):
         if self.session is not None:
             picture = count_view.sheet_picture(self.ctx.services, self.session.id, sheet_id)
             self.sheet_view.show_picture(picture)
+            self.rejected_bar.show_for(picture)
+
+    def rescan_rejected(self) -> None:
+        """The sheet goes through the scanner again: into the watched folder, or chosen here."""
+        if self.watcher.active():
+            self.ctx.notify(
+                _(
+                    "Reposez la feuille dans le scanner : elle sera lue dès que son fichier "
+                    "arrivera dans le dossier surveillé."
+                )
+            )
+        else:
+            self.ask_files()
+
+    def key_rejected_by_hand(self, reason: str) -> None:
+        self.tabs.setCurrentWidget(self.hand_tab)
+        self.hand.reason.setText(reason)
+        first = next(iter(self.hand.checks.values()), None)
+        if first is not None:
+            first.setFocus()
 
     def _sheet_chosen(self, *_args: object) -> None:
         line = self.sheet_table.current_object()
@@ -247,8 +297,7 @@ class CountScreen(Screen):
 
     def badge(self) -> str | None:
         try:
-            sessions = [s for s in self.ctx.services.counting.list_sessions() if not s.sealed]
-            waiting = sum(len(self.ctx.services.counting.review_queue(s.id)) for s in sessions)
+            waiting = self.ctx.services.status.badges().get("count", 0)
         except UserError:
             return None
         return (
@@ -333,8 +382,17 @@ class CountScreen(Screen):
             message += " " + ngettext(
                 "{k} déjà enregistrée, ignorée.", "{k} déjà enregistrées, ignorées.", k
             ).format(k=k)
+        refused = [sheet for sheet in report.recorded if sheet.status == "rejected"]
+        if refused:
+            message += " " + ngettext(
+                "{r} rejetée : rescannez-la ou saisissez-la à la main (voir sous la feuille).",
+                "{r} rejetées : rescannez-les ou saisissez-les à la main (voir sous la feuille).",
+                len(refused),
+            ).format(r=len(refused))
         self.ctx.notify(message)
         self._after_change()
+        if refused and self.session is not None:
+            self.show_sheet(refused[-1].sheet_id)  # what to do is said under the sheet
         if self.pending_files:
             self.ingest_files([])
 

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from app.domain.counting.models import Checkpoint, CountSession
 from app.errors import UserError
 from app.i18n import _
-from ui.theme import set_role
-from ui.widgets import Form, line_edit, primary_button
+from app.services.count_opening import opening_advice
+from ui.theme import TONE_ICONS, set_role, tone_colors
+from ui.widgets import Form, FormRow, line_edit, primary_button
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -97,6 +98,13 @@ class OpenSessionPanel(QWidget):
         self.form.add_widget(self.hide_machine)
         self.form.add_widget(self.test_mode)
         layout.addWidget(self.form)
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        layout.addWidget(self.advice)
+        self.acknowledge = QCheckBox(_("J'ai lu ces avertissements : ouvrir quand même"))
+        self.form.register("acknowledge", FormRow(_("Avertissements"), self.acknowledge))
+        self.form.rows["acknowledge"].label.hide()
+        layout.addWidget(self.form.rows["acknowledge"])
         self.open_button = primary_button(_("Ouvrir la session"), self.open_session)
         layout.addWidget(self.open_button)
         layout.addStretch(1)
@@ -104,6 +112,28 @@ class OpenSessionPanel(QWidget):
         self.passphrase_again.returnPressed.connect(self.open_session)
         self.officer.textChanged.connect(self._officer_changed)
         self._officer_changed()
+        self.residence.currentIndexChanged.connect(self.show_advice)
+        self.test_mode.toggled.connect(self.show_advice)
+        self.show_advice()
+
+    def show_advice(self) -> None:
+        """Say what looks wrong about opening this count now, and what it locks (live only)."""
+        residence_id = self.residence.currentData()
+        advice = (
+            opening_advice(self.ctx.services, residence_id, test=self.test_mode.isChecked())
+            if residence_id
+            else None
+        )
+        self.warnings = advice.warnings if advice else ()
+        lines = [f"{TONE_ICONS['warning']} {w.message}" for w in self.warnings]
+        if advice and advice.rule_notice:
+            lines.append(f"{TONE_ICONS['info']} {advice.rule_notice}")
+        self.advice.setText("\n".join(lines))
+        self.advice.setVisible(bool(lines))
+        tone = "warning" if self.warnings else "info"
+        self.advice.setStyleSheet(f"color: {tone_colors(tone)[0]}; font-weight: bold;")
+        self.acknowledge.setChecked(False)
+        self.form.rows["acknowledge"].setVisible(bool(self.warnings))
 
     def new_officer(self) -> bool:
         """True when the typed officer has no key yet: their passphrase is asked twice."""
@@ -123,6 +153,7 @@ class OpenSessionPanel(QWidget):
             self.residence.addItem(r.name, r.id)
         index = self.residence.findData(current)
         self.residence.setCurrentIndex(max(index, 0))
+        self.show_advice()
 
     def open_session(self) -> CountSession | None:
         self.form.clear_errors()
@@ -130,10 +161,17 @@ class OpenSessionPanel(QWidget):
         try:
             if self.residence.currentData() is None:
                 raise UserError(_("Choisissez une résidence."), field="residence")
+            if not self.officer.text().strip():
+                raise UserError(_("Indiquez le nom de l'agent de dépouillement."), field="officer")
             if self.new_officer() and self.passphrase.text() != self.passphrase_again.text():
                 raise UserError(
                     _("Les deux phrases secrètes diffèrent : tapez la même deux fois."),
                     field="passphrase_again",
+                )
+            if self.warnings and not self.acknowledge.isChecked():
+                raise UserError(
+                    _("Lisez les avertissements ci-dessus, puis cochez la case pour ouvrir."),
+                    field="acknowledge",
                 )
             session = self.ctx.services.counting.open_session(
                 self.residence.currentData(),

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain import models as m
+from app.domain.counting.models import CountSession
+from app.domain.dates import format_datetime
 from app.i18n import _, ngettext
 
 
@@ -192,6 +194,38 @@ def summarize(
         figures=figures,
         calendar=calendar,
     )
+
+
+@dataclass(frozen=True)
+class CountLine:
+    text: str
+    tone: str  # "warning" for a count under way, "success" for sealed results
+
+
+def count_lines(sessions: list[CountSession], tz: str) -> list[CountLine]:
+    """The live counts under way and the sealed results, for the home screen (times local).
+
+    A session replaced by a reopening is left out: its successor says where things stand."""
+    lines: list[CountLine] = []
+    live = [s for s in sessions if s.mode == "live" and not s.superseded_by]
+    for session in live:
+        if session.sealed_at is None:
+            text = _(
+                "Dépouillement en cours : {residence}, ouvert le {when} par {officer}. "
+                "La règle de résultats est figée."
+            ).format(
+                residence=session.residence_name,
+                when=format_datetime(session.opened_at, tz),
+                officer=session.officer,
+            )
+            lines.append(CountLine(text, "warning"))
+    for session in live:
+        if session.sealed_at is not None:
+            text = _("Résultats scellés : {residence}, le {when}.").format(
+                residence=session.residence_name, when=format_datetime(session.sealed_at, tz)
+            )
+            lines.append(CountLine(text, "success"))
+    return lines
 
 
 def days_until(day: date, today: date) -> str:

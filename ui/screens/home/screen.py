@@ -21,7 +21,15 @@ from app.domain.dates import format_date
 from app.errors import UserError
 from app.i18n import N_, _, ngettext
 from ui.context import AppContext
-from ui.screens.home.model import Alert, HomeSummary, NextStep, days_until, summarize
+from ui.screens.home.model import (
+    Alert,
+    CountLine,
+    HomeSummary,
+    NextStep,
+    count_lines,
+    days_until,
+    summarize,
+)
 from ui.tasks import format_count
 from ui.theme import TONE_ICONS, set_role, tone_colors
 from ui.widgets import EmptyState, Screen
@@ -93,6 +101,7 @@ class HomeScreen(Screen):
         self.page.addLayout(columns)
         self.page.addStretch(1)
         self.step_buttons: list[QPushButton] = []
+        self.count_labels: list[str] = []
         self.empty: EmptyState | None = None
 
     # --- data --------------------------------------------------------------------------------
@@ -102,6 +111,7 @@ class HomeScreen(Screen):
         for layout in (self.figures, self.left, self.right):
             clear(layout)
         self.step_buttons = []
+        self.count_labels = []
         status = services.status.campaign_status()
         if status.campaign_id is None:
             self._show_no_campaign()
@@ -116,6 +126,9 @@ class HomeScreen(Screen):
         self.left.addWidget(self._steps_card())
         self.left.addWidget(self._late_card())
         self.left.addStretch(1)
+        counts = count_lines(services.counting.list_sessions(), campaign.timezone)
+        if counts:
+            self.right.addWidget(self._counts_card(counts))
         self.right.addWidget(self._calendar_card())
         self.right.addStretch(1)
 
@@ -227,6 +240,22 @@ class HomeScreen(Screen):
             line.setWordWrap(True)
             line.setStyleSheet(f"color: {tone_colors('warning')[0]};")
             layout.addWidget(line)
+        return frame
+
+    def _counts_card(self, counts: list[CountLine]) -> QFrame:
+        frame, layout = card()
+        frame.setObjectName("home-counts")
+        layout.addWidget(set_role(QLabel(_("Dépouillement")), "section"))
+        for count in counts:
+            line = QLabel(f"{TONE_ICONS[count.tone]}  {count.text}")
+            line.setWordWrap(True)
+            line.setStyleSheet(f"color: {tone_colors(count.tone)[0]}; font-weight: bold;")
+            layout.addWidget(line)
+        go = QPushButton(_("Ouvrir le dépouillement"))
+        go.setProperty("target", "count")
+        go.clicked.connect(self._on_step_clicked)
+        layout.addWidget(go)
+        self.count_labels = [count.text for count in counts]
         return frame
 
     def _calendar_card(self) -> QFrame:

@@ -31,6 +31,7 @@ from ui.screens.meetings.models import (
     meeting_label,
 )
 from ui.theme import set_role
+from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -73,8 +74,8 @@ class IdeasPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.form.delete_requested.connect(self.delete_idea)
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> QVBoxLayout:
+        row = QVBoxLayout()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("Rechercher une idée (titre, description, lieu)…"))
         self.search_edit.setClearButtonEnabled(True)
@@ -87,10 +88,18 @@ class IdeasPanel(QWidget):
         self.meeting_filter.setAccessibleName(_("Filtrer par réunion"))
         self.meeting_filter.setMaximumWidth(320)
         self.unassigned_check = QCheckBox(_("Pas encore dans un projet"))
-        row.addWidget(self.search_edit, 2)
-        for widget in (self.residence_filter, self.theme_filter, self.meeting_filter):
-            row.addWidget(widget, 1)
-        row.addWidget(self.unassigned_check)
+        # two lines, so that every filter shows its whole choice ("Toutes les résidences")
+        # on a 1280 px screen: the search and the check box, then the three lists
+        first = QHBoxLayout()
+        first.addWidget(self.search_edit, 1)
+        first.addWidget(self.unassigned_check)
+        row.addLayout(first)
+        lists = QHBoxLayout()
+        for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            lists.addWidget(box)
+        lists.addStretch(1)
+        row.addLayout(lists)
         self.search_edit.textChanged.connect(self.apply_filters)
         for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
             box.currentIndexChanged.connect(self.apply_filters)
@@ -133,6 +142,7 @@ class IdeasPanel(QWidget):
                 box.addItem(label, data)
             box.setCurrentIndex(max(0, box.findData(current)))
             box.blockSignals(False)
+            fit_to_choices(box)
 
         refill(
             self.residence_filter, _("Toutes les résidences"), [(r.name, r.id) for r in residences]

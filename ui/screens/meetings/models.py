@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from app.domain import models as m
@@ -54,18 +54,39 @@ def meeting_label(meeting: m.Meeting, residences: dict[str, str]) -> str:
 
 
 def fit_columns(view: DataTableView, stretch: int, widths: dict[int, int] | None = None) -> None:
-    """Columns as wide as their content, one column taking the rest, some at a given width."""
+    """Columns as wide as their content, some at a given width; the column `stretch` names the
+    row: it is never squeezed under its content (up to about 40 characters), and the last
+    column takes what is left. A table wider than its place scrolls; its name stays whole.
+    """
     header = view.horizontalHeader()
-    header.setStretchLastSection(False)
+    header.setStretchLastSection(True)
     for column in range(header.count()):
         mode = QHeaderView.ResizeMode.ResizeToContents
-        if column == stretch:
-            mode = QHeaderView.ResizeMode.Stretch
-        elif widths and column in widths:
+        if column == stretch or (widths and column in widths):
             mode = QHeaderView.ResizeMode.Interactive
         header.setSectionResizeMode(column, mode)
     for column, width in (widths or {}).items():
         header.resizeSection(column, width)
+    view.name_column = stretch  # type: ignore[attr-defined]
+    model = view.model()
+    if model is not None and not getattr(view, "_fits_names", False):
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(lambda *_a, v=view: fit_name_column(v))
+        view._fits_names = True  # type: ignore[attr-defined]
+    fit_name_column(view)
+
+
+def fit_name_column(view: DataTableView) -> None:
+    """The naming column as wide as its longest name (capped), never less than its header."""
+    column = getattr(view, "name_column", None)
+    if column is None or view.model() is None:
+        return
+    metrics = view.fontMetrics()
+    cap = metrics.averageCharWidth() * 40
+    label = str(view.model().headerData(column, Qt.Orientation.Horizontal) or "")
+    header_width = view.horizontalHeader().fontMetrics().horizontalAdvance(label) + 40
+    content = view.sizeHintForColumn(column)
+    view.horizontalHeader().resizeSection(column, max(header_width, min(content, cap)))
 
 
 class MeetingTableModel(DataclassTableModel[m.Meeting]):

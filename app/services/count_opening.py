@@ -1,0 +1,73 @@
+"""What to say before a live count opens (`app.domain.counting.opening`), from the data folder.
+
+Gathers the plain facts through the other services' public methods (print batches, accepted
+projects, voting days, the declared results rule) and returns the warnings and the rule notice
+as plain data; the screen shows them and asks the officer to confirm having read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from app.domain.counting.opening import (
+    OpeningFacts,
+    OpeningWarning,
+    opening_warnings,
+    rule_lock_notice,
+)
+from app.errors import UserError
+from app.services.counting.results import get_results_rule
+from app.services.printing.materials import parse_vote_sessions
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+
+@dataclass(frozen=True)
+class OpeningAdvice:
+    warnings: tuple[OpeningWarning, ...]
+    rule_notice: str  # empty for a test count (it locks nothing)
+
+
+def opening_advice(
+    services: Services, residence_id: str, *, test: bool = False, today: date | None = None
+) -> OpeningAdvice:
+    """The warnings (live counts only) and the rule notice for opening a count now."""
+    if test:
+        return OpeningAdvice((), "")
+    residence = next(
+        (r for r in services.campaigns.list_residences() if r.id == residence_id), None
+    )
+    if residence is None:
+        return OpeningAdvice((), "")
+    campaign = services.campaigns.get_campaign()
+    facts = OpeningFacts(
+        residence_name=residence.name,
+        live_ballots_printed=sum(
+            b.count
+            for b in services.ballots.list_batches(campaign.id)
+            if b.residence_id == residence_id and not b.test and b.kind == "ballots"
+        ),
+        accepted_projects=len(services.ballots.admissible_projects(residence_id)),
+        **_vote_days(services, residence_id, campaign.vote_start, campaign.vote_end),
+    )
+    rule = get_results_rule(services.counting, campaign.id)
+    return OpeningAdvice(
+        opening_warnings(facts, today or date.today()), rule_lock_notice(rule.rule_label)
+    )
+
+
+def _vote_days(
+    services: Services, residence_id: str, start: date | None, end: date | None
+) -> dict[str, date | None]:
+    """The residence's own voting days when typed (Vote screen), else the campaign's phase."""
+    try:
+        sessions = parse_vote_sessions(services.ballots.vote_sessions_text(residence_id))
+    except UserError:
+        sessions = ()
+    days = sorted(s.day for s in sessions)
+    if days:
+        return {"first_vote_day": days[0], "last_vote_day": days[-1]}
+    return {"first_vote_day": start, "last_vote_day": end}

@@ -1,0 +1,1 @@
+"""Fichier › Sauvegarder la campagne… and Restaurer… (`dialogs`)."""
