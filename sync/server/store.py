@@ -151,6 +151,16 @@ class SqlStore:
         row = self.session.get(ServerRecord, (table, record_id))
         return _state(row) if row else None
 
+    def lock(self) -> None:
+        """Serialise writers: hold the counter row from the start of a push to its commit.
+
+        A push reads records before it writes them; without this lock two concurrent pushes on
+        PostgreSQL could both merge into the same old state (a lost update). SQLite already
+        serialises writers with BEGIN IMMEDIATE."""
+        self.session.execute(
+            select(ServerCounter.value).where(ServerCounter.name == "seq").with_for_update()
+        ).scalar_one()
+
     def next_seq(self) -> int:
         value = self.session.execute(
             update(ServerCounter)
