@@ -197,3 +197,24 @@ def test_a_push_holds_the_writers_lock_until_it_commits(server: Server) -> None:
     thread.join(timeout=30)
     engine.dispose()
     assert order == ["first commits", "second locked"]
+
+
+def test_the_server_refuses_a_forked_audit_chain(server: Server) -> None:
+    from tests.sync.test_audit_chain import chain, entry
+
+    token = server.enrol(Role.OFFICER, "officer-chain")
+    entries = chain("session-http", 3)
+
+    def fact(values: dict) -> dict:
+        return {
+            "change_id": uuid.uuid4().hex,
+            "table": "count_audit",
+            "record_id": uuid.uuid4().hex,
+            "kind": "fact",
+            "fields": values,
+        }
+
+    assert push(server, token, [fact(e) for e in entries]).json()["accepted"] == 3
+    fork = entry("session-http", 3, entries[1]["hash"], n=42)
+    reply = push(server, token, [fact(fork)]).json()
+    assert [r["reason"] for r in reply["refused"]] == ["audit_forked"]
