@@ -108,7 +108,9 @@ def create_app(db_url: str) -> FastAPI:
         check_protocol(request.protocol)
         with transaction(engine) as session:
             device = device_for(session, authorization)
-            reply = apply_batch(SqlStore(session), device.device_id, Role(device.role), request)
+            store = SqlStore(session)
+            store.lock()
+            reply = apply_batch(store, device.device_id, Role(device.role), request)
         return reply  # committed above, before the reply leaves
 
     @app.post("/v1/pull")

@@ -93,6 +93,14 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
             style = get_live(session, BallotStyleRow, style_id, _("Modèle de bulletin"))
             residence = get_live(session, ResidenceRow, style.residence_id, _("Résidence"))
             campaign = get_live(session, CampaignRow, style.campaign_id, _("Campagne"))
+            if not campaign.secret_key:
+                raise UserError(
+                    _(
+                        "La clé des bulletins de cette campagne n'est pas sur ce poste (campagne "
+                        "reçue par synchronisation) : imprimez les bulletins sur le poste qui a "
+                        "créé la campagne."
+                    )
+                )
             admissible = self._admissible_rows(session, residence.id)
             if not admissible:
                 raise specs.no_project_error(residence.name)
