@@ -88,6 +88,30 @@ def iter_file(path: str | Path, ctx: ReadContext) -> Iterator[PageReading]:
             )
 
 
+def stream_files(
+    paths: Sequence[str | Path], ctx: ReadContext, *, workers: int | None = None
+) -> Iterator[PageReading]:
+    """Readings in the order of `paths`, each file's pages as soon as that file is read.
+
+    Several files are read by a pool of worker processes (one per core by default), so a
+    pile of scans streams at the speed of both cores; a single file (a long PDF) is read page
+    by page in this process, so its progress shows as it goes.
+    """
+    items = list(paths)
+    n = workers if workers is not None else min(len(items), os.cpu_count() or 1)
+    if n <= 1 or len(items) <= 1:
+        for path in items:
+            yield from iter_file(path, ctx)
+        return
+    pool = process_pool(n, initializer=_init_worker, initargs=(ctx,))
+    try:
+        futures = [pool.submit(_worker_read, p) for p in items]
+        for fut in futures:
+            yield from fut.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 _WORKER_CTX: ReadContext | None = None
 
 

@@ -137,7 +137,8 @@ def _template(lm: Landmark) -> NDArray[np.float32]:
 def _darkness(patch: NDArray[np.uint8]) -> NDArray[np.float32]:
     f = patch.astype(np.float32)
     paper = max(float(np.percentile(f, 90)), 1.0)
-    return np.clip((paper - f) / paper, 0.0, 1.0)
+    out: NDArray[np.float32] = np.clip((paper - f) / paper, 0.0, 1.0).astype(np.float32, copy=False)
+    return out
 
 
 def _peak(res: NDArray[np.float32], x: int, y: int) -> tuple[float, float]:
@@ -183,7 +184,7 @@ def locate(
     masked[max(0, by - r) : by + r + 1, max(0, bx - r) : bx + r + 1] = -1.0
     if masked.size and float(masked.max()) > best - MIN_CONTRAST:
         return None
-    px, py = _peak(res, bx, by)
+    px, py = _peak(np.asarray(res, dtype=np.float32), bx, by)
     cx, cy = px + tw / 2, py + th / 2  # centre in patch pixels
     pt = cv2.perspectiveTransform(np.array([[[cx, cy]]], dtype=np.float64), to_img).reshape(2)
     return (float(pt[0]), float(pt[1])), float(best)
@@ -213,7 +214,9 @@ def _collinear(src: NDArray[np.float64]) -> bool:
     return bool(sv[-1] < 2.0 * math.sqrt(len(src)))  # spread under ~2 mm across the line
 
 
-def _residuals_mm(hom: Matrix, src: NDArray[np.float64], dst: NDArray[np.float64]) -> NDArray:
+def _residuals_mm(
+    hom: Matrix, src: NDArray[np.float64], dst: NDArray[np.float64]
+) -> NDArray[np.float64]:
     proj = cv2.perspectiveTransform(src.reshape(-1, 1, 2), hom).reshape(-1, 2)
     scale = abs(local_scale(hom, float(src[:, 0].mean()), float(src[:, 1].mean())))
     return np.asarray(np.linalg.norm(proj - dst, axis=1) / max(scale, 1e-9))
@@ -477,10 +480,10 @@ def _qr_corners(
         [[1 / PX, 0, area.x], [0, 1 / PX, area.y], [0, 0, 1]], dtype=np.float64
     )
     size = (int(round(area.w * PX)), int(round(area.h * PX)))
-    flat = cv2.warpPerspective(
+    warped = cv2.warpPerspective(
         grey, to_img, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255
     )
-    flat = np.asarray(flat, dtype=np.uint8)
+    flat: NDArray[np.uint8] = np.asarray(warped, dtype=np.uint8)
     pts = _opencv_corners(flat)
     if pts is None:
         pts = _zbar_corners(flat)

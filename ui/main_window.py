@@ -250,7 +250,12 @@ class MainWindow(QMainWindow):
         if settings.geometry:
             self.restoreGeometry(QByteArray(settings.geometry))
         else:
-            self.resize(default_size(self.screen().availableGeometry().size()))
+            where = QWidget.screen(self)  # `self.screen(key)` is one of our screens
+            free = where.availableGeometry().size()
+            self.resize(default_size(free))
+            if free.width() <= 1366 or free.height() <= 800:
+                # a laptop: the window manager's title bar would push the status bar off
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         if settings.current_screen in self.screens:
             self.go_to(settings.current_screen)
 

@@ -327,6 +327,10 @@ class CampaignStatus:
     admissible_projects: int
     pending_sync_changes: int
     counts: dict[str, int] = field(default_factory=dict)
+    conflicts: int = 0
+    """Sync conflicts not resolved yet (same field changed on two laptops)."""
+    last_sync: str | None = None
+    """When this laptop last synced with the server (UTC, ISO-8601), None if never."""
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -344,6 +348,8 @@ class CampaignStatus:
             "reviews": self.reviews,
             "admissible_projects": self.admissible_projects,
             "pending_sync_changes": self.pending_sync_changes,
+            "conflicts": self.conflicts,
+            "last_sync": self.last_sync,
         }
         data.update(self.counts)
         return data

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.services.campaigns import CampaignService
 from app.services.commission import CommissionService
-from app.services.counting import CountingService, sheets_counted
+from app.services.counting import CountingService, sheets_counted, sheets_to_review
 from app.services.ideas import IdeaService, ProjectService
 from app.services.meetings import MeetingService, ParticipantService
 from app.services.printing.service import BallotService
@@ -51,6 +51,7 @@ def open_services(data_dir: Path) -> Services:
     uow = UnitOfWork(db)
     status = StatusService(uow)
     status.extra_counters = [*status.extra_counters, sheets_counted]
+    status.badge_counters = {**status.badge_counters, "count": sheets_to_review}
     return Services(
         data_dir=Path(data_dir),
         db=db,

@@ -89,7 +89,7 @@ def public_pb(services: Services, residence_id: str) -> bytes:
         ("description", _("Résultats publics — {c} — {r}").format(c=campaign.name, r=res.residence_name)),
         ("unit", campaign.name),
         ("subunit", res.residence_name),
-        ("rule", rules.RuleKind(res.rule).value),
+        ("rule", rules.ResultsRule(res.rule).value),
         ("currency", "EUR"),
     ]  # fmt: skip
     if res.threshold:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from app.services.base import Service
 from app.storage.tables import (
     CampaignRow,
     IdeaRow,
+    LocalMeta,
     MeetingRow,
     ParticipantRow,
     PendingChange,
@@ -20,21 +22,75 @@ from app.storage.tables import (
     QuestionRow,
     ResidenceRow,
     ReviewRow,
+    SyncShadow,
 )
+
+SYNC_LAST_KEY = "sync_last_at"
+"""The `local_meta` key where the sync client writes when it last synced."""
+
+
+def open_conflicts(session: Session) -> int:
+    """Sync conflicts pulled from the server and not resolved yet."""
+    rows = session.scalars(
+        select(SyncShadow.values_json).where(SyncShadow.table_name == "sync_conflict")
+    )
+    return sum(1 for values in rows if not json.loads(values).get("resolved"))
+
+
+def last_sync(session: Session) -> str | None:
+    row = session.get(LocalMeta, SYNC_LAST_KEY)
+    return row.value if row else None
+
 
 # Later capabilities (print batches, counted sheets...) add their own counters here: each takes
 # the session and the campaign id and returns {name: count}.
 ExtraCounter = Callable[[Session, str], dict[str, int]]
+# The sidebar's badges: each takes the session and the campaign id and returns one figure.
+BadgeCounter = Callable[[Session, str], int]
 
 
 class StatusService(Service):
     extra_counters: list[ExtraCounter] = []
+    badge_counters: dict[str, BadgeCounter] = {}
+
+    def badges(self) -> dict[str, int]:
+        """Every badge figure of the active campaign in one unit of work ({} without one).
+
+        The window refreshes its badges after each change, on the GUI thread: one call here
+        instead of one service call per screen and per open count.
+        """
+        try:
+            campaign_id = self.active_campaign_id()
+        except UserError:
+            return {}
+        with self.uow() as session:
+            return {
+                name: count(session, campaign_id) for name, count in self.badge_counters.items()
+            }
 
     def campaign_status(self) -> m.CampaignStatus:
         try:
             campaign_id = self.active_campaign_id()
         except UserError:
-            return m.CampaignStatus(None, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            with self.uow() as session:
+                return m.CampaignStatus(
+                    None,
+                    "",
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    conflicts=open_conflicts(session),
+                    last_sync=last_sync(session),
+                )
         with self.uow() as session:
 
             def count(model: type, *where: object) -> int:
@@ -98,4 +154,6 @@ class StatusService(Service):
                 ),
                 pending_sync_changes=count(PendingChange),
                 counts=extra,
+                conflicts=open_conflicts(session),
+                last_sync=last_sync(session),
             )

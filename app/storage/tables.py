@@ -50,6 +50,21 @@ class PendingChange(Base):
     changed_at: Mapped[datetime]
 
 
+class SyncShadow(Base):
+    """The last server state of each synced record this laptop saw (values and field versions).
+
+    The sync client sends the fields that differ from it, with the versions it holds, and keeps
+    here the records that exist only on the server's side (conflicts, review flags). Never synced.
+    """
+
+    __tablename__ = "sync_shadow"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    values_json: Mapped[str] = mapped_column(Text)
+    versions_json: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
 class CampaignRow(Synced, Base):
     __tablename__ = "campaign"
     name: Mapped[str] = mapped_column(String(200))

@@ -258,7 +258,7 @@ def _check_costs(signed: dict[str, Any], templates: dict[str, Template]) -> None
 def _run(signed: dict[str, Any], ballots: tuple[frozenset[str], ...]) -> rules.Outcome:
     try:
         options = rules.Options(
-            rule=rules.RuleKind(signed["rule"].replace("_", "-")),
+            rule=rules.ResultsRule(signed["rule"].replace("_", "-")),
             threshold=signed["threshold"],
             lot_order=tuple(signed["lot_order"]),
             **signed["options"],

@@ -137,3 +137,19 @@ def test_equal_shares_explanation_names_projects_and_shares(migrated_dir, tmp_pa
     paid = [line for line in e.equal_shares if line.startswith("Projet n° ")]
     assert len(paid) == len(res.selected) == 2 and all("ont payé" in line for line in paid)
     services.close()
+
+
+def test_count_badge_is_the_sheets_waiting_in_open_counts_in_one_call(counted):
+    services, session, scans = counted
+    assert services.status.badges() == {"count": len(services.counting.review_queue(session.id))}
+    assert services.status.badges() == {"count": 1}
+    second = services.counting.open_session(
+        session.residence_id, "Agnes", passphrase=DEMO_PASSPHRASE, hide_machine_opinion=True
+    )
+    services.counting.ingest(second.id, [scans / "scan-007.png"], workers=1)
+    assert services.status.badges() == {"count": 2}  # every open count, in one call
+    [item] = services.counting.review_queue(session.id)
+    services.counting.decide(
+        session.id, item.sheet_id, "invalid", "déchiré", witness="Karim Benali"
+    )
+    assert services.status.badges() == {"count": 1}

@@ -27,7 +27,7 @@ EVERY = 5
 
 def test_full_file_rule_gives_the_recorded_winners():
     pb = read_pabulib(FILE)
-    outcome = rules.run_rule(to_election(pb), rules.Options(rule=rules.RuleKind.GREEDY))
+    outcome = rules.run_rule(to_election(pb), rules.Options(rule=rules.ResultsRule.GREEDY))
     assert sorted(outcome.selected) == sorted(pb.recorded_selected() or ())
 
 
@@ -81,7 +81,7 @@ def test_import_then_replay_a_subsample_on_paper(tmp_path):
         tuple(rules.Project(p.project_id, p.cost) for p in pb.projects),
         tuple(frozenset(v.vote) for v in sample),
     )
-    expected = rules.run_rule(election, rules.Options(rule=rules.RuleKind.GREEDY)).selected
+    expected = rules.run_rule(election, rules.Options(rule=rules.ResultsRule.GREEDY)).selected
     assert [source[p] for p in results["selected"]] == list(expected)
 
     out = tmp_path / "public.pb"

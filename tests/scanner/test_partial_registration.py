@@ -72,3 +72,19 @@ def test_boxes_outside_the_image_reject_and_name_the_corner(ballots) -> None:
         Reason.CORNER_CUT_TOP_LEFT,
         Reason.CORNER_CUT_BOTTOM_LEFT,
     )
+
+
+def test_stream_files_reads_in_parallel_in_order(ballots, tmp_path) -> None:
+    import cv2
+
+    from scanner.batch import interpret_files, stream_files
+
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"s{i}.png"
+        cv2.imwrite(str(path), marked(ballots.approval, i, {i: "cross"}))
+        paths.append(path)
+    paths.append(tmp_path / "absent.png")
+    streamed = [r.to_json_text() for r in stream_files(paths, ballots.ctx, workers=2)]
+    serial = [r.to_json_text() for r in interpret_files(paths, ballots.ctx, workers=1)]
+    assert streamed == serial and len(serial) == 4

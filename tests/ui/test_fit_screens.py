@@ -8,10 +8,12 @@ meetings' Résidence column as "L…", messages over fields and a cut status-bar
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QTableView,
@@ -55,6 +57,14 @@ def check_table(view: QTableView, where: str) -> None:
 
 
 def check_combos(screen, where: str) -> None:  # type: ignore[no-untyped-def]
+    for area in screen.findChildren(QScrollArea):
+        inner = area.widget()
+        off = area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        if area.isVisible() and inner is not None and off:
+            assert inner.width() <= area.viewport().width(), f"{where}: a form is cut on the right"
+    for check in screen.findChildren(QCheckBox):
+        if check.isVisible() and check.text():
+            assert check.width() >= check.sizeHint().width(), f"{where}: {check.text()!r} cut"
     for box in screen.findChildren(QComboBox):
         if not box.isVisible() or box.parentWidget() is None:
             continue
@@ -144,3 +154,12 @@ def test_the_window_opens_inside_a_1366x768_screen():
     assert default_size(QSize(1366, 738)) == QSize(1366, 738)  # a task bar takes 30 px
     assert default_size(QSize(1920, 1040)) == QSize(1366, 768)
     assert default_size(QSize(1280, 690)) == QSize(1280, 690)
+
+
+def test_a_first_start_opens_the_window_inside_the_screen(main_window: MainWindow, ctx):
+    ctx.settings.geometry = b""  # nothing remembered yet
+    main_window.restore_state()  # it once called the screen lookup with no key and crashed
+    free = QApplication.primaryScreen().availableGeometry().size()
+    expected = default_size(free).expandedTo(main_window.minimumSize())  # offscreen: 800×800
+    assert main_window.size() == expected
+    assert main_window.windowState() & Qt.WindowState.WindowMaximized  # a small screen: all of it

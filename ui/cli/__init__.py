@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.participants",
     "ui.cli.backup",
     "ui.cli.server",
+    "ui.cli.sync",
 )
 
 

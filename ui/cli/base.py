@@ -125,6 +125,7 @@ STATUS_LABELS = (
     ("ballots_printed", N_("Bulletins imprimés")),
     ("sheets_counted", N_("Bulletins dépouillés")),
     ("pending_sync_changes", N_("Modifications à synchroniser")),
+    ("conflicts", N_("Conflits de synchronisation à résoudre")),
 )
 
 
@@ -146,6 +147,9 @@ def run_status(args: argparse.Namespace) -> int:
     for key, label in STATUS_LABELS:
         if key in status:
             print(f"  {_(label):<42} {status[key]:>6}")
+    last = status.get("last_sync") or _("jamais")
+    label = _("Dernière synchronisation")
+    print(f"  {label:<42} {last}")
     return 0
 
 

@@ -132,7 +132,7 @@ def _validated(args: argparse.Namespace) -> tuple[str, int]:
 
 
 def _options(args: argparse.Namespace, validated: tuple[str, int], election: Any) -> Any:
-    from app.domain.rules import Options, RuleKind, lot_order_from_seed
+    from app.domain.rules import Options, ResultsRule, lot_order_from_seed
 
     rule, threshold = validated
     lot: tuple[str, ...] = ()
@@ -141,7 +141,7 @@ def _options(args: argparse.Namespace, validated: tuple[str, int], election: Any
     elif args.lot_seed:
         lot = lot_order_from_seed(args.lot_seed, (p.project_id for p in election.projects))
     return Options(
-        rule=RuleKind(rule),
+        rule=ResultsRule(rule),
         threshold=threshold,
         withdrawn=frozenset(args.withdrawn),
         lot_order=lot,

@@ -94,7 +94,9 @@ def run_scan(args: argparse.Namespace) -> int:
     try:
         mode = None if args.mode == "any" else args.mode
         if pages >= STREAM_PAGES:
-            readings: Any = services.counting.interpret_pages(files, mode=mode)
+            readings: Any = services.counting.interpret_pages(
+                files, mode=mode, workers=args.workers
+            )
         else:
             readings = services.counting.interpret(files, mode=mode, workers=args.workers)
         for done, reading in enumerate(readings, start=1):

@@ -20,7 +20,7 @@ from app.domain.rules.types import (
     Outcome,
     Phase,
     ProjectResult,
-    RuleKind,
+    ResultsRule,
     Status,
     Tie,
     TieCriterion,
@@ -33,7 +33,7 @@ _MAX_PERMUTED = 6
 
 def greedy(election: Election, options: Options) -> Outcome:
     """Run greedy (skip what does not fit) or greedy-no-skip, as `options.rule` says."""
-    skip = options.rule is not RuleKind.GREEDY_NO_SKIP
+    skip = options.rule is not ResultsRule.GREEDY_NO_SKIP
     breaker = make_breaker(election, options)
     costs = {p.project_id: p.cost for p in election.projects}
     run = greedy_pass(

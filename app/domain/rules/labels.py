@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.rules.types import Phase, RuleKind, Status, TieCriterion
+from app.domain.rules.types import Phase, ResultsRule, Status, TieCriterion
 from app.i18n import N_, _
 
 STATUS_LABELS: dict[Status, str] = {
@@ -13,10 +13,10 @@ STATUS_LABELS: dict[Status, str] = {
     Status.WITHDRAWN: N_("retiré"),
 }
 
-RULE_LABELS: dict[RuleKind, str] = {
-    RuleKind.GREEDY: N_("le plus de voix dans la limite du budget"),
-    RuleKind.GREEDY_NO_SKIP: N_("le plus de voix, arrêt au premier projet qui ne rentre pas"),
-    RuleKind.MES: N_("méthode des parts égales"),
+RULE_LABELS: dict[ResultsRule, str] = {
+    ResultsRule.GREEDY: N_("le plus de voix dans la limite du budget"),
+    ResultsRule.GREEDY_NO_SKIP: N_("le plus de voix, arrêt au premier projet qui ne rentre pas"),
+    ResultsRule.MES: N_("méthode des parts égales"),
 }
 
 PHASE_LABELS: dict[Phase, str] = {
@@ -45,7 +45,7 @@ def status_label(status: Status) -> str:
     return _(STATUS_LABELS[status])
 
 
-def rule_label(rule: RuleKind) -> str:
+def rule_label(rule: ResultsRule) -> str:
     return _(RULE_LABELS[rule])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.rules.equal_shares import CancelFlag, Progress, equal_shares
 from app.domain.rules.greedy import greedy
-from app.domain.rules.types import Election, Options, Outcome, RuleKind, RulesError
+from app.domain.rules.types import Election, Options, Outcome, ResultsRule, RulesError
 
 
 def run_rule(
@@ -29,8 +29,8 @@ def run_rule(
         raise RulesError(
             _("Projets inconnus dans les options : {ids}.").format(ids=", ".join(sorted(unknown)))
         )
-    if options.rule is RuleKind.MES:
+    if options.rule is ResultsRule.MES:
         return equal_shares(election, options, progress, cancel)
-    if options.rule in (RuleKind.GREEDY, RuleKind.GREEDY_NO_SKIP):
+    if options.rule in (ResultsRule.GREEDY, ResultsRule.GREEDY_NO_SKIP):
         return greedy(election, options)
     raise RulesError(_("Règle inconnue : {rule}.").format(rule=options.rule))

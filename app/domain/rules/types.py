@@ -27,7 +27,7 @@ class LotRequired(RulesError):
         self.project_ids = project_ids
 
 
-class RuleKind(StrEnum):
+class ResultsRule(StrEnum):
     """The rules a campaign can declare before counting."""
 
     GREEDY = "greedy"
@@ -138,7 +138,7 @@ class Options:
     "approval": every funded approved project counts the same for a voter).
     """
 
-    rule: RuleKind = RuleKind.GREEDY
+    rule: ResultsRule = ResultsRule.GREEDY
     threshold: int = 0
     withdrawn: frozenset[str] = frozenset()
     lot_order: tuple[str, ...] = ()
@@ -216,7 +216,7 @@ class EqualSharesDetails:
 class Outcome:
     """The result of a rule on one election, ready for the report, screens and exports."""
 
-    rule: RuleKind
+    rule: ResultsRule
     budget: Fraction
     threshold: int
     selected: tuple[str, ...]

@@ -13,6 +13,7 @@ The pure rules of the count (models, tally) live in `app.domain.counting`.
 
 from __future__ import annotations
 
+from app.services.counting.badges import sheets_to_review
 from app.services.counting.service import CountingService, sheets_counted
 
-__all__ = ["CountingService", "sheets_counted"]
+__all__ = ["CountingService", "sheets_counted", "sheets_to_review"]

@@ -69,7 +69,7 @@ def build_count_report(services: Services, session_id: str) -> CountReport:
         rejected=t.rejected, hand_keyed=t.hand_keyed,
         budget_cents=int(results["budget_cents"]),
         spent_cents=int(results["spent_cents"]),
-        rule=rules.rule_label(rules.RuleKind(results["rule"])),
+        rule=rules.rule_label(rules.ResultsRule(results["rule"])),
         threshold=int(results["threshold"]),
         tie_break=_tie_break(results),
         ties=tuple(results["ties"]),
@@ -158,7 +158,7 @@ def _own_results(services: Services, session: CountSession) -> dict[str, Any]:
     ballots = tuple(frozenset(o.choices) for o in outs if o.outcome == "valid" and o.choices)
     info = {p["project_id"]: p for p in doc["projects"]}
     options = rules.Options(
-        rule=rules.RuleKind(doc["rule"]), threshold=doc["threshold"],
+        rule=rules.ResultsRule(doc["rule"]), threshold=doc["threshold"],
         lot_order=tuple(doc["lot_order"]), **doc["options"],
     )  # fmt: skip
     election = rules.Election(

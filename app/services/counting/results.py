@@ -32,7 +32,7 @@ from app.storage.tables import ProjectRow, ResidenceRow
 
 log = logging.getLogger(__name__)
 
-RULES = tuple(r.value for r in rules.RuleKind)
+RULES = tuple(r.value for r in rules.ResultsRule)
 # Equal Shares options a campaign may declare (stored in ResultsRuleRow.options beside "lot_seed")
 OPTION_KEYS = ("add1", "add1_exhaustive_stop", "top_up", "compare_with_greedy")
 
@@ -138,7 +138,7 @@ def _options(row: ResultsRuleRow | None, known: set[str]) -> rules.Options:
         return rules.Options()
     extra = dict(row.options or {})
     return rules.Options(
-        rule=rules.RuleKind(row.rule),
+        rule=rules.ResultsRule(row.rule),
         threshold=row.threshold,
         lot_order=tuple(p for p in (row.lot_order or ()) if p in known),
         **{k: v for k, v in extra.items() if k in OPTION_KEYS},
@@ -364,12 +364,12 @@ def get_results_rule(svc: CountingCore, campaign_id: str) -> RuleDeclaration:
             for pid in (row.lot_order or () if row else ())
             if (p := by_id.get(pid)) is not None
         )
-        rule = row.rule if row else rules.RuleKind.GREEDY.value
+        rule = row.rule if row else rules.ResultsRule.GREEDY.value
         return RuleDeclaration(
             campaign_id=campaign_id,
             declared=row is not None,
             rule=rule,
-            rule_label=rules.rule_label(rules.RuleKind(rule)),
+            rule_label=rules.rule_label(rules.ResultsRule(rule)),
             threshold=row.threshold if row else 0,
             add1_exhaustive_stop=bool(extra.get("add1_exhaustive_stop", True)),
             top_up=bool(extra.get("top_up", False)),

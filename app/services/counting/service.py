@@ -44,7 +44,7 @@ from app.services.counting.read import (
 )
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
-from scanner.batch import interpret_files, iter_file
+from scanner.batch import interpret_files, stream_files
 from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
 
@@ -182,12 +182,13 @@ class CountingService(CountingCore):
         return interpret_files([Path(p) for p in paths], ctx, workers=workers)
 
     def interpret_pages(
-        self, paths: Sequence[str | Path], *, mode: str | None = None
+        self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
     ) -> Iterator[PageReading]:
-        """Like `interpret`, one page at a time in this process (a long PDF shows progress)."""
+        """Like `interpret`, yielding each file's pages as soon as they are read: several files
+        in worker processes (both cores), a single file page by page here (a long PDF shows
+        progress)."""
         ctx = self._scan_context(mode)
-        for path in paths:
-            yield from iter_file(Path(path), ctx)
+        yield from stream_files([Path(p) for p in paths], ctx, workers=workers)
 
     def _scan_context(self, mode: str | None) -> ReadContext:
         try:

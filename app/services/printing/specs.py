@@ -31,7 +31,6 @@ from app.storage.tables import (
 )
 from ballots.errors import BallotError
 from ballots.errors import Cancelled as BallotCancelled
-from ballots.model import ProjectOrder as LibraryOrder
 from ballots.model import order_projects
 
 log = logging.getLogger(__name__)
@@ -167,7 +166,7 @@ def build_spec(
     rows = ballot_projects(style, admissible)
     projects = tuple(library_project(r, data_dir, long) for r in rows)
     chosen = order or ProjectOrder(style.project_order)
-    projects = order_projects(projects, ballots_order(chosen), seed)
+    projects = order_projects(projects, chosen, seed)
     return ballots.BallotSpec(
         campaign=ballots.Campaign(campaign.id, campaign.short_code, campaign.name),
         residence=ballots.Residence(residence.id, residence.name),
@@ -177,10 +176,6 @@ def build_spec(
         vote_start=campaign.vote_start,
         vote_end=campaign.vote_end,
     )
-
-
-def ballots_order(order: ProjectOrder) -> LibraryOrder:
-    return LibraryOrder(order.value)
 
 
 def admissible_filter(residence_id: str) -> tuple[object, ...]:

@@ -14,26 +14,16 @@ from pathlib import Path
 from app.domain import models as m
 from app.i18n import N_, _
 
-
-class ProjectOrder(StrEnum):
-    """Order of the projects on the ballot; RANDOM is drawn again for every print batch."""
-
-    FIXED = "fixed"
-    ALPHABETICAL = "alphabetical"
-    RANDOM = "random"
-
+# The ballot's own enums, from the ballots library (one definition each): the order of the
+# projects on the ballot (RANDOM is drawn again for every print batch) and the voting rule.
+from ballots.model import ProjectOrder as ProjectOrder
+from ballots.model import RuleKind as RuleKind
 
 ORDER_LABELS: dict[ProjectOrder, str] = {
     ProjectOrder.FIXED: N_("Par numéro de projet"),
     ProjectOrder.ALPHABETICAL: N_("Par ordre alphabétique"),
     ProjectOrder.RANDOM: N_("Tiré au sort à chaque impression"),
 }
-
-
-class RuleKind(StrEnum):
-    APPROVAL = "approval"
-    SINGLE = "single"
-    BUDGET = "budget"
 
 
 RULE_LABELS: dict[RuleKind, str] = {

@@ -24,7 +24,7 @@ from pabutools.election import Project as PbuProject
 from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 from pabutools.tiebreaking import TieBreakingRule
 
-from app.domain.rules import Election, Options, Project, RuleKind, run_rule
+from app.domain.rules import Election, Options, Project, ResultsRule, run_rule
 
 COSTS = (10, 20, 20, 30, 40, 60)
 
@@ -72,7 +72,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @given(elections())
 def test_greedy_matches_pabutools(case: tuple[Election, tuple[str, ...]]) -> None:
     election, lot = case
-    ours = run_rule(election, Options(rule=RuleKind.GREEDY, lot_order=lot))
+    ours = run_rule(election, Options(rule=ResultsRule.GREEDY, lot_order=lot))
     instance, profile = to_pabutools(election, with_votes_only=True)
     theirs = greedy_utilitarian_welfare(
         instance, profile, sat_class=Cost_Sat, tie_breaking=tie_breaking(lot)
@@ -86,7 +86,7 @@ def test_equal_shares_add1_matches_pabutools(
     case: tuple[Election, tuple[str, ...]], utility: str
 ) -> None:
     election, lot = case
-    options = Options(rule=RuleKind.MES, lot_order=lot, share_utility=utility)
+    options = Options(rule=ResultsRule.MES, lot_order=lot, share_utility=utility)
     ours = run_rule(election, options)
     instance, profile = to_pabutools(election, with_votes_only=False)
     theirs = method_of_equal_shares(
@@ -105,7 +105,7 @@ def test_equal_shares_without_completion_matches_pabutools(
     case: tuple[Election, tuple[str, ...]], utility: str
 ) -> None:
     election, lot = case
-    options = Options(rule=RuleKind.MES, lot_order=lot, add1=False, share_utility=utility)
+    options = Options(rule=ResultsRule.MES, lot_order=lot, add1=False, share_utility=utility)
     ours = run_rule(election, options)
     instance, profile = to_pabutools(election, with_votes_only=False)
     theirs = method_of_equal_shares(

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from app.domain.pabulib import PbFile, read_pabulib, to_election
-from app.domain.rules import Election, Options, Outcome, RuleKind, Status, TieCriterion, run_rule
+from app.domain.rules import Election, Options, Outcome, ResultsRule, Status, TieCriterion, run_rule
 from tests.helpers.pabulib import pb as pb_path
 
-GREEDY, NO_SKIP, MES = RuleKind.GREEDY, RuleKind.GREEDY_NO_SKIP, RuleKind.MES
+GREEDY, NO_SKIP, MES = ResultsRule.GREEDY, ResultsRule.GREEDY_NO_SKIP, ResultsRule.MES
 
 # file -> rule the city applied (the threshold is taken from the file's META)
 RECORDED = {
@@ -44,7 +44,7 @@ def recorded(name: str) -> set[str]:
     return set(selected)
 
 
-def run(name: str, rule: RuleKind, **kwargs: Any) -> Outcome:
+def run(name: str, rule: ResultsRule, **kwargs: Any) -> Outcome:
     pb, election = load(name)
     kwargs.setdefault("threshold", pb.threshold)
     return run_cached(name, Options(rule=rule, **kwargs))

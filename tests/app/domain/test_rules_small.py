@@ -12,7 +12,7 @@ from app.domain.rules import (
     Options,
     Phase,
     Project,
-    RuleKind,
+    ResultsRule,
     RulesError,
     Status,
     TieCriterion,
@@ -56,7 +56,7 @@ def test_project_needs_one_vote_even_without_threshold() -> None:
 
 def test_no_skip_marks_the_rest_not_reached_and_withdrawn_does_not_stop() -> None:
     e = election(100, {"w": 500, "a": 60, "b": 50, "c": 30}, ["wab", "wab", "wac", "w"])
-    outcome = run_rule(e, Options(rule=RuleKind.GREEDY_NO_SKIP, withdrawn=frozenset({"w"})))
+    outcome = run_rule(e, Options(rule=ResultsRule.GREEDY_NO_SKIP, withdrawn=frozenset({"w"})))
     assert statuses(outcome) == [
         ("w", Status.WITHDRAWN),
         ("a", Status.FUNDED),
@@ -105,7 +105,7 @@ def test_equal_shares_payments_worked_by_hand() -> None:
     # 4 voters, 30 each. c (30, everyone) costs 7.50 each; then a (60, voters 1-3) 20 each;
     # b (40) has only voter 4, who has 22.50 left: not enough.
     e = election(120, {"a": 60, "b": 40, "c": 30}, ["ac", "ac", "ac", "bc"])
-    outcome = run_rule(e, Options(rule=RuleKind.MES))
+    outcome = run_rule(e, Options(rule=ResultsRule.MES))
     assert outcome.selected == ("c", "a")
     details = outcome.equal_shares
     assert details is not None
@@ -124,17 +124,17 @@ def test_equal_shares_approval_utility_prefers_the_smaller_payment() -> None:
     # Cost utilities fund a first, then c from voter 4; approval utilities fund c first, after
     # which a's supporters hold 52.50, short of 60.
     e = election(80, {"a": 60, "c": 15}, ["ac", "a", "a", "c"])
-    cost = run_rule(e, Options(rule=RuleKind.MES, add1=False))
-    approval = run_rule(e, Options(rule=RuleKind.MES, add1=False, share_utility="approval"))
+    cost = run_rule(e, Options(rule=ResultsRule.MES, add1=False))
+    approval = run_rule(e, Options(rule=ResultsRule.MES, add1=False, share_utility="approval"))
     assert cost.selected == ("a", "c")
     assert approval.selected == ("c",)
 
 
 def test_top_up_funds_what_still_fits() -> None:
     e = election(100, {"a": 60, "b": 30}, ["a", "b"])
-    plain = run_rule(e, Options(rule=RuleKind.MES, add1=False))
+    plain = run_rule(e, Options(rule=ResultsRule.MES, add1=False))
     assert plain.selected == ("b",)
-    topped = run_rule(e, Options(rule=RuleKind.MES, add1=False, top_up=True))
+    topped = run_rule(e, Options(rule=ResultsRule.MES, add1=False, top_up=True))
     assert topped.selected == ("b", "a")
     phases = {p.project_id: p.phase for p in topped.projects}
     assert phases == {"b": Phase.EQUAL_SHARES, "a": Phase.TOP_UP}
@@ -142,7 +142,7 @@ def test_top_up_funds_what_still_fits() -> None:
 
 def test_comparison_keeps_greedy_when_more_voters_prefer_it() -> None:
     e = election(100, {"x": 100, "y": 50, "z": 10}, ["x", "x", "x", "yz", "y"])
-    outcome = run_rule(e, Options(rule=RuleKind.MES, add1=False, compare_with_greedy=True))
+    outcome = run_rule(e, Options(rule=ResultsRule.MES, add1=False, compare_with_greedy=True))
     assert outcome.selected == ("x",)
     details = outcome.equal_shares
     assert details is not None and details.comparison is not None
@@ -153,7 +153,7 @@ def test_comparison_keeps_greedy_when_more_voters_prefer_it() -> None:
 def test_add1_reports_progress_and_stops_when_cancelled() -> None:
     e = election(100, {"a": 90, "b": 80}, ["a", "ab", "b", "b"])
     seen: list[tuple[int, int]] = []
-    outcome = run_rule(e, Options(rule=RuleKind.MES), progress=lambda i, n: seen.append((i, n)))
+    outcome = run_rule(e, Options(rule=ResultsRule.MES), progress=lambda i, n: seen.append((i, n)))
     assert outcome.equal_shares is not None and outcome.equal_shares.add1_steps == len(seen) > 0
     assert all(0 < i <= n for i, n in seen)
 
@@ -161,7 +161,7 @@ def test_add1_reports_progress_and_stops_when_cancelled() -> None:
         cancelled = True
 
     with pytest.raises(Cancelled):
-        run_rule(e, Options(rule=RuleKind.MES), cancel=Cancel())
+        run_rule(e, Options(rule=ResultsRule.MES), cancel=Cancel())
 
 
 def test_bad_elections_and_options_are_refused_in_french() -> None:

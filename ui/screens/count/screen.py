@@ -45,6 +45,7 @@ from ui.screens.count.sheet import CountersBar, SheetView
 from ui.screens.count.sources import CameraSource, FolderWatcher, SourcesBar
 from ui.theme import set_role
 from ui.widgets import Screen, ScreenshotVariant, primary_button
+from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -97,6 +98,7 @@ class CountScreen(Screen):
     def _session_row(self) -> None:
         """The session chooser and "Nouvelle session…" sit in the header, beside the primary."""
         self.sessions = QComboBox()
+        self.sessions.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sessions.setAccessibleName(_("Session de dépouillement"))
         self.sessions.setMinimumWidth(300)
         self.sessions.setMaximumWidth(360)
@@ -171,6 +173,14 @@ class CountScreen(Screen):
         self.sessions.clear()
         for s in sessions:
             self.sessions.addItem(self._session_label(s), s.id)
+            self.sessions.setItemData(
+                self.sessions.count() - 1,
+                _("{label} — agent : {officer}").format(
+                    label=self._session_label(s), officer=s.officer
+                ),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        fit_to_choices(self.sessions, most=420)
         current = self.session.id if self.session else (sessions[-1].id if sessions else None)
         self.session = counting.get_session(current) if current else None
         self.sessions.setCurrentIndex(max(0, self.sessions.findData(current)))
@@ -182,8 +192,10 @@ class CountScreen(Screen):
         state = _("scellée") if s.sealed else _("en cours")
         essai = _(" · ESSAI") if s.mode == "test" else ""
         local = local_moment(s.opened_at, self._zone())
-        return _("{residence} — {officer} — {day} {time} ({state}){essai}").format(
-            residence=s.residence_name, officer=s.officer, day=local.strftime("%d/%m"),
+        # short enough to be read whole in the header at 1280 px; the officer is beside the
+        # counters, and the full line is the item's tooltip
+        return _("{residence} — {day} {time} ({state}){essai}").format(
+            residence=s.residence_name, day=local.strftime("%d/%m"),
             time=format_time(local), state=state, essai=essai,
         )  # fmt: skip
 
@@ -285,8 +297,7 @@ class CountScreen(Screen):
 
     def badge(self) -> str | None:
         try:
-            sessions = [s for s in self.ctx.services.counting.list_sessions() if not s.sealed]
-            waiting = sum(len(self.ctx.services.counting.review_queue(s.id)) for s in sessions)
+            waiting = self.ctx.services.status.badges().get("count", 0)
         except UserError:
             return None
         return (

@@ -74,8 +74,8 @@ class IdeasPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.form.delete_requested.connect(self.delete_idea)
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> QVBoxLayout:
+        row = QVBoxLayout()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("Rechercher une idée (titre, description, lieu)…"))
         self.search_edit.setClearButtonEnabled(True)
@@ -88,13 +88,18 @@ class IdeasPanel(QWidget):
         self.meeting_filter.setAccessibleName(_("Filtrer par réunion"))
         self.meeting_filter.setMaximumWidth(320)
         self.unassigned_check = QCheckBox(_("Pas encore dans un projet"))
-        self.search_edit.setMinimumWidth(160)
-        row.addWidget(self.search_edit, 1)
+        # two lines, so that every filter shows its whole choice ("Toutes les résidences")
+        # on a 1280 px screen: the search and the check box, then the three lists
+        first = QHBoxLayout()
+        first.addWidget(self.search_edit, 1)
+        first.addWidget(self.unassigned_check)
+        row.addLayout(first)
+        lists = QHBoxLayout()
         for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
-            # a filter shows its whole choice ("Toutes les résidences"), never a cut word
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            row.addWidget(box)
-        row.addWidget(self.unassigned_check)
+            lists.addWidget(box)
+        lists.addStretch(1)
+        row.addLayout(lists)
         self.search_edit.textChanged.connect(self.apply_filters)
         for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
             box.currentIndexChanged.connect(self.apply_filters)

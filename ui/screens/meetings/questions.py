@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.domain import models as m
 from app.errors import UserError
@@ -44,11 +44,10 @@ class QuestionsEditor(QWidget):
         self.new_button = QPushButton(_("Nouvelle question"))
         self.remove_button = QPushButton(_("Retirer la question"))
         self.remove_button.setProperty("danger", True)
-        buttons = QHBoxLayout()
-        for button in (self.save_button, self.new_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.remove_button)
+        buttons = QGridLayout()  # two by two: the form fits beside the list at 1280 px
+        buttons.addWidget(self.save_button, 0, 0)
+        buttons.addWidget(self.new_button, 0, 1)
+        buttons.addWidget(self.remove_button, 1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)

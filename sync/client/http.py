@@ -1,0 +1,60 @@
+"""The HTTP side of the client (httpx): every failure becomes a French `SyncError`."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from app.i18n import _
+from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncUnavailable
+
+Reply = TypeVar("Reply", bound=BaseModel)
+
+
+class Transport:
+    def __init__(self, url: str, token: str | None = None, timeout: float = 60.0) -> None:
+        self.url = url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def post(self, path: str, body: BaseModel, reply_type: type[Reply]) -> Reply:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            reply = httpx.post(
+                f"{self.url}{path}",
+                content=body.model_dump_json(),
+                headers={**headers, "Content-Type": "application/json"},
+                timeout=self.timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise SyncUnavailable(
+                _(
+                    "Le serveur {url} ne répond pas ({error}). Rien n'est perdu : les "
+                    "modifications restent en attente sur ce poste ; synchronisez quand le réseau "
+                    "revient."
+                ).format(url=self.url, error=type(exc).__name__)
+            ) from exc
+        if reply.status_code == 200:
+            return reply_type.model_validate_json(reply.content)
+        raise _error(reply)
+
+
+def _error(reply: httpx.Response) -> SyncError:
+    detail: Any = None
+    try:
+        detail = reply.json().get("detail")
+    except ValueError:
+        pass
+    message = detail if isinstance(detail, str) else None
+    if reply.status_code == 426:
+        return ProtocolMismatch(message or _("Versions du protocole incompatibles."))
+    if reply.status_code in (401, 403):
+        return SyncRefused(message or _("Le serveur refuse ce poste."))
+    return SyncError(
+        message
+        or _("Le serveur a répondu par une erreur ({status}) : réessayez plus tard.").format(
+            status=reply.status_code
+        )
+    )

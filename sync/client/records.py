@@ -1,0 +1,67 @@
+"""A laptop's synced rows as protocol fields, and back.
+
+Local bookkeeping (`id`, `updated_at`, `device_id`) does not travel; `deleted_at` travels as the
+tombstone field `_deleted`; the campaign's ballot MAC key (`secret_key`) does not travel yet (it
+must go encrypted to enrolled devices of the right role: not built, see docs/sync.md). Dates and
+datetimes travel as ISO-8601 text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Table
+
+import app.storage  # noqa: F401  (registers every table, the count's included)
+from app.storage.tables import Base
+from app.storage.types import IsoDate, UtcDateTime
+from sync.core.protocol import DELETED
+from sync.core.tables import EDITABLE_TABLES, FACT_TABLES
+
+LOCAL_ONLY_COLUMNS = frozenset({"id", "updated_at", "device_id", "deleted_at", "secret_key"})
+SERVER_DEVICE = "server"
+
+
+def synced_tables() -> dict[str, Table]:
+    """The laptop's tables that travel, by name."""
+    names = (EDITABLE_TABLES | FACT_TABLES) & set(Base.metadata.tables)
+    return {name: Base.metadata.tables[name] for name in sorted(names)}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_fields(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:
+    fields = {
+        column.name: _encode(row[column.name])
+        for column in table.columns
+        if column.name not in LOCAL_ONLY_COLUMNS
+    }
+    fields[DELETED] = row["deleted_at"] is not None
+    return fields
+
+
+def _decode(column_type: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column_type, UtcDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, IsoDate):
+        return date.fromisoformat(value)
+    return value
+
+
+def to_columns(table: Table, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Column values for the fields this laptop knows (unknown fields are ignored)."""
+    return {
+        column.name: _decode(column.type, fields[column.name])
+        for column in table.columns
+        if column.name in fields and column.name not in LOCAL_ONLY_COLUMNS
+    }
