@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.report",
     "ui.cli.pabulib",
     "ui.cli.spreadsheet",
+    "ui.cli.decidim",
     "ui.cli.participants",
     "ui.cli.backup",
     "ui.cli.server",
