@@ -116,7 +116,7 @@ def create_app(db_url: str) -> FastAPI:
     @app.post("/v1/pull")
     def pull(request: PullRequest, authorization: str | None = Header(default=None)) -> PullReply:
         check_protocol(request.protocol)
-        with transaction(engine) as session:
+        with transaction(engine, read_only=True) as session:
             device_for(session, authorization)
             records, more = SqlStore(session).since(request.cursor, request.limit)
         cursor = records[-1].seq if records else request.cursor

@@ -218,3 +218,26 @@ def test_the_server_refuses_a_forked_audit_chain(server: Server) -> None:
     fork = entry("session-http", 3, entries[1]["hash"], n=42)
     reply = push(server, token, [fact(fork)]).json()
     assert [r["reason"] for r in reply["refused"]] == ["audit_forked"]
+
+
+def test_a_pull_does_not_wait_for_a_writer_and_sees_only_commits(server: Server) -> None:
+    from sync.server.store import SqlStore, open_engine, transaction
+
+    engine = open_engine(server.db_url)
+    seen: list[Any] = []
+    with transaction(engine) as session:
+        store = SqlStore(session)
+        store.lock()
+        store.put("idea", "uncommitted", {"title": "x"}, {"title": 1})
+
+        def read() -> None:
+            with transaction(engine, read_only=True) as reading:
+                seen.extend(r.record_id for r in SqlStore(reading).since(0, 100_000)[0])
+            seen.append("done")
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive()  # answered while the writer still holds its lock
+    engine.dispose()
+    assert seen[-1] == "done" and "uncommitted" not in seen
