@@ -143,6 +143,7 @@ class IdeaRow(Synced, Base):
     estimated_cost_cents: Mapped[int | None] = mapped_column(Integer)
     proposer_id: Mapped[str | None] = mapped_column(ForeignKey("participant.id"))
     project_id: Mapped[str | None] = mapped_column(ForeignKey("project.id"), index=True)
+    decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class ProjectRow(Synced, Base):
@@ -159,6 +160,7 @@ class ProjectRow(Synced, Base):
     status: Mapped[str] = mapped_column(String(32), default="draft")
     picture_path: Mapped[str] = mapped_column(Text, default="")
     source_id: Mapped[str] = mapped_column(String(100), default="")
+    decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class CriterionRow(Synced, Base):

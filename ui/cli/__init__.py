@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.verify",
     "ui.cli.report",
     "ui.cli.pabulib",
+    "ui.cli.spreadsheet",
+    "ui.cli.decidim",
     "ui.cli.participants",
     "ui.cli.backup",
     "ui.cli.server",

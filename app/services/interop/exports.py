@@ -1,0 +1,141 @@
+"""Ideas, projects, meetings and results as spreadsheet tables (CSV or XLSX).
+
+Amounts are written in euros (a number in XLSX, `1234,50` in CSV). Nothing here names a voter
+or a ballot serial: results are per project, ideas and meetings carry no participant's name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.domain.models import ATTENDANCE_CATEGORIES, MEETING_KIND_LABELS, PROJECT_STATUS_LABELS
+from app.errors import UserError
+from app.i18n import _
+from app.services.interop.tables import Cell, write_table
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+log = logging.getLogger(__name__)
+WHATS = ("ideas", "projects", "meetings", "results")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def euros(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents) / 100
+
+
+def _residence_names(services: Services) -> dict[str, str]:
+    return {r.id: r.name for r in services.campaigns.list_residences()}
+
+
+def ideas_sheet(services: Services) -> Sheet:
+    names = _residence_names(services)
+    numbers = {p.id: p.number for p in services.projects.list_projects()}
+    meetings = {m.id: m.starts_at for m in services.meetings.list_meetings()}
+    rows = []
+    for i in services.ideas.list_ideas():
+        meeting = meetings.get(i.meeting_id or "")
+        rows.append((
+            i.meta.id, names.get(i.residence_id, ""), i.title, i.description, i.theme,
+            i.location, euros(i.estimated_cost_cents),
+            numbers.get(i.project_id or ""), meeting.date().isoformat() if meeting else "",
+            i.meta.created_at.date().isoformat(),
+        ))  # fmt: skip
+    headers = (
+        "id", _("résidence"), _("titre"), _("description"), _("thème"), _("lieu"),
+        _("coût estimé (€)"), _("projet n°"), _("réunion"), _("créée le"),
+    )  # fmt: skip
+    return Sheet(headers, tuple(rows))
+
+
+def projects_sheet(services: Services) -> Sheet:
+    names = _residence_names(services)
+    reviews = services.commission.latest_reviews()
+    rows = []
+    for p in services.projects.list_projects():
+        review = reviews.get(p.meta.id)
+        rows.append((
+            p.meta.id, names.get(p.residence_id, ""), p.number, p.title, p.short_description,
+            p.long_description, euros(p.cost_cents), p.theme,
+            _(PROJECT_STATUS_LABELS[p.status]), review.public_reason if review else "",
+            euros(review.validated_cost_cents) if review else None, len(p.idea_ids),
+        ))  # fmt: skip
+    headers = (
+        "id", _("résidence"), _("numéro"), _("titre"), _("description courte"),
+        _("description longue"), _("coût (€)"), _("thème"), _("statut"),
+        _("motif de la commission"), _("coût validé (€)"), _("idées"),
+    )  # fmt: skip
+    return Sheet(headers, tuple(rows))
+
+
+def meetings_sheet(services: Services) -> Sheet:
+    names = _residence_names(services)
+    rows: list[tuple[Cell, ...]] = []
+    for m in sorted(services.meetings.list_meetings(), key=lambda m: m.starts_at):
+        rows.append((
+            m.meta.id, m.starts_at.isoformat(timespec="minutes"), names.get(m.residence_id or "", ""),
+            _(MEETING_KIND_LABELS[m.kind]), m.place, m.facilitators,
+            *(int(m.attendance.get(k, 0)) for k in ATTENDANCE_CATEGORIES),
+            sum(int(v) for v in m.attendance.values()), m.idea_count, len(m.questions),
+        ))  # fmt: skip
+    headers = (
+        "id", _("date"), _("résidence"), _("type"), _("lieu"), _("animateurs"),
+        *(_(label) for label in ATTENDANCE_CATEGORIES.values()),
+        _("participants"), _("idées"), _("questions"),
+    )  # fmt: skip
+    return Sheet(headers, tuple(rows))
+
+
+def results_sheet(services: Services) -> Sheet:
+    """One line per project of each residence that has a count (votes, funded or not)."""
+    rows = []
+    for residence in services.campaigns.list_residences():
+        try:
+            res = services.counting.results(residence.id)
+        except UserError as exc:
+            log.info("no results for %s: %s", residence.name, exc.message)
+            continue
+        if not res.sessions:
+            continue
+        for p in res.projects:
+            rows.append((
+                residence.name, p.number, p.title, euros(p.cost_cents), p.votes,
+                p.status_label, _("oui") if p.project_id in res.selected else _("non"),
+                res.rule_label, _("oui") if res.all_sealed else _("non"),
+            ))  # fmt: skip
+    headers = (
+        _("résidence"), _("numéro"), _("projet"), _("coût (€)"), _("voix"), _("statut"),
+        _("financé"), _("règle"), _("dépouillement scellé"),
+    )  # fmt: skip
+    return Sheet(headers, tuple(rows))
+
+
+SHEETS: dict[str, Callable[[Services], Sheet]] = {
+    "ideas": ideas_sheet,
+    "projects": projects_sheet,
+    "meetings": meetings_sheet,
+    "results": results_sheet,
+}
+
+
+def export_sheet(services: Services, what: str, out: Path) -> tuple[Path, int]:
+    """Write `what` to `out` (.csv or .xlsx); returns the path and the number of lines."""
+    if what not in SHEETS:
+        raise UserError(
+            _("Export inconnu : {what} (attendu : {choices}).").format(
+                what=what, choices=", ".join(WHATS)
+            )
+        )
+    sheet = SHEETS[what](services)
+    return write_table(Path(out), sheet.headers, sheet.rows), len(sheet.rows)

@@ -1,0 +1,317 @@
+"""Reading and writing tables: CSV (encoding and delimiter detected) and XLSX (openpyxl).
+
+A table read from a file keeps, for each row, its line number in the file (the header is line
+1 of a spreadsheet; for a CSV, the physical line where the record starts), so that every error
+message can name the line and the column concerned.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+from app.i18n import _
+from ballots.atomic import write_bytes_atomic
+from ballots.errors import WriteError
+
+DELIMITERS = (";", ",", "\t")
+MAX_ROWS = 200_000
+Cell = str | int | float | Decimal | None
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # line number in the file (1 = the header)
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    encoding: str = ""  # CSV only: utf-8, utf-8-sig or cp1252
+    delimiter: str = ""  # CSV only
+
+
+def column_name(index: int) -> str:
+    """The spreadsheet name of a 0-based column index: A, B, ..., Z, AA..."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def read_table(path: Path) -> Table:
+    """The first sheet of an XLSX file or a CSV file, by its extension."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(_("Fichier introuvable : {path}").format(path=path), field="file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_csv_bytes(path.read_bytes())
+    raise UserError(
+        _("Format non reconnu : {name} (attendu : .csv ou .xlsx).").format(name=path.name),
+        field="file",
+    )
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            _(
+                "Encodage du fichier illisible (ni UTF-8 ni Windows-1252, octet {byte} à la "
+                "position {pos}) : enregistrez-le en « CSV UTF-8 »."
+            ).format(byte=hex(data[exc.start]), pos=exc.start)
+        ) from None
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter the header line uses most: `;`, `,` or a tab."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def read_csv_bytes(data: bytes) -> Table:
+    text, encoding = decode(data)
+    if not text.strip():
+        raise UserError(_("Le fichier est vide."))
+    first = text.lstrip("\n\r").splitlines()[0]
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers: tuple[str, ...] | None = None
+    rows: list[Row] = []
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            if not any(cell.strip() for cell in record):
+                continue
+            if headers is None:
+                headers = tuple(cell.strip() for cell in record)
+                continue
+            rows.append(Row(line, tuple(record)))
+            if len(rows) > MAX_ROWS:
+                raise UserError(_("Plus de {n} lignes : découpez le fichier.").format(n=MAX_ROWS))
+    except csv.Error as exc:
+        raise UserError(
+            _("Ligne {line} : CSV illisible ({error}).").format(line=reader.line_num, error=exc)
+        ) from None
+    return Table(headers or (), tuple(rows), encoding, delimiter)
+
+
+def check_widths(table: Table) -> None:
+    """Refuse rows with more or fewer cells than the header, saying why (delimiter mix-up)."""
+    width = len(table.headers)
+    for row in table.rows:
+        n = len(row.cells)
+        extra = [c for c in row.cells[width:] if str(c or "").strip()]
+        if n <= width and n > 1 or (n > width and not extra):
+            continue
+        d = table.delimiter
+        other = next((o for o in DELIMITERS if o != d and any(o in str(c) for c in row.cells)), "")
+        if n == 1 and width > 1 and other:
+            hint = _(
+                "la ligne est séparée par « {other} » alors que l'en-tête l'est par « {d} » : "
+                "utilisez le même séparateur partout."
+            ).format(other=shown(other), d=shown(d))
+        elif n > width:
+            hint = _(
+                "{n} cellules pour {width} colonnes : une valeur contient sans doute le "
+                "séparateur « {d} » (un montant « 1 500,50 » dans un fichier séparé par des "
+                "virgules ?) ; mettez-la entre guillemets ou séparez par « ; »."
+            ).format(n=n, width=width, d=shown(d))
+        elif width > 1:
+            hint = _("{n} cellule(s) pour {width} colonnes.").format(n=n, width=width)
+        else:
+            continue
+        raise UserError(_("Ligne {line} : {hint}").format(line=row.line, hint=hint))
+
+
+def shown(delimiter: str) -> str:
+    return _("tabulation") if delimiter == "\t" else delimiter
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def read_xlsx(path: Path) -> Table:
+    """The first sheet (read-only, so that 50,000 rows stay quick); merged cells are refused."""
+    import openpyxl  # heavy: loaded only when a spreadsheet is read
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UserError(
+            _("Classeur XLSX illisible : {name} ({error}).").format(name=path.name, error=exc)
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        _refuse_merged(path, sheet.title, book)
+        headers: tuple[str, ...] | None = None
+        rows: list[Row] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not any(v is not None and str(v).strip() for v in values):
+                continue
+            if headers is None:
+                headers = tuple("" if v is None else str(v).strip() for v in values)
+                continue
+            rows.append(Row(number, tuple(_cell(v) for v in values)))
+            if len(rows) > MAX_ROWS:
+                raise UserError(_("Plus de {n} lignes : découpez le fichier.").format(n=MAX_ROWS))
+    finally:
+        book.close()
+    width = len(headers or ())
+    while width and not (headers or ())[width - 1]:
+        width -= 1
+    return Table((headers or ())[:width], tuple(rows))
+
+
+def _cell(value: Any) -> Cell:
+    if value is None or isinstance(value, (str, int, float, Decimal)):
+        return value
+    return str(value)
+
+
+def _refuse_merged(path: Path, title: str, book: Any) -> None:
+    """Merged cells hide values from all but their first cell: name the first one and refuse."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(
+                n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
+            )
+            first = _first_sheet_file(archive, names)
+            if first is None:
+                return
+            match = _MERGE.search(archive.read(first))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return
+    if match:
+        col, line = match.group(1).decode(), int(match.group(2))
+        raise UserError(
+            _(
+                "Ligne {line}, colonne {col} : cellules fusionnées dans la feuille « {sheet} ». "
+                "Défusionnez-les et répétez la valeur sur chaque ligne."
+            ).format(line=line, col=col, sheet=title)
+        )
+
+
+def _first_sheet_file(archive: zipfile.ZipFile, names: list[str]) -> str | None:
+    """The worksheet part of the workbook's first sheet (through the workbook's relations)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return names[0] if names else None
+    sheet = re.search(rb"<(?:\w+:)?sheet\b[^>]*?r:id=\"([^\"]+)\"", workbook)
+    if sheet is None:
+        return names[0] if names else None
+    rid = re.escape(sheet.group(1))
+    target = re.search(rb'Id="' + rid + rb'"[^>]*Target="([^"]+)"', rels) or re.search(
+        rb'Target="([^"]+)"[^>]*Id="' + rid + rb'"', rels
+    )
+    if target is None:
+        return names[0] if names else None
+    name = target.group(1).decode().lstrip("/")
+    return name if name.startswith("xl/") else "xl/" + name
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Path:
+    """Write a CSV (`;`, UTF-8 with BOM, as French spreadsheets open it) or an XLSX file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        data = xlsx_bytes(headers, rows)
+    elif suffix == ".csv":
+        data = csv_bytes(headers, rows)
+    else:
+        raise UserError(
+            _("Extension non reconnue : {name} (attendu : .csv ou .xlsx).").format(name=path.name),
+            field="out",
+        )
+    try:
+        write_bytes_atomic(path, data)
+    except WriteError as exc:
+        raise UserError(exc.message, field="out") from exc
+    return path
+
+
+def csv_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def csv_bytes(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    delimiter: str = ";",
+    bom: bool = True,
+) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([csv_text(v) for v in row])
+    return (buffer.getvalue()).encode("utf-8-sig" if bom else "utf-8")
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    header_cells = []
+    for text in headers:
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_value(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Cell) -> Cell:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # never let a text become a formula (CSV/formula injection)
+    return value
