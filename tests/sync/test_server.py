@@ -93,6 +93,14 @@ def test_an_old_client_gets_a_french_message(server: Server) -> None:
     )
     assert reply.status_code == 426
     assert "Mettez BP Terrain à jour" in reply.json()["detail"]
+    # an old body of another shape still gets the version message, not "malformed"
+    old = {"protocol": 0, "batch": "b", "edits": [{"row": 1}]}
+    reply = httpx.post(
+        f"{server.url}/v1/push", json=old, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 426 and "version 0" in reply.json()["detail"]
+    newer = httpx.post(f"{server.url}/v1/pull", json={"protocol": 2, "since": "x"})
+    assert newer.status_code == 426 and "Mettez le serveur à jour" in newer.json()["detail"]
 
 
 def test_malformed_and_oversized_requests_are_refused_cleanly(server: Server) -> None:
