@@ -160,3 +160,19 @@ def test_fifty_thousand_rows_in_one_transaction(services, campaign, tmp_path):
     with pytest.raises(UserError, match="Ligne 40002, colonne B"):
         import_residences(services, f)
     assert names(services) == {}
+
+
+def test_bulk_created_residences_are_stamped_and_queued_for_sync(services, campaign, tmp_path):
+    from sqlalchemy import select
+
+    from app.storage.tables import PendingChange, ResidenceRow
+
+    f = write(tmp_path / "r.csv", "nom;logements\nA;1\nB;2\n")
+    import_residences(services, f)
+    with services.uow() as s:
+        rows = {r.name: r for r in s.scalars(select(ResidenceRow))}
+        queued = s.scalars(select(PendingChange).where(PendingChange.table_name == "residence"))
+        changes = [(c.record_id, c.op) for c in queued]
+    assert set(rows) == {"A", "B"}
+    assert all(r.device_id == services.uow.device_id and r.created_at for r in rows.values())
+    assert changes == [(rows["A"].id, "upsert"), (rows["B"].id, "upsert")]

@@ -1,7 +1,7 @@
 """secrecy: counted sheets keep no scan file name and no exact time
 
 Revision ID: 0005_secrecy
-Revises: 0006_interop
+Revises: 0005_sync
 Create Date: 2026-12-07 01:30:00
 
 A counted sheet's original file name (often the time it was scanned) becomes the name it is
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision = "0005_secrecy"
-down_revision = "0006_interop"
+down_revision = "0005_sync"
 branch_labels = None
 depends_on = None
 
