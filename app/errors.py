@@ -8,6 +8,8 @@ a short apology.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 
 class AppError(Exception):
     """Base class of the errors that BP Terrain raises on purpose."""
@@ -38,6 +40,14 @@ class StorageError(UserError):
 
 class Cancelled(AppError):
     """The user cancelled long work. Never shown as an error."""
+
+
+class CancelFlag(Protocol):
+    """What long work reads between units of work: a `CancelToken`, or any object with a
+    `cancelled` property (the one type every long function takes as `cancel`)."""
+
+    @property
+    def cancelled(self) -> bool: ...
 
 
 class CancelToken:

@@ -33,3 +33,9 @@ def new_id() -> str:
         value |= 0b10 << 62
         value |= rand_b
         return str(uuid.UUID(int=value))
+
+
+def random_id() -> str:
+    """A random UUID (version 4), for records whose id is published and must not tell when
+    they were made (a counted sheet: see docs/audit-log.md)."""
+    return str(uuid.uuid4())

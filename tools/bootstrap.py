@@ -5,8 +5,8 @@
     python3 tools/bootstrap.py test    # set up, then run the whole test suite
 
 Needs only Python 3.11+. On Debian/Ubuntu it installs the system libraries the app needs
-(zbar for QR codes, the Qt runtime libraries, python3-venv) when it runs as root or with
-password-less sudo; otherwise it says in plain words which command to run. It creates `.venv`
+(zbar for QR codes, the Qt runtime libraries, python3-venv; PostgreSQL for the tests) when it
+runs as root or with password-less sudo; otherwise it says in plain words which command to run. It creates `.venv`
 beside this repository and installs the project into it; a second run reuses both.
 """
 
@@ -43,6 +43,10 @@ SYSTEM_PACKAGES = [
     "libxcb-randr0",
     "fonts-dejavu-core",
 ]
+
+# Only for the tests: the sync server's tests run against PostgreSQL too (a throwaway cluster
+# that the test fixture starts with initdb in a temporary folder).
+TEST_PACKAGES = ["postgresql"]
 
 
 def say(message: str) -> None:
@@ -154,6 +158,8 @@ def main(argv: list[str]) -> int:
         say("Usage : python3 tools/bootstrap.py start|test|setup")
         return 2
     install_system_packages(SYSTEM_PACKAGES)
+    if action in ("test", "setup"):
+        install_system_packages(TEST_PACKAGES)
     ensure_venv()
     ensure_project("dev" if action in ("test", "setup") else "")
     bin_dir = venv_python().parent

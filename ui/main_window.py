@@ -205,7 +205,9 @@ class MainWindow(QMainWindow):
         source = source or ask_backup_file(self.ctx, self)
         if source is None:
             return None
-        dialog = RestoreDialog(self.ctx, source, self._close_data, self)
+        dialog = RestoreDialog(
+            self.ctx, source, self._close_data, self, reopen_data=self._reopen_data
+        )
         dialog.accepted.connect(self._restored)
         dialog.open()
         return dialog
@@ -215,6 +217,14 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.wait(10_000)
         self.ctx.services.close()
         self.data_closed = True
+
+    def _reopen_data(self) -> None:
+        """After a failed restore (nothing changed), the same data folder opens again."""
+        from app.services import open_services
+
+        self.ctx.services = open_services(self.ctx.services.data_dir)
+        self.data_closed = False
+        self.ctx.changed("all")
 
     def _restored(self) -> None:
         box = QMessageBox(

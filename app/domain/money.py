@@ -13,13 +13,19 @@ MAX_CENTS = 100_000_000_00  # 100 million euros: anything above is a typing erro
 
 def format_euros(cents: int, *, with_cents: bool | None = None) -> str:
     """Format cents as "1 234,50 €"; whole euros drop the decimals unless asked."""
+    return f"{amount_text(cents, with_cents=with_cents)}\u00a0€"
+
+
+def amount_text(cents: int, *, with_cents: bool | None = None) -> str:
+    """The amount alone, "1 234,50" (narrow no-break spaces between thousands), for a field or
+    a column that says its currency elsewhere. The one number formatter of the application;
+    the `ballots` library has its own (`ballots.fmt`), as it cannot import `app`."""
     negative = cents < 0
-    cents = abs(cents)
-    euros, rest = divmod(cents, 100)
+    euros, rest = divmod(abs(cents), 100)
     grouped = f"{euros:,}".replace(",", NNBSP)
     show_cents = rest != 0 if with_cents is None else with_cents
     text = f"{grouped},{rest:02d}" if show_cents else grouped
-    return f"{'-' if negative else ''}{text}\u00a0€"
+    return f"{'-' if negative else ''}{text}"
 
 
 _AMOUNT = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, UserError
+from app.errors import Cancelled, NotFound, UserError
 from app.i18n import _
 from app.storage.tables import CampaignRow, Synced
 from app.storage.uow import UnitOfWork
+from ballots.errors import BallotError
+from ballots.errors import Cancelled as BallotCancelled
 
 R = TypeVar("R", bound=Synced)
 ACTIVE_CAMPAIGN = "active_campaign_id"
@@ -42,3 +46,22 @@ def get_live(session: Session, model: type[R], record_id: str, what: str) -> R:
     if row is None or row.deleted_at is not None:
         raise NotFound(_("{what} introuvable ({id}).").format(what=what, id=record_id))
     return row
+
+
+# --- the ballots library's errors, for every service that writes its documents -------------
+
+
+def user_error(exc: BallotError) -> NoReturn:
+    """Re-raise a library error as ours: cancellation stays silent, the rest keeps its message."""
+    if isinstance(exc, BallotCancelled):
+        raise Cancelled() from exc
+    raise UserError(exc.message, field=exc.field) from exc
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Wrap every typed error of the ballots library raised inside the block."""
+    try:
+        yield
+    except BallotError as exc:
+        user_error(exc)

@@ -23,10 +23,10 @@ from app.domain.counting import models as cm
 from app.domain.models import Campaign
 from app.errors import UserError
 from app.i18n import _
+from app.services.base import library_errors
 from app.services.counting.context import campaign_templates
 from app.services.counting.read import outcomes
 from ballots.atomic import write_bytes_atomic
-from ballots.errors import WriteError
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -128,8 +128,6 @@ def export_public(services: Services, residence_id: str, out: Path, fmt: str | N
 def _write(out: Path, data: bytes) -> Path:
     """Written whole or not at all (temporary file, then rename); French message on failure."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with library_errors():  # disk full, read-only folder: the library's French message
         write_bytes_atomic(out, data)
-    except WriteError as error:
-        raise UserError(error.message) from error
     return out

@@ -70,6 +70,7 @@ class CountSessionRow(Synced, Base):
 class CountSheetRow(Synced, Base):
     """One sheet (one page of one scanned file, or a hand-keyed ballot) and its reading."""
 
+    coarse_times = True  # the hour only (see app.storage.uow)
     __tablename__ = "count_sheet"
     __table_args__ = (
         UniqueConstraint("session_id", "image_sha256", "page", name="uq_sheet_image_page"),
@@ -94,6 +95,7 @@ class CountSheetRow(Synced, Base):
 class CountDecisionRow(Synced, Base):
     """A person's decision on a box or a whole sheet; never edited (a correction is a new row)."""
 
+    coarse_times = True  # the hour only (see app.storage.uow)
     __tablename__ = "count_decision"
     session_id: Mapped[str] = mapped_column(ForeignKey("count_session.id"), index=True)
     sheet_id: Mapped[str] = mapped_column(ForeignKey("count_sheet.id"), index=True)
@@ -111,6 +113,7 @@ class CountDecisionRow(Synced, Base):
 class CountAuditRow(Synced, Base):
     """One audit log entry, stored as its canonical JSON; append-only (triggers)."""
 
+    coarse_times = True  # the hour only (see app.storage.uow)
     __tablename__ = "count_audit"
     __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_audit_seq"),)
     session_id: Mapped[str] = mapped_column(ForeignKey("count_session.id"), index=True)

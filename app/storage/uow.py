@@ -25,10 +25,12 @@ from app.storage.tables import LocalMeta, PendingChange, Synced
 
 def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
     device_id = session.info.get("device_id", "")
-    now = utc_now()
+    exact = utc_now()
+    hour = exact.replace(minute=0, second=0, microsecond=0)
     changes: list[PendingChange] = []
     for obj in list(session.new):
         if isinstance(obj, Synced):
+            now = _when(obj, exact, hour)
             obj.id = obj.id or new_id()
             obj.created_at = obj.created_at or now
             obj.updated_at = now
@@ -36,13 +38,20 @@ def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
             changes.append(_change(obj, "upsert", now))
     for obj in list(session.dirty):
         if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+            now = _when(obj, exact, hour)
             obj.updated_at = now
             obj.device_id = device_id
             changes.append(_change(obj, "delete" if obj.deleted_at else "upsert", now))
     for obj in list(session.deleted):
         if isinstance(obj, Synced):
-            changes.append(_change(obj, "purge", now))
+            changes.append(_change(obj, "purge", _when(obj, exact, hour)))
     session.add_all(changes)
+
+
+def _when(obj: Synced, exact: Any, hour: Any) -> Any:
+    """Records that say how a ballot was counted (`coarse_times`) keep the hour only: an exact
+    time beside a sign-in sheet could point at a voter."""
+    return hour if getattr(obj, "coarse_times", False) else exact
 
 
 def _change(obj: Synced, op: str, now: Any) -> PendingChange:

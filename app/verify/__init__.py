@@ -27,7 +27,7 @@ from app.verify.sealed import check_sealed_files
 from app.verify.slips import check_slips
 
 if TYPE_CHECKING:
-    from app.verify.reinterpret import CancelFlag
+    from app.errors import CancelFlag
 
 __all__ = ["Step", "VerifyFailure", "VerifyReport", "verify_bundle"]
 

@@ -14,9 +14,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from app.domain.audit.canonical import sha256_hex
+from app.errors import CancelFlag
 from app.i18n import _
 from app.verify.bundle import Bundle
 from app.verify.images import check_images
@@ -28,11 +29,6 @@ from scanner.template import Template
 
 KEYED_REASONS = frozenset({"qr_mac_invalid", "serial_not_in_batch"})
 Progress = Callable[[int, int], None]
-
-
-class CancelFlag(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
 
 
 def reinterpret(

@@ -14,13 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.dates import utc_now
+from app.i18n import _
 from app.services.status import SYNC_LAST_KEY
 from app.storage.db import Database
 from app.storage.tables import Base, LocalMeta, PendingChange, SyncShadow
-from sync.client.records import SERVER_DEVICE, synced_tables, to_columns, to_fields
+from sync.client.records import (
+    SERVER_DEVICE,
+    coarse_tables,
+    synced_tables,
+    to_columns,
+    to_fields,
+)
+from sync.core.errors import SyncError
 from sync.core.merge import diff, fact, rebase, same
 from sync.core.protocol import DELETED, Change, PushReply, RecordState
 from sync.core.tables import Role, kind_of, may_push
@@ -134,7 +143,17 @@ class LocalStore:
             else:
                 merged = rebase(local, pushed, shadow, state)
                 if local is None or not same(merged, local):
-                    self._write(session, state.table, state.record_id, merged, local)
+                    try:
+                        self._write(session, state.table, state.record_id, merged, local)
+                    except IntegrityError as exc:
+                        raise SyncError(
+                            _(
+                                "Impossible d'appliquer « {table} » {record} reçu du serveur : "
+                                "il heurte un enregistrement de ce poste (deux postes ont créé "
+                                "la même chose hors ligne). Rien n'a été appliqué ni perdu ; "
+                                "supprimez l'un des deux doublons, puis synchronisez à nouveau."
+                            ).format(table=state.table, record=state.record_id)
+                        ) from exc
         row = SyncShadow(
             table_name=state.table,
             record_id=state.record_id,
@@ -155,6 +174,8 @@ class LocalStore:
     ) -> None:
         table = synced_tables()[table_name]
         now = utc_now()
+        if table_name in coarse_tables():  # an exact time could point at a voter
+            now = now.replace(minute=0, second=0, microsecond=0)
         columns = to_columns(table, fields)
         deleted = bool(fields.get(DELETED))
         columns["updated_at"] = now

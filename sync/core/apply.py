@@ -10,6 +10,7 @@ import hashlib
 from typing import Any, Protocol
 
 from app.i18n import _
+from sync.core.audit import AUDIT_TABLE, check_audit_entry
 from sync.core.errors import SyncRefused
 from sync.core.merge import conflict_record, merge_edit, merge_fact
 from sync.core.protocol import (
@@ -33,6 +34,8 @@ class Store(Protocol):
     ) -> RecordState: ...
 
     def sheets_with_serial(self, serial_hash: str) -> list[str]: ...
+
+    def audit_at(self, session_id: str, seq: int) -> tuple[str, str] | None: ...
 
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None: ...
 
@@ -90,6 +93,10 @@ def _apply_one(
         return "wrong_kind"
     current = store.get(change.table, change.record_id)
     if kind == "fact":
+        if change.table == AUDIT_TABLE and current is None:
+            refusal = check_audit_entry(store, change.record_id, change.fields)
+            if refusal:
+                return refusal
         outcome = merge_fact(current, change)
     else:
         outcome = merge_edit(current, change, device_id)

@@ -55,6 +55,16 @@ class MemoryHub:
             if table == "count_sheet" and state.values.get("serial_hash") == serial_hash
         ]
 
+    def audit_at(self, session_id: str, seq: int) -> tuple[str, str] | None:
+        for (table, record_id), state in self.records.items():
+            values = state.values
+            if table == "count_audit" and (values.get("session_id"), values.get("seq")) == (
+                session_id,
+                seq,
+            ):
+                return record_id, str(values.get("hash"))
+        return None
+
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         return self.batches.get((device_id, batch_id))
 

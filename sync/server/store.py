@@ -26,10 +26,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from app.i18n import _
+from sync.core.audit import AUDIT_TABLE, audit_key
 from sync.core.errors import SyncError
 from sync.core.protocol import PushReply, RecordState
 
 SCHEMA_VERSION = 1
+READ_ONLY = "bp_terrain_read_only"
 
 
 class ServerBase(DeclarativeBase):
@@ -56,6 +58,7 @@ class ServerRecord(ServerBase):
     versions_json: Mapped[str] = mapped_column(Text)
     seq: Mapped[int] = mapped_column(Integer, index=True, unique=True)
     serial_hash: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    audit_key: Mapped[str | None] = mapped_column(String(160), index=True, default=None)
 
 
 class ServerBatch(ServerBase):
@@ -100,7 +103,8 @@ def _sqlite_immediate(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def open_engine(url: str) -> Engine:
@@ -126,8 +130,11 @@ def open_engine(url: str) -> Engine:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session, session.begin():
+def transaction(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+    """One transaction; `read_only` ones (pulls) do not queue behind writers on SQLite: in WAL
+    mode they read a snapshot, which is a prefix of the commits since they happen in `seq` order."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    with Session(bind) as session, session.begin():
         yield session
 
 
@@ -151,6 +158,16 @@ class SqlStore:
         row = self.session.get(ServerRecord, (table, record_id))
         return _state(row) if row else None
 
+    def lock(self) -> None:
+        """Serialise writers: hold the counter row from the start of a push to its commit.
+
+        A push reads records before it writes them; without this lock two concurrent pushes on
+        PostgreSQL could both merge into the same old state (a lost update). SQLite already
+        serialises writers with BEGIN IMMEDIATE."""
+        self.session.execute(
+            select(ServerCounter.value).where(ServerCounter.name == "seq").with_for_update()
+        ).scalar_one()
+
     def next_seq(self) -> int:
         value = self.session.execute(
             update(ServerCounter)
@@ -166,6 +183,7 @@ class SqlStore:
         seq = self.next_seq()
         row = self.session.get(ServerRecord, (table, record_id))
         serial = values.get("serial_hash") if table == "count_sheet" else None
+        audit = audit_key(values) if table == AUDIT_TABLE else None
         if row is None:
             row = ServerRecord(table_name=table, record_id=record_id)
             self.session.add(row)
@@ -173,6 +191,7 @@ class SqlStore:
         row.versions_json = json.dumps(versions, sort_keys=True)
         row.seq = seq
         row.serial_hash = serial
+        row.audit_key = audit
         self.session.flush()
         return _state(row)
 
@@ -183,6 +202,15 @@ class SqlStore:
             )
         )
         return list(rows)
+
+    def audit_at(self, session_id: str, seq: int) -> tuple[str, str] | None:
+        row = self.session.scalars(
+            select(ServerRecord).where(
+                ServerRecord.table_name == AUDIT_TABLE,
+                ServerRecord.audit_key == audit_key({"session_id": session_id, "seq": seq}),
+            )
+        ).first()
+        return (row.record_id, str(json.loads(row.values_json).get("hash"))) if row else None
 
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         row = self.session.get(ServerBatch, (device_id, batch_id))

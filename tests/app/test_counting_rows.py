@@ -250,3 +250,24 @@ def _hash_of(folder: Path, seq: int) -> str:
         return conn.execute("SELECT hash FROM count_audit WHERE seq = ?", (seq,)).fetchone()[0]
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE count_session SET mode = 'test'",
+        "UPDATE count_session SET superseded_by = 'une-autre-session'",
+        "UPDATE count_session SET deleted_at = created_at",
+    ],
+)
+def test_a_session_hidden_from_the_results_by_its_row_is_refused(stored, tmp_path, sql):
+    _data, sealed, ids = stored
+    folder = _copy(sealed, tmp_path)
+    _raw(folder, sql)
+    services = open_services(folder)
+    try:
+        with pytest.raises(ChainBroken, match=ids["session"]) as caught:
+            services.counting.results(ids["residence"])
+        assert "rompu" in caught.value.message
+    finally:
+        services.close()

@@ -11,7 +11,7 @@ import pytest
 
 from app.services import open_services
 from tests.cli.test_cli_count import _print_test_deck
-from tests.helpers.counting import PASSPHRASE
+from tests.helpers.counting import PASSPHRASE, stored
 from ui.cli import main
 
 
@@ -28,7 +28,8 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[Pat
             res.id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE, mode="test"
         )
         services.counting.ingest(session.id, files, workers=1)
-        truth = {f"page-{s['page']:03d}.png": s for s in expected["sheets"]}
+        by_page = {f"page-{s['page']:03d}.png": s for s in expected["sheets"]}
+        truth = {stored(f): by_page[f.name] for f in files}
         for item in services.counting.review_queue(session.id):
             sheet = truth[item.file_name]
             if sheet["status"] == "invalid":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.services import open_services
 from ballots.raster import page_count, render_page
-from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck, stored
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +73,8 @@ def test_test_deck_counted_headless_gives_exactly_the_expected_tally(tmp_path):
     items = json.loads(ok("count", "review", *d, *s, "--json"))["items"]
     if items:
         assert refused.returncode == 2 and "à revoir" in refused.stderr
-    truth = {f"page-{sh['page']:03d}.png": sh for sh in expected["sheets"]}
+    by_page = {f"page-{sh['page']:03d}.png": sh for sh in expected["sheets"]}
+    truth = {stored(f): by_page[f.name] for f in files}
     for item in items:
         sheet = truth[item["file"]]
         marked = {m["project_id"] for m in sheet["marks"]}

@@ -155,3 +155,43 @@ def test_two_ingests_of_the_same_files_each_account_for_every_file(session):
         assert services.counting.status(session_id).tally.sheets == BALLOTS
     finally:
         services.close()
+
+
+# --- finding 2 through the command line ------------------------------------------------------
+
+
+def test_a_sheet_row_changed_with_raw_sql_blocks_every_command_that_shows_a_figure(session):
+    import sqlite3
+
+    folder, files, session_id = session
+    d = ("--data-dir", str(folder))
+    s = ("--session", session_id)
+    done = _ingest(folder, session_id, files[:3], "--workers", "1")
+    out, err = done.communicate(timeout=300)
+    assert done.returncode == 0, err
+    sheet = json.loads(out)["recorded"][0]["sheet_id"]
+    env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=300,
+        )  # fmt: skip
+
+    assert run("count", "close", *d, *s).returncode == 0  # sealed, then tampered
+    conn = sqlite3.connect(folder / "bp-terrain.sqlite3")
+    conn.execute("UPDATE count_sheet SET status = 'rejected' WHERE id = ?", (sheet,))
+    conn.commit()
+    conn.close()
+    bundle = folder.parent / "paquet.zip"
+    pdf = folder.parent / "pv.pdf"
+    for command in (
+        ("count", "status", *d, *s, "--json"),
+        ("results", *d, "--residence", "Les Tilleuls"),
+        ("count", "export", *d, *s, "--out", str(bundle)),
+        ("report", *d, *s, "--out", str(pdf)),
+    ):
+        done = run(*command)
+        assert done.returncode == 2, command
+        assert "rompu" in done.stderr and sheet in done.stderr, done.stderr
+    assert not bundle.exists() and not pdf.exists()

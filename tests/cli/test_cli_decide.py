@@ -66,3 +66,21 @@ def test_the_service_refuses_a_stranger_as_witness_of_a_hand_keyed_ballot(keyed)
         assert caught.value.field == "witness"
     finally:
         services.close()
+
+
+def test_count_open_says_what_looks_wrong_about_a_live_count(tmp_path, capsys):
+    data = tmp_path / "data"
+    services = open_services(data)
+    try:
+        setup = make_setup(services)  # no ballot printed, no voting date
+    finally:
+        services.close()
+    passphrase_file = tmp_path / "phrase.txt"
+    passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    code = main(["count", "open", "--data-dir", str(data), "--residence", setup.residence_name,
+                 "--officer", "Agnès Martin", "--passphrase-file", str(passphrase_file)])  # fmt: skip
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "Attention : Aucun bulletin réel n'a été imprimé pour « Les Tilleuls »" in err
+    assert "Attention : Aucune date de vote n'est fixée pour « Les Tilleuls »." in err
+    assert "fige la règle de résultats" in err

@@ -18,7 +18,7 @@ from app.domain.pabulib import parse_pabulib, read_pabulib, to_election
 from app.services import open_services
 from ballots.model import VotingRule
 from tests.cli.test_cli_count import bp, ok
-from tests.helpers.counting import Setup, print_deck
+from tests.helpers.counting import Setup, print_deck, stored
 from tests.helpers.pabulib import pb
 
 FILE = pb("Poland_Warszawa_2019_Nadwisle.pb")
@@ -62,7 +62,7 @@ def test_import_then_replay_a_subsample_on_paper(tmp_path):
     session = ok("count", "open", *d, "--residence", imported["residence"], "--officer", "Agnès")
     s = ("--session", session.strip().splitlines()[-1])
     ok("count", "ingest", *d, *s, *map(str, deck.files))
-    truth = dict(zip([f.name for f in deck.files], deck.marked, strict=True))
+    truth = dict(zip([stored(f) for f in deck.files], deck.marked, strict=True))
     for item in json.loads(ok("count", "review", *d, *s, "--json"))["items"]:
         for box in item["boxes"]:
             value = "marked" if box["project_id"] in truth[item["file"]] else "unmarked"

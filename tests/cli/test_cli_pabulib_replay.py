@@ -21,6 +21,7 @@ from PIL import ImageDraw
 from app.domain.pabulib import read_pabulib
 from ballots.raster import render_page
 from tests.cli.test_cli_count import bp, ok
+from tests.helpers.counting import stored
 from tests.helpers.pabulib import pb
 
 ASSEN = pb("Netherlands_Assen_2024.pb")
@@ -80,7 +81,7 @@ def test_a_real_vote_printed_marked_scanned_and_counted_gives_the_recorded_resul
         path = tmp_path / f"scan-{i:03d}.png"
         image.save(path)
         scans.append(path)
-        truth[path.name] = {by_source[s] for s in voter.vote}
+        truth[stored(path)] = {by_source[s] for s in voter.vote}
 
     session = ok("count", "open", *d, *residence, "--officer", "Agnès").strip().splitlines()[-1]
     s = ("--session", session)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.services import open_services
 from tests.cli.test_cli_count import _print_test_deck, bp, ok
+from tests.helpers.counting import stored
 from tests.helpers.verify import flip_byte, read_zip, tampered, write_bundle
 
 
@@ -21,7 +22,8 @@ def _count_deck(tmp_path: Path) -> tuple[Path, str, dict]:
                 "--witness", "Karim Benali", "--test")  # fmt: skip
     s = ("--session", opened.strip().splitlines()[-1])
     ok("count", "ingest", *d, *s, *map(str, files))
-    truth = {f"page-{sh['page']:03d}.png": sh for sh in expected["sheets"]}
+    by_page = {f"page-{sh['page']:03d}.png": sh for sh in expected["sheets"]}
+    truth = {stored(f): by_page[f.name] for f in files}
     for item in json.loads(ok("count", "review", *d, *s, "--json"))["items"]:
         sheet = truth[item["file"]]
         if sheet["status"] == "invalid":

@@ -159,6 +159,15 @@ def _record_batch(setup, result, layout_text, batch, test, count):  # type: igno
             )
 
 
+def stored(path: Path) -> str:
+    """The name a scanned file has once counted (its SHA-256 and suffix): the count never keeps
+    the scan's own name, which may carry the time it was scanned."""
+    from app.services.counting.store import stored_name
+    from scanner.batch import file_sha256
+
+    return stored_name(file_sha256(path), path)
+
+
 def foreign_ballot(out_dir: Path, setup: Setup) -> Path:
     """A genuine-looking ballot of another campaign (another id, another key)."""
     spec = _spec(setup, VotingRule.approval(2))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.services import Services
 from app.services.counting.export import bundle_files
-from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
+from tests.helpers.counting import PASSPHRASE, make_setup, print_deck, stored
 
 MANIFEST = "manifest.json"
 
@@ -78,7 +78,7 @@ def live_count(services: Services, scans: Path, marks: list[list[int]]) -> Count
         setup.residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
     )
     report = c.ingest(session.id, deck.files, workers=1)
-    truth = dict(zip([p.name for p in deck.files], deck.marked, strict=True))
+    truth = dict(zip([stored(p) for p in deck.files], deck.marked, strict=True))
     for item in c.review_queue(session.id):
         for box in item.boxes:
             value = "marked" if box.project_id in truth[item.file_name] else "unmarked"
@@ -87,7 +87,7 @@ def live_count(services: Services, scans: Path, marks: list[list[int]]) -> Count
             )
     # a box checked by a person, then confirmed again (a correction names the first decision)
     first = report.recorded[0]
-    pid = truth[first.file_name][0]
+    pid = deck.marked[0][0]  # the report lists the files in the order given
     c.decide(session.id, first.sheet_id, "marked", "Contrôle du témoin", project_id=pid)
     c.decide(
         session.id, first.sheet_id, "marked", "Confirmé", project_id=pid, witness="Karim Benali"

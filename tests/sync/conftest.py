@@ -18,6 +18,7 @@ from sync.core.tables import Role
 from sync.server import db_url_for
 from sync.server.devices import new_code
 from sync.server.store import open_engine
+from tests.helpers.postgres import new_database, postgres_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,10 +33,19 @@ def free_port() -> int:
 class Server:
     url: str
     data_dir: Path
+    db_url: str
     process: subprocess.Popen[bytes]
 
     def code(self, role: Role) -> str:
-        return new_code(open_engine(db_url_for(self.data_dir)), role)
+        engine = open_engine(self.db_url)
+        try:
+            return new_code(engine, role)
+        finally:
+            engine.dispose()
+
+    def admin_args(self) -> list[str]:
+        """What `bp-terrain server ...` needs to reach this server's database."""
+        return ["--db", self.db_url]
 
     def enrol(self, role: Role, device_id: str) -> str:
         reply = httpx.post(
@@ -46,9 +56,10 @@ class Server:
         return str(reply.json()["token"])
 
 
-def start_server(data_dir: Path) -> Server:
+def start_server(data_dir: Path, db_url: str | None = None) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "ui.cli", "serve", "--data-dir", str(data_dir)]
+    db_url = db_url or db_url_for(data_dir)
+    command = [sys.executable, "-m", "ui.cli", "serve", "--db", db_url]
     process = subprocess.Popen(
         [*command, "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -59,7 +70,7 @@ def start_server(data_dir: Path) -> Server:
             raise AssertionError(process.stderr.read().decode() if process.stderr else "died")
         try:
             if httpx.get(f"{url}/v1/hello", timeout=1).status_code == 200:
-                return Server(url, data_dir, process)
+                return Server(url, data_dir, db_url, process)
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
@@ -75,8 +86,22 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("server"))
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run (its base URL)."""
+    with postgres_cluster() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server process per test module, on each engine: a SQLite file, then PostgreSQL."""
+    data_dir = tmp_path_factory.mktemp("server")
+    db_url = None
+    if request.param == "postgresql":
+        db_url = new_database(request.getfixturevalue("postgres"))
+    running = start_server(data_dir, db_url)
     yield running
     stop_server(running)

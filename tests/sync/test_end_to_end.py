@@ -125,3 +125,39 @@ def test_an_unreachable_server_loses_nothing(
     services = open_services(folder)
     assert services.status.campaign_status().pending_sync_changes == pending
     services.close()
+
+
+def test_the_demo_campaign_travels_whole_and_the_ballot_key_does_not(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every table of the demo reaches a second laptop (same status figures). The MAC key does
+    not travel yet: printing there must refuse, never use an empty key."""
+    from app.errors import UserError
+
+    a_dir, b_dir = tmp_path / "a", tmp_path / "b"
+    assert main(["demo", "--data-dir", str(a_dir)]) == 0
+    capsys.readouterr()
+    cli(capsys, "sync", "--data-dir", str(a_dir), "--server", server.url, "--code",
+        server.code(Role.CONSULTANT))  # fmt: skip
+    cli(capsys, "sync", "--data-dir", str(b_dir), "--server", server.url, "--code",
+        server.code(Role.FIELD))  # fmt: skip
+    status_a = cli(capsys, "status", "--data-dir", str(a_dir))
+    status_b = cli(capsys, "status", "--data-dir", str(b_dir))
+    for key in ("last_sync",):
+        status_a.pop(key), status_b.pop(key)
+    assert status_a == status_b
+    a = open_services(a_dir)
+    residence = next(
+        r for r in a.campaigns.list_residences() if a.ballots.admissible_projects(r.id)
+    )
+    style = a.ballots.ensure_default_style(residence.id)
+    a.ballots.job(style.id)  # the laptop that created the campaign prints
+    a.close()
+    cli(capsys, "sync", "--data-dir", str(a_dir))
+    cli(capsys, "sync", "--data-dir", str(b_dir))
+    b = open_services(b_dir)
+    try:
+        with pytest.raises(UserError, match="clé des bulletins"):
+            b.ballots.job(style.id)
+    finally:
+        b.close()

@@ -93,6 +93,14 @@ def test_an_old_client_gets_a_french_message(server: Server) -> None:
     )
     assert reply.status_code == 426
     assert "Mettez BP Terrain à jour" in reply.json()["detail"]
+    # an old body of another shape still gets the version message, not "malformed"
+    old = {"protocol": 0, "batch": "b", "edits": [{"row": 1}]}
+    reply = httpx.post(
+        f"{server.url}/v1/push", json=old, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 426 and "version 0" in reply.json()["detail"]
+    newer = httpx.post(f"{server.url}/v1/pull", json={"protocol": 2, "since": "x"})
+    assert newer.status_code == 426 and "Mettez le serveur à jour" in newer.json()["detail"]
 
 
 def test_malformed_and_oversized_requests_are_refused_cleanly(server: Server) -> None:
@@ -147,3 +155,97 @@ def test_concurrent_pushes_never_leave_a_puller_behind(server: Server) -> None:
     puller.join()
     late = {rid for rid in seen if rid.startswith("late-")}
     assert len(late) == 4 * 5 * 10
+
+
+def test_concurrent_edits_of_one_field_are_never_lost(server: Server) -> None:
+    """Writers are serialised: of six edits made on the same version, one wins, five conflict."""
+    tokens = [server.enrol(Role.CONSULTANT, f"racer-{n}") for n in range(6)]
+    assert push(server, tokens[0], [edit("residence", "r-race", dwellings=1)]).status_code == 200
+    replies: list[Any] = []
+
+    def race(number: int) -> None:
+        change = edit("residence", "r-race", base={"dwellings": 1}, dwellings=100 + number)
+        replies.append(push(server, tokens[number], [change]).json())
+
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    conflicts = [c for reply in replies for c in reply["conflicts"]]
+    assert len(conflicts) == 5
+    winners = {100 + n for n in range(6)} - {c["other_value"] for c in conflicts}
+    [record] = [r for r in replies[0]["records"] if r["record_id"] == "r-race"]
+    assert record["values"]["dwellings"] in winners and len(winners) == 1
+    assert record["versions"]["dwellings"] == 2
+
+
+def test_a_push_holds_the_writers_lock_until_it_commits(server: Server) -> None:
+    """The lock that keeps concurrent pushes from merging into the same old state."""
+    from sync.server.store import SqlStore, open_engine, transaction
+
+    engine = open_engine(server.db_url)
+    order: list[str] = []
+    second_waiting = threading.Event()
+
+    def second() -> None:
+        second_waiting.set()
+        with transaction(engine) as session:
+            SqlStore(session).lock()
+            order.append("second locked")
+
+    with transaction(engine) as session:
+        SqlStore(session).lock()
+        thread = threading.Thread(target=second)
+        thread.start()
+        second_waiting.wait()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # still waiting for the first transaction
+        order.append("first commits")
+    thread.join(timeout=30)
+    engine.dispose()
+    assert order == ["first commits", "second locked"]
+
+
+def test_the_server_refuses_a_forked_audit_chain(server: Server) -> None:
+    from tests.sync.test_audit_chain import chain, entry
+
+    token = server.enrol(Role.OFFICER, "officer-chain")
+    entries = chain("session-http", 3)
+
+    def fact(values: dict) -> dict:
+        return {
+            "change_id": uuid.uuid4().hex,
+            "table": "count_audit",
+            "record_id": uuid.uuid4().hex,
+            "kind": "fact",
+            "fields": values,
+        }
+
+    assert push(server, token, [fact(e) for e in entries]).json()["accepted"] == 3
+    fork = entry("session-http", 3, entries[1]["hash"], n=42)
+    reply = push(server, token, [fact(fork)]).json()
+    assert [r["reason"] for r in reply["refused"]] == ["audit_forked"]
+
+
+def test_a_pull_does_not_wait_for_a_writer_and_sees_only_commits(server: Server) -> None:
+    from sync.server.store import SqlStore, open_engine, transaction
+
+    engine = open_engine(server.db_url)
+    seen: list[Any] = []
+    with transaction(engine) as session:
+        store = SqlStore(session)
+        store.lock()
+        store.put("idea", "uncommitted", {"title": "x"}, {"title": 1})
+
+        def read() -> None:
+            with transaction(engine, read_only=True) as reading:
+                seen.extend(r.record_id for r in SqlStore(reading).since(0, 100_000)[0])
+            seen.append("done")
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive()  # answered while the writer still holds its lock
+    engine.dispose()
+    assert seen[-1] == "done" and "uncommitted" not in seen

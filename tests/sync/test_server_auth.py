@@ -9,7 +9,6 @@ import pytest
 
 from sync.core.protocol import PROTOCOL_VERSION
 from sync.core.tables import Role
-from sync.server import db_url_for
 from sync.server.devices import revoke
 from sync.server.store import open_engine
 from tests.sync.conftest import Server
@@ -49,7 +48,9 @@ def call(server: Server, endpoint: str, token: str | None) -> httpx.Response:
 def tokens(server: Server) -> dict[str, str]:
     held = {role.value: server.enrol(role, f"auth-{role.value}") for role in Role}
     held["revoked"] = server.enrol(Role.CONSULTANT, "auth-revoked")
-    revoke(open_engine(db_url_for(server.data_dir)), "auth-revoked")
+    engine = open_engine(server.db_url)
+    revoke(engine, "auth-revoked")
+    engine.dispose()
     return held
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from sync.core.protocol import PROTOCOL_VERSION
+from sync.server.store import open_engine
 from tests.sync.conftest import Server
 from ui.cli import main
 
@@ -23,8 +25,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_enrol_devices_revoke(
     server: Server, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    folder = str(server.data_dir)
-    code, out, _err = run(capsys, "server", "enrol", "--data-dir", folder, "--role", "officer")
+    db = server.admin_args()
+    code, out, _err = run(capsys, "server", "enrol", *db, "--role", "officer")
     assert code == 0
     enrol_code = out.strip().splitlines()[-1]  # the code is on the last line
     body = {"protocol": PROTOCOL_VERSION, "code": enrol_code, "device_id": "cli-officer"}
@@ -32,26 +34,27 @@ def test_enrol_devices_revoke(
     assert reply.status_code == 200 and reply.json()["role"] == "officer"
     token = reply.json()["token"]
     assert len(token) >= 40
-    code, out, _err = run(capsys, "server", "devices", "--data-dir", folder, "--json")
+    code, out, _err = run(capsys, "server", "devices", *db, "--json")
     [device] = [d for d in json.loads(out) if d["device_id"] == "cli-officer"]
     assert device["role"] == "officer" and device["revoked_at"] is None
-    stored = b"".join(path.read_bytes() for path in server.data_dir.iterdir() if path.is_file())
-    assert token.encode() not in stored  # only its hash is stored (database and WAL)
-    assert hashlib.sha256(token.encode()).hexdigest().encode() in stored
-    code, out, _err = run(capsys, "server", "revoke", "--data-dir", folder, "cli-officer")
+    engine = open_engine(server.db_url)
+    with engine.connect() as connection:
+        rows = [tuple(row) for row in connection.execute(text("SELECT * FROM device"))]
+    engine.dispose()
+    stored = repr(rows)
+    assert token not in stored  # only its hash is stored
+    assert hashlib.sha256(token.encode()).hexdigest() in stored
+    code, out, _err = run(capsys, "server", "revoke", *db, "cli-officer")
     assert code == 0 and "révoqué" in out
     pull = {"protocol": PROTOCOL_VERSION, "cursor": 0}
     headers = {"Authorization": f"Bearer {token}"}
     assert httpx.post(f"{server.url}/v1/pull", json=pull, headers=headers).status_code == 401
-    code, _out, err = run(capsys, "server", "revoke", "--data-dir", folder, "nobody")
+    code, _out, err = run(capsys, "server", "revoke", *db, "nobody")
     assert code == 2 and "Aucun poste" in err
 
 
 def test_a_newer_server_database_is_refused_untouched(tmp_path: Path) -> None:
-    from sqlalchemy import text
-
     from sync.core.errors import SyncError
-    from sync.server.store import open_engine
 
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
     engine = open_engine(url)

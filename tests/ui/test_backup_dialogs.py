@@ -57,3 +57,24 @@ def test_save_asks_twice_then_restore_previews_and_needs_confirmation(ctx, qtbot
         assert restored.campaigns.get_campaign().name == "Budget participatif des habitants 2026"
     finally:
         restored.close()
+
+
+def test_a_restore_that_fails_late_gives_the_current_campaign_back(main_window, ctx, tmp_path):
+    from app.services.backup import create_backup
+
+    save = tmp_path / "abime.bpsave"
+    create_backup(ctx.services.data_dir, save, PHRASE)
+    blob = bytearray(save.read_bytes())
+    blob[-100] ^= 0x01  # the preview opens (its block is first); the data's last chunk does not
+    save.write_bytes(bytes(blob))
+    dialog = main_window.restore_campaign(save)
+    dialog.passphrase.setText(PHRASE)
+    dialog.ok.click()
+    assert "Campagne : Budget participatif des habitants 2026" in dialog.preview.text()
+    dialog.replace.setChecked(True)
+    dialog.ok.click()
+    assert "abîmé" in ctx.errors[-1] and dialog.restored is None
+    # the database was closed for the restore, then opened again: work goes on
+    assert ctx.services.campaigns.get_campaign().name == "Budget participatif des habitants 2026"
+    assert not list(ctx.services.data_dir.parent.glob("*-avant-restauration-*"))
+    ctx.services.close()  # the fixture closes the first one

@@ -156,12 +156,10 @@ def _options(args: argparse.Namespace, validated: tuple[str, int], election: Any
 def money(value: Fraction, currency: str = "") -> str:
     """French display of an amount (1 234 567 or 222 176,85 then the currency); display only,
     rounded half up to the cent: decisions are taken on the exact value."""
+    from app.domain.money import amount_text
+
     cents = math.floor(value * 100 + Fraction(1, 2))
-    whole, part = divmod(cents, 100)
-    text = f"{whole:,}".replace(",", "\u202f")
-    if part:
-        text += f",{part:02d}"
-    return f"{text} {currency}".rstrip()
+    return f"{amount_text(cents)} {currency}".rstrip()
 
 
 def render(outcome: Any, currency: str, voters: int) -> str:

@@ -12,21 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from app.domain.audit.chain import ChainHead, advance, failure
 from app.domain.audit.entry import AuditEntry, entry_from_dict, parse_time
 from app.domain.audit.errors import ChainBroken, InvalidPayload
-from app.errors import Cancelled
+from app.errors import CancelFlag, Cancelled
 from app.i18n import _
 
 Progress = Callable[[int, int], None]
 _REPORT_EVERY = 500
-
-
-class CancelFlag(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Protocol
 
 from app.domain.rules.greedy import (
     GreedyPass,
@@ -36,15 +35,11 @@ from app.domain.rules.types import (
     Status,
     Tie,
 )
+from app.errors import CancelFlag, Cancelled
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-
-
-class CancelFlag(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
 
 
 def equal_shares(
@@ -138,8 +133,6 @@ def add1_loop(
     steps = 0
     while True:
         if cancel is not None and cancel.cancelled:
-            from app.errors import Cancelled
-
             raise Cancelled()
         if len(run.selected) == len(runner.candidates):
             return run, steps, "all_funded"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from app.domain.rules.equal_shares import CancelFlag, Progress, equal_shares
+from app.domain.rules.equal_shares import Progress, equal_shares
 from app.domain.rules.greedy import greedy
 from app.domain.rules.types import Election, Options, Outcome, ResultsRule, RulesError
+from app.errors import CancelFlag
 
 
 def run_rule(

@@ -17,7 +17,7 @@ from app.domain.counting import models as cm
 from app.domain.counting.labels import default_reason
 from app.errors import NotFound, UserError
 from app.i18n import _
-from app.ids import new_id
+from app.ids import random_id
 from app.services.counting.context import campaign_templates
 from app.services.counting.core import CountingCore
 from app.services.counting.read import load_facts, previous_decision_seq, sheet_facts
@@ -39,7 +39,7 @@ def hand_key(
 ) -> str:
     """Record a ballot that could not be scanned, keyed in by hand; returns its sheet id."""
     reason = _required_reason(reason)
-    sheet_id = new_id()
+    sheet_id = random_id()  # published in the log: no time in it
     with svc.writing(session_id) as w:
         row = svc.open_row(w.session, session_id)
         witness = session_witness(row, witness)

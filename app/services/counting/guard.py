@@ -14,15 +14,22 @@ with the broken-chain message, naming the sheet (or decision) and the field.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import ChainBroken
 from app.i18n import N_, _
 from app.services.counting.log import broken_message, load_items
-from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
+from app.storage.count_tables import (
+    CountAuditRow,
+    CountDecisionRow,
+    CountSessionRow,
+    CountSheetRow,
+)
 
 ROW_DIFFERS = "row_differs"
 
@@ -244,3 +251,49 @@ def _check_session(
                     "la session enregistrée dans la base ne correspond pas au journal ({what})."
                 ).format(what=what),
             )
+
+
+def check_residence_sessions(session: Session, residence_id: str) -> None:
+    """Which sessions count for a residence is read from rows too (mode, deleted, replaced by a
+    reopening): each session whose log opens on this residence must still be there, with the
+    mode its log declares, and a replacement or a parent only as the logs say. Raises
+    `ChainBroken` naming the session otherwise."""
+    geneses = session.execute(
+        select(CountAuditRow.session_id, CountAuditRow.entry).where(CountAuditRow.seq == 1)
+    ).all()
+    opened: dict[str, Mapping[str, Any]] = {}
+    for session_id, text in geneses:
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            continue  # the chain verification reports it
+        payload = entry.get("payload") or {}
+        if payload.get("residence_id") == residence_id:
+            opened[session_id] = {"event": entry.get("event"), **payload}
+    for session_id, genesis in opened.items():
+        row = session.get(CountSessionRow, session_id)
+        settings = genesis.get("settings") or {}
+        problems = []
+        if row is None or row.deleted_at is not None:
+            problems.append(_("session supprimée"))
+        else:
+            if row.residence_id != residence_id:
+                problems.append(_("résidence"))
+            if row.mode != settings.get("mode", row.mode):
+                problems.append(_("mode"))
+            if row.parent_session_id != genesis.get("previous_session_id"):
+                problems.append(_("session reprise"))
+            if row.superseded_by and not _replaces(opened, row.superseded_by, session_id):
+                problems.append(_("remplacée par une reprise"))
+        if problems:
+            raise _differs(
+                session_id,
+                _(
+                    "la session enregistrée dans la base ne correspond pas au journal ({what})."
+                ).format(what=", ".join(problems)),
+            )
+
+
+def _replaces(opened: Mapping[str, Mapping[str, Any]], child: str, parent: str) -> bool:
+    genesis = opened.get(child)
+    return genesis is not None and genesis.get("previous_session_id") == parent

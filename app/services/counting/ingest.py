@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import random
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import cv2
 from sqlalchemy import and_, or_, select
@@ -25,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType
 from app.domain.counting.models import IngestedSheet, IngestReport
-from app.errors import Cancelled, UserError
+from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
-from app.ids import new_id
+from app.ids import random_id
 from app.services.counting.context import read_context
 from app.services.counting.core import CountingCore
 from app.services.counting.log import Writer
@@ -45,11 +46,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 DUPLICATE_SERIAL = "duplicate_serial"
 AHEAD = 3
-
-
-class CancelFlag(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
 
 
 class IngestInterrupted(Cancelled):
@@ -96,7 +92,7 @@ def ingest_files(
         )
         ctx = read_context(s, row.campaign_id, row.mode)
     todo, already = [], []
-    for path in files:
+    for path in _shuffled(files):
         sha = file_sha256(path)
         if sha in known:
             already.append(str(path))
@@ -115,9 +111,33 @@ def ingest_files(
             if progress is not None:
                 progress(done + 1, len(todo))
     except Cancelled:
-        report = IngestReport(tuple(recorded), tuple(already), duplicates, interrupted=True)
+        report = _in_order(files, recorded, already, duplicates, interrupted=True)
         raise IngestInterrupted(report) from None
-    return IngestReport(tuple(recorded), tuple(already), duplicates)
+    return _in_order(files, recorded, already, duplicates)
+
+
+def _in_order(
+    files: list[Path],
+    recorded: list[IngestedSheet],
+    already: list[str],
+    duplicates: int,
+    *,
+    interrupted: bool = False,
+) -> IngestReport:
+    """The report in the order the files were given (they were recorded in a random order)."""
+    rank = {path.name: i for i, path in reversed(list(enumerate(files)))}
+    place = {str(path): i for i, path in reversed(list(enumerate(files)))}
+    sheets = sorted(recorded, key=lambda r: (rank.get(r.file_name, len(files)), r.page))
+    known = sorted(already, key=lambda name: place.get(name, len(files)))
+    return IngestReport(tuple(sheets), tuple(known), duplicates, interrupted=interrupted)
+
+
+def _shuffled(files: list[Path]) -> list[Path]:
+    """The files in a random order: the order of the log (public) then says nothing about the
+    order in which the ballots came out of the box (see docs/audit-log.md, secrecy)."""
+    out = list(files)
+    random.SystemRandom().shuffle(out)
+    return out
 
 
 def _init_worker() -> None:
@@ -215,7 +235,7 @@ def _record_page(
     if elsewhere:
         status = NEEDS_REVIEW
         reasons.append(DUPLICATE_SERIAL)
-    sheet_id = new_id()
+    sheet_id = random_id()  # no time in a published sheet id
     first = w.append(
         EventType.SHEET_INGESTED,
         {"sheet_id": sheet_id, "image_sha256": sha, "page": reading.page, "source": source},
@@ -233,7 +253,7 @@ def _record_page(
             id=sheet_id,
             session_id=w.session_id,
             image_sha256=sha,
-            file_name=file_name[:300],
+            file_name=stored_name(sha, file_name),  # never the scan's own name (a time)
             page=reading.page,
             source=source,
             status=status,

@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from app.domain.audit import (
     build_checkpoint,
     build_entry,
     entry_from_dict,
+    parse_time,
     verify_chain,
 )
 from app.domain.audit.jsonl import append_jsonl, catch_up_jsonl, parse_jsonl
@@ -308,6 +310,29 @@ def _entry(item: Item) -> AuditEntry:
     return entry_from_dict(item)
 
 
+COARSE_EVENTS = frozenset(
+    {
+        EventType.SHEET_INGESTED,
+        EventType.SHEET_INTERPRETED,
+        EventType.SHEET_REJECTED,
+        EventType.DUPLICATE_SERIAL,
+        EventType.HAND_KEYED_BALLOT,
+        EventType.DECISION,
+    }
+)
+"""Events about one sheet: their time is the hour only (the log is published; a sheet's exact
+time, set beside a sign-in sheet, could point at a voter)."""
+
+
+def coarse_time(head: ChainHead | None) -> datetime:
+    """The time written into a sheet's entries: the current hour, never before the previous
+    entry (so the log's times still never go backwards)."""
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    if head is None:
+        return hour
+    return max(hour, parse_time(head.time))
+
+
 @dataclass
 class Writer:
     """Entries added in one transaction: `append` builds, checks and inserts each one."""
@@ -321,7 +346,8 @@ class Writer:
     def append(
         self, event: EventType, payload: Mapping[str, Any], actor: str | None = None
     ) -> AuditEntry:
-        entry = build_entry(self.head, event, actor or self.actor, payload)
+        now = coarse_time(self.head) if event in COARSE_EVENTS else None
+        entry = build_entry(self.head, event, actor or self.actor, payload, now=now)
         return self._add(entry)
 
     def checkpoint(

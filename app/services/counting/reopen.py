@@ -28,7 +28,7 @@ from app.domain.counting import models as cm
 from app.domain.dates import utc_now
 from app.errors import UserError
 from app.i18n import _
-from app.ids import new_id
+from app.ids import new_id, random_id
 from app.services.base import get_live
 from app.services.counting.core import CountingCore
 from app.services.counting.description import describe
@@ -200,7 +200,7 @@ class _Carry:
     def _mapped(self, entry: AuditEntry) -> dict[str, Any]:
         payload: dict[str, Any] = thaw(entry.payload)
         if entry.event in (EventType.SHEET_INGESTED, EventType.HAND_KEYED_BALLOT):
-            self.sheet_ids[payload["sheet_id"]] = new_id()
+            self.sheet_ids[payload["sheet_id"]] = random_id()
         if "sheet_id" in payload:
             payload["sheet_id"] = self.sheet_ids[payload["sheet_id"]]
         if "sheet_ids" in payload:  # sheets of other sessions keep their ids

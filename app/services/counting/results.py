@@ -25,6 +25,7 @@ from app.services.base import get_live
 from app.services.counting.context import campaign_templates
 from app.services.counting.core import CountingCore
 from app.services.counting.description import ballot_projects, sync_election
+from app.services.counting.guard import check_residence_sessions
 from app.services.counting.read import counts_now, outcomes
 from app.services.counting.seal import campaign_rule
 from app.storage.count_tables import CountSessionRow, ResultsRuleRow
@@ -150,6 +151,7 @@ def residence_results(svc: CountingCore, residence_id: str) -> ResidenceResults:
         residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
         templates = campaign_templates(s, residence.campaign_id)
         sheets, results = [], []
+        check_residence_sessions(s, residence_id)
         sessions = _sessions(s, residence_id)
         for row in sessions:
             svc.log.head(s, row.id)

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.domain.counting.models import IngestReport
-from app.errors import Cancelled, UserError
+from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
 from app.services.counting.core import CountingCore
-from app.services.counting.ingest import CancelFlag, ingest_files
+from app.services.counting.ingest import ingest_files
 from app.services.counting.store import KNOWN_SUFFIXES
 
 log = logging.getLogger(__name__)

@@ -15,15 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Any
 
 import ballots
-from app.errors import Cancelled, UserError
+from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
 from app.services.printing import files, specs
 from app.services.printing.preview import page_count, page_png
 from app.services.printing.types import MaterialKind
 from app.storage.tables import CampaignRow, ResidenceRow
+from app.storage.uow import UnitOfWork
 from ballots.materials import (
     VoteSession,
     render_poster,
@@ -86,7 +86,7 @@ def parse_vote_sessions(text: str) -> tuple[VoteSession, ...]:
 class MaterialsMixin:
     """Materials and previews for `BallotService` (uses its `uow`, `job`, `ensure_default_style`)."""
 
-    uow: Any
+    uow: UnitOfWork
     data_dir: Path
 
     def vote_sessions_text(self, residence_id: str) -> str:
@@ -122,7 +122,7 @@ class MaterialsMixin:
         *,
         style_id: str | None = None,
         progress: Progress | None = None,
-        cancel: Any = None,
+        cancel: CancelFlag | None = None,
     ) -> Path:
         """Write project sheets, the poster or the sign-in sheet to `out` (atomically)."""
         out = files.check_target(out)

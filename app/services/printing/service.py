@@ -14,14 +14,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import ballots
-from app.errors import UserError
+from app.errors import CancelFlag, UserError
 from app.i18n import _
 from app.services.base import Service, get_live
 from app.services.printing import files, specs
@@ -42,6 +41,7 @@ from app.storage.tables import (
     PrintBatchRow,
     ResidenceRow,
 )
+from app.storage.uow import UnitOfWork
 from ballots.layout import layout_to_json
 from ballots.render import PrintResult, check_count, render_ballots
 from ballots.serials import keyed_serial_hash
@@ -55,11 +55,6 @@ DECK_SIZE = 21  # three weeks of the deck's 7-sheet pattern: blanks, over-the-li
 Rendered = tuple[PrintResult, tuple[tuple[str, str], ...]]
 SerialOk = Callable[[int], bool]
 Renderer = Callable[[Path, int, SerialOk], Rendered]
-
-
-class CancelFlag(Protocol):
-    @property
-    def cancelled(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ class PrintJob:
 class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
     """Ballot styles, printing and the record of print batches (see the module docstring)."""
 
-    def __init__(self, uow, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, uow: UnitOfWork, data_dir: Path) -> None:
         super().__init__(uow)
         self.data_dir = Path(data_dir)
 
@@ -98,6 +93,14 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
             style = get_live(session, BallotStyleRow, style_id, _("Modèle de bulletin"))
             residence = get_live(session, ResidenceRow, style.residence_id, _("Résidence"))
             campaign = get_live(session, CampaignRow, style.campaign_id, _("Campagne"))
+            if not campaign.secret_key:
+                raise UserError(
+                    _(
+                        "La clé des bulletins de cette campagne n'est pas sur ce poste (campagne "
+                        "reçue par synchronisation) : imprimez les bulletins sur le poste qui a "
+                        "créé la campagne."
+                    )
+                )
             admissible = self._admissible_rows(session, residence.id)
             if not admissible:
                 raise specs.no_project_error(residence.name)

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
 
 import ballots
 import ballots.i18n as ballots_i18n
 from app import i18n as app_i18n
 from app.domain import models as m
-from app.errors import Cancelled, UserError
+from app.errors import UserError
 from app.i18n import _
+from app.services.base import library_errors as library_errors  # the writers' one conversion
 from app.services.printing.types import BallotStyle, PrintBatch, ProjectOrder, RuleKind
 from app.storage import mappers
 from app.storage.tables import (
@@ -29,27 +29,9 @@ from app.storage.tables import (
     ProjectRow,
     ResidenceRow,
 )
-from ballots.errors import BallotError
-from ballots.errors import Cancelled as BallotCancelled
 from ballots.model import order_projects
 
 log = logging.getLogger(__name__)
-
-
-def user_error(exc: BallotError) -> NoReturn:
-    """Re-raise a library error as ours: cancellation stays silent, the rest keeps its message."""
-    if isinstance(exc, BallotCancelled):
-        raise Cancelled() from exc
-    raise UserError(exc.message, field=exc.field) from exc
-
-
-@contextmanager
-def library_errors() -> Iterator[None]:
-    """Wrap every typed error of the ballots library raised inside the block."""
-    try:
-        yield
-    except BallotError as exc:
-        user_error(exc)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from app.domain.audit.canonical import (
 )
 from app.domain.counting.models import OUTCOMES, VALID, SheetFacts, SheetOutcome
 from app.domain.counting.tally import resolve_all, tally
-from app.domain.money import MAX_CENTS, NNBSP, format_euros, parse_euros
+from app.domain.money import MAX_CENTS, NNBSP, amount_text, format_euros, parse_euros
 from app.errors import UserError
 
 # --- canonical JSON -----------------------------------------------------------------------------
@@ -160,3 +160,12 @@ def test_a_box_in_doubt_keeps_the_sheet_out_of_the_count(row: list[str]) -> None
         assert outcome.outcome == "pending" and tally([sheet], [outcome]).votes == {}
     else:
         assert outcome.outcome in ("valid", "blank")
+
+
+@given(st.integers(-MAX_CENTS, MAX_CENTS), st.sampled_from([None, True, False]))
+def test_the_amount_alone_is_the_formatted_amount_without_its_sign(
+    cents: int, with_cents: bool | None
+) -> None:
+    assert format_euros(cents, with_cents=with_cents) == (
+        amount_text(cents, with_cents=with_cents) + "\u00a0€"
+    )

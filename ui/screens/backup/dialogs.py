@@ -117,9 +117,12 @@ class RestoreDialog(QDialog):
         source: Path,
         close_data: Callable[[], None],
         parent: QWidget | None = None,
+        *,
+        reopen_data: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx, self.source, self.close_data = ctx, source, close_data
+        self.reopen_data = reopen_data  # a failed restore gives the current data back
         self.data_dir = ctx.services.data_dir
         self.info: BackupInfo | None = None
         self.restored: Any = None
@@ -206,6 +209,8 @@ class RestoreDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        if self.reopen_data is not None:
+            self.reopen_data()  # nothing was changed: work goes on with the current campaign
         self.ctx.show_error(exc, self)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain import models as m
-from app.domain.money import format_euros, parse_euros
+from app.domain.money import amount_text, parse_euros
 from app.errors import UserError
 from app.i18n import _
 from app.services.commission import GridRow, ReviewInput
@@ -52,7 +52,7 @@ def decision_text(decision: m.Decision | None) -> str:
 
 
 def money_text(cents: int | None) -> str:
-    return "" if cents is None else format_euros(cents).replace("\u00a0€", "")
+    return "" if cents is None else amount_text(cents)
 
 
 @dataclass

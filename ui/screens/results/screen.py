@@ -26,6 +26,7 @@ from app.services.counting import view as count_view
 from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
 from app.services.public_results import export_public
+from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
 from ui.tasks import format_count
 from ui.theme import TONE_ICONS, set_role
@@ -111,7 +112,7 @@ class ResultsScreen(Screen):
         self.table = ProjectLineTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)  # rows stay in decision order
-        self.table.stretch_column(1)
+        fit_columns(self.table, 1)  # the project's name whole, the status at the end
         self.chart = VotesChart()
         self.funded = QLabel()
         self.funded.setWordWrap(True)
@@ -125,8 +126,8 @@ class ResultsScreen(Screen):
         grid.addWidget(set_role(QLabel(_("Comment le résultat a été obtenu")), "section"), 3, 1)
         grid.addWidget(self.funded, 4, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.explain, 4, 1, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 3)  # the table and its names get the larger share
+        grid.setColumnStretch(1, 2)
         grid.setRowStretch(5, 1)
 
     # --- data ---------------------------------------------------------------------------------
