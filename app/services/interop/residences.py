@@ -241,8 +241,10 @@ def import_residences(services: Services, path: Path, *, dry_run: bool = False) 
             )
         }
         plan = [
-            _plan(row, values, existing.get(fold(str(values["name"])))) for row, values in lines_in
-        ]
+            _plan(row, values, existing.get(fold(str(values["name"])))) if existing
+            else _plan(row, values, None)
+            for row, values in lines_in
+        ]  # fmt: skip
         if not dry_run:
             _apply(session, campaign_id, plan, existing)
     return ResidenceImport(

@@ -55,7 +55,9 @@ class RejectedSheetBar(QFrame):
             return
         self.text.setText(
             f"{TONE_ICONS['warning']} "
-            + _("Feuille rejetée par le lecteur : {why}").format(why=self.advice())
+            + _("Feuille rejetée par le lecteur ({file}, page {page}) : {why}").format(
+                file=self.picture.file_name, page=self.picture.page, why=self.advice()
+            )
         )
         self.show()
 
@@ -65,8 +67,6 @@ class RejectedSheetBar(QFrame):
     def _key_by_hand(self) -> None:
         if self.picture is None:
             return
-        # The stored name is the scan's hash (the count keeps no scan name): its start ties
-        # the ballot keyed by hand to the rejected sheet in the log.
-        self.key_by_hand.emit(
-            _("Feuille {file} rejetée par le lecteur").format(file=self.picture.file_name[:12])
-        )
+        # The reason is stored with the ballot: no scan file name in it (a name often holds
+        # the scan's time, and the count keeps none).
+        self.key_by_hand.emit(_("Feuille rejetée par le lecteur, saisie à la main"))
