@@ -401,4 +401,12 @@ def _complete_meta(
         "vote_type": "approval",
     }
     rows.extend((k, v) for k, v in required.items() if k not in keys)
-    return tuple(rows)
+    rank = {key: i for i, key in enumerate(META_ORDER)}
+    return tuple(sorted(rows, key=lambda row: rank.get(row[0], len(META_ORDER))))
+
+
+META_ORDER = (
+    "description", "country", "unit", "district", "subunit", "instance", "num_projects",
+    "num_votes", "budget", "vote_type", "rule", "date_begin", "date_end",
+)  # fmt: skip
+"""The order of the META fields that pabulib's format and its checker expect (others follow)."""

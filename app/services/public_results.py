@@ -13,12 +13,14 @@ import csv
 import io
 import json
 import secrets
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.domain import pabulib, rules
 from app.domain.counting import models as cm
+from app.domain.models import Campaign
 from app.errors import UserError
 from app.i18n import _
 from app.services.base import library_errors
@@ -87,15 +89,27 @@ def public_pb(services: Services, residence_id: str) -> bytes:
     )
     meta = [
         ("description", _("Résultats publics — {c} — {r}").format(c=campaign.name, r=res.residence_name)),
+        ("country", "France"),
         ("unit", campaign.name),
         ("subunit", res.residence_name),
+        ("instance", str(_vote_day(campaign, "start").year)),
         ("rule", rules.ResultsRule(res.rule).value),
+        ("date_begin", _vote_day(campaign, "start").strftime("%d.%m.%Y")),
+        ("date_end", _vote_day(campaign, "end").strftime("%d.%m.%Y")),
         ("currency", "EUR"),
     ]  # fmt: skip
     if res.threshold:
         meta.append(("min_project_score_threshold", str(res.threshold)))
     pb = pabulib.from_election(election, meta, [public[p] for p in res.selected])
     return pabulib.format_pabulib(pb).encode("utf-8")
+
+
+def _vote_day(campaign: Campaign, which: str) -> date:
+    """The vote's first or last day (pabulib's required dates); else the other one, else the
+    campaign's creation day."""
+    start, end = campaign.vote_start, campaign.vote_end
+    day = (start or end) if which == "start" else (end or start)
+    return day or campaign.meta.created_at.date()
 
 
 def export_public(services: Services, residence_id: str, out: Path, fmt: str | None = None) -> Path:

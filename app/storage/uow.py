@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -61,6 +61,33 @@ def _change(obj: Synced, op: str, now: Any) -> PendingChange:
         op=op,
         changed_at=now,
     )
+
+
+def insert_synced(session: Session, model: type[Synced], rows: list[dict[str, Any]]) -> list[str]:
+    """Insert many new synced records at once, stamped and queued for sync as a flush would.
+
+    For imports of tens of thousands of rows, where building ORM objects costs most of the
+    time. Returns the new ids, in order.
+    """
+    if not rows:
+        return []
+    now = utc_now()
+    device = session.info.get("device_id", "")
+    table = model.__table__  # type: ignore[attr-defined]
+    stamped = [
+        {**row, "id": new_id(), "created_at": now, "updated_at": now, "device_id": device,
+         "deleted_at": None}
+        for row in rows
+    ]  # fmt: skip
+    session.execute(insert(table), stamped)
+    session.execute(
+        insert(PendingChange.__table__),  # type: ignore[arg-type]
+        [
+            {"table_name": table.name, "record_id": row["id"], "op": "upsert", "changed_at": now}
+            for row in stamped
+        ],
+    )
+    return [row["id"] for row in stamped]
 
 
 def device_id(db: Database) -> str:

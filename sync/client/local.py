@@ -22,7 +22,13 @@ from app.i18n import _
 from app.services.status import SYNC_LAST_KEY
 from app.storage.db import Database
 from app.storage.tables import Base, LocalMeta, PendingChange, SyncShadow
-from sync.client.records import SERVER_DEVICE, synced_tables, to_columns, to_fields
+from sync.client.records import (
+    SERVER_DEVICE,
+    coarse_tables,
+    synced_tables,
+    to_columns,
+    to_fields,
+)
 from sync.core.errors import SyncError
 from sync.core.merge import diff, fact, rebase, same
 from sync.core.protocol import DELETED, Change, PushReply, RecordState
@@ -168,6 +174,8 @@ class LocalStore:
     ) -> None:
         table = synced_tables()[table_name]
         now = utc_now()
+        if table_name in coarse_tables():  # an exact time could point at a voter
+            now = now.replace(minute=0, second=0, microsecond=0)
         columns = to_columns(table, fields)
         deleted = bool(fields.get(DELETED))
         columns["updated_at"] = now

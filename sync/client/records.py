@@ -30,6 +30,15 @@ def synced_tables() -> dict[str, Table]:
     return {name: Base.metadata.tables[name] for name in sorted(names)}
 
 
+def coarse_tables() -> frozenset[str]:
+    """Tables whose record times keep the hour only (how a ballot was counted: app.storage.uow)."""
+    return frozenset(
+        mapper.class_.__tablename__
+        for mapper in Base.registry.mappers
+        if getattr(mapper.class_, "coarse_times", False)
+    )
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")

@@ -7,6 +7,7 @@ version, 413 for an oversized request, 422 for a malformed one.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
@@ -48,6 +49,15 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message, "code": code})
 
 
+async def _declared_protocol(request: Request) -> int | None:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        return None
+    version = body.get("protocol") if isinstance(body, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
 def create_app(db_url: str) -> FastAPI:
     engine = open_engine(db_url)
     app = FastAPI(title="BP Terrain sync", version=str(PROTOCOL_VERSION))
@@ -78,7 +88,13 @@ def create_app(db_url: str) -> FastAPI:
         return _error(400, "refused", exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
+        version = await _declared_protocol(request)
+        if version is not None and version != PROTOCOL_VERSION:
+            try:  # another version's body has another shape: say so, not "malformed"
+                check_protocol(version)
+            except ProtocolMismatch as mismatch:
+                return _error(426, "protocol", mismatch.message)
         count = len(exc.errors())
         message = ngettext(
             "Requête mal formée ({count} erreur) : rien n'a été enregistré.",
@@ -116,7 +132,7 @@ def create_app(db_url: str) -> FastAPI:
     @app.post("/v1/pull")
     def pull(request: PullRequest, authorization: str | None = Header(default=None)) -> PullReply:
         check_protocol(request.protocol)
-        with transaction(engine) as session:
+        with transaction(engine, read_only=True) as session:
             device_for(session, authorization)
             records, more = SqlStore(session).since(request.cursor, request.limit)
         cursor = records[-1].seq if records else request.cursor

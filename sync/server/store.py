@@ -31,6 +31,7 @@ from sync.core.errors import SyncError
 from sync.core.protocol import PushReply, RecordState
 
 SCHEMA_VERSION = 1
+READ_ONLY = "bp_terrain_read_only"
 
 
 class ServerBase(DeclarativeBase):
@@ -102,7 +103,8 @@ def _sqlite_immediate(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def open_engine(url: str) -> Engine:
@@ -128,8 +130,11 @@ def open_engine(url: str) -> Engine:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session, session.begin():
+def transaction(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+    """One transaction; `read_only` ones (pulls) do not queue behind writers on SQLite: in WAL
+    mode they read a snapshot, which is a prefix of the commits since they happen in `seq` order."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    with Session(bind) as session, session.begin():
         yield session
 
 

@@ -251,3 +251,15 @@ def test_another_protocol_version_gets_a_french_message(version: int) -> None:
     hub = MemoryHub()
     with pytest.raises(ProtocolMismatch, match="rien n'a été envoyé"):
         hub.pull(PullRequest(protocol=version, cursor=0))
+
+
+def test_every_synced_table_says_how_it_merges() -> None:
+    """A new table with the sync columns must be listed in sync/core/tables.py (editable or
+    fact), or its records would wait in the outbox forever."""
+    import app.storage  # noqa: F401  (registers every table)
+    from app.storage.tables import Base, Synced
+    from sync.core.tables import EDITABLE_TABLES, FACT_TABLES, NEVER_SYNCED
+
+    synced = {m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, Synced)}
+    assert synced - EDITABLE_TABLES - FACT_TABLES == set()
+    assert not synced & NEVER_SYNCED

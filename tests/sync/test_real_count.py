@@ -40,3 +40,18 @@ def test_a_real_count_travels_whole(tmp_path: Path, capsys: pytest.CaptureFixtur
         figures.pop("last_sync")
     assert status[0] == status[1]
     assert status[0]["sheets_counted"] > 0 and status[0]["pending_sync_changes"] == 0
+    # ballot secrecy: the count's records keep the hour only on the receiving laptop too
+    from sqlalchemy import text
+
+    from app.storage.db import open_database
+
+    db = open_database(consultant)
+    with db.engine.connect() as connection:
+        times = [
+            value
+            for table in ("count_sheet", "count_decision", "count_audit")
+            for row in connection.execute(text(f"SELECT created_at, updated_at FROM {table}"))
+            for value in row
+        ]
+    db.close()
+    assert times and all(value[14:26] == "00:00.000000" for value in times), times[:4]

@@ -93,6 +93,14 @@ def test_an_old_client_gets_a_french_message(server: Server) -> None:
     )
     assert reply.status_code == 426
     assert "Mettez BP Terrain à jour" in reply.json()["detail"]
+    # an old body of another shape still gets the version message, not "malformed"
+    old = {"protocol": 0, "batch": "b", "edits": [{"row": 1}]}
+    reply = httpx.post(
+        f"{server.url}/v1/push", json=old, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 426 and "version 0" in reply.json()["detail"]
+    newer = httpx.post(f"{server.url}/v1/pull", json={"protocol": 2, "since": "x"})
+    assert newer.status_code == 426 and "Mettez le serveur à jour" in newer.json()["detail"]
 
 
 def test_malformed_and_oversized_requests_are_refused_cleanly(server: Server) -> None:
@@ -218,3 +226,26 @@ def test_the_server_refuses_a_forked_audit_chain(server: Server) -> None:
     fork = entry("session-http", 3, entries[1]["hash"], n=42)
     reply = push(server, token, [fact(fork)]).json()
     assert [r["reason"] for r in reply["refused"]] == ["audit_forked"]
+
+
+def test_a_pull_does_not_wait_for_a_writer_and_sees_only_commits(server: Server) -> None:
+    from sync.server.store import SqlStore, open_engine, transaction
+
+    engine = open_engine(server.db_url)
+    seen: list[Any] = []
+    with transaction(engine) as session:
+        store = SqlStore(session)
+        store.lock()
+        store.put("idea", "uncommitted", {"title": "x"}, {"title": 1})
+
+        def read() -> None:
+            with transaction(engine, read_only=True) as reading:
+                seen.extend(r.record_id for r in SqlStore(reading).since(0, 100_000)[0])
+            seen.append("done")
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive()  # answered while the writer still holds its lock
+    engine.dispose()
+    assert seen[-1] == "done" and "uncommitted" not in seen

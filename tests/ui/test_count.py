@@ -198,14 +198,15 @@ def test_rejected_sheet_says_which_corner_and_offers_rescan_or_hand_keying(
     assert bar.isVisible()
     text = bar.text.text()
     assert "coin en haut à gauche est coupé" in text and "rescannez" in text
-    assert "coupee.png" in text
+    assert "coupee.png" in text  # shown to the officer in this window, never stored
     chosen: list[bool] = []
     screen.ask_files = lambda: chosen.append(True)  # the file dialog would block the test
     bar.rescan_button.click()
     assert chosen == [True]
     bar.hand_button.click()
     assert screen.tabs.currentWidget() is screen.hand_tab
-    assert "coupee.png" in screen.hand.reason.text()
+    reason = screen.hand.reason.text()
+    assert "rejetée par le lecteur" in reason and "coupee" not in reason  # stored: no name
     next(iter(screen.hand.checks.values())).setChecked(True)
     assert screen.hand.record() is not None
     assert screen.counters.values()["valid"] == 1

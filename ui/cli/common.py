@@ -64,5 +64,5 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def print_json(obj: Any) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, sort_keys=True)
-    sys.stdout.write("\n")
+    # dumps, not dump: dump streams through the pure-Python encoder (5 times slower on big output)
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")

@@ -25,6 +25,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.services.interop.tables import Cell, Row, Table, check_widths, column_name, read_table
 from app.storage.tables import ResidenceRow
+from app.storage.uow import insert_synced
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -126,11 +127,12 @@ def _text(value: Cell) -> str:
     return " ".join(str(value).split())
 
 
-def parse_int(value: Cell, where: str) -> int | None:
+def parse_int(value: Cell) -> int | None:
+    """A dwellings count; a UserError without the place (the caller adds line and column)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise UserError(_("{where} : un nombre entier est attendu.").format(where=where))
+        raise UserError(_("un nombre entier est attendu."))
     if isinstance(value, int):
         number = value
     elif isinstance(value, (float, Decimal)) and value == int(value):
@@ -141,32 +143,51 @@ def parse_int(value: Cell, where: str) -> int | None:
             text = text.replace(space, "")
         if not text.isdigit():
             raise UserError(
-                _("{where} : « {value} » n'est pas un nombre entier.").format(
-                    where=where, value=str(value).strip()
-                )
+                _("« {value} » n'est pas un nombre entier.").format(value=str(value).strip())
             )
         number = int(text)
-    try:
-        return non_negative_int(number, "dwellings", _("Le nombre de logements"), MAX_DWELLINGS)
-    except UserError as exc:
-        raise UserError(f"{where} : {exc.message}") from None
+    return non_negative_int(number, "dwellings", _("Le nombre de logements"), MAX_DWELLINGS)
 
 
-def parse_amount(value: Cell, where: str) -> int | None:
+def parse_amount(value: Cell) -> int | None:
+    """A budget in cents; a UserError without the place (the caller adds line and column)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        if isinstance(value, bool):
-            raise UserError(_("un montant est attendu."))
-        if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, bool):
+        raise UserError(_("un montant est attendu."))
+    if isinstance(value, (int, float, Decimal)):
+        try:
             cents = Decimal(str(value)) * 100
-            if cents != cents.to_integral_value():
-                raise UserError(_("« {value} » a plus de deux décimales.").format(value=value))
-            return check_cents(int(cents))
-        return parse_euros(str(value))
-    except (UserError, InvalidOperation) as exc:
-        message = exc.message if isinstance(exc, UserError) else str(value)
-        raise UserError(f"{where} : {message}") from None
+        except InvalidOperation:
+            raise UserError(_("un montant est attendu.")) from None
+        if cents != cents.to_integral_value():
+            raise UserError(_("« {value} » a plus de deux décimales.").format(value=value))
+        return check_cents(int(cents))
+    return parse_euros(str(value))
+
+
+def parse_name(value: Cell) -> str:
+    name = _text(value)
+    if not name:
+        raise UserError(_("le nom est obligatoire."))
+    if len(name) > MAX_NAME:
+        raise UserError(
+            _("{n} caractères, c'est trop (maximum {max}).").format(n=len(name), max=MAX_NAME)
+        )
+    return name
+
+
+def parse_address(value: Cell) -> str | None:
+    text = _text(value)
+    return text[:2000] if text else None
+
+
+PARSERS = {
+    "name": parse_name,
+    "address": parse_address,
+    "dwellings": parse_int,
+    "budget_cents": parse_amount,
+}
 
 
 def read_residences(table: Table) -> tuple[list[tuple[Row, dict[str, str | int]]], dict[str, int]]:
@@ -175,41 +196,29 @@ def read_residences(table: Table) -> tuple[list[tuple[Row, dict[str, str | int]]
     check_widths(table)
     out: list[tuple[Row, dict[str, str | int]]] = []
     seen: dict[str, int] = {}
+    parsers = [(field, index, PARSERS[field]) for field, index in columns.items()]
+    name_index = columns["name"]
     for row in table.rows:
         values: dict[str, str | int] = {}
-        for field, index in columns.items():
-            cell = row.cells[index] if index < len(row.cells) else None
-            where = _where(row, index, table.headers[index])
-            if field == "name":
-                name = _text(cell)
-                if not name:
-                    raise UserError(_("{where} : le nom est obligatoire.").format(where=where))
-                if len(name) > MAX_NAME:
-                    raise UserError(
-                        _("{where} : {n} caractères, c'est trop (maximum {max}).").format(
-                            where=where, n=len(name), max=MAX_NAME
-                        )
-                    )
-                key = fold(name)
-                if key in seen:
-                    raise UserError(
-                        _("{where} : « {name} » figure déjà ligne {other}.").format(
-                            where=where, name=name, other=seen[key]
-                        )
-                    )
-                seen[key] = row.line
-                values["name"] = name
-            elif field == "address":
-                if cell is not None and _text(cell):
-                    values["address"] = _text(cell)[:2000]
-            elif field == "dwellings":
-                number = parse_int(cell, where)
-                if number is not None:
-                    values["dwellings"] = number
-            else:
-                amount = parse_amount(cell, where)
-                if amount is not None:
-                    values["budget_cents"] = amount
+        cells = row.cells
+        for field, index, parse in parsers:
+            try:
+                value = parse(cells[index] if index < len(cells) else None)
+            except UserError as exc:
+                where = _where(row, index, table.headers[index])
+                raise UserError(f"{where} : {exc.message}") from None
+            if value is not None:
+                values[field] = value
+        key = fold(str(values["name"]))
+        if key in seen:
+            raise UserError(
+                _("{where} : « {name} » figure déjà ligne {other}.").format(
+                    where=_where(row, name_index, table.headers[name_index]),
+                    name=values["name"],
+                    other=seen[key],
+                )
+            )
+        seen[key] = row.line
         out.append((row, values))
     return out, columns
 
@@ -232,8 +241,10 @@ def import_residences(services: Services, path: Path, *, dry_run: bool = False) 
             )
         }
         plan = [
-            _plan(row, values, existing.get(fold(str(values["name"])))) for row, values in lines_in
-        ]
+            _plan(row, values, existing.get(fold(str(values["name"])))) if existing
+            else _plan(row, values, None)
+            for row, values in lines_in
+        ]  # fmt: skip
         if not dry_run:
             _apply(session, campaign_id, plan, existing)
     return ResidenceImport(
@@ -269,18 +280,20 @@ def _plan(row: Row, values: dict[str, str | int], current: ResidenceRow | None) 
 def _apply(
     session: Session, campaign_id: str, plan: list[ResidenceLine], existing: dict[str, ResidenceRow]
 ) -> None:
-    new_rows = []
+    """Creations in bulk (stamped and queued for sync by `insert_synced`), updates one by one."""
+    insert_synced(
+        session,
+        ResidenceRow,
+        [
+            {"campaign_id": campaign_id, "name": line.name, "address": line.address,
+             "dwellings": line.dwellings, "budget_cents": line.budget_cents}
+            for line in plan
+            if line.action is Action.CREATE
+        ],
+    )  # fmt: skip
     for line in plan:
-        if line.action is Action.CREATE:
-            new_rows.append(
-                ResidenceRow(
-                    campaign_id=campaign_id, name=line.name, address=line.address,
-                    dwellings=line.dwellings, budget_cents=line.budget_cents,
-                )
-            )  # fmt: skip
-        elif line.action is Action.UPDATE:
+        if line.action is Action.UPDATE:
             row = existing[fold(line.name)]
             row.name, row.address = line.name, line.address
             row.dwellings, row.budget_cents = line.dwellings, line.budget_cents
-    session.add_all(new_rows)
     session.flush()

@@ -160,3 +160,43 @@ def test_fifty_thousand_rows_in_one_transaction(services, campaign, tmp_path):
     with pytest.raises(UserError, match="Ligne 40002, colonne B"):
         import_residences(services, f)
     assert names(services) == {}
+
+
+def test_bulk_created_residences_are_stamped_and_queued_for_sync(services, campaign, tmp_path):
+    from sqlalchemy import select
+
+    from app.storage.tables import PendingChange, ResidenceRow
+
+    f = write(tmp_path / "r.csv", "nom;logements\nA;1\nB;2\n")
+    import_residences(services, f)
+    with services.uow() as s:
+        rows = {r.name: r for r in s.scalars(select(ResidenceRow))}
+        queued = s.scalars(select(PendingChange).where(PendingChange.table_name == "residence"))
+        changes = [(c.record_id, c.op) for c in queued]
+    assert set(rows) == {"A", "B"}
+    assert all(r.device_id == services.uow.device_id and r.created_at for r in rows.values())
+    assert changes == [(rows["A"].id, "upsert"), (rows["B"].id, "upsert")]
+
+
+def test_xlsx_quick_reader_gives_what_openpyxl_gives(tmp_path):
+    """The rows read from the sheet's XML equal openpyxl's cached values, gaps included."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["nom", "logements", "budget", "note"])
+    sheet.append(["Les Ifs", 12, 1500.25, True])
+    sheet["A4"] = "Le Mail"
+    sheet["C4"] = -3
+    sheet["D4"] = "=1+1"  # a formula: no cached value in a file openpyxl wrote
+    book.save(tmp_path / "q.xlsx")
+    table = read_table(tmp_path / "q.xlsx")
+    reference = openpyxl.load_workbook(tmp_path / "q.xlsx", read_only=True, data_only=True)
+    expected = [
+        (n, values)
+        for n, values in enumerate(reference.active.iter_rows(values_only=True), 1)
+        if n > 1 and any(v is not None for v in values)
+    ]
+    assert [(r.line, r.cells) for r in table.rows] == [
+        (n, tuple(v for v in values)) for n, values in expected
+    ]
+    assert table.rows[0].cells == ("Les Ifs", 12, 1500.25, True)
+    assert table.rows[1].line == 4 and table.rows[1].cells[:3] == ("Le Mail", None, -3)

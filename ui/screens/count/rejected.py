@@ -56,9 +56,7 @@ class RejectedSheetBar(QFrame):
         self.text.setText(
             f"{TONE_ICONS['warning']} "
             + _("Feuille rejetée par le lecteur ({file}, page {page}) : {why}").format(
-                file=self.picture.file_name,
-                page=self.picture.page,
-                why=self.advice(),
+                file=self.picture.file_name, page=self.picture.page, why=self.advice()
             )
         )
         self.show()
@@ -69,8 +67,6 @@ class RejectedSheetBar(QFrame):
     def _key_by_hand(self) -> None:
         if self.picture is None:
             return
-        self.key_by_hand.emit(
-            _("Feuille {file} (page {page}) rejetée par le lecteur").format(
-                file=self.picture.file_name, page=self.picture.page
-            )
-        )
+        # The reason is stored with the ballot: no scan file name in it (a name often holds
+        # the scan's time, and the count keeps none).
+        self.key_by_hand.emit(_("Feuille rejetée par le lecteur, saisie à la main"))

@@ -9,6 +9,7 @@ A short sound on each sheet read lets the officer keep feeding the scanner witho
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,9 @@ class CountScreen(Screen):
         self.session: CountSession | None = None
         self.status: SessionStatus | None = None
         self.last_report: IngestReport | None = None
+        # the scans' own names, for this window only: the count never stores them (a name often
+        # holds the scan's time), but the officer who just fed a file must know which to rescan
+        self.scan_names: dict[str, str] = {}
         self.pending_files: list[Path] = []
         self.ingesting = False
         layout, self.header = self.standard_layout(
@@ -259,6 +263,8 @@ class CountScreen(Screen):
     def show_sheet(self, sheet_id: str) -> None:
         if self.session is not None:
             picture = count_view.sheet_picture(self.ctx.services, self.session.id, sheet_id)
+            if picture is not None and sheet_id in self.scan_names:
+                picture = replace(picture, file_name=self.scan_names[sheet_id])
             self.sheet_view.show_picture(picture)
             self.rejected_bar.show_for(picture)
 
@@ -373,6 +379,7 @@ class CountScreen(Screen):
 
     def _ingested(self, report: IngestReport) -> None:
         self.ingesting, self.last_report = False, report
+        self.scan_names.update({sheet.sheet_id: sheet.file_name for sheet in report.recorded})
         for _sheet in report.recorded:
             QApplication.beep()
         n = len(report.recorded)

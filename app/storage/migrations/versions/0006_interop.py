@@ -1,7 +1,7 @@
 """interop: the Decidim id of an idea (a proposal) and of a project (a budgets project)
 
 Revision ID: 0006_interop
-Revises: 0005_sync
+Revises: 0005_secrecy
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_interop"
-down_revision = "0005_sync"
+down_revision = "0005_secrecy"
 branch_labels = None
 depends_on = None
 
