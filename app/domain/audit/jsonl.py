@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,19 +96,28 @@ def verify_jsonl(path: Path, **options: Any) -> VerificationResult:
     return verify_chain(read_jsonl(path), **options)
 
 
-def catch_up_jsonl(path: Path, entries: Sequence[AuditEntry]) -> int:
+def catch_up_jsonl(
+    path: Path, entries: Sequence[AuditEntry], committed: Callable[[], int] | None = None
+) -> int:
     """Bring the copy up to date with the database's entries; returns the lines appended.
 
     After a crash the copy may lack the last entries or end with a half-written line: the
     incomplete line is dropped and the missing entries appended. A complete line that differs
     from the database is never overwritten: `ChainBroken` is raised, since one of the two was
     altered and a person must look.
+
+    `committed` counts the entries the database holds now, outside the caller's read
+    snapshot: a copy longer than `entries` is legitimate when another process committed the
+    extra entries after that snapshot (only the common part is then compared; the next
+    verification compares the rest).
     """
     data = path.read_bytes() if path.exists() else b""
     complete = data[: data.rfind(b"\n") + 1]
     lines = complete.split(b"\n")[:-1] if complete else []
     if len(lines) > len(entries):
-        raise failure("copy_differs", len(entries) + 1)
+        if committed is None or committed() < len(lines):
+            raise failure("copy_differs", len(entries) + 1)
+        lines = lines[: len(entries)]
     for index, line in enumerate(lines):
         if line + b"\n" != entry_line(entries[index]):
             raise failure("copy_differs", index + 1)

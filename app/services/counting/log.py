@@ -15,13 +15,13 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import (
@@ -95,15 +95,25 @@ def write_mark(path: Path, session_id: str, head: ChainHead) -> None:
 
 
 def check_mark(
-    data_dir: Path, session_id: str, head: ChainHead, hashes: Mapping[int, str] | None
+    data_dir: Path,
+    session_id: str,
+    head: ChainHead,
+    hashes: Mapping[int, str] | None,
+    committed: Callable[[], int] | None = None,
 ) -> None:
     """Raise `ChainBroken` when the stored log is shorter than its high-water mark, or when
     the entry at the mark's count is not the one the mark remembers (`hashes`: seq -> hash
-    of the stored entries, when known)."""
+    of the stored entries, when known).
+
+    `committed` counts the entries the database holds now, outside the caller's read
+    snapshot: another process may have committed entries (and raised the mark) after that
+    snapshot was taken, which is not a truncation."""
     mark = read_mark(mark_path(data_dir, session_id))
     if mark is None:
         return
     seq, digest = mark
+    if seq > head.seq and committed is not None and committed() >= seq:
+        return  # a newer commit by another process: our snapshot is only older
     if seq > head.seq:
         detail = _(
             "la base ne garde que {stored} entrées alors que {expected} avaient été écrites "
@@ -116,6 +126,20 @@ def check_mark(
             "base)."
         ).format(seq=seq)
         raise ChainBroken(broken_message(session_id, detail), seq=seq, code="mark_differs")
+
+
+def committed_entries(session: Session, session_id: str) -> int:
+    """The session's entries committed in the database now, read on a fresh connection (the
+    caller's session may hold an older read snapshot)."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with engine.connect() as connection:
+        count = connection.execute(
+            select(func.count())
+            .select_from(CountAuditRow)
+            .where(CountAuditRow.session_id == session_id)
+        ).scalar_one()
+    return int(count)
 
 
 def _row_item(row: CountAuditRow) -> Item:
@@ -240,11 +264,21 @@ class AuditLog:
         items = load_items(session, session_id)
         head = head_of(items, session_id)
         entries = [_entry(i) for i in items]
-        check_mark(self.data_dir, session_id, head, {e.seq: e.hash for e in entries})
+        check_mark(
+            self.data_dir,
+            session_id,
+            head,
+            {e.seq: e.hash for e in entries},
+            committed=lambda: committed_entries(session, session_id),
+        )
         try:
             with self.locks.hold(session_id):
                 self._raise_mark(session_id, head)
-                added = catch_up_jsonl(jsonl_path(self.data_dir, session_id), entries)
+                added = catch_up_jsonl(
+                    jsonl_path(self.data_dir, session_id),
+                    entries,
+                    committed=lambda: committed_entries(session, session_id),
+                )
         except ChainBroken as error:
             raise ChainBroken(
                 broken_message(session_id, error.message), seq=error.seq, code=error.code

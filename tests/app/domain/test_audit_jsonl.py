@@ -129,6 +129,22 @@ def test_catch_up_repairs_a_crashed_copy_and_refuses_a_forged_one(tmp_path: Path
         catch_up_jsonl(path, ENTRIES[:-2])  # the copy is ahead of the database
 
 
+def test_a_copy_ahead_of_an_older_read_snapshot_is_not_tampering(tmp_path: Path) -> None:
+    """Another process committed entries (and wrote them to the copy) after the caller read
+    the database: the copy is longer than the caller's entries, yet nothing was altered."""
+    path = tmp_path / "audit.jsonl"
+    write_jsonl(path, ENTRIES)
+    older = ENTRIES[:-2]
+    assert catch_up_jsonl(path, older, committed=lambda: len(ENTRIES)) == 0
+    assert path.read_bytes() == b"".join(entry_line(e) for e in ENTRIES)  # untouched
+    with pytest.raises(ChainBroken) as info:  # the database holds fewer: the copy was forged
+        catch_up_jsonl(path, older, committed=lambda: len(ENTRIES) - 1)
+    assert (info.value.seq, info.value.code) == (len(older) + 1, "copy_differs")
+    path.write_bytes(path.read_bytes().replace(b"Awa Diallo", b"Awa Diallx", 1))
+    with pytest.raises(ChainBroken):  # the common part is still compared
+        catch_up_jsonl(path, older, committed=lambda: len(ENTRIES))
+
+
 _SEED = bytes(range(32))
 _WRITER = """
 import sys
