@@ -224,7 +224,7 @@ def test_the_recount_by_hand_script_of_the_docs_agrees(bundle, tmp_path):
     path.write_text(script, encoding="utf-8")
     done = subprocess.run([sys.executable, str(path), str(bundle)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "recount ok: {'valid': 6, 'blank': 1}" in done.stdout
+    assert "recount ok: {'blank': 1, 'valid': 6}" in done.stdout
 
 
 def test_a_tally_mismatch_message_agrees_with_any_subject():
