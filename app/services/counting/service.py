@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType, session_payload
@@ -26,25 +26,22 @@ from app.ids import new_id
 from app.services.base import get_live
 from app.services.counting import decide as decisions
 from app.services.counting import export as exports
-from app.services.counting import ingest, keys
+from app.services.counting import keys
 from app.services.counting import reopen as reopening
 from app.services.counting import results as residence
 from app.services.counting import seal as sealing
-from app.services.counting import watch as watching
 from app.services.counting.context import campaign_templates, read_context
 from app.services.counting.core import CountingCore
 from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
-    counts_now,
     outcomes,
     review_items,
     session_data,
 )
-from app.storage.count_tables import CountSessionRow, CountSheetRow
+from app.storage.count_tables import CountSessionRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
-from scanner.batch import interpret_files, stream_files
 from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
 
@@ -52,7 +49,12 @@ log = logging.getLogger(__name__)
 
 
 class CountingService(CountingCore):
-    """The count's use cases; each forwards to the part of this package that does the work."""
+    """The count's use cases; each forwards to the part of this package that does the work.
+
+    The parts that read images (`ingest`, `watch`, `scanner.batch`: OpenCV, numpy, zbar) are
+    imported by the methods that use them, so that a command that reviews, decides or closes a
+    count starts without them (docs/benchmarks.md, "The test suite").
+    """
 
     # --- sessions --------------------------------------------------------------------------
 
@@ -168,16 +170,22 @@ class CountingService(CountingCore):
         self, session_id: str, paths: Sequence[str | Path], **options: Any
     ) -> cm.IngestReport:
         """Record scanned files (see `counting.ingest.ingest_files` for the options)."""
+        from app.services.counting import ingest  # reads images: OpenCV, loaded when used
+
         return ingest.ingest_files(self, session_id, paths, **options)
 
     def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
         """Record one webcam capture (PNG or JPEG bytes)."""
+        from app.services.counting import ingest
+
         return ingest.ingest_bytes(self, session_id, data, suffix=suffix, source="camera")
 
     def interpret(
         self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
     ) -> list[PageReading]:
         """Read files against the active campaign's print batches, recording nothing."""
+        from scanner.batch import interpret_files
+
         ctx = self._scan_context(mode)
         return interpret_files([Path(p) for p in paths], ctx, workers=workers)
 
@@ -187,6 +195,8 @@ class CountingService(CountingCore):
         """Like `interpret`, yielding each file's pages as soon as they are read: several files
         in worker processes (both cores), a single file page by page here (a long PDF shows
         progress)."""
+        from scanner.batch import stream_files
+
         ctx = self._scan_context(mode)
         yield from stream_files([Path(p) for p in paths], ctx, workers=workers)
 
@@ -202,6 +212,8 @@ class CountingService(CountingCore):
 
     def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
         """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""
+        from app.services.counting import watch as watching
+
         return watching.watch_folder(self, session_id, folder, **options)
 
     def hand_key(
@@ -291,21 +303,3 @@ class CountingService(CountingCore):
 
     def set_results_rule(self, campaign_id: str, rule: str, **options: Any) -> None:
         residence.set_results_rule(self, campaign_id, rule, **options)
-
-
-def sheets_counted(session: Session, campaign_id: str) -> dict[str, int]:
-    """Status counter: ballots recorded in the campaign's current counts (rejected sheets and
-    blank backs of duplex scans are not ballots)."""
-    query = (
-        select(func.count())
-        .select_from(CountSheetRow)
-        .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
-        .where(
-            CountSessionRow.campaign_id == campaign_id,
-            CountSessionRow.deleted_at.is_(None),
-            counts_now(),
-            CountSessionRow.mode == "live",
-            CountSheetRow.status.not_in(["rejected", "blank"]),
-        )
-    )
-    return {"sheets_counted": int(session.scalar(query) or 0)}
