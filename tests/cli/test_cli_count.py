@@ -39,14 +39,11 @@ def ok(*args: str) -> str:
 
 
 def _print_test_deck(data: Path, out: Path, count: int) -> tuple[dict, list[Path], str]:
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         style = services.ballots.ensure_default_style(setup.residence_id)
         pdf = out / "jeu-essai.pdf"
         services.ballots.print_test_deck(style.id, pdf, count=count)
-    finally:
-        services.close()
     expected = json.loads((out / "jeu-essai.expected.json").read_text(encoding="utf-8"))
     files = []
     for i in range(page_count(pdf)):
@@ -108,14 +105,11 @@ def test_test_deck_counted_headless_gives_exactly_the_expected_tally(tmp_path):
 
 def test_live_count_results_and_foreign_or_test_ballots_never_count(tmp_path):
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services, budget_cents=700_000)
         marks = [[0], [0, 1], [1], [2], [0, 3], []]
         deck = print_deck(setup, marks, tmp_path / "scans")
         test = print_deck(setup, [[0]], tmp_path / "scans", batch=2, test=True, prefix="essai")
-    finally:
-        services.close()
     d = ("--data-dir", str(data))
     session = ok("count", "open", *d, "--residence", setup.residence_id, "--officer", "Agnès")
     s = ("--session", session.strip().splitlines()[-1])

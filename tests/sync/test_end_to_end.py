@@ -23,11 +23,8 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 
 def residence_values(folder: Path) -> dict[str, tuple]:
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         return {r.name: (r.dwellings, r.address) for r in services.campaigns.list_residences()}
-    finally:
-        services.close()
 
 
 def test_two_laptops_and_a_server(
@@ -155,9 +152,6 @@ def test_the_demo_campaign_travels_whole_and_the_ballot_key_does_not(
     a.close()
     cli(capsys, "sync", "--data-dir", str(a_dir))
     cli(capsys, "sync", "--data-dir", str(b_dir))
-    b = open_services(b_dir)
-    try:
+    with open_services(b_dir) as b:
         with pytest.raises(UserError, match="clé des bulletins"):
             b.ballots.job(style.id)
-    finally:
-        b.close()
