@@ -9,9 +9,8 @@ a new session that names the sealed one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from app.domain.audit import EventType, session_payload
 from app.domain.counting import models as cm
 from app.domain.counting.reconcile import Difference, Figures, differences
 from app.domain.dates import utc_now
-from app.errors import UserError
+from app.errors import CancelFlag, UserError
 from app.i18n import _
 from app.ids import new_id
 from app.services.base import get_live
@@ -167,12 +166,22 @@ class CountingService(CountingCore):
     # --- sheets ----------------------------------------------------------------------------
 
     def ingest(
-        self, session_id: str, paths: Sequence[str | Path], **options: Any
+        self,
+        session_id: str,
+        paths: Sequence[str | Path],
+        *,
+        source: str = "file",
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: CancelFlag | None = None,
     ) -> cm.IngestReport:
-        """Record scanned files (see `counting.ingest.ingest_files` for the options)."""
+        """Record scanned files (see `counting.ingest.ingest_files`)."""
         from app.services.counting import ingest  # reads images: OpenCV, loaded when used
 
-        return ingest.ingest_files(self, session_id, paths, **options)
+        return ingest.ingest_files(
+            self, session_id, paths, source=source, workers=workers, progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
 
     def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
         """Record one webcam capture (PNG or JPEG bytes)."""
@@ -210,11 +219,24 @@ class CountingService(CountingCore):
                 return ReadContext.create([], None, mode=mode)
             return read_context(s, campaign_id, mode)
 
-    def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
+    def watch_folder(
+        self,
+        session_id: str,
+        folder: str | Path,
+        *,
+        cancel: CancelFlag,
+        interval: float = 1.0,
+        on_report: Callable[[cm.IngestReport], None] | None = None,
+        workers: int | None = None,
+        once: bool = False,
+    ) -> int:
         """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""
         from app.services.counting import watch as watching
 
-        return watching.watch_folder(self, session_id, folder, **options)
+        return watching.watch_folder(
+            self, session_id, folder, cancel=cancel, interval=interval, on_report=on_report,
+            workers=workers, once=once,
+        )  # fmt: skip
 
     def hand_key(
         self,
@@ -271,8 +293,20 @@ class CountingService(CountingCore):
 
     # --- reconciliation and checkpoints (seal) -----------------------------------
 
-    def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
-        return sealing.record_reconciliation(self, session_id, **figures)
+    def record_reconciliation(
+        self,
+        session_id: str,
+        *,
+        handed_out: int,
+        printed: int | None = None,
+        returned: int | None = None,
+        spoiled: int = 0,
+        note: str = "",
+    ) -> cm.Reconciliation:
+        return sealing.record_reconciliation(
+            self, session_id, handed_out=handed_out, printed=printed, returned=returned,
+            spoiled=spoiled, note=note,
+        )  # fmt: skip
 
     def reconciliation_differences(self, session_id: str) -> tuple[Difference, ...]:
         """The recorded figures' disagreements with each other and with the sheets counted
@@ -297,9 +331,21 @@ class CountingService(CountingCore):
 
     # --- results (results) ------------------------------------------------------
 
-    def results(self, residence_id: str) -> Any:
+    def results(self, residence_id: str) -> residence.ResidenceResults:
         """The residence's tally and funded projects (`counting.results.ResidenceResults`)."""
         return residence.residence_results(self, residence_id)
 
-    def set_results_rule(self, campaign_id: str, rule: str, **options: Any) -> None:
-        residence.set_results_rule(self, campaign_id, rule, **options)
+    def set_results_rule(
+        self,
+        campaign_id: str,
+        rule: str,
+        *,
+        threshold: int = 0,
+        lot_order: tuple[str, ...] = (),
+        options: Mapping[str, object] | None = None,
+        lot_seed: str | None = None,
+    ) -> None:
+        residence.set_results_rule(
+            self, campaign_id, rule, threshold=threshold, lot_order=lot_order, options=options,
+            lot_seed=lot_seed,
+        )  # fmt: skip
