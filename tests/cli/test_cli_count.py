@@ -1,4 +1,5 @@
-"""The count end to end, headless, through the real `bp-terrain` command in subprocesses.
+"""The count end to end, headless, through the `bp-terrain` command (in this process, as
+tests/helpers/cli.py explains; its status once through a real `python -m ui.cli`).
 
 A test deck printed by the ballots service (pre-marked test ballots and the expected count),
 rendered to 200 dpi images with pypdfium2, counted through `count open / ingest / review /
@@ -15,13 +16,19 @@ from pathlib import Path
 
 from app.services import open_services
 from ballots.raster import page_count, render_page
+from tests.helpers.cli import run_cli
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck, stored
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def bp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE, **(env or {})}
+    """The command in this process (tests/helpers/cli.py); `bp_process` starts a real one."""
+    return run_cli(*args, env={"BP_TERRAIN_PASSPHRASE": PASSPHRASE, **(env or {})})
+
+
+def bp_process(*args: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE}
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", *args],
         capture_output=True,
@@ -88,7 +95,9 @@ def test_test_deck_counted_headless_gives_exactly_the_expected_tally(tmp_path):
     slip = ok("count", "close", *d, *s)
     assert "Scellement de la session" in slip and "BPTA1:SCEL:" in slip
 
-    status = json.loads(ok("count", "status", *d, *s, "--json"))
+    real = bp_process("count", "status", *d, *s, "--json")  # the real entry point, once
+    assert real.returncode == 0, real.stderr
+    status = json.loads(real.stdout)
     totals = status["totals"]
     assert status["sealed"] is True
     assert (totals["valid"], totals["blank"], totals["invalid"]) == (

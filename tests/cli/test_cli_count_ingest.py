@@ -15,6 +15,7 @@ import pytest
 
 from app.services import open_services
 from app.services.counting.log import jsonl_path
+from tests.helpers.cli import run_cli
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,13 +159,9 @@ def test_a_sheet_row_changed_with_raw_sql_blocks_every_command_that_shows_a_figu
     out, err = done.communicate(timeout=300)
     assert done.returncode == 0, err
     sheet = json.loads(out)["recorded"][0]["sheet_id"]
-    env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=300,
-        )  # fmt: skip
+        return run_cli(*args, env={"BP_TERRAIN_PASSPHRASE": PASSPHRASE})  # tests/helpers/cli.py
 
     assert run("count", "close", *d, *s).returncode == 0  # sealed, then tampered
     conn = sqlite3.connect(folder / "bp-terrain.sqlite3")

@@ -42,13 +42,18 @@ def test_scan_prints_json_lines_and_records_nothing(tmp_path):
 # --- issue 9, finding 10 ---------------------------------------------------------------------
 
 
-def _scan(*args: str, timeout: float = 120):
+def _scan(*args: str, timeout: float | None = None):
+    """`bp-terrain scan` in this process (tests/helpers/cli.py); with a `timeout`, in a real
+    process that the test can outlive (a scan that would hang on a FIFO)."""
     import os
     import subprocess
     import sys
 
     from tests.cli.test_cli_count import ROOT
+    from tests.helpers.cli import run_cli
 
+    if timeout is None:
+        return run_cli("scan", *args)
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "scan", *args],
         capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=dict(os.environ),
