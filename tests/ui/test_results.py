@@ -63,10 +63,12 @@ def test_results_table_chart_funded_and_explanation(qtbot, count_ctx, printed, t
     count_ctx.services.counting.seal(session.id, PASSPHRASE)
     screen.reload()
     assert "définitifs" in screen.sealed.text()
-    out = screen.export_to("json", tmp_path / "r.json")
+    out = tmp_path / "r.json"
+    screen.export_to("json", out)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["valid"] == 9 and sorted(data["selected"]) == sorted(res.selected)
-    out = screen.export_to("csv", tmp_path / "r.csv")
+    out = tmp_path / "r.csv"
+    screen.export_to("csv", out)
     lines = list(csv.reader(out.open(encoding="utf-8"), delimiter=";"))
     assert lines[0][:5] == ["numero", "projet", "source_id", "cout_euros", "voix"]
     assert len(lines) == 5
