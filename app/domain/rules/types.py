@@ -14,7 +14,6 @@ from functools import cached_property
 
 from app.errors import UserError
 
-
 CENTS_PER_UNIT = Fraction(100)
 """`Election.currency_unit` for amounts in cents, as the app keeps money."""
 

@@ -23,9 +23,9 @@ from app.domain.money import format_euros
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
-from app.services.counting.view import Explanation
 from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
+from app.services.counting.view import Explanation
 from app.services.public_results import export_public
 from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
