@@ -134,15 +134,20 @@ def committed_entries(session: Session, session_id: str) -> int:
 
 
 def _row_item(row: CountAuditRow) -> Item:
-    items = parse_jsonl(row.entry.encode("utf-8") + b"\n")
+    return item_from_columns(row.seq, row.hash, row.prev_hash, row.event, row.entry)
+
+
+def item_from_columns(seq: int, digest: str, prev_hash: str, event: str, entry: str) -> Item:
+    """One stored entry parsed, checked against its row's columns (a pure function of them)."""
+    items = parse_jsonl(entry.encode("utf-8") + b"\n")
     item = items[0] if len(items) == 1 else Unreadable("unreadable", "")
     if isinstance(item, Unreadable | AuditEntry):
         return item
     if (item.get("seq"), item.get("hash"), item.get("prev_hash"), item.get("event")) != (
-        row.seq,
-        row.hash,
-        row.prev_hash,
-        row.event,
+        seq,
+        digest,
+        prev_hash,
+        event,
     ):
         return Unreadable("malformed", _("les colonnes de la ligne diffèrent de l'entrée"))
     return item

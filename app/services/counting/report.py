@@ -164,6 +164,7 @@ def _own_results(services: Services, session: CountSession) -> dict[str, Any]:
         Fraction(doc["budget_cents"]),
         tuple(rules.Project(p, Fraction(i["cost_cents"]), i["title"]) for p, i in info.items()),
         ballots,
+        currency_unit=rules.CENTS_PER_UNIT,
     )
     outcome = rules.run_rule(election, options)
     numbers = {p: i["number"] for p, i in info.items()}

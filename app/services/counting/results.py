@@ -204,6 +204,7 @@ def _run(
                 for pid, info in projects.items()
             ),
             ballots=ballots,
+            currency_unit=rules.CENTS_PER_UNIT,
         )
         return rules.run_rule(election, options)
     except rules.RulesError as error:
