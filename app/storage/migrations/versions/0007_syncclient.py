@@ -4,7 +4,8 @@
 
 Until now they lived in `local_meta` (`vote_sessions:<residence>`, `poster_contact:<residence>`),
 which never leaves the laptop. They are copied onto the residence and removed from `local_meta`;
-the residences that got a value are queued in the outbox, so the next sync sends them.
+the residences that got a value are queued in the outbox, so the next sync sends them. The print
+batches this laptop printed are queued too: their serial hashes now travel with them.
 
 Revision ID: 0007_syncclient
 Revises: 0006_interop
@@ -53,6 +54,16 @@ def upgrade() -> None:
             if found and value:
                 moved.add(residence_id)
         bind.execute(sa.text("DELETE FROM local_meta WHERE key LIKE :p"), {"p": prefix + "%"})
+    # the keyed serial hashes now travel inside their print batch: queue the batches this
+    # laptop printed, so that a laptop synced before sends them at its next sync
+    bind.execute(
+        sa.text(
+            "INSERT INTO pending_change (table_name, record_id, op, changed_at) "
+            "SELECT 'print_batch', id, 'upsert', :now FROM print_batch "
+            "WHERE id IN (SELECT DISTINCT batch_id FROM issued_serial) ORDER BY id"
+        ),
+        {"now": now},
+    )
     for residence_id in sorted(moved):
         bind.execute(
             sa.text(
