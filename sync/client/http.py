@@ -8,7 +8,13 @@ import httpx
 from pydantic import BaseModel
 
 from app.i18n import _
-from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncUnavailable
+from sync.core.errors import (
+    ProtocolMismatch,
+    SyncError,
+    SyncRefused,
+    SyncRejected,
+    SyncUnavailable,
+)
 
 Reply = TypeVar("Reply", bound=BaseModel)
 
@@ -52,9 +58,9 @@ def _error(reply: httpx.Response) -> SyncError:
         return ProtocolMismatch(message or _("Versions du protocole incompatibles."))
     if reply.status_code in (401, 403):
         return SyncRefused(message or _("Le serveur refuse ce poste."))
-    return SyncError(
-        message
-        or _("Le serveur a répondu par une erreur ({status}) : réessayez plus tard.").format(
-            status=reply.status_code
-        )
-    )
+    text = message or _(
+        "Le serveur a répondu par une erreur ({status}) : réessayez plus tard."
+    ).format(status=reply.status_code)
+    if 400 <= reply.status_code < 500:
+        return SyncRejected(text)
+    return SyncError(text)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from app.i18n import _, ngettext
+from ui.cli.bundle import register_actions
 from ui.cli.common import add_command, data_dir, print_json
 
 
@@ -16,6 +17,7 @@ def register(sub: Any) -> None:
     cmd.add_argument("--server", help=_("adresse du serveur, par exemple http://10.0.0.2:8765"))
     cmd.add_argument("--code", help=_("code d'inscription à usage unique (première fois)"))
     cmd.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    register_actions(cmd)  # sync export | sync import (ui/cli/bundle.py)
 
 
 def run(args: argparse.Namespace) -> int:
