@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import _, ngettext
 from sync.core.apply import apply_batch
@@ -34,7 +35,7 @@ from sync.core.protocol import (
 from sync.core.tables import Role
 from sync.server import devices as device_registry
 from sync.server.keys import exchange
-from sync.server.store import DeviceState, SqlStore, open_engine, transaction
+from sync.server.store import DeviceState, SqlStore, disk_full, open_engine, transaction
 
 MAX_BODY = 16 * 1024 * 1024
 
@@ -101,6 +102,31 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
     @app.exception_handler(SyncError)
     async def failed(_request: Request, exc: SyncError) -> JSONResponse:
         return _error(400, "refused", exc.message)
+
+    @app.exception_handler(DBAPIError)
+    async def database(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if disk_full(exc):  # rolled back: nothing half-written, the laptop keeps its outbox
+            return _error(
+                507,
+                "disk_full",
+                _(
+                    "Le disque du serveur est plein : rien n'a été enregistré. Les modifications "
+                    "restent en attente sur ce poste ; prévenez le responsable du serveur."
+                ),
+            )
+        if exc.connection_invalidated or isinstance(exc, OperationalError):
+            return _error(
+                503,
+                "unavailable",
+                _(
+                    "La base du serveur ne répond pas : rien n'a été enregistré. Réessayez plus tard."
+                ),
+            )
+        return _error(
+            400,
+            "rejected",
+            _("La base du serveur refuse ces données : rien n'a été enregistré."),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
