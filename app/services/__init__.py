@@ -15,6 +15,7 @@ from app.services.counting import CountingService, sheets_counted, sheets_to_rev
 from app.services.ideas import IdeaService, ProjectService
 from app.services.meetings import MeetingService, ParticipantService
 from app.services.printing.service import BallotService
+from app.services.site import InboxService, SiteService
 from app.services.status import StatusService
 from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork
@@ -36,6 +37,8 @@ class Services:
     status: StatusService
     counting: CountingService
     ballots: BallotService
+    site: SiteService
+    inbox: InboxService
 
     @property
     def database_path(self) -> Path:
@@ -65,4 +68,6 @@ def open_services(data_dir: Path) -> Services:
         status=status,
         counting=CountingService(uow, Path(data_dir)),
         ballots=BallotService(uow, Path(data_dir)),
+        site=SiteService(uow),
+        inbox=InboxService(uow),
     )

@@ -30,6 +30,8 @@ from sync.core.protocol import (
 )
 from sync.core.tables import Role
 from sync.server import devices as device_registry
+from sync.server.public import contact as _contact  # noqa: F401  (creates its table)
+from sync.server.public.site import mount as mount_site
 from sync.server.store import SqlStore, open_engine, transaction
 
 MAX_BODY = 16 * 1024 * 1024
@@ -146,5 +148,6 @@ def create_app(db_url: str) -> FastAPI:
                 raise SyncRefused(_("Seul un poste de consultant peut voir la liste des postes."))
         return [info.__dict__ for info in device_registry.devices(engine)]
 
+    mount_site(app, engine)
     app.state.engine = engine
     return app
