@@ -24,14 +24,15 @@ def demo_laptop(folder: Path) -> Path:
     return folder
 
 
-def push(server: Server, laptop: Path, role: Role = Role.CONSULTANT) -> None:
-    """Enrol the laptop (first time) and sync it once with `bp-terrain sync`."""
+def push(server: Server, laptop: Path, role: Role = Role.OFFICER) -> None:
+    """Enrol the laptop (first time) and sync it once with `bp-terrain sync`. The demo laptop
+    holds the count, so it syncs as the tally officer's: everything travels, the count too."""
     args = ["sync", "--data-dir", str(laptop), "--json"]
-    enrolled = (laptop / ".enrolled").exists()
-    if not enrolled:
+    marker = laptop / "enrolled.txt"
+    if not marker.exists():
         args += ["--server", server.url, "--code", server.code(role)]
     assert main(args) == 0
-    (laptop / ".enrolled").write_text("yes")
+    marker.write_text(server.url)
 
 
 @contextmanager
