@@ -152,7 +152,7 @@ def test_nothing_private_on_any_page_or_feed(server: Server, laptop: Path) -> No
 def test_only_what_is_published_is_shown(server: Server, laptop: Path) -> None:
     services = open_services(laptop)
     try:
-        secret = services.site.create_news(NewsInput("Brouillon pas encore relu", "Texte"))
+        draft = services.site.create_news(NewsInput("Brouillon pas encore relu", "Texte"))
         shown = services.site.create_news(NewsInput("Retiré après coup", "Texte"))
         services.site.publish_news(shown.id)
         ping_pong = next(p for p in services.projects.list_projects() if "ping-pong" in p.title)
@@ -169,7 +169,7 @@ def test_only_what_is_published_is_shown(server: Server, laptop: Path) -> None:
     push(server, laptop)
     pages = everything(server)
     for path, text in pages.items():
-        for hidden in ("Brouillon pas encore relu", "Retiré après coup", ping_pong.id):
+        for hidden in ("Brouillon pas encore relu", "Retiré après coup", draft.id, ping_pong.id):
             assert hidden not in text, (path, hidden)
     assert (
         "Table de ping-pong"
