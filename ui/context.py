@@ -39,6 +39,7 @@ DATA_KINDS = (
     "ballots",
     "count",
     "results",
+    "site",
     "all",
 )
 
