@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -30,7 +33,7 @@ from app.domain.rules.labels import RULE_LABELS
 from app.domain.site import FOLLOWUP_STATUSES, MAX_FORM_BYTES, REPLY_HOWS, format_text
 from sync.server.public import feeds
 from sync.server.public.contact import Form, keep_message
-from sync.server.public.data import Campaign, SiteCache
+from sync.server.public.data import Campaign, Site, SiteCache
 from sync.server.public.fmt import LANGS, Lang
 
 HERE = Path(str(resources.files("sync.server.public")))
@@ -64,6 +67,9 @@ class Pages:
         self.engine = engine
         self.cache = SiteCache(engine)
         self.env = _environment()
+        self._pages: dict[tuple[str, str, str], tuple[bytes, bytes]] = {}
+        self._pages_seq = -1
+        self._pages_lock = threading.Lock()
 
     def render(
         self, request: Request, template: str, status: int = 200, **context: Any
@@ -78,10 +84,7 @@ class Pages:
             return path + ("?" + urlencode(query) if query else "")
 
         other = "fr" if lang.code == "en" else "en"
-        switch_query = {k: v for k, v in request.query_params.items() if k != "lang"}
-        if other == "en":
-            switch_query["lang"] = "en"
-        switch = request.url.path + ("?" + urlencode(switch_query) if switch_query else "")
+        switch = request.url.path + ("?lang=en" if other == "en" else "")
         html = self.env.get_template(template).render(
             _=lang.gettext, ngettext=lang.ngettext, lang=lang, url=url, switch=switch,
             other_lang=other, path=request.url.path, labels=LABELS, today=date.today(),
@@ -89,8 +92,40 @@ class Pages:
         )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=_headers())
 
-    def campaign(self, slug: str) -> Campaign | None:
-        return self.cache.get().campaigns.get(slug)
+    def site(self, request: Request) -> Site:
+        """The published site, read once per request (one indexed query when nothing moved)."""
+        site: Site | None = getattr(request.state, "site", None)
+        if site is None:
+            site = request.state.site = self.cache.get()
+        return site
+
+    def campaign(self, slug: str, request: Request) -> Campaign | None:
+        return self.site(request).campaigns.get(slug)
+
+    def cached(self, request: Request, key: str, produce: Callable[[], HTMLResponse]) -> Response:
+        """A page built once per state of the data, language and day: a page is a function
+        of the published records (their highest `seq`), `?lang` and today's date."""
+        seq = self.site(request).seq
+        full = (key, _lang(request).code, date.today().isoformat())
+        with self._pages_lock:
+            if self._pages_seq != seq:
+                self._pages.clear()
+                self._pages_seq = seq
+            hit = self._pages.get(full)
+        if hit is None:
+            response = produce()
+            if response.status_code != 200:
+                return response
+            body = bytes(response.body)
+            hit = (body, gzip.compress(body, 6))
+            with self._pages_lock:
+                if self._pages_seq == seq:
+                    self._pages[full] = hit
+        headers = {**_headers(), "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+            return Response(hit[1], media_type="text/html; charset=utf-8", headers=headers)
+        return Response(hit[0], media_type="text/html; charset=utf-8", headers=headers)
 
     def not_found(self, request: Request) -> HTMLResponse:
         return self.render(request, "not_found.html", status=404)
@@ -134,9 +169,12 @@ def mount(app: FastAPI, engine: Engine) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="site-static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> HTMLResponse:
-        campaigns = sorted(pages.cache.get().campaigns.values(), key=lambda c: c.name)
-        return pages.render(request, "index.html", campaigns=campaigns)
+    def index(request: Request) -> Response:
+        def produce() -> HTMLResponse:
+            campaigns = sorted(pages.site(request).campaigns.values(), key=lambda c: c.name)
+            return pages.render(request, "index.html", campaigns=campaigns)
+
+        return pages.cached(request, "/", produce)
 
     @app.get("/c/{slug}", include_in_schema=False)
     def campaign_no_slash(request: Request, slug: str) -> Response:
@@ -144,27 +182,37 @@ def mount(app: FastAPI, engine: Engine) -> None:
         return Response(status_code=308, headers={"Location": f"/c/{slug}/{query}"})
 
     @app.get("/c/{slug}/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, slug: str) -> HTMLResponse:
-        campaign = pages.campaign(slug)
+    def home(request: Request, slug: str) -> Response:
+        campaign = pages.campaign(slug, request)
         if campaign is None:
             return pages.not_found(request)
-        today = date.today()
-        upcoming = [m for m in campaign.meetings if m.starts_at.date() >= today][:3]
-        return pages.render(
-            request, "home.html", campaign=campaign, phases=phases(campaign, today),
-            upcoming=upcoming, news=campaign.news[:3],
-        )  # fmt: skip
+
+        def produce() -> HTMLResponse:
+            assert campaign is not None
+            today = date.today()
+            upcoming = [m for m in campaign.meetings if m.starts_at.date() >= today][:3]
+            return pages.render(
+                request, "home.html", campaign=campaign, phases=phases(campaign, today),
+                upcoming=upcoming, news=campaign.news[:3],
+            )  # fmt: skip
+
+        return pages.cached(request, request.url.path, produce)
 
     def simple(name: str, template: str) -> None:
         @app.get(f"/c/{{slug}}/{name}", response_class=HTMLResponse, include_in_schema=False)
-        def page(request: Request, slug: str) -> HTMLResponse:
-            campaign = pages.campaign(slug)
+        def page(request: Request, slug: str) -> Response:
+            campaign = pages.campaign(slug, request)
             if campaign is None:
                 return pages.not_found(request)
-            return pages.render(
-                request, template, campaign=campaign, phases=phases(campaign, date.today()),
-                rule_name=rule_label_in(campaign.rule),
-            )  # fmt: skip
+
+            def produce() -> HTMLResponse:
+                assert campaign is not None
+                return pages.render(
+                    request, template, campaign=campaign, phases=phases(campaign, date.today()),
+                    rule_name=rule_label_in(campaign.rule),
+                )  # fmt: skip
+
+            return pages.cached(request, request.url.path, produce)
 
         page.__name__ = f"page_{name}"
 
@@ -173,7 +221,7 @@ def mount(app: FastAPI, engine: Engine) -> None:
 
     @app.get("/c/{slug}/calendrier.ics", include_in_schema=False)
     def ics(request: Request, slug: str) -> Response:
-        campaign = pages.campaign(slug)
+        campaign = pages.campaign(slug, request)
         if campaign is None:
             return pages.not_found(request)
         lang = Lang(_lang(request).code, campaign.timezone)
@@ -182,7 +230,7 @@ def mount(app: FastAPI, engine: Engine) -> None:
 
     @app.get("/c/{slug}/actualites.xml", include_in_schema=False)
     def atom(request: Request, slug: str) -> Response:
-        campaign = pages.campaign(slug)
+        campaign = pages.campaign(slug, request)
         if campaign is None:
             return pages.not_found(request)
         body = feeds.atom(campaign, _lang(request), str(request.base_url).rstrip("/"))
@@ -190,7 +238,7 @@ def mount(app: FastAPI, engine: Engine) -> None:
 
     @app.get("/c/{slug}/residences/{rslug}", response_class=HTMLResponse, include_in_schema=False)
     def residence(request: Request, slug: str, rslug: str) -> HTMLResponse:
-        campaign = pages.campaign(slug)
+        campaign = pages.campaign(slug, request)
         place = campaign.residence(rslug) if campaign else None
         if campaign is None or place is None:
             return pages.not_found(request)
@@ -198,7 +246,7 @@ def mount(app: FastAPI, engine: Engine) -> None:
 
     @app.get("/c/{slug}/projets/{project_id}", response_class=HTMLResponse, include_in_schema=False)
     def project(request: Request, slug: str, project_id: str) -> HTMLResponse:
-        campaign = pages.campaign(slug)
+        campaign = pages.campaign(slug, request)
         item = campaign.projects.get(project_id) if campaign else None
         if campaign is None or item is None:
             return pages.not_found(request)
@@ -208,8 +256,8 @@ def mount(app: FastAPI, engine: Engine) -> None:
         )
 
     @app.get("/c/{slug}/images/{name}.jpg", include_in_schema=False)
-    def image(slug: str, name: str) -> Response:
-        campaign = pages.campaign(slug)
+    def image(request: Request, slug: str, name: str) -> Response:
+        campaign = pages.campaign(slug, request)
         encoded = campaign.pictures.get(name) if campaign else None
         if not encoded:
             return PlainTextResponse("", status_code=404)
@@ -221,14 +269,14 @@ def mount(app: FastAPI, engine: Engine) -> None:
 
     @app.get("/c/{slug}/contact", response_class=HTMLResponse, include_in_schema=False)
     def contact(request: Request, slug: str) -> HTMLResponse:
-        campaign = pages.campaign(slug)
+        campaign = pages.campaign(slug, request)
         if campaign is None:
             return pages.not_found(request)
         return pages.render(request, "contact.html", campaign=campaign, form=Form(), sent=False)
 
     @app.post("/c/{slug}/contact", response_class=HTMLResponse, include_in_schema=False)
     async def contact_post(request: Request, slug: str) -> HTMLResponse:
-        campaign = pages.campaign(slug)
+        campaign = pages.campaign(slug, request)
         if campaign is None:
             return pages.not_found(request)
         body = await _bounded_body(request)
