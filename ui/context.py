@@ -40,6 +40,7 @@ DATA_KINDS = (
     "ballots",
     "count",
     "results",
+    "site",
     "all",
 )
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.services.ideas import IdeaService, ProjectService
     from app.services.meetings import MeetingService, ParticipantService
     from app.services.printing.service import BallotService
+    from app.services.site import InboxService, SiteService
     from app.services.status import StatusService
 
 
@@ -118,6 +119,18 @@ class Services:
         from app.services.printing.service import BallotService
 
         return BallotService(self.uow, self.data_dir)
+
+    @cached_property
+    def site(self) -> SiteService:
+        from app.services.site import SiteService
+
+        return SiteService(self.uow)
+
+    @cached_property
+    def inbox(self) -> InboxService:
+        from app.services.site import InboxService
+
+        return InboxService(self.uow)
 
 
 def open_services(data_dir: Path) -> Services:

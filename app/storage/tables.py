@@ -95,6 +95,7 @@ class CampaignRow(Synced, Base):
     vote_end: Mapped[date | None]
     results_date: Mapped[date | None]
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    published: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class ResidenceRow(Synced, Base):
@@ -176,6 +177,8 @@ class ProjectRow(Synced, Base):
     picture_path: Mapped[str] = mapped_column(Text, default="")
     source_id: Mapped[str] = mapped_column(String(100), default="")
     decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    published: Mapped[bool] = mapped_column(default=False, server_default="0")
+    web_picture: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CriterionRow(Synced, Base):

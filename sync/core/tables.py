@@ -34,6 +34,10 @@ EDITABLE_TABLES = frozenset(
         "print_batch",
         "results_rule",
         "count_session",
+        "news_post",
+        "project_followup",
+        "public_result",
+        "site_message",
         CONFLICT_TABLE,
     }
 )

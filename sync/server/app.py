@@ -35,6 +35,8 @@ from sync.core.protocol import (
 from sync.core.tables import Role
 from sync.server import devices as device_registry
 from sync.server.keys import exchange
+from sync.server.public import contact as _contact  # noqa: F401  (creates its table)
+from sync.server.public.site import mount as mount_site
 from sync.server.store import DeviceState, SqlStore, disk_full, open_engine, transaction
 
 MAX_BODY = 16 * 1024 * 1024
@@ -238,5 +240,6 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
         renew_after(session)
         return device_registry.revoke(engine, device_id).__dict__
 
+    mount_site(app, engine)
     app.state.engine = engine
     return app
