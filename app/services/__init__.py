@@ -12,6 +12,8 @@ from pathlib import Path
 from app.services.campaigns import CampaignService
 from app.services.commission import CommissionService
 from app.services.counting import CountingService, sheets_counted, sheets_to_review
+from app.services.dashboard import DashboardService
+from app.services.evaluation import EvaluationService
 from app.services.ideas import IdeaService, ProjectService
 from app.services.meetings import MeetingService, ParticipantService
 from app.services.printing.service import BallotService
@@ -36,6 +38,8 @@ class Services:
     status: StatusService
     counting: CountingService
     ballots: BallotService
+    dashboard: DashboardService
+    evaluation: EvaluationService
 
     @property
     def database_path(self) -> Path:
@@ -52,6 +56,7 @@ def open_services(data_dir: Path) -> Services:
     status = StatusService(uow)
     status.extra_counters = [*status.extra_counters, sheets_counted]
     status.badge_counters = {**status.badge_counters, "count": sheets_to_review}
+    dashboard = DashboardService(uow, Path(data_dir))
     return Services(
         data_dir=Path(data_dir),
         db=db,
@@ -65,4 +70,6 @@ def open_services(data_dir: Path) -> Services:
         status=status,
         counting=CountingService(uow, Path(data_dir)),
         ballots=BallotService(uow, Path(data_dir)),
+        dashboard=dashboard,
+        evaluation=EvaluationService(uow, dashboard),
     )

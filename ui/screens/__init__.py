@@ -55,6 +55,7 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("count", N_("Dépouillement"), lazy("ui.screens.count.screen:CountScreen")),
     ("results", N_("Résultats"), lazy("ui.screens.results.screen:ResultsScreen")),
     ("sync", N_("Synchronisation"), placeholder("sync")),
+    ("dashboard", N_("Tableau de bord"), lazy("ui.screens.dashboard.screen:DashboardScreen")),
 ]
 
 
