@@ -69,11 +69,14 @@ class ResidenceFigures:
     ballots_returned: int = 0
     counts: int = 0  # current live counts of the residence
     counts_sealed: int = 0
+    counted_dwellings: int = 0  # totals only: the dwellings of the residences with a count
 
     @property
     def turnout(self) -> float | None:
-        """Ballots returned per dwelling (for display only), None without dwellings."""
-        return self.ballots_returned / self.dwellings if self.dwellings else None
+        """Ballots returned per dwelling (for display only), None without dwellings. For the
+        totals, over the residences that have a count: the others have not voted yet."""
+        dwellings = self.counted_dwellings if not self.residence_id else self.dwellings
+        return self.ballots_returned / dwellings if dwellings else None
 
     @property
     def count_state(self) -> str:
@@ -274,6 +277,7 @@ def _totals(rows: tuple[ResidenceFigures, ...], campaign_wide: dict[str, int]) -
         sum(r.dwellings for r in rows),
         sum(r.budget_cents for r in rows),
         **sums,
+        counted_dwellings=sum(r.dwellings for r in rows if r.counts),
     )
 
 

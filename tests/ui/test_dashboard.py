@@ -38,7 +38,7 @@ def test_every_figure_opens_its_list(main_window, qtbot):
     assert meetings.tabs.currentWidget() is meetings.ideas
     main_window.go_to("dashboard")
     row = screen.model.rows().index(next(r for r in screen.model.rows() if r.projects))
-    screen.open_cell(screen.model.index(row, 6))  # Projets recevables
+    screen.open_cell(screen.model.index(row, 4))  # Recevables
     assert main_window.current_key() == "projects"
     projects = main_window.screens["projects"]
     assert projects.residence_filter.currentData() == screen.model.row_at(row).residence_id
@@ -56,7 +56,7 @@ def test_results_fill_in_after_a_count(ctx, qtbot):
     screen = _screen(ctx, qtbot)  # the inline task runner computes the results at once
     row = next(i for i, r in enumerate(screen.model.rows()) if r.residence_id == residence_id)
     assert screen.model.row_at(row).ballots_returned == 3
-    assert screen.model.index(row, 10).data() == "1 projet financé, provisoire"
+    assert screen.model.index(row, 7).data() == "1 financé, provisoire"
     assert [b.key for b in screen.turnout_chart.bars] == [residence_id]
     screen.open_results(residence_id)
     assert screen.opened[-1] == ("results", "", residence_id)
@@ -78,3 +78,15 @@ def test_timeline_on_a_given_day(ctx, qtbot):
     states = {s.key: s.state for s in screen.timeline.steps}
     assert states["vote"] == "now" and states["commission"] in ("done", "now")
     assert "Vote" in screen.header.subtitle_label.text()
+
+
+def test_recommendations_are_saved_as_you_type_and_the_report_is_written(ctx, qtbot, tmp_path):
+    screen = _screen(ctx, qtbot)
+    screen.recommendations.text.setPlainText("Tenir les ateliers le samedi.")
+    assert screen.recommendations.saver.flush()
+    assert ctx.services.evaluation.recommendations() == "Tenir les ateliers le samedi."
+    screen.write_report(tmp_path / "rapport.pdf")  # the inline runner writes it at once
+    assert (tmp_path / "rapport.pdf").stat().st_size > 10_000
+    assert ctx.notices[-1].startswith("Rapport d'évaluation enregistré")
+    again = _screen(ctx, qtbot)
+    assert again.recommendations.text.toPlainText() == "Tenir les ateliers le samedi."

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -156,14 +155,13 @@ class Timeline(QWidget):
 
     @staticmethod
     def dates(step: Milestone) -> str:
-        def short(day: date | None) -> str:
-            return format_date(day, weekday=False) if day else "?"
-
+        """ "17 décembre 2026", or "28/09 – 09/11/2026" for a period (it fits its column)."""
         if step.start is None and step.end is None:
             return _("date à fixer")
         if step.start == step.end or step.end is None or step.start is None:
-            return short(step.start or step.end)
-        return _("{start} – {end}").format(start=short(step.start), end=short(step.end))
+            return format_date(step.start or step.end, weekday=False)  # type: ignore[arg-type]
+        start = step.start.strftime("%d/%m" if step.start.year == step.end.year else "%d/%m/%Y")
+        return _("{start} – {end}").format(start=start, end=step.end.strftime("%d/%m/%Y"))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         if not self.steps:
@@ -200,9 +198,10 @@ class Timeline(QWidget):
         painter.drawText(QRectF(cell.x() + 2, 38, cell.width() - 4, line), flags, step.label)
         painter.setFont(font)
         painter.setPen(QColor(COLORS.text_muted))
-        painter.drawText(
-            QRectF(cell.x() + 2, 38 + line, cell.width() - 4, line), flags, self.dates(step)
+        dates = painter.fontMetrics().elidedText(
+            self.dates(step), Qt.TextElideMode.ElideRight, int(cell.width() - 4)
         )
+        painter.drawText(QRectF(cell.x() + 2, 38 + line, cell.width() - 4, line), flags, dates)
         painter.setPen(QColor(colour))
         painter.drawText(
             QRectF(cell.x() + 2, 38 + 2 * line, cell.width() - 4, line),

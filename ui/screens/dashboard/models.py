@@ -33,33 +33,28 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
         super().__init__(
             [
                 Column(_("Résidence"), lambda r: r.name),
-                Column(_("Logements"), lambda r: format_count(r.dwellings), RIGHT, lambda r: r.dwellings),
-                Column(_("Réunions"), self._meetings, RIGHT, lambda r: r.meetings_held),
+                Column(_("Réunions"), self._meetings, RIGHT, lambda r: r.meetings_held,
+                       self._questions),
                 Column(_("Présents"), lambda r: format_count(r.attendance), RIGHT, lambda r: r.attendance),
-                Column(_("Questions"), lambda r: format_count(r.questions), RIGHT, lambda r: r.questions),
                 Column(_("Idées"), lambda r: format_count(r.ideas), RIGHT, lambda r: r.ideas),
-                Column(_("Projets recevables"), self._projects, RIGHT, lambda r: r.projects_admitted),
-                Column(_("Bulletins imprimés"), lambda r: format_count(r.ballots_printed), RIGHT,
-                       lambda r: r.ballots_printed),
-                Column(_("Bulletins rendus"), lambda r: format_count(r.ballots_returned), RIGHT,
-                       lambda r: r.ballots_returned),
-                Column(_("Participation"), lambda r: percent(r.turnout), RIGHT,
-                       lambda r: r.turnout or 0.0,
-                       lambda r: _("Bulletins rendus / logements")),
-                Column(_("Résultat"), self._result, sort_key=self._funded),
+                Column(_("Recevables"), self._projects, RIGHT, lambda r: r.projects_admitted,
+                       lambda r: _("Projets recevables / projets déposés")),
+                Column(_("Bulletins"), self._ballots, RIGHT, lambda r: r.ballots_returned,
+                       lambda r: _("Bulletins rendus / imprimés")),
+                Column(_("Participation"), lambda r: percent(r.turnout) if r.counts else "—", RIGHT,
+                       lambda r: r.turnout or 0.0, self._turnout),
+                Column(_("Résultat"), self._result, sort_key=self._funded,
+                       tooltip=self._result_tip),
             ]
         )  # fmt: skip
 
     # where a double click (or Entrée) on each column leads
     targets = (
         Target("campaign", "residences"),
-        Target("campaign", "residences"),
-        Target("meetings", "meetings"),
         Target("meetings", "meetings"),
         Target("meetings", "meetings"),
         Target("meetings", "ideas"),
         Target("projects"),
-        Target("vote"),
         Target("count"),
         Target("count"),
         Target("results"),
@@ -80,6 +75,24 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
         return format_count(r.meetings_held)
 
     @staticmethod
+    def _questions(r: ResidenceFigures) -> str:
+        return ngettext(
+            "{n} question posée aux réunions", "{n} questions posées aux réunions", r.questions
+        ).format(n=format_count(r.questions))
+
+    @staticmethod
+    def _ballots(r: ResidenceFigures) -> str:
+        return _("{r} / {p}").format(
+            r=format_count(r.ballots_returned), p=format_count(r.ballots_printed)
+        )
+
+    @staticmethod
+    def _turnout(r: ResidenceFigures) -> str:
+        return _("{returned} bulletins rendus pour {dwellings} logements").format(
+            returned=format_count(r.ballots_returned), dwellings=format_count(r.dwellings)
+        )
+
+    @staticmethod
     def _projects(r: ResidenceFigures) -> str:
         return _("{admitted} / {projects}").format(
             admitted=format_count(r.projects_admitted), projects=format_count(r.projects)
@@ -92,14 +105,22 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
     def _result(self, r: ResidenceFigures) -> str:
         result = self.results.get(r.residence_id)
         if r.count_state == "none":
-            return _("pas de dépouillement")
+            return "—"
         if result is None:
             return "…"
         funded = len(result.funded)
         state = _("définitif") if result.sealed else _("provisoire")
-        return ngettext(
-            "{n} projet financé, {state}", "{n} projets financés, {state}", funded
-        ).format(n=funded, state=state)
+        return ngettext("{n} financé, {state}", "{n} financés, {state}", funded).format(
+            n=funded, state=state
+        )
+
+    def _result_tip(self, r: ResidenceFigures) -> str:
+        result = self.results.get(r.residence_id)
+        if r.count_state == "none":
+            return _("Pas encore de dépouillement")
+        if result is None:
+            return _("Calcul des résultats")
+        return "\n".join(result.funded) or _("Aucun projet financé")
 
 
 class ResidenceFiguresTableView(DataTableView):

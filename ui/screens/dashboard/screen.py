@@ -37,6 +37,8 @@ from ui.screens.dashboard.models import (
     Target,
     percent,
 )
+from ui.screens.dashboard.recommendations import RecommendationsEditor
+from ui.screens.meetings.models import fit_columns
 from ui.tasks import format_count
 from ui.theme import set_role
 from ui.widgets import EmptyState, Screen
@@ -137,10 +139,13 @@ class DashboardScreen(Screen):
         self.model = ResidenceFiguresTableModel()
         self.table = ResidenceFiguresTableView()
         self.table.setModel(self.model)
+        fit_columns(self.table, 0)
         self.table.setAccessibleName(_("Chiffres par résidence"))
         self.table.activated.connect(self.open_cell)
         body.addWidget(self.table)
         body.addLayout(self._charts())
+        self.recommendations = RecommendationsEditor(self.ctx)
+        body.addWidget(self.recommendations)
         self.page.addWidget(self.body)
         self.page.addStretch(1)
 
@@ -183,9 +188,9 @@ class DashboardScreen(Screen):
         self.timeline.set_milestones(board.milestones)
         self._fill_tiles(board)
         self.model.set_rows(board.residences)
-        self.table.resizeColumnsToContents()
         self.table.setMinimumHeight(min(12, len(board.residences) + 1) * 30 + 8)
         self._fill_charts(board)
+        self.recommendations.load()
         if board.totals.counts:
             self.ctx.tasks.run(
                 self._results, on_done=self.show_results, title=_("Calcul des résultats"),
@@ -308,6 +313,7 @@ class DashboardScreen(Screen):
             self.write_report(Path(path))
 
     def write_report(self, path: Path) -> None:
+        self.recommendations.saver.flush()
         self.ctx.tasks.run(
             lambda progress, cancel: self.ctx.services.evaluation.write_report(path),
             on_done=self._report_written,
