@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services.appointments.service import AppointmentService
 from app.services.campaigns import CampaignService
 from app.services.commission import CommissionService
 from app.services.counting import CountingService, sheets_counted, sheets_to_review
@@ -16,6 +17,7 @@ from app.services.ideas import IdeaService, ProjectService
 from app.services.meetings import MeetingService, ParticipantService
 from app.services.printing.service import BallotService
 from app.services.status import StatusService
+from app.services.surveys import SurveyService
 from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork
 
@@ -36,6 +38,8 @@ class Services:
     status: StatusService
     counting: CountingService
     ballots: BallotService
+    appointments: AppointmentService
+    surveys: SurveyService
 
     @property
     def database_path(self) -> Path:
@@ -65,4 +69,6 @@ def open_services(data_dir: Path) -> Services:
         status=status,
         counting=CountingService(uow, Path(data_dir)),
         ballots=BallotService(uow, Path(data_dir)),
+        appointments=AppointmentService(uow),
+        surveys=SurveyService(uow, Path(data_dir)),
     )

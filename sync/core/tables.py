@@ -34,6 +34,9 @@ EDITABLE_TABLES = frozenset(
         "print_batch",
         "results_rule",
         "count_session",
+        "appointment",
+        "survey",
+        "survey_response",
         CONFLICT_TABLE,
     }
 )
