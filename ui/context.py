@@ -39,6 +39,8 @@ DATA_KINDS = (
     "ballots",
     "count",
     "results",
+    "appointments",
+    "surveys",
     "all",
 )
 

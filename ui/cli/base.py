@@ -64,6 +64,7 @@ def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
     """
     from app.services import open_services
     from app.services.demo.campaign import create_demo
+    from app.services.demo.consultant import create_demo_survey_answers, demo_survey_unread
     from app.services.demo.count import create_demo_count
 
     services = open_services(path)
@@ -73,6 +74,8 @@ def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
             create_demo(services)
         if with_count and not services.counting.list_sessions():
             create_demo_count(services, path / "demo-scans")
+        if with_count and demo_survey_unread(services):
+            create_demo_survey_answers(services, path / "demo-scans")
         return created
     finally:
         services.close()

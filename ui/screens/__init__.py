@@ -55,6 +55,8 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("count", N_("Dépouillement"), lazy("ui.screens.count.screen:CountScreen")),
     ("results", N_("Résultats"), lazy("ui.screens.results.screen:ResultsScreen")),
     ("sync", N_("Synchronisation"), placeholder("sync")),
+    ("appointments", N_("Permanences"), lazy("ui.screens.appointments.screen:AppointmentsScreen")),
+    ("surveys", N_("Questionnaires"), lazy("ui.screens.surveys.screen:SurveysScreen")),
 ]
 
 
