@@ -22,7 +22,7 @@ from ballots.furniture import (
     write_document,
 )
 from ballots.i18n import _
-from ballots.style import ACCENT, FONT, MUTED, RULE_GREY, Pen, fit, line_height_mm, wrap
+from ballots.style import ACCENT, FONT, MUTED, RULE_GREY, Pen, fit, line_height_mm
 
 ROW_H = 11.5
 DAY_H = 9.0
@@ -134,6 +134,7 @@ def _slot(pen: Pen, y: float, slot: SheetSlot) -> None:
     text = slot.question
     if slot.follow_up:
         text = _("{question} → {follow_up}").format(question=text, follow_up=slot.follow_up)
-    lines = wrap(text, FONT, 9, width - 2)[:3] if text else []
-    pen.lines(x + 1, base - 0.5, lines, 9, step=3.6)
+    if text:  # three short lines at most, the last one cut with an ellipsis if need be
+        fitted = fit(text, FONT, width - 2, 3, 8.5, 7.5)
+        pen.lines(x + 1, base - 1.0, fitted.lines, fitted.size, step=3.2)
     pen.line(LEFT, y + ROW_H, RIGHT, y + ROW_H, color=RULE_GREY, width_mm=0.2)
