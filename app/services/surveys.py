@@ -218,6 +218,7 @@ class SurveyService(Service):
         """Read returned forms (scans, photos, PDFs) with the ballot reader and record them."""
         from scanner.batch import stream_files
         from scanner.context import ReadContext
+        from scanner.loading import page_total
 
         campaign_id = self.active_campaign_id()
         with self.uow() as session:
@@ -235,13 +236,14 @@ class SurveyService(Service):
             raise UserError(_("Aucun questionnaire imprimé : imprimez-en un avant de lire."))
 
         ctx = ReadContext.create([json.loads(j) for _id, j in layouts.values()], key, mode="live")
+        total = sum(max(1, page_total(p)) for p in paths)
         tally = _Tally()
         for n, reading in enumerate(stream_files([str(p) for p in paths], ctx), start=1):
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
             self._record(reading, layouts, tally)
             if progress is not None:
-                progress(n, n)
+                progress(n, max(n, total))
         return tally.report()
 
     def _record(self, reading: object, layouts: dict[str, tuple[str, str]], tally: _Tally) -> None:

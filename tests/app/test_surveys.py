@@ -102,7 +102,11 @@ def test_forms_are_read_back_with_doubts_left_to_a_person(world):
     doubtful = _fill(page, layout, {"q1.1": "cross", "q1.2": "cross", "q3.5": "full_fill"},
                      False, tmp / "b.png", seed=4)  # fmt: skip
     blank = _fill(page, layout, {}, False, tmp / "c.png")
-    report = services.surveys.read_forms([clear, doubtful, blank])
+    steps: list[tuple[int, int]] = []
+    report = services.surveys.read_forms(
+        [clear, doubtful, blank], progress=lambda done, total: steps.append((done, total))
+    )
+    assert steps == [(1, 3), (2, 3), (3, 3)]
     assert (report.pages, report.recorded, report.to_review, report.refused) == (3, 3, 1, ())
     read = services.surveys.responses(survey.id, ResponseStatus.READ)
     answers = sorted((dict(r.answers) for r in read), key=len, reverse=True)
@@ -177,3 +181,15 @@ def test_unread_survey_pages_say_why(world):
     cv2.imwrite(str(noise), np.full((2000, 1400), 255, dtype=np.uint8))
     report = services.surveys.read_forms([noise])
     assert report.blank == 1 and report.recorded == 0
+
+
+def test_cancelled_reading_records_nothing(world):
+    from app.errors import Cancelled, CancelToken
+
+    services, survey, layout, page, tmp = world
+    form = _fill(page, layout, {"q1.2": "cross"}, False, tmp / "a.png")
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        services.surveys.read_forms([form], cancel=token)
+    assert services.surveys.responses(survey.id) == []
