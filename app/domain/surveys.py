@@ -115,6 +115,7 @@ class SurveyResponse:
     text_transcript: str
     file_sha256: str
     page: int
+    source: str = ""  # the scan's file name, to find the paper form again
 
     @property
     def id(self) -> str:

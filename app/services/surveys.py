@@ -81,6 +81,7 @@ def _response(row: SurveyResponseRow) -> d.SurveyResponse:
         text_transcript=row.text_transcript,
         file_sha256=row.file_sha256,
         page=row.page,
+        source=row.source,
     )
 
 
@@ -280,6 +281,7 @@ class SurveyService(Service):
             answers, doubts = d.answers_from_marks(survey.questions, boxes, page_doubt)
             row = SurveyResponseRow(
                 survey_id=survey_id, file_sha256=reading.file_sha256, page=reading.page,
+                source=Path(reading.file).name[:300],
                 status=(d.ResponseStatus.TO_REVIEW if doubts else d.ResponseStatus.READ).value,
                 answers={k: list(v) for k, v in answers.items()}, doubts=list(doubts),
                 text_image="", text_transcript="",

@@ -61,6 +61,7 @@ class SurveyResponseRow(Synced, Base):
     __tablename__ = "survey_response"
     survey_id: Mapped[str] = mapped_column(ForeignKey("survey.id"), index=True)
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(300), default="")  # the scan's file name
     page: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16))  # read | to_review | reviewed
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

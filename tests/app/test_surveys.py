@@ -119,6 +119,7 @@ def test_forms_are_read_back_with_doubts_left_to_a_person(world):
     assert crop.shape[1] > 4 * crop.shape[0] and (crop < 128).mean() > 0.004
     (waiting,) = services.surveys.responses(survey.id, ResponseStatus.TO_REVIEW)
     assert waiting.doubts == ("q1",) and dict(waiting.answers) == {"q3": (5,)}
+    assert (waiting.source, waiting.page) == ("b.png", 1)  # to find the paper form again
     results = services.surveys.results(survey.id)
     assert (results.forms, results.to_review) == (2, 1)
     q1, q2, q3, q4 = results.questions

@@ -33,7 +33,10 @@ class ReviewDialog(QDialog):
         self.service, self.response = service, response
         self.setWindowTitle(_("Formulaire à revoir"))
         layout = QVBoxLayout(self)
-        intro = _("Regardez le formulaire papier et cochez ce que la personne a voulu dire.")
+        intro = _(
+            "Regardez le formulaire papier ({source}, page {page}) et cochez ce que la personne "
+            "a voulu dire."
+        ).format(source=response.source or "?", page=response.page)
         if PAGE_DOUBT in response.doubts:
             intro += " " + _("Tout le formulaire est à vérifier (traits pâles ou ambigus).")
         label = QLabel(intro)
@@ -68,6 +71,7 @@ class ReviewDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

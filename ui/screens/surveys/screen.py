@@ -291,4 +291,18 @@ class SurveysScreen(Screen):
         return ngettext("{n} à revoir", "{n} à revoir", waiting).format(n=waiting)
 
     def screenshot_variants(self) -> list[ScreenshotVariant]:
-        return []
+        def review() -> QWidget:
+            from app.domain.surveys import ResponseStatus
+
+            if self.survey is None:
+                return self
+            waiting = self.service.responses(self.survey.id, ResponseStatus.TO_REVIEW)
+            written = [r for r in self.service.responses(self.survey.id) if r.text_image]
+            chosen = waiting or written
+            if not chosen:
+                return self
+            dialog = ReviewDialog(self.service, self.survey, chosen[0], self)
+            dialog.show()
+            return dialog
+
+        return [("surveys-review", review)]

@@ -67,6 +67,7 @@ def upgrade() -> None:
         *_synced(),
         sa.Column("survey_id", sa.String(36), sa.ForeignKey("survey.id"), nullable=False),
         sa.Column("file_sha256", sa.String(64), nullable=False),
+        sa.Column("source", sa.String(300), nullable=False),
         sa.Column("page", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
