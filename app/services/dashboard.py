@@ -29,6 +29,7 @@ from app.storage.tables import (
     CampaignRow,
     IdeaRow,
     MeetingRow,
+    OnlineVoteRow,
     PrintBatchRow,
     ProjectRow,
     QuestionRow,
@@ -139,6 +140,8 @@ class ResidenceResult:
     spent_cents: int
     budget_cents: int
     sealed: bool
+    online: int = 0  # online ballots (Decidim) combined with the paper ones under the rule
+    online_file: str = ""
 
 
 MILESTONES = (
@@ -188,31 +191,45 @@ class DashboardService(Service):
             return _build(s, campaign, day)
 
     def results(self) -> tuple[ResidenceResult, ...]:
-        """The funded projects of every residence that has a count (slower: runs the rules)."""
+        """The funded projects of every residence that has a count or an online vote (slower:
+        runs the rules). With an online vote, paper and online ballots are combined."""
         from app.services.counting.core import CountingCore
         from app.services.counting.results import residence_results
+        from app.services.interop.online_vote import combined_in_session
 
         campaign_id = self.active_campaign_id()
         with self.uow() as s:
-            counted = s.scalars(
-                select(CountSessionRow.residence_id).where(_live_counts(campaign_id)).distinct()
-            ).all()
-        core = CountingCore(self.uow, self.data_dir)
-        out = []
-        for residence_id in counted:
-            res = residence_results(core, residence_id)
-            titles = {p.project_id: p.title for p in res.projects}
-            out.append(
-                ResidenceResult(
-                    residence_id=res.residence_id,
-                    name=res.residence_name,
-                    valid=res.tally.valid,
-                    funded=tuple(titles.get(pid, pid) for pid in res.selected),
-                    spent_cents=res.spent_cents,
-                    budget_cents=res.budget_cents,
-                    sealed=res.all_sealed,
+            counted = set(
+                s.scalars(select(CountSessionRow.residence_id).where(_live_counts(campaign_id)))
+            )
+            online = set(
+                s.scalars(
+                    select(OnlineVoteRow.residence_id).where(
+                        OnlineVoteRow.campaign_id == campaign_id, OnlineVoteRow.deleted_at.is_(None)
+                    )
                 )
             )
+        core = CountingCore(self.uow, self.data_dir)
+        out = []
+        for residence_id in counted | online:
+            res = residence_results(core, residence_id) if residence_id in counted else None
+            sealed = bool(res and res.all_sealed)
+            if residence_id in online:
+                with self.uow() as s:
+                    both = combined_in_session(s, residence_id)
+                titles = {p.project_id: p.title for p in both.projects}
+                out.append(ResidenceResult(
+                    residence_id, both.residence, both.paper_ballots,
+                    tuple(titles[p] for p in both.selected), both.spent_cents,
+                    both.budget_cents, sealed, both.online_ballots, both.online_file,
+                ))  # fmt: skip
+            elif res is not None:
+                titles = {p.project_id: p.title for p in res.projects}
+                out.append(ResidenceResult(
+                    res.residence_id, res.residence_name, res.tally.valid,
+                    tuple(titles.get(pid, pid) for pid in res.selected), res.spent_cents,
+                    res.budget_cents, sealed,
+                ))  # fmt: skip
         return tuple(sorted(out, key=lambda r: r.name.casefold()))
 
 
