@@ -24,6 +24,7 @@ from app.domain.dates import local_moment, utc_now
 from app.i18n import N_, _
 from app.services.base import Service
 from app.services.counting.read import counts_now
+from app.services.interop.online_vote import CombinedResults, combined_in_session, online_ballots
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import (
     CampaignRow,
@@ -190,12 +191,18 @@ class DashboardService(Service):
             day = today or local_moment(utc_now(), campaign.timezone).date()
             return _build(s, campaign, day)
 
+    def combined(self, residence_id: str) -> CombinedResults | None:
+        """The paper and online ballots of a residence together, None without an online vote."""
+        with self.uow() as s:
+            if not online_ballots(s, residence_id)[1]:
+                return None
+            return combined_in_session(s, residence_id)
+
     def results(self) -> tuple[ResidenceResult, ...]:
         """The funded projects of every residence that has a count or an online vote (slower:
         runs the rules). With an online vote, paper and online ballots are combined."""
         from app.services.counting.core import CountingCore
         from app.services.counting.results import residence_results
-        from app.services.interop.online_vote import combined_in_session
 
         campaign_id = self.active_campaign_id()
         with self.uow() as s:
