@@ -200,14 +200,22 @@ class DashboardService(Service):
 
     def results(self) -> tuple[ResidenceResult, ...]:
         """The funded projects of every residence that has a count or an online vote (slower:
-        runs the rules). With an online vote, paper and online ballots are combined."""
-        from app.services.counting.core import CountingCore
-        from app.services.counting.results import residence_results
-
+        reads every ballot and runs the rules). With an online vote, paper and online ballots
+        are combined. The sheets are checked against the count's log rows as they are read;
+        the full chain and its signatures are verified by the count's own results (Résultats
+        screen, procès-verbal), not at every refresh of this summary."""
         campaign_id = self.active_campaign_id()
+        out = []
         with self.uow() as s:
-            counted = set(
-                s.scalars(select(CountSessionRow.residence_id).where(_live_counts(campaign_id)))
+            counted = dict(
+                s.execute(
+                    select(
+                        CountSessionRow.residence_id,
+                        func.count() == func.count(CountSessionRow.sealed_at),
+                    )
+                    .where(_live_counts(campaign_id))
+                    .group_by(CountSessionRow.residence_id)
+                ).all()
             )
             online = set(
                 s.scalars(
@@ -216,26 +224,14 @@ class DashboardService(Service):
                     )
                 )
             )
-        core = CountingCore(self.uow, self.data_dir)
-        out = []
-        for residence_id in counted | online:
-            res = residence_results(core, residence_id) if residence_id in counted else None
-            sealed = bool(res and res.all_sealed)
-            if residence_id in online:
-                with self.uow() as s:
-                    both = combined_in_session(s, residence_id)
+            for residence_id in set(counted) | online:
+                both = combined_in_session(s, residence_id)
                 titles = {p.project_id: p.title for p in both.projects}
                 out.append(ResidenceResult(
                     residence_id, both.residence, both.paper_ballots,
                     tuple(titles[p] for p in both.selected), both.spent_cents,
-                    both.budget_cents, sealed, both.online_ballots, both.online_file,
-                ))  # fmt: skip
-            elif res is not None:
-                titles = {p.project_id: p.title for p in res.projects}
-                out.append(ResidenceResult(
-                    res.residence_id, res.residence_name, res.tally.valid,
-                    tuple(titles.get(pid, pid) for pid in res.selected), res.spent_cents,
-                    res.budget_cents, sealed,
+                    both.budget_cents, bool(counted.get(residence_id)), both.online_ballots,
+                    both.online_file,
                 ))  # fmt: skip
         return tuple(sorted(out, key=lambda r: r.name.casefold()))
 

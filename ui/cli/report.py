@@ -12,7 +12,7 @@ import argparse
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file
+from ui.cli.common import add_command, open_data, out_file
 
 
 def register(sub: Any) -> None:
@@ -43,7 +43,6 @@ def register(sub: Any) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from app.errors import UserError
     from app.i18n import _
-    from app.services import open_services
     from app.services.counting.report import write_count_report
 
     if args.kind == "evaluation":
@@ -52,23 +51,16 @@ def run_report(args: argparse.Namespace) -> int:
         raise UserError(
             _("Indiquez la session (--session S), ou « evaluation » pour le rapport d'évaluation.")
         )
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path = write_count_report(services, args.session, out_file(args.out))
-    finally:
-        services.close()
     print(_("Procès-verbal écrit : {path}").format(path=path))
     return 0
 
 
 def run_evaluation(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services import open_services
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path = services.evaluation.write_report(out_file(args.out), summary=args.summary)
-    finally:
-        services.close()
     print(_("Rapport d'évaluation écrit : {path}").format(path=path))
     return 0

@@ -1,7 +1,7 @@
 """dashboard: the evaluation report's recommendations; online votes imported from Decidim
 
 Revision ID: 0007_dashboard
-Revises: 0006_interop
+Revises: 0007_platform
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_dashboard"
-down_revision = "0006_interop"
+down_revision = "0007_platform"
 branch_labels = None
 depends_on = None
 
