@@ -113,7 +113,8 @@ def _summary(
     turnout = _turnout_bars(board, results, limit=12)
     blocks.append(turnout if turnout is not None else _attendance_bars(board, limit=12))
     first = _first_recommendations(recommendations)
-    blocks.append(TextBlock(_("Préconisations") + "\n" + first if first else ""))
+    if first:
+        blocks += [Heading(_("Préconisations")), TextBlock(first)]
     if not first:
         blocks.append(NoData(_("Préconisations : à rédiger dans BP Terrain (Tableau de bord).")))
     return Section(_("Synthèse"), tuple(b for b in blocks if not _empty(b)))
@@ -367,9 +368,9 @@ def _results(results: tuple[ResidenceResult, ...]) -> Section:
     )  # fmt: skip
     headers: tuple[str, ...] = (_("Résidence"), _("Bulletins papier valides"), _("Votes en ligne"),
                _("Projets financés"), _("Dépensé"), _("Budget"), _("Résultats"))  # fmt: skip
-    widths: tuple[float, ...] = (0.16, 0.11, 0.1, 0.3, 0.11, 0.11, 0.11)
+    widths: tuple[float, ...] = (0.15, 0.1, 0.09, 0.3, 0.11, 0.11, 0.14)
     if not online:  # no column of zeros when nobody voted online
-        headers, widths = headers[:2] + headers[3:], (0.17, 0.12, 0.36, 0.12, 0.11, 0.12)
+        headers, widths = headers[:2] + headers[3:], (0.17, 0.12, 0.34, 0.12, 0.11, 0.14)
         rows = tuple(row[:2] + row[3:] for row in rows)
     blocks: list[Block] = [
         TableBlock(headers, rows, widths, right=(1, 2, 4, 5) if online else (1, 3, 4))
