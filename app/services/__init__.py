@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.services.campaigns import CampaignService
-from app.services.commission import CommissionService
-from app.services.counting import CountingService, sheets_counted, sheets_to_review
-from app.services.ideas import IdeaService, ProjectService
-from app.services.meetings import MeetingService, ParticipantService
-from app.services.printing.service import BallotService
-from app.services.status import StatusService
-from app.storage.db import Database, open_database
-from app.storage.uow import UnitOfWork
+# The services are imported by `open_services`, not here: a module that needs one part of the
+# package (the `scan` command needs the reader's context) does not pay for all of them
+# (SQLAlchemy's ORM models of every part, the PDF renderer...) at start-up.
+if TYPE_CHECKING:
+    from app.services.campaigns import CampaignService
+    from app.services.commission import CommissionService
+    from app.services.counting import CountingService
+    from app.services.ideas import IdeaService, ProjectService
+    from app.services.meetings import MeetingService, ParticipantService
+    from app.services.printing.service import BallotService
+    from app.services.status import StatusService
+    from app.storage.db import Database
+    from app.storage.uow import UnitOfWork
 
 
 @dataclass
@@ -47,6 +52,16 @@ class Services:
 
 def open_services(data_dir: Path) -> Services:
     """Open (create, back up, migrate) the store in `data_dir` and build the services on it."""
+    from app.services.campaigns import CampaignService
+    from app.services.commission import CommissionService
+    from app.services.counting import CountingService, sheets_counted, sheets_to_review
+    from app.services.ideas import IdeaService, ProjectService
+    from app.services.meetings import MeetingService, ParticipantService
+    from app.services.printing.service import BallotService
+    from app.services.status import StatusService
+    from app.storage.db import open_database
+    from app.storage.uow import UnitOfWork
+
     db = open_database(Path(data_dir))
     uow = UnitOfWork(db)
     status = StatusService(uow)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.i18n import _
@@ -71,11 +72,15 @@ def _regular_files(names: list[str]) -> list[str]:
 
 
 def run_scan(args: argparse.Namespace) -> int:
+    # Only the database and the reader: not every service of the app (`open_services`), whose
+    # imports took most of the command's start-up (about 1 s of CPU).
     from app.i18n import _, ngettext
-    from app.services import open_services
     from scanner.loading import page_total
+    from scanner.pool import start_early
 
     files = _regular_files(list(args.files))
+    if len(files) > 1 and (args.workers is None or args.workers > 1):
+        start_early()  # the workers' process imports the reader while this one goes on
     pages = sum(page_total(f) for f in files)
     if pages > args.max_pages:
         print(
@@ -89,16 +94,21 @@ def run_scan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    services = open_services(data_dir(args))
+    from app.services.counting.context import scan_context
+    from app.storage.db import open_database
+    from app.storage.uow import UnitOfWork
+    from scanner.batch import interpret_files, stream_files
+
+    db = open_database(data_dir(args))
     readable = 0
     try:
         mode = None if args.mode == "any" else args.mode
+        ctx = scan_context(UnitOfWork(db), mode)
+        paths = [Path(f) for f in files]
         if pages >= STREAM_PAGES:
-            readings: Any = services.counting.interpret_pages(
-                files, mode=mode, workers=args.workers
-            )
+            readings: Any = stream_files(paths, ctx, workers=args.workers)
         else:
-            readings = services.counting.interpret(files, mode=mode, workers=args.workers)
+            readings = interpret_files(paths, ctx, workers=args.workers)
         for done, reading in enumerate(readings, start=1):
             _show(reading, args.json)
             readable += reading.status != "rejected"
@@ -109,7 +119,7 @@ def run_scan(args: argparse.Namespace) -> int:
                     flush=True,
                 )
     finally:
-        services.close()
+        db.close()
     if not readable:
         print(_("Aucune page lisible : rien n'a pu être lu."), file=sys.stderr)
         return 1
