@@ -26,6 +26,7 @@ def commands(full: bool) -> list[list[str]]:
         [py, "benchmarks/bench_ingest.py"],
         [py, "benchmarks/bench_scan.py"],
         [py, "benchmarks/bench_spreadsheet.py"],
+        [py, "benchmarks/bench_site.py"],
         [py, "-m", "benchmarks.scanner_eval", "--scans", scans, "--photos", photos, "--seed", "1"],
     ]
 

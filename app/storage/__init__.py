@@ -9,6 +9,6 @@ themselves import one way only (`count_tables` -> `tables`).
 
 from __future__ import annotations
 
-from app.storage import count_tables, tables
+from app.storage import count_tables, site_tables, tables
 
-__all__ = ["count_tables", "tables"]
+__all__ = ["count_tables", "site_tables", "tables"]

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.backup",
     "ui.cli.server",
     "ui.cli.sync",
+    "ui.cli.site",
 )
 
 

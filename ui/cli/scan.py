@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir
+from ui.cli.common import add_command, open_data
 
 #: Pages read at most by default (a 5,000-page PDF takes many minutes): `--max-pages` raises it.
 MAX_PAGES = 1000
@@ -72,8 +72,6 @@ def _regular_files(names: list[str]) -> list[str]:
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    # Only the database and the reader: not every service of the app (`open_services`), whose
-    # imports took most of the command's start-up (about 1 s of CPU).
     from app.i18n import _, ngettext
     from scanner.loading import page_total
     from scanner.pool import start_early
@@ -94,16 +92,15 @@ def run_scan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # The reader's context straight from the store: not the count's facade, whose parts
+    # (ingest, report, seal...) the command does not use.
     from app.services.counting.context import scan_context
-    from app.storage.db import open_database
-    from app.storage.uow import UnitOfWork
     from scanner.batch import interpret_files, stream_files
 
-    db = open_database(data_dir(args))
     readable = 0
-    try:
+    with open_data(args) as services:
         mode = None if args.mode == "any" else args.mode
-        ctx = scan_context(UnitOfWork(db), mode)
+        ctx = scan_context(services.uow, mode)
         paths = [Path(f) for f in files]
         if pages >= STREAM_PAGES:
             readings: Any = stream_files(paths, ctx, workers=args.workers)
@@ -118,8 +115,6 @@ def run_scan(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-    finally:
-        db.close()
     if not readable:
         print(_("Aucune page lisible : rien n'a pu être lu."), file=sys.stderr)
         return 1

@@ -13,24 +13,21 @@ The pure rules of the count (models, tally) live in `app.domain.counting`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ballots.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from app.services.counting.badges import sheets_to_review
-    from app.services.counting.service import CountingService, sheets_counted
+    from app.services.counting.badges import sheets_counted, sheets_to_review
+    from app.services.counting.service import CountingService
+
+# Loaded on first use (ballots.lazy), so that the status figures (`badges`) do not load the
+# whole count (the scanner, OpenCV) for a command that only reads the store.
+_WHERE = {
+    "CountingService": "app.services.counting.service",
+    "sheets_counted": "app.services.counting.badges",
+    "sheets_to_review": "app.services.counting.badges",
+}
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 __all__ = ["CountingService", "sheets_counted", "sheets_to_review"]
-
-
-def __getattr__(name: str) -> Any:
-    """The facade on first use (PEP 562): importing one part of the count (`context` for the
-    `scan` command) does not import every part."""
-    if name == "sheets_to_review":
-        from app.services.counting.badges import sheets_to_review
-
-        return sheets_to_review
-    if name in ("CountingService", "sheets_counted"):
-        from app.services.counting import service
-
-        return getattr(service, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

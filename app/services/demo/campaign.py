@@ -16,6 +16,7 @@ from app.services import Services
 from app.services.campaigns import CampaignInput
 from app.services.commission import ReviewInput
 from app.services.demo.picture import draw_garden
+from app.services.demo.site import publish_demo_site
 from app.services.ideas import IdeaInput, ProjectInput
 from app.services.meetings import MeetingInput, ParticipantInput
 
@@ -122,6 +123,7 @@ def create_demo(services: Services, today: date | None = None) -> m.Campaign:
             )
         )
     _projects_and_commission(services, residences, ideas, today)
+    publish_demo_site(services)
     return campaign
 
 
