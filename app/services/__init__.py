@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
     from app.services.counting.service import CountingService
+    from app.services.dashboard import DashboardService
+    from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
     from app.services.meetings import MeetingService, ParticipantService
     from app.services.printing.service import BallotService
@@ -119,6 +121,18 @@ class Services:
         from app.services.printing.service import BallotService
 
         return BallotService(self.uow, self.data_dir)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from app.services.dashboard import DashboardService
+
+        return DashboardService(self.uow, self.data_dir)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        from app.services.evaluation import EvaluationService
+
+        return EvaluationService(self.uow, self.dashboard)
 
     @cached_property
     def site(self) -> SiteService:
