@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
     from app.services.counting.service import CountingService
+    from app.services.dashboard import DashboardService
+    from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
     from app.services.meetings import MeetingService, ParticipantService
     from app.services.printing.service import BallotService
@@ -121,6 +123,25 @@ class Services:
         from app.services.printing.service import BallotService
 
         return BallotService(self.uow, self.data_dir)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from app.services.dashboard import DashboardService
+
+        return DashboardService(self.uow, self.data_dir)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        from app.services.consultant_report import hotline_figures, survey_figures
+        from app.services.evaluation import EvaluationService
+
+        service = EvaluationService(self.uow, self.dashboard)
+        service.extra_sources = {
+            **service.extra_sources,
+            "hotline": lambda: hotline_figures(self.appointments),
+            "surveys": lambda: survey_figures(self.surveys),
+        }
+        return service
 
     @cached_property
     def site(self) -> SiteService:

@@ -33,6 +33,7 @@ EDITABLE_TABLES = frozenset(
         "ballot_style",
         "print_batch",
         "results_rule",
+        "online_vote",
         "count_session",
         "appointment",
         "survey",

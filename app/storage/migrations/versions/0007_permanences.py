@@ -1,7 +1,7 @@
 """permanences: hot-line appointments, paper surveys and their returned forms
 
 Revision ID: 0007_permanences
-Revises: 0007_platform, 0007_syncclient (it also joins those two heads)
+Revises: 0007_dashboard
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_permanences"
-down_revision = ("0007_platform", "0007_syncclient")
+down_revision = "0007_dashboard"
 branch_labels = None
 depends_on = None
 
