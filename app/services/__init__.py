@@ -132,9 +132,16 @@ class Services:
 
     @cached_property
     def evaluation(self) -> EvaluationService:
+        from app.services.consultant_report import hotline_figures, survey_figures
         from app.services.evaluation import EvaluationService
 
-        return EvaluationService(self.uow, self.dashboard)
+        service = EvaluationService(self.uow, self.dashboard)
+        service.extra_sources = {
+            **service.extra_sources,
+            "hotline": lambda: hotline_figures(self.appointments),
+            "surveys": lambda: survey_figures(self.surveys),
+        }
+        return service
 
     @cached_property
     def site(self) -> SiteService:
