@@ -28,7 +28,7 @@ from sync.core.protocol import (
     PushRequest,
     check_protocol,
 )
-from sync.core.tables import Role
+from sync.core.tables import Role, may_pull
 from sync.server import devices as device_registry
 from sync.server.public import contact as _contact  # noqa: F401  (creates its table)
 from sync.server.public.site import mount as mount_site
@@ -135,9 +135,10 @@ def create_app(db_url: str) -> FastAPI:
     def pull(request: PullRequest, authorization: str | None = Header(default=None)) -> PullReply:
         check_protocol(request.protocol)
         with transaction(engine, read_only=True) as session:
-            device_for(session, authorization)
+            role = Role(device_for(session, authorization).role)
             records, more = SqlStore(session).since(request.cursor, request.limit)
         cursor = records[-1].seq if records else request.cursor
+        records = [r for r in records if may_pull(role, r.table)]  # the cursor moves past them
         return PullReply(records=records, cursor=cursor, more=more)
 
     @app.get("/v1/devices")
