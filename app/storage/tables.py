@@ -50,6 +50,18 @@ class PendingChange(Base):
     changed_at: Mapped[datetime]
 
 
+class SyncInbox(Base):
+    """Pulled server states not applied yet: a long first sync stashes each page here with the
+    cursor (one transaction per page), and applies them all at once when the last page is in.
+    A sync cut in the middle resumes from the cursor; nothing is applied twice. Never synced."""
+
+    __tablename__ = "sync_inbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(100))
+    state_json: Mapped[str] = mapped_column(Text)
+
+
 class SyncShadow(Base):
     """The last server state of each synced record this laptop saw (values and field versions).
 
@@ -84,6 +96,8 @@ class CampaignRow(Synced, Base):
     results_date: Mapped[date | None]
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     published: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # the evaluation report's "Préconisations", written by the consultant in the app
+    recommendations: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ResidenceRow(Synced, Base):
@@ -93,6 +107,9 @@ class ResidenceRow(Synced, Base):
     address: Mapped[str] = mapped_column(Text, default="")
     dwellings: Mapped[int] = mapped_column(Integer, default=0)
     budget_cents: Mapped[int] = mapped_column(Integer, default=0)
+    vote_sessions: Mapped[str] = mapped_column(Text, default="")
+    """The poster's voting times and places, one per line (migration 0007: synced like the rest)."""
+    poster_contact: Mapped[str] = mapped_column(Text, default="")
 
 
 class MeetingRow(Synced, Base):
@@ -247,3 +264,21 @@ class IssuedSerialRow(Base):
     __tablename__ = "issued_serial"
     serial_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     batch_id: Mapped[str] = mapped_column(ForeignKey("print_batch.id"), index=True)
+
+
+class OnlineVoteRow(Synced, Base):
+    """A residence's online vote imported from Decidim (a `.pb` export), kept beside the paper
+    count and combined with it under the campaign's rule.
+
+    Only the sets of projects chosen are kept, in a shuffled order: the file's voter ids are
+    dropped at the import, so nothing here links a person to a vote. A new import of the same
+    residence replaces the previous one (tombstone).
+    """
+
+    __tablename__ = "online_vote"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32), default="decidim")
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    file_sha256: Mapped[str] = mapped_column(String(64), default="")
+    ballots: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[project id, ...], ...]

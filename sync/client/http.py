@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
 from app.i18n import _
-from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncUnavailable
+from sync.core.errors import (
+    ProtocolMismatch,
+    SyncError,
+    SyncRefused,
+    SyncRejected,
+    SyncUnavailable,
+)
 
 Reply = TypeVar("Reply", bound=BaseModel)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for the process: loading the CA store costs ~0.2 s, once, not per request."""
+    return ssl.create_default_context()
 
 
 class Transport:
@@ -20,13 +34,25 @@ class Transport:
         self.timeout = timeout
 
     def post(self, path: str, body: BaseModel, reply_type: type[Reply]) -> Reply:
+        reply = self._send("POST", path, body.model_dump_json())
+        return reply_type.model_validate_json(reply.content)
+
+    def call(self, method: str, path: str) -> Any:
+        """A request without a body (devices, revocation); the reply's JSON."""
+        return self._send(method, path, None).json()
+
+    def _send(self, method: str, path: str, content: str | None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         try:
-            reply = httpx.post(
+            reply = httpx.request(
+                method,
                 f"{self.url}{path}",
-                content=body.model_dump_json(),
-                headers={**headers, "Content-Type": "application/json"},
+                content=content,
+                headers=headers,
                 timeout=self.timeout,
+                verify=_tls(),
             )
         except httpx.HTTPError as exc:
             raise SyncUnavailable(
@@ -37,7 +63,7 @@ class Transport:
                 ).format(url=self.url, error=type(exc).__name__)
             ) from exc
         if reply.status_code == 200:
-            return reply_type.model_validate_json(reply.content)
+            return reply
         raise _error(reply)
 
 
@@ -52,9 +78,9 @@ def _error(reply: httpx.Response) -> SyncError:
         return ProtocolMismatch(message or _("Versions du protocole incompatibles."))
     if reply.status_code in (401, 403):
         return SyncRefused(message or _("Le serveur refuse ce poste."))
-    return SyncError(
-        message
-        or _("Le serveur a répondu par une erreur ({status}) : réessayez plus tard.").format(
-            status=reply.status_code
-        )
-    )
+    text = message or _(
+        "Le serveur a répondu par une erreur ({status}) : réessayez plus tard."
+    ).format(status=reply.status_code)
+    if 400 <= reply.status_code < 500:
+        return SyncRejected(text)
+    return SyncError(text)

@@ -9,6 +9,7 @@ order and a pull never skips a transaction that committed late.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,10 +20,12 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     select,
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from app.i18n import _
@@ -79,6 +82,32 @@ class Device(ServerBase):
     revoked_at: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
+class DeviceState(ServerBase):
+    """What a device got at enrolment beside its token: its number (its block of print batch
+    numbers), its X25519 public key (to which the campaign's ballot key is encrypted) and when
+    its token expires unless used. A device enrolled before these has no row: it never expires."""
+
+    __tablename__ = "device_state"
+    device_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    public_key: Mapped[str] = mapped_column(String(64), default="")
+    token_expires_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class WrappedKey(ServerBase):
+    """A campaign's ballot key encrypted by a laptop that holds it for one device (the server
+    cannot read it: it never holds the device's private key)."""
+
+    __tablename__ = "wrapped_key"
+    campaign_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(100))
+    ephemeral: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(24))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
 class EnrolCode(ServerBase):
     __tablename__ = "enrol_code"
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -87,6 +116,17 @@ class EnrolCode(ServerBase):
     created_at: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[str] = mapped_column(String(32))
     used_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+def disk_full(exc: DBAPIError) -> bool:
+    """Whether the database failed because its disk (or its quota) is full."""
+    text = str(exc.orig).lower()
+    code = getattr(exc.orig, "sqlite_errorcode", None) or getattr(exc.orig, "sqlstate", None)
+    return (
+        code in (sqlite3.SQLITE_FULL, "53100")
+        or "database or disk is full" in text
+        or "no space left on device" in text
+    )
 
 
 def _sqlite_immediate(engine: Engine) -> None:
@@ -112,6 +152,24 @@ def open_engine(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         _sqlite_immediate(engine)
+    try:
+        _create(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        if disk_full(exc):
+            raise SyncError(
+                _(
+                    "Le disque du serveur est plein : impossible d'ouvrir sa base. Libérez de la "
+                    "place, puis relancez le serveur."
+                )
+            ) from exc
+        raise SyncError(
+            _("Impossible d'ouvrir la base du serveur : {error}").format(error=exc.orig)
+        ) from exc
+    return engine
+
+
+def _create(engine: Engine) -> None:
     ServerBase.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         version = session.get(ServerMeta, "schema_version")
@@ -126,7 +184,8 @@ def open_engine(url: str) -> Engine:
                     "modifiée. Mettez BP Terrain à jour sur le serveur."
                 ).format(found=version.value, known=SCHEMA_VERSION)
             )
-    return engine
+        if session.get(ServerCounter, "device") is None:  # a server from before device numbers
+            session.add(ServerCounter(name="device", value=0))
 
 
 @contextmanager
@@ -220,6 +279,10 @@ class SqlStore:
         self.session.add(
             ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
         )
+
+    def count_after(self, cursor: int) -> int:
+        query = select(func.count()).select_from(ServerRecord).where(ServerRecord.seq > cursor)
+        return int(self.session.scalar(query) or 0)
 
     def since(self, cursor: int, limit: int) -> tuple[list[RecordState], bool]:
         rows = self.session.scalars(

@@ -54,8 +54,9 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("vote", N_("Vote"), lazy("ui.screens.vote.screen:VoteScreen")),
     ("count", N_("Dépouillement"), lazy("ui.screens.count.screen:CountScreen")),
     ("results", N_("Résultats"), lazy("ui.screens.results.screen:ResultsScreen")),
+    ("sync", N_("Synchronisation"), lazy("ui.screens.sync.screen:SyncScreen")),
     ("site", N_("Site public"), lazy("ui.screens.site.screen:SiteScreen")),
-    ("sync", N_("Synchronisation"), placeholder("sync")),
+    ("dashboard", N_("Tableau de bord"), lazy("ui.screens.dashboard.screen:DashboardScreen")),
 ]
 
 

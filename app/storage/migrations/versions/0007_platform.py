@@ -1,7 +1,7 @@
 """platform: publish flags, web pictures, news, follow-up, public results, site messages
 
 Revision ID: 0007_platform
-Revises: 0006_interop
+Revises: 0007_syncclient
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_platform"
-down_revision = "0006_interop"
+down_revision = "0007_syncclient"
 branch_labels = None
 depends_on = None
 
