@@ -130,6 +130,7 @@ def _template(lm: Landmark) -> NDArray[np.float32]:
         fill(OUTLINE_MM, OUTLINE_MM, w - OUTLINE_MM, h - OUTLINE_MM, 0.0)
     size = (int(round((w + 2 * m) * PX)), int(round((h + 2 * m) * PX)))
     small = np.asarray(cv2.resize(big, size, interpolation=cv2.INTER_AREA), dtype=np.float32)
+    small.setflags(write=False)  # shared by every later read in the process: nobody may edit it
     _TEMPLATES[key] = small
     return small
 

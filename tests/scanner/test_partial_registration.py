@@ -88,3 +88,22 @@ def test_stream_files_reads_in_parallel_in_order(ballots, tmp_path) -> None:
     streamed = [r.to_json_text() for r in stream_files(paths, ballots.ctx, workers=2)]
     serial = [r.to_json_text() for r in interpret_files(paths, ballots.ctx, workers=1)]
     assert streamed == serial and len(serial) == 4
+
+
+def test_reading_changes_nothing_it_shares(ballots, monkeypatch) -> None:
+    """The reader neither writes into its input nor lets anyone edit its process-wide caches.
+
+    The same page read on a read-only array, with the landmark templates cached or not, gives
+    the same reading: what ran before in the process cannot change a result.
+    """
+    from scanner import landmarks
+
+    img = degrade.scan_window(_page(ballots), ballots.approval.dpi, 200.0, 90, -4.6, (0.8, -0.5))
+    img.setflags(write=False)
+    monkeypatch.setattr(landmarks, "_TEMPLATES", {})
+    cold = interpret_image(img, ballots.ctx, file="x.png")
+    assert cold.status == "valid", cold.reasons
+    cached = landmarks._TEMPLATES
+    assert cached and all(not t.flags.writeable for t in cached.values())
+    warm = interpret_image(img, ballots.ctx, file="x.png")
+    assert warm.to_json_text() == cold.to_json_text()
