@@ -40,6 +40,8 @@ DATA_KINDS = (
     "ballots",
     "count",
     "results",
+    "appointments",
+    "surveys",
     "site",
     "all",
 )

@@ -21,6 +21,7 @@ from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from app.services.appointments.service import AppointmentService
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
     from app.services.counting.service import CountingService
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from app.services.printing.service import BallotService
     from app.services.site import InboxService, SiteService
     from app.services.status import StatusService
+    from app.services.surveys import SurveyService
 
 
 class Services:
@@ -130,9 +132,16 @@ class Services:
 
     @cached_property
     def evaluation(self) -> EvaluationService:
+        from app.services.consultant_report import hotline_figures, survey_figures
         from app.services.evaluation import EvaluationService
 
-        return EvaluationService(self.uow, self.dashboard)
+        service = EvaluationService(self.uow, self.dashboard)
+        service.extra_sources = {
+            **service.extra_sources,
+            "hotline": lambda: hotline_figures(self.appointments),
+            "surveys": lambda: survey_figures(self.surveys),
+        }
+        return service
 
     @cached_property
     def site(self) -> SiteService:
@@ -145,6 +154,20 @@ class Services:
         from app.services.site import InboxService
 
         return InboxService(self.uow)
+
+    @cached_property
+    def appointments(self) -> AppointmentService:
+        """The hot line (docs/surveys.md)."""
+        from app.services.appointments.service import AppointmentService
+
+        return AppointmentService(self.uow)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        """Paper surveys, read by the ballot reader (docs/surveys.md)."""
+        from app.services.surveys import SurveyService
+
+        return SurveyService(self.uow, self.data_dir)
 
 
 def open_services(data_dir: Path) -> Services:

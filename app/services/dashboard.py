@@ -24,11 +24,13 @@ from app.domain.dates import local_moment, utc_now
 from app.i18n import N_, _
 from app.services.base import Service
 from app.services.counting.read import counts_now
+from app.services.interop.online_vote import CombinedResults, combined_in_session, online_ballots
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import (
     CampaignRow,
     IdeaRow,
     MeetingRow,
+    OnlineVoteRow,
     PrintBatchRow,
     ProjectRow,
     QuestionRow,
@@ -139,6 +141,8 @@ class ResidenceResult:
     spent_cents: int
     budget_cents: int
     sealed: bool
+    online: int = 0  # online ballots (Decidim) combined with the paper ones under the rule
+    online_file: str = ""
 
 
 MILESTONES = (
@@ -187,32 +191,48 @@ class DashboardService(Service):
             day = today or local_moment(utc_now(), campaign.timezone).date()
             return _build(s, campaign, day)
 
-    def results(self) -> tuple[ResidenceResult, ...]:
-        """The funded projects of every residence that has a count (slower: runs the rules)."""
-        from app.services.counting.core import CountingCore
-        from app.services.counting.results import residence_results
-
-        campaign_id = self.active_campaign_id()
+    def combined(self, residence_id: str) -> CombinedResults | None:
+        """The paper and online ballots of a residence together, None without an online vote."""
         with self.uow() as s:
-            counted = s.scalars(
-                select(CountSessionRow.residence_id).where(_live_counts(campaign_id)).distinct()
-            ).all()
-        core = CountingCore(self.uow, self.data_dir)
+            if not online_ballots(s, residence_id)[1]:
+                return None
+            return combined_in_session(s, residence_id)
+
+    def results(self) -> tuple[ResidenceResult, ...]:
+        """The funded projects of every residence that has a count or an online vote (slower:
+        reads every ballot and runs the rules). With an online vote, paper and online ballots
+        are combined. The sheets are checked against the count's log rows as they are read;
+        the full chain and its signatures are verified by the count's own results (Résultats
+        screen, procès-verbal), not at every refresh of this summary."""
+        campaign_id = self.active_campaign_id()
         out = []
-        for residence_id in counted:
-            res = residence_results(core, residence_id)
-            titles = {p.project_id: p.title for p in res.projects}
-            out.append(
-                ResidenceResult(
-                    residence_id=res.residence_id,
-                    name=res.residence_name,
-                    valid=res.tally.valid,
-                    funded=tuple(titles.get(pid, pid) for pid in res.selected),
-                    spent_cents=res.spent_cents,
-                    budget_cents=res.budget_cents,
-                    sealed=res.all_sealed,
+        with self.uow() as s:
+            counted = dict(
+                s.execute(
+                    select(
+                        CountSessionRow.residence_id,
+                        func.count() == func.count(CountSessionRow.sealed_at),
+                    )
+                    .where(_live_counts(campaign_id))
+                    .group_by(CountSessionRow.residence_id)
+                ).all()
+            )
+            online = set(
+                s.scalars(
+                    select(OnlineVoteRow.residence_id).where(
+                        OnlineVoteRow.campaign_id == campaign_id, OnlineVoteRow.deleted_at.is_(None)
+                    )
                 )
             )
+            for residence_id in set(counted) | online:
+                both = combined_in_session(s, residence_id)
+                titles = {p.project_id: p.title for p in both.projects}
+                out.append(ResidenceResult(
+                    residence_id, both.residence, both.paper_ballots,
+                    tuple(titles[p] for p in both.selected), both.spent_cents,
+                    both.budget_cents, bool(counted.get(residence_id)), both.online_ballots,
+                    both.online_file,
+                ))  # fmt: skip
         return tuple(sorted(out, key=lambda r: r.name.casefold()))
 
 

@@ -90,3 +90,25 @@ def test_recommendations_are_saved_as_you_type_and_the_report_is_written(ctx, qt
     assert ctx.notices[-1].startswith("Rapport d'évaluation enregistré")
     again = _screen(ctx, qtbot)
     assert again.recommendations.text.toPlainText() == "Tenir les ateliers le samedi."
+
+
+def test_results_screen_shows_the_online_vote_apart(ctx, qtbot, tmp_path):
+    from app.services.interop.decidim_vote import import_online_vote
+    from tests.app.interop.test_decidim_vote import pb_file
+    from ui.screens.results.screen import ResultsScreen
+
+    services = ctx.services
+    residence_id = demo_residence_id(services)
+    residence = services.campaigns.get_residence(residence_id)
+    session = services.counting.open_session(residence_id, "Agnès", passphrase=PASSPHRASE)
+    project = services.ballots.admissible_projects(residence_id)[0]
+    services.counting.hand_key(session.id, [project.id], "Bulletin déchiré")
+    f = pb_file(tmp_path / "vote.pb", [("a", "1"), ("b", "1")],
+                projects=[("1", "100", project.title)])  # fmt: skip
+    import_online_vote(services, f, residence.name)
+    screen = ResultsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show_residence(residence_id)
+    text = screen.online.text()
+    assert "Vote en ligne (Decidim, vote.pb) : 2 votes, combinés aux 1 bulletins papier" in text
+    assert f"{project.title} : 1 papier + 2 en ligne = 3" in text

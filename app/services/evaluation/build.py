@@ -113,7 +113,8 @@ def _summary(
     turnout = _turnout_bars(board, results, limit=12)
     blocks.append(turnout if turnout is not None else _attendance_bars(board, limit=12))
     first = _first_recommendations(recommendations)
-    blocks.append(TextBlock(_("Préconisations") + "\n" + first if first else ""))
+    if first:
+        blocks += [Heading(_("Préconisations")), TextBlock(first)]
     if not first:
         blocks.append(NoData(_("Préconisations : à rédiger dans BP Terrain (Tableau de bord).")))
     return Section(_("Synthèse"), tuple(b for b in blocks if not _empty(b)))
@@ -358,28 +359,30 @@ def _results(results: tuple[ResidenceResult, ...]) -> Section:
     if not results:
         return Section(_("Résultats du vote"),
                        (NoData(_("Aucune donnée : le vote n'a pas encore été dépouillé.")),), new_page=True)  # fmt: skip
-    rows = tuple(
-        (r.name, n(r.valid), "; ".join(r.funded) or "—", format_euros(r.spent_cents),
-         format_euros(r.budget_cents), _("définitifs") if r.sealed else _("provisoires"))
+    online = any(r.online for r in results)
+    rows: tuple[tuple[str, ...], ...] = tuple(
+        (r.name, n(r.valid), n(r.online) if online else "", "; ".join(r.funded) or "—",
+         format_euros(r.spent_cents), format_euros(r.budget_cents),
+         _("définitifs") if r.sealed else _("provisoires"))
         for r in results
     )  # fmt: skip
+    headers: tuple[str, ...] = (_("Résidence"), _("Bulletins papier valides"), _("Votes en ligne"),
+               _("Projets financés"), _("Dépensé"), _("Budget"), _("Résultats"))  # fmt: skip
+    widths: tuple[float, ...] = (0.15, 0.1, 0.09, 0.3, 0.11, 0.11, 0.14)
+    if not online:  # no column of zeros when nobody voted online
+        headers, widths = headers[:2] + headers[3:], (0.17, 0.12, 0.34, 0.12, 0.11, 0.14)
+        rows = tuple(row[:2] + row[3:] for row in rows)
+    blocks: list[Block] = [
+        TableBlock(headers, rows, widths, right=(1, 2, 4, 5) if online else (1, 3, 4))
+    ]
+    if online:
+        blocks.append(TextBlock(_(
+            "Les votes en ligne (Decidim) sont combinés aux bulletins papier selon la même "
+            "règle ; chaque source est comptée à part ci-dessus."
+        ), muted=True))  # fmt: skip
     return Section(
         _("Résultats du vote"),
-        (
-            TableBlock(
-                (
-                    _("Résidence"),
-                    _("Bulletins valides"),
-                    _("Projets financés"),
-                    _("Dépensé"),
-                    _("Budget"),
-                    _("Résultats"),
-                ),
-                rows,
-                (0.17, 0.11, 0.38, 0.11, 0.11, 0.12),
-                right=(1, 3, 4),
-            ),
-        ),  # fmt: skip
+        tuple(blocks),
         intro=_(
             "Les projets financés selon la règle de résultats déclarée avant le dépouillement."
         ),
