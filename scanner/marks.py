@@ -21,6 +21,8 @@ from numpy.typing import NDArray
 
 from scanner.reasons import Reason
 from scanner.template import Rect
+from scanner.thresholds import DEFAULT_THRESHOLDS as DEFAULT_THRESHOLDS
+from scanner.thresholds import Thresholds as Thresholds
 
 #: Pixels per millimetre of the upright page the marks are measured on (about 203 dpi).
 PX = 8.0
@@ -41,24 +43,6 @@ SPECK_MM2 = 0.15
 MIN_OUTLINE = 0.10
 #: Angular sectors of the ring; a circle around the box inks most of them.
 SECTORS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Decision thresholds, calibrated on the evaluation corpus (docs/scanner.md)."""
-
-    fill_marked: float = 0.30
-    fill_unmarked: float = 0.25
-    span_marked: float = 4.0
-    span_unmarked: float = 3.0
-    fill_stroke_min: float = 0.03
-    ring_circle_sectors: int = 10
-    faint: float = 0.36
-    scatter: float = 0.006
-    scatter_blobs: int = 3
-
-
-DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scanner.marks import BoxMeasure, Thresholds
+from scanner.marks import BoxMeasure
 from scanner.reasons import Reason
 from scanner.result import MARKED, REVIEW, MarkReading
 from scanner.template import Template
+from scanner.thresholds import Thresholds
 
 
 def page_rule_reasons(

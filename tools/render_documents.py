@@ -99,15 +99,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dpi", type=float, default=100)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    services = open_services(args.out / "data")
-    try:
+    with open_services(args.out / "data") as services:
         if not services.campaigns.has_campaign():
             create_demo(services)
         for pdf in make_documents(services, args.out):
             for png in render(Path(pdf), args.dpi, args.out):
                 print(png)
-    finally:
-        services.close()
     return 0
 
 

@@ -23,6 +23,7 @@ from ui.settings import UiSettings
 from ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from ui.screens.sync.controller import SyncController
     from ui.widgets.toast import Toast
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class AppContext:
     tasks: TaskRunner
     settings: UiSettings
     toast: Toast | None = None
+    sync: SyncController | None = None  # set by the main window
     notices: list[str] = field(default_factory=list)  # every message shown, newest last
     errors: list[str] = field(default_factory=list)  # every error message shown, newest last
 

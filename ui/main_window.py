@@ -25,6 +25,7 @@ from app.i18n import _
 from ui.context import AppContext
 from ui.screens import SCREENS
 from ui.screens.backup.dialogs import RestoreDialog, SaveDialog, ask_backup_file, ask_save_file
+from ui.screens.sync.controller import SyncController
 from ui.theme import ZOOM_STEPS, apply_theme
 from ui.widgets import Screen, Toast
 from ui.widgets.sidebar import Sidebar
@@ -58,6 +59,8 @@ class MainWindow(QMainWindow):
         ctx.toast = Toast(self)
         ctx.toast.dock = self.sidebar  # messages at the sidebar's foot, over no field
         ctx.tasks.parent = self
+        self.sync = SyncController(ctx, self)  # before the screens: the sync screen uses it
+        ctx.sync = self.sync
         self._build_screens()
         self._build_menus()
         self._refresh_timer = QTimer(self)
@@ -70,8 +73,10 @@ class MainWindow(QMainWindow):
         self.sidebar.screen_chosen.connect(self.go_to)
         self.setMinimumSize(960, 600)
         self.status.set_zoom(ctx.settings.zoom)
+        self.sync.changed.connect(self.refresh_chrome)
         self.refresh_chrome()
         self.go_to("home")
+        self.sync.start()
 
     # --- building ----------------------------------------------------------------------------
 
@@ -154,7 +159,7 @@ class MainWindow(QMainWindow):
         """Badges, campaign name, sync state and database path, from the services."""
         services = self.ctx.services
         status = services.status.campaign_status()
-        self.status.set_sync(status.pending_sync_changes)
+        self.status.set_sync(status.pending_sync_changes, self.sync.online, status.last_sync)
         self.status.set_campaign(status.campaign_name)
         self.status.set_database(services.database_path)
         self.sidebar.set_campaign(status.campaign_name or _("Aucune campagne"))
@@ -274,4 +279,5 @@ class MainWindow(QMainWindow):
         settings.geometry = bytes(self.saveGeometry().data())
         settings.current_screen = self.current_key()
         settings.sync()
+        self.sync.stop()
         super().closeEvent(event)

@@ -141,14 +141,17 @@ class TaskRunner:
         on_error: ErrorHandler | None = None,
         title: str,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> CancelToken:
         """Run `fn(progress, cancel)` off the GUI thread; returns the cancel token.
 
         Pass bound methods as `on_done` / `on_error`: if their owner widget is destroyed before
-        the work ends, the result is dropped instead of reaching a dead object.
+        the work ends, the result is dropped instead of reaching a dead object. `quiet` work
+        (a background sync) shows no progress dialog; it is cancelled through the token.
         """
         cancel = CancelToken()
-        task = _Task(self, self._dialog(title, cancel, cancellable), on_done, on_error)
+        dialog = None if quiet else self._dialog(title, cancel, cancellable)
+        task = _Task(self, dialog, on_done, on_error)
         self._running.append(task)
         task.job = _Job(fn, task.relay, cancel)
         self.pool.start(task.job)
@@ -201,6 +204,7 @@ class InlineTaskRunner(TaskRunner):
         on_error: ErrorHandler | None = None,
         title: str,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> CancelToken:
         cancel = CancelToken()
         try:

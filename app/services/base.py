@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Cancelled, NotFound, UserError
 from app.i18n import _
-from app.storage.tables import CampaignRow, Synced
+from app.storage.tables import CampaignRow, LocalMeta, Synced
 from app.storage.uow import UnitOfWork
 from ballots.errors import BallotError
 from ballots.errors import Cancelled as BallotCancelled
@@ -51,17 +51,35 @@ def get_live(session: Session, model: type[R], record_id: str, what: str) -> R:
 # --- the ballots library's errors, for every service that writes its documents -------------
 
 
-def user_error(exc: BallotError) -> NoReturn:
-    """Re-raise a library error as ours: cancellation stays silent, the rest keeps its message."""
+def user_error(exc: BallotError, field: str | None = None) -> NoReturn:
+    """Re-raise a library error as ours: cancellation stays silent, the rest keeps its message
+    (and its form field, else `field`)."""
     if isinstance(exc, BallotCancelled):
         raise Cancelled() from exc
-    raise UserError(exc.message, field=exc.field) from exc
+    raise UserError(exc.message, field=exc.field or field) from exc
 
 
 @contextmanager
-def library_errors() -> Iterator[None]:
-    """Wrap every typed error of the ballots library raised inside the block."""
+def library_errors(field: str | None = None) -> Iterator[None]:
+    """Wrap every typed error of the ballots library raised inside the block (the one
+    conversion of the writers: documents, exports, disk full, read-only folders)."""
     try:
         yield
     except BallotError as exc:
-        user_error(exc)
+        user_error(exc, field)
+
+
+DEVICE_NUMBER_KEY = "sync_device_number"
+"""The `local_meta` key of the number the sync server gave this laptop at enrolment."""
+
+
+def device_block(session: Session, size: int) -> tuple[int, int]:
+    """This laptop's own numbers lie strictly between these two bounds: (n×size, (n+1)×size).
+
+    Numbers printed in a ballot's QR code (print batch, style index) cannot be renumbered at
+    sync, so each laptop draws them from its own block. A laptop never enrolled on a sync server
+    is number 0: only the laptop that created the campaign holds its ballot key before any
+    sync. The server numbers every enrolled laptop from 1 (docs/sync.md)."""
+    row = session.get(LocalMeta, DEVICE_NUMBER_KEY)
+    number = int(row.value) if row and row.value.isdigit() else 0
+    return number * size, (number + 1) * size

@@ -7,7 +7,6 @@ The project keeps the path relative to the data folder.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.errors import UserError
 from app.i18n import _
+from ballots.replace import replacing_path
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,8 @@ def store_picture(data_dir: Path, project_id: str, source: Path) -> str:
     relative = f"{FOLDER}/{project_id}.jpg"
     target = data_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
-    try:
+    with replacing_path(target) as temporary:
         _write(source, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
     return relative
 
 

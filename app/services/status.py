@@ -29,12 +29,25 @@ SYNC_LAST_KEY = "sync_last_at"
 """The `local_meta` key where the sync client writes when it last synced."""
 
 
+RESOLUTION_PREFIX = "sync_resolution:"
+"""`local_meta` keys of the conflicts resolved on this laptop and not pushed yet."""
+
+
 def open_conflicts(session: Session) -> int:
-    """Sync conflicts pulled from the server and not resolved yet."""
-    rows = session.scalars(
-        select(SyncShadow.values_json).where(SyncShadow.table_name == "sync_conflict")
+    """Sync conflicts pulled from the server and not resolved yet (here or elsewhere)."""
+    rows = session.execute(
+        select(SyncShadow.record_id, SyncShadow.values_json).where(
+            SyncShadow.table_name == "sync_conflict"
+        )
     )
-    return sum(1 for values in rows if not json.loads(values).get("resolved"))
+    pending = set(
+        session.scalars(select(LocalMeta.key).where(LocalMeta.key.startswith(RESOLUTION_PREFIX)))
+    )
+    return sum(
+        1
+        for record_id, values in rows
+        if not json.loads(values).get("resolved") and RESOLUTION_PREFIX + record_id not in pending
+    )
 
 
 def last_sync(session: Session) -> str | None:

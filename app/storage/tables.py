@@ -50,6 +50,18 @@ class PendingChange(Base):
     changed_at: Mapped[datetime]
 
 
+class SyncInbox(Base):
+    """Pulled server states not applied yet: a long first sync stashes each page here with the
+    cursor (one transaction per page), and applies them all at once when the last page is in.
+    A sync cut in the middle resumes from the cursor; nothing is applied twice. Never synced."""
+
+    __tablename__ = "sync_inbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(100))
+    state_json: Mapped[str] = mapped_column(Text)
+
+
 class SyncShadow(Base):
     """The last server state of each synced record this laptop saw (values and field versions).
 
@@ -92,6 +104,9 @@ class ResidenceRow(Synced, Base):
     address: Mapped[str] = mapped_column(Text, default="")
     dwellings: Mapped[int] = mapped_column(Integer, default=0)
     budget_cents: Mapped[int] = mapped_column(Integer, default=0)
+    vote_sessions: Mapped[str] = mapped_column(Text, default="")
+    """The poster's voting times and places, one per line (migration 0007: synced like the rest)."""
+    poster_contact: Mapped[str] = mapped_column(Text, default="")
 
 
 class MeetingRow(Synced, Base):

@@ -34,12 +34,23 @@ class Transport:
         self.timeout = timeout
 
     def post(self, path: str, body: BaseModel, reply_type: type[Reply]) -> Reply:
+        reply = self._send("POST", path, body.model_dump_json())
+        return reply_type.model_validate_json(reply.content)
+
+    def call(self, method: str, path: str) -> Any:
+        """A request without a body (devices, revocation); the reply's JSON."""
+        return self._send(method, path, None).json()
+
+    def _send(self, method: str, path: str, content: str | None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         try:
-            reply = httpx.post(
+            reply = httpx.request(
+                method,
                 f"{self.url}{path}",
-                content=body.model_dump_json(),
-                headers={**headers, "Content-Type": "application/json"},
+                content=content,
+                headers=headers,
                 timeout=self.timeout,
                 verify=_tls(),
             )
@@ -60,7 +71,7 @@ class Transport:
                 ).format(url=self.url, error=type(exc).__name__)
             ) from exc
         if reply.status_code == 200:
-            return reply_type.model_validate_json(reply.content)
+            return reply
         raise _error(reply)
 
 

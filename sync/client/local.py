@@ -1,8 +1,9 @@
 """The laptop's side of sync on its SQLite store: read the outbox, apply server states.
 
 Every server state is applied with `rebase` (a field changed here and not pushed yet keeps its
-local value) and recorded in `sync_shadow`; the pull cursor is written to `local_meta` in the
-same transaction as the records it covers. Pulled rows are written with SQL statements, not
+local value) and recorded in `sync_shadow`; each pulled page is stashed in `sync_inbox` in the
+same transaction as the cursor that covers it, and the inbox is applied at once after the last
+page (a cut sync resumes from the cursor). Pulled rows are written with SQL statements, not
 through the unit of work, so that they do not land in the outbox again.
 """
 
@@ -20,9 +21,17 @@ from sqlalchemy.orm import Session
 
 from app.domain.dates import utc_now
 from app.i18n import _
-from app.services.status import SYNC_LAST_KEY
+from app.services.status import RESOLUTION_PREFIX, SYNC_LAST_KEY
 from app.storage.db import Database
-from app.storage.tables import Base, LocalMeta, PendingChange, SyncShadow
+from app.storage.tables import (
+    Base,
+    CampaignRow,
+    IssuedSerialRow,
+    LocalMeta,
+    PendingChange,
+    SyncInbox,
+    SyncShadow,
+)
 from sync.client.records import (
     SERVER_DEVICE,
     coarse_tables,
@@ -32,12 +41,21 @@ from sync.client.records import (
 )
 from sync.core.errors import SyncError
 from sync.core.merge import diff, fact, rebase, same
-from sync.core.protocol import DELETED, Change, PushReply, PushRequest, RecordState
+from sync.core.protocol import (
+    CONFLICT_TABLE,
+    DELETED,
+    Change,
+    PushReply,
+    PushRequest,
+    RecordState,
+)
 from sync.core.tables import Role, kind_of, may_push
 
 CURSOR_KEY = "sync_cursor"
 INFLIGHT_KEY = "sync_inflight"
 """The push batch sent and not acknowledged yet (its reply may be lost): sent again, same id."""
+SERIALS = "_serials"
+"""The field of a print batch that carries the keyed hashes of its serials (`issued_serial`)."""
 
 
 @dataclass
@@ -74,7 +92,33 @@ def _shadow(session: Session, table: str, record_id: str) -> RecordState | None:
 def _local(session: Session, table_name: str, record_id: str) -> dict[str, Any] | None:
     table = synced_tables()[table_name]
     row = session.execute(select(table).where(table.c.id == record_id)).mappings().first()
-    return to_fields(table, row) if row else None
+    if row is None:
+        return None
+    fields = to_fields(table, row)
+    if table_name == "print_batch":
+        fields[SERIALS] = sorted(
+            session.scalars(
+                select(IssuedSerialRow.serial_hash).where(IssuedSerialRow.batch_id == record_id)
+            )
+        )
+    return fields
+
+
+def _write_serials(session: Session, batch_id: str, hashes: Any) -> None:
+    """Record the keyed serial hashes a print batch brought (those not known yet)."""
+    if not isinstance(hashes, list) or not hashes:
+        return
+    known = set(
+        session.scalars(
+            select(IssuedSerialRow.serial_hash).where(IssuedSerialRow.batch_id == batch_id)
+        )
+    )
+    new = [h for h in hashes if isinstance(h, str) and h not in known]
+    if new:
+        session.execute(
+            insert(IssuedSerialRow).prefix_with("OR IGNORE"),
+            [{"serial_hash": h, "batch_id": batch_id} for h in new],
+        )
 
 
 Key = tuple[str, str]
@@ -109,7 +153,7 @@ class Prefetched:
                         versions=json.loads(row.versions_json),
                         seq=row.seq,
                     )
-                if name in tables:
+                if name in tables and name != "print_batch":  # its serials: `_local`
                     rows = tables[name]
                     for found in session.execute(
                         select(rows).where(rows.c.id.in_(part))
@@ -117,7 +161,7 @@ class Prefetched:
                         self.locals[(name, found["id"])] = to_fields(rows, found)
                 for record_id in part:
                     self.shadows.setdefault((name, record_id), None)
-                    if name in tables:
+                    if name in tables and name != "print_batch":
                         self.locals.setdefault((name, record_id), None)
 
     def forget(self, key: Key) -> None:
@@ -167,7 +211,92 @@ class LocalStore:
                         outbox.changes.append(change)
             finally:
                 self._pre = None
+            if may_push(role, CONFLICT_TABLE):
+                self._resolutions(session, outbox, limit)
         return outbox
+
+    def _resolutions(self, session: Session, outbox: Outbox, limit: int) -> None:
+        """The conflicts resolved here: each an edit of its `sync_conflict` record."""
+        rows = session.scalars(
+            select(LocalMeta).where(LocalMeta.key.startswith(RESOLUTION_PREFIX))
+        ).all()
+        for row in rows:
+            if len(outbox.keys) >= limit:
+                return
+            conflict_id = row.key[len(RESOLUTION_PREFIX) :]
+            shadow = _shadow(session, CONFLICT_TABLE, conflict_id)
+            outbox.keys.append((CONFLICT_TABLE, conflict_id))
+            if shadow is None:
+                continue
+            local = {**shadow.values, **json.loads(row.value)}
+            change = diff(
+                CONFLICT_TABLE, conflict_id, local, shadow, f"{self.device_id}:{uuid.uuid4().hex}"
+            )
+            if change is not None:
+                outbox.changes.append(change)
+
+    def resolve(self, conflict_id: str, keep: str | None, value: Any = None) -> dict[str, Any]:
+        """Resolve a conflict here: write the value kept on its record (queued for sync, like
+        any edit) and queue the conflict's `resolved`. `keep` is "mine" (the value this laptop
+        holds or wrote), "theirs" (the other one), or None to write `value`."""
+        with self.db.sessions() as session, session.begin():
+            shadow = _shadow(session, CONFLICT_TABLE, conflict_id)
+            if shadow is None or shadow.values.get("resolved"):
+                raise SyncError(
+                    _("Aucun conflit ouvert ne porte l'identifiant {id}.").format(id=conflict_id)
+                )
+            if get_meta(session, RESOLUTION_PREFIX + conflict_id) is not None:
+                raise SyncError(
+                    _(
+                        "Ce conflit est déjà résolu sur ce poste : la résolution partira à la "
+                        "prochaine synchronisation."
+                    )
+                )
+            conflict = shadow.values
+            kept, other = conflict.get("kept_value"), conflict.get("other_value")
+            mine_is_other = conflict.get("other_device") == self.device_id
+            if keep == "mine":
+                value = other if mine_is_other else kept
+            elif keep == "theirs":
+                value = kept if mine_is_other else other
+            table_name, record_id = str(conflict["table"]), str(conflict["record_id"])
+            field_name = str(conflict["field"])
+            if table_name in synced_tables():
+                self._edit(session, table_name, record_id, field_name, value)
+            resolution = {"resolved": True, "resolution": keep or "value", "resolved_value": value}
+            set_meta(session, RESOLUTION_PREFIX + conflict_id, json.dumps(resolution))
+        return {"conflict_id": conflict_id, **conflict, **resolution}
+
+    def _edit(
+        self, session: Session, table_name: str, record_id: str, field_name: str, value: Any
+    ) -> None:
+        table = synced_tables()[table_name]
+        if _local(session, table_name, record_id) is None:
+            return  # the record is not on this laptop (purged): only the conflict is resolved
+        now = utc_now()
+        if field_name == DELETED:
+            columns: dict[str, Any] = {"deleted_at": now if value else None}
+        else:
+            try:
+                columns = to_columns(table, {field_name: value})
+            except (TypeError, ValueError) as exc:
+                raise SyncError(
+                    _("Valeur impossible pour le champ « {field} » : {value}").format(
+                        field=field_name, value=value
+                    )
+                ) from exc
+        columns.update(updated_at=now, device_id=self.device_id)
+        try:
+            session.execute(update(table).where(table.c.id == record_id).values(**columns))
+        except IntegrityError as exc:
+            raise SyncError(
+                _("Valeur refusée pour le champ « {field} » : {value}").format(
+                    field=field_name, value=value
+                )
+            ) from exc
+        session.add(
+            PendingChange(table_name=table_name, record_id=record_id, op="upsert", changed_at=now)
+        )
 
     def _change(self, session: Session, table: str, record_id: str) -> Change | None:
         change_id = f"{self.device_id}:{uuid.uuid4().hex}"
@@ -194,6 +323,11 @@ class LocalStore:
                 self._pre = None
             session.execute(delete(LocalMeta).where(LocalMeta.key == INFLIGHT_KEY))
             for table, record_id in outbox.keys:
+                if table == CONFLICT_TABLE:
+                    session.execute(
+                        delete(LocalMeta).where(LocalMeta.key == RESOLUTION_PREFIX + record_id)
+                    )
+                    continue
                 session.execute(
                     delete(PendingChange).where(
                         PendingChange.table_name == table,
@@ -290,27 +424,57 @@ class LocalStore:
             columns["deleted_at"] = now if deleted else None
             columns.setdefault("created_at", now)
             if "secret_key" in table.c:
-                columns["secret_key"] = b""  # the MAC key does not travel yet (docs/sync.md)
+                columns["secret_key"] = b""  # the ballot key arrives sealed (`/v1/keys`)
             session.execute(insert(table).values(**columns))
-            return
-        if deleted != bool(local.get(DELETED)):
-            columns["deleted_at"] = now if deleted else None
-        session.execute(update(table).where(table.c.id == record_id).values(**columns))
+        else:
+            if deleted != bool(local.get(DELETED)):
+                columns["deleted_at"] = now if deleted else None
+            session.execute(update(table).where(table.c.id == record_id).values(**columns))
+        if table_name == "print_batch":
+            _write_serials(session, record_id, fields.get(SERIALS))
 
     def save_pull(self, states: list[RecordState], cursor: int) -> int:
-        """Apply pulled states and move the cursor, in one transaction; how many were new.
+        """Apply pulled states and move the cursor, in one transaction; how many were new."""
+        self.stash(states, cursor)
+        return self.apply_inbox()
 
-        The client gathers every page first: a child record may come before its parent in server
-        order (the parent was edited later), and the foreign keys are checked on each write."""
+    def stash(self, states: list[RecordState], cursor: int) -> int:
+        """Keep one pulled page in the inbox and move the cursor past it, in one transaction:
+        a sync cut after this resumes from the next page. How many states the inbox holds."""
         with self.db.sessions() as session, session.begin():
-            ordered = in_dependency_order(states)
-            self._pre = Prefetched(session, [(s.table, s.record_id) for s in ordered])
+            for state in states:
+                session.merge(
+                    SyncInbox(
+                        seq=state.seq,
+                        table_name=state.table,
+                        record_id=state.record_id,
+                        state_json=state.model_dump_json(),
+                    )
+                )
+            set_meta(session, CURSOR_KEY, str(cursor))
+            return int(session.scalar(select(func.count()).select_from(SyncInbox)) or 0)
+
+    def apply_inbox(self) -> int:
+        """Apply every stashed state and empty the inbox, in one transaction; how many were new.
+
+        All pages at once: a child record may come before its parent in server order (the
+        parent was edited later), and the foreign keys are checked on each write."""
+        with self.db.sessions() as session, session.begin():
+            rows = session.scalars(select(SyncInbox.state_json).order_by(SyncInbox.seq)).all()
+            states = in_dependency_order(
+                [RecordState.model_validate_json(row) for row in rows]
+            )
+            self._pre = Prefetched(session, [(s.table, s.record_id) for s in states])
             try:
-                applied = sum(self.apply(session, state, None) for state in ordered)
+                applied = sum(self.apply(session, state, None) for state in states)
             finally:
                 self._pre = None
-            set_meta(session, CURSOR_KEY, str(cursor))
+            session.execute(delete(SyncInbox))
         return applied
+
+    def stashed(self) -> int:
+        with self.db.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(SyncInbox)) or 0)
 
     def cursor(self) -> int:
         with self.db.sessions() as session:
@@ -331,13 +495,55 @@ class LocalStore:
             for key, value in values.items():
                 set_meta(session, key, value)
 
+    def held_keys(self) -> dict[str, bytes]:
+        """The ballot key of every campaign this laptop holds one for."""
+        with self.db.sessions() as session:
+            rows = session.execute(select(CampaignRow.id, CampaignRow.secret_key)).all()
+        return {campaign: bytes(key) for campaign, key in rows if key}
+
+    def install_key(self, campaign_id: str, key: bytes) -> bool:
+        """Write a received ballot key on a campaign that has none (never over another one)."""
+        with self.db.sessions() as session, session.begin():
+            row = session.get(CampaignRow, campaign_id)
+            if row is None or row.secret_key:
+                return False
+            row.secret_key = key  # a plain session: not stamped, not queued for sync
+        return True
+
     def open_conflicts(self) -> list[dict[str, Any]]:
+        """Conflicts not resolved (neither on the server nor on this laptop), oldest first."""
         with self.db.sessions() as session:
             rows = session.scalars(
-                select(SyncShadow).where(SyncShadow.table_name == "sync_conflict")
+                select(SyncShadow)
+                .where(SyncShadow.table_name == CONFLICT_TABLE)
+                .order_by(SyncShadow.seq)
             ).all()
             held = [{"conflict_id": r.record_id, **json.loads(r.values_json)} for r in rows]
-        return [c for c in held if not c.get("resolved")]
+            pending = {
+                key[len(RESOLUTION_PREFIX) :]
+                for key in session.scalars(
+                    select(LocalMeta.key).where(LocalMeta.key.startswith(RESOLUTION_PREFIX))
+                )
+            }
+        return [c for c in held if not c.get("resolved") and c["conflict_id"] not in pending]
+
+    def record_label(self, table: str, record_id: str) -> str:
+        """A record's name or title on this laptop (its id when it has none, or is not here)."""
+        if table in synced_tables():
+            with self.db.sessions() as session:
+                local = _local(session, table, record_id) or {}
+            for key in ("name", "title", "label"):
+                if isinstance(local.get(key), str) and local[key]:
+                    return str(local[key])
+        return record_id[:8]
+
+    def local_value(self, table: str, record_id: str, field_name: str) -> Any:
+        """The value this laptop holds for a field (None when the record is not here)."""
+        if table not in synced_tables():
+            return None
+        with self.db.sessions() as session:
+            local = _local(session, table, record_id)
+        return None if local is None else local.get(field_name)
 
 
 def in_dependency_order(states: list[RecordState]) -> list[RecordState]:

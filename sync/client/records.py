@@ -1,8 +1,8 @@
 """A laptop's synced rows as protocol fields, and back.
 
 Local bookkeeping (`id`, `updated_at`, `device_id`) does not travel; `deleted_at` travels as the
-tombstone field `_deleted`; the campaign's ballot MAC key (`secret_key`) does not travel yet (it
-must go encrypted to enrolled devices of the right role: not built, see docs/sync.md). Dates and
+tombstone field `_deleted`; the campaign's ballot MAC key (`secret_key`) never travels with its
+record: it goes sealed to each device of a key role (`/v1/keys`, docs/sync.md). Dates and
 datetimes travel as ISO-8601 text.
 """
 

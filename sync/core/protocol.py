@@ -19,8 +19,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.i18n import _
 from sync.core.errors import ProtocolMismatch
 
-PROTOCOL_VERSION = 1
-"""Bumped whenever a model below changes shape; both sides refuse any other version."""
+PROTOCOL_VERSION = 2
+"""Bumped whenever a model below changes shape; both sides refuse any other version.
+
+2: enrolment carries the device's public key and returns its number and token expiry; the
+campaign's ballot key travels encrypted (`/v1/keys`); a pull says how many records remain."""
 
 MAX_BATCH = 1000
 """Changes per push and records per pull page, at most."""
@@ -156,6 +159,11 @@ class PullReply(Frozen):
     records: list[RecordState]
     cursor: int
     more: bool
+    remaining: int = 0
+    """Records after this page (for a progress bar; it may grow while one pulls)."""
+
+
+HEX_KEY = r"^[0-9a-f]{64}$"
 
 
 class EnrolRequest(Frozen):
@@ -163,12 +171,54 @@ class EnrolRequest(Frozen):
     code: str = Field(min_length=1, max_length=100)
     device_id: Name
     label: str = Field(default="", max_length=200)
+    public_key: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
+    """The device's X25519 public key (hex): the campaign's ballot key is encrypted to it (a
+    device that sends none never receives the key)."""
 
 
 class EnrolReply(Frozen):
     token: str
     role: str
     campaign: str | None
+    number: int
+    """The device's number: it prints batches number×10,000 + 1, + 2, … (never another's)."""
+    token_expires_at: str
+    """When the token ends unless used (each sync renews it)."""
+
+
+class SealedKey(Frozen):
+    """A campaign's ballot key encrypted for one device (X25519 + HKDF-SHA256 + AES-256-GCM):
+    whoever does not hold the device's private key, the server included, cannot read it."""
+
+    campaign_id: str = Field(min_length=1, max_length=100)
+    device_id: str = Field(min_length=1, max_length=100)
+    sender: str = Field(default="", max_length=100)
+    ephemeral: str = Field(pattern=HEX_KEY)
+    nonce: str = Field(pattern=r"^[0-9a-f]{24}$")
+    ciphertext: str = Field(pattern=r"^[0-9a-f]{1,256}$")
+
+
+class Recipient(Frozen):
+    """An enrolled device that should hold the ballot key of its campaign(s)."""
+
+    device_id: str
+    role: str
+    campaign: str | None
+    public_key: str
+    holds: list[str]
+    """The campaigns whose key the server already has, sealed for this device."""
+
+
+class KeysRequest(Frozen):
+    protocol: int
+    sealed: list[SealedKey] = Field(default_factory=list, max_length=MAX_BATCH)
+
+
+class KeysReply(Frozen):
+    mine: list[SealedKey]
+    """The keys sealed for the device that asks."""
+    recipients: list[Recipient]
+    stored: int = 0
 
 
 def check_protocol(version: int) -> None:

@@ -1,8 +1,8 @@
 """Which tables travel, how they merge, and which role may push them.
 
-Only the tables listed here ever leave a laptop. `issued_serial` (which ballot serials were
-printed for which batch), `local_meta` and the outbox never do: nothing synced may link a voter to a
-ballot serial. Count sheets carry only the keyed hash of a serial, never a person.
+Only the tables listed here ever leave a laptop (the keyed serial hashes of `issued_serial` ride
+inside their print batch). `local_meta` and the outbox never do: nothing synced may link a voter
+to a ballot serial. Count sheets carry only the keyed hash of a serial, never a person.
 """
 
 from __future__ import annotations
@@ -49,6 +49,13 @@ COUNT_TABLES = frozenset({"count_session", "count_sheet", "count_decision", "cou
 """Only an officer's laptop pushes its count."""
 
 NEVER_SYNCED = frozenset({"issued_serial", "local_meta", "pending_change"})
+"""Never pushed as tables of their own. The keyed hashes of `issued_serial` travel inside their
+print batch (the field `_serials`): a count on another laptop must recognise the ballots."""
+
+KEY_ROLES = frozenset({Role.FIELD, Role.OFFICER})
+"""The roles that receive a campaign's ballot key (encrypted for each device): the field teams
+print ballots, the officer counts them. A consultant's laptop does neither; it holds the key
+only if it created the campaign."""
 
 
 def kind_of(table: str) -> str | None:

@@ -1,13 +1,14 @@
 """The FastAPI application: `create_app(db_url)`. Stateless: everything lives in the database.
 
 Every error reply is JSON `{"detail": <French message>, "code": <kind>}`: 401 for a missing,
-unknown or revoked token, 403 for a role that may not push what it sent, 426 for another protocol
+unknown, revoked or expired token (code `expired` for the last), 403 for a role that may not push what it sent, 426 for another protocol
 version, 413 for an oversized request, 422 for a malformed one.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
@@ -25,6 +26,8 @@ from sync.core.protocol import (
     EnrolReply,
     EnrolRequest,
     Hello,
+    KeysReply,
+    KeysRequest,
     PullReply,
     PullRequest,
     PushReply,
@@ -33,13 +36,16 @@ from sync.core.protocol import (
 )
 from sync.core.tables import Role
 from sync.server import devices as device_registry
-from sync.server.store import SqlStore, disk_full, open_engine, transaction
+from sync.server.keys import exchange
+from sync.server.store import DeviceState, SqlStore, disk_full, open_engine, transaction
 
 MAX_BODY = 16 * 1024 * 1024
 
 
 class Unauthorised(SyncRefused):
-    pass
+    def __init__(self, message: str, code: str = "unauthorised") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -102,7 +108,16 @@ async def _declared_protocol(request: Request) -> int | None:
     return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
-def create_app(db_url: str) -> FastAPI:
+def consultant_only(device: Any) -> Any:
+    if device.role != Role.CONSULTANT.value:
+        raise SyncRefused(
+            _("Seul un poste de consultant peut voir et révoquer les postes inscrits.")
+        )
+    return device
+
+
+def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LIFETIME) -> FastAPI:
+    """The server on the database at `db_url`; tokens unused for `token_lifetime` expire."""
     engine = open_engine(db_url)
     app = FastAPI(title="BP Terrain sync", version=str(PROTOCOL_VERSION))
 
@@ -133,7 +148,7 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.exception_handler(Unauthorised)
     async def unauthorised(_request: Request, exc: Unauthorised) -> JSONResponse:
-        return _error(401, "unauthorised", exc.message)
+        return _error(401, exc.code, exc.message)
 
     @app.exception_handler(SyncRefused)
     async def refused(_request: Request, exc: SyncRefused) -> JSONResponse:
@@ -186,9 +201,23 @@ def create_app(db_url: str) -> FastAPI:
 
     def device_for(session: Any, authorization: str | None) -> Any:
         try:
-            return device_registry.authenticate(session, _bearer(authorization))
+            device = device_registry.authenticate(session, _bearer(authorization))
+        except device_registry.TokenExpired as exc:
+            raise Unauthorised(exc.message, "expired") from exc
         except SyncRefused as exc:
             raise Unauthorised(exc.message) from exc
+        state = session.get(DeviceState, device.device_id)
+        limit = device_registry.TOKEN_LIFETIME if state is None else token_lifetime
+        if state is not None and state.token_expires_at is not None:
+            due = device_registry.renewal_due(state.token_expires_at, limit)
+            session.info["renew"] = device.device_id if due else None
+        return device
+
+    def renew_after(session: Any) -> None:
+        """Renew the token used (its own short transaction, after the request's)."""
+        device_id = session.info.get("renew")
+        if device_id:
+            device_registry.renew(engine, device_id, token_lifetime)
 
     @app.get("/v1/hello")
     def hello() -> Hello:
@@ -197,8 +226,21 @@ def create_app(db_url: str) -> FastAPI:
     @app.post("/v1/enrol")
     def enrol(request: EnrolRequest) -> EnrolReply:
         check_protocol(request.protocol)
-        token, info = device_registry.enrol(engine, request.code, request.device_id, request.label)
-        return EnrolReply(token=token, role=info.role, campaign=info.campaign)
+        token, info = device_registry.enrol(
+            engine,
+            request.code,
+            request.device_id,
+            request.label,
+            request.public_key,
+            token_lifetime,
+        )
+        return EnrolReply(
+            token=token,
+            role=info.role,
+            campaign=info.campaign,
+            number=info.number,
+            token_expires_at=info.token_expires_at or "",
+        )
 
     @app.post("/v1/push")
     def push(request: PushRequest, authorization: str | None = Header(default=None)) -> PushReply:
@@ -210,6 +252,7 @@ def create_app(db_url: str) -> FastAPI:
             store.prefetch((change.table, change.record_id) for change in request.changes)
             reply = apply_batch(store, device.device_id, Role(device.role), request)
             store.flush()
+        renew_after(session)
         return reply  # committed above, before the reply leaves
 
     @app.post("/v1/pull")
@@ -217,17 +260,40 @@ def create_app(db_url: str) -> FastAPI:
         check_protocol(request.protocol)
         with transaction(engine, read_only=True) as session:
             device_for(session, authorization)
-            records, more = SqlStore(session).since(request.cursor, request.limit)
-        cursor = records[-1].seq if records else request.cursor
-        return PullReply(records=records, cursor=cursor, more=more)
+            store = SqlStore(session)
+            records, more = store.since(request.cursor, request.limit)
+            cursor = records[-1].seq if records else request.cursor
+            remaining = store.count_after(cursor) if more else 0
+        renew_after(session)
+        return PullReply(records=records, cursor=cursor, more=more, remaining=remaining)
+
+    @app.post("/v1/keys")
+    def keys(request: KeysRequest, authorization: str | None = Header(default=None)) -> KeysReply:
+        """Seal the campaign's ballot key for other devices; receive what was sealed for me."""
+        check_protocol(request.protocol)
+        with transaction(engine) as session:
+            device = device_for(session, authorization)
+            reply = exchange(session, device, request)
+        renew_after(session)
+        return reply
 
     @app.get("/v1/devices")
     def list_devices(authorization: str | None = Header(default=None)) -> list[dict[str, Any]]:
         with transaction(engine) as session:
-            device = device_for(session, authorization)
-            if device.role != Role.CONSULTANT.value:
-                raise SyncRefused(_("Seul un poste de consultant peut voir la liste des postes."))
+            consultant_only(device_for(session, authorization))
+        renew_after(session)
         return [info.__dict__ for info in device_registry.devices(engine)]
+
+    @app.post("/v1/devices/{device_id}/revoke")
+    def revoke_device(
+        device_id: str, authorization: str | None = Header(default=None)
+    ) -> dict[str, Any]:
+        with transaction(engine) as session:
+            me = consultant_only(device_for(session, authorization))
+            if me.device_id == device_id:
+                raise SyncError(_("Un poste ne peut pas se révoquer lui-même."))
+        renew_after(session)
+        return device_registry.revoke(engine, device_id).__dict__
 
     app.state.engine = engine
     return app

@@ -7,16 +7,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.i18n import _
 from sync.core.errors import SyncError, SyncRefused
 from sync.core.tables import Role
-from sync.server.store import Device, EnrolCode, transaction
+from sync.server.store import Device, DeviceState, EnrolCode, ServerCounter, transaction
 
 CODE_LIFETIME = timedelta(days=7)
+TOKEN_LIFETIME = timedelta(days=90)
+"""A token unused this long expires (`bp-terrain serve --token-days`); each use renews it."""
+RENEW_AFTER = timedelta(days=1)
+"""A token is renewed at most once a day (a pull then writes nothing most of the time)."""
 
 
 def digest(secret: str) -> str:
@@ -39,12 +43,32 @@ class DeviceInfo:
     label: str
     enrolled_at: str
     revoked_at: str | None
+    number: int = 0
+    token_expires_at: str | None = None
 
 
-def _info(row: Device) -> DeviceInfo:
+def _info(row: Device, state: DeviceState | None = None) -> DeviceInfo:
     return DeviceInfo(
-        row.device_id, row.role, row.campaign, row.label, row.enrolled_at, row.revoked_at
+        row.device_id,
+        row.role,
+        row.campaign,
+        row.label,
+        row.enrolled_at,
+        row.revoked_at,
+        state.number if state else 0,
+        state.token_expires_at if state else None,
     )
+
+
+def _next_number(session: Session) -> int:
+    """The next device number, from a counter row locked until commit (no two alike)."""
+    value = session.execute(
+        update(ServerCounter)
+        .where(ServerCounter.name == "device")
+        .values(value=ServerCounter.value + 1)
+        .returning(ServerCounter.value)
+    ).scalar_one()
+    return int(value)
 
 
 def new_code(engine: Engine, role: Role, campaign: str | None = None) -> str:
@@ -64,8 +88,18 @@ def new_code(engine: Engine, role: Role, campaign: str | None = None) -> str:
     return code
 
 
-def enrol(engine: Engine, code: str, device_id: str, label: str = "") -> tuple[str, DeviceInfo]:
-    """Spend a code: the device gets a long random token, returned once, stored hashed."""
+def enrol(
+    engine: Engine,
+    code: str,
+    device_id: str,
+    label: str = "",
+    public_key: str = "",
+    lifetime: timedelta = TOKEN_LIFETIME,
+) -> tuple[str, DeviceInfo]:
+    """Spend a code: the device gets a long random token, returned once, stored hashed.
+
+    A device whose token expired, or that was revoked, may enrol again with a new code: it gets
+    a new token and keeps its number (its print batches keep their block)."""
     token = secrets.token_urlsafe(32)
     now = _now()
     with transaction(engine) as session:
@@ -77,7 +111,9 @@ def enrol(engine: Engine, code: str, device_id: str, label: str = "") -> tuple[s
                     "nouveau code au responsable du serveur (bp-terrain server enrol)."
                 )
             )
-        if session.get(Device, device_id) is not None:
+        device = session.get(Device, device_id)
+        state = session.get(DeviceState, device_id)
+        if device is not None and device.revoked_at is None and not _expired(state, now):
             raise SyncRefused(
                 _(
                     "Ce poste est déjà inscrit sur ce serveur : il garde son jeton. Pour le "
@@ -85,21 +121,30 @@ def enrol(engine: Engine, code: str, device_id: str, label: str = "") -> tuple[s
                 )
             )
         row.used_at = _iso(now)
-        device = Device(
-            device_id=device_id,
-            role=row.role,
-            campaign=row.campaign,
-            label=label,
-            token_hash=digest(token),
-            enrolled_at=_iso(now),
-        )
-        session.add(device)
+        if device is None:
+            device = Device(device_id=device_id, enrolled_at=_iso(now))
+            session.add(device)
+        device.role, device.campaign, device.label = row.role, row.campaign, label
+        device.token_hash, device.revoked_at = digest(token), None
+        if state is None:
+            state = DeviceState(device_id=device_id, number=_next_number(session))
+            session.add(state)
+        state.public_key = public_key or state.public_key or ""
+        state.token_expires_at = _iso(now + lifetime)
         session.flush()
-        return token, _info(device)
+        return token, _info(device, state)
 
 
-def authenticate(session: Session, token: str | None) -> Device:
-    """The device holding this token; a missing, unknown or revoked token is refused."""
+def _expired(state: DeviceState | None, now: datetime) -> bool:
+    return bool(state and state.token_expires_at and state.token_expires_at < _iso(now))
+
+
+def authenticate(
+    session: Session, token: str | None, lifetime: timedelta = TOKEN_LIFETIME
+) -> Device:
+    """The device holding this token; a missing, unknown, revoked or expired token is refused.
+
+    A token in use is renewed (its expiry moved `lifetime` ahead, at most once a day)."""
     if not token:
         raise SyncRefused(_("Ce poste n'est pas inscrit sur le serveur : inscrivez-le d'abord."))
     row = session.scalars(select(Device).where(Device.token_hash == digest(token))).first()
@@ -114,13 +159,44 @@ def authenticate(session: Session, token: str | None) -> Device:
                 "Ses données locales restent intactes."
             ).format(date=row.revoked_at)
         )
+    now = _now()
+    state = session.get(DeviceState, row.device_id)
+    if _expired(state, now):
+        assert state is not None and state.token_expires_at is not None
+        raise TokenExpired(
+            _(
+                "Le jeton de ce poste a expiré le {date} (inutilisé trop longtemps). Ses données "
+                "locales restent intactes : demandez un nouveau code d'inscription (bp-terrain "
+                "server enrol) et réinscrivez le poste avec ce code."
+            ).format(date=state.token_expires_at[:10])
+        )
     return row
+
+
+class TokenExpired(SyncRefused):
+    pass
+
+
+def renewal_due(expires_at: str, lifetime: timedelta = TOKEN_LIFETIME) -> bool:
+    return expires_at < _iso(_now() + lifetime - RENEW_AFTER)
+
+
+def renew(engine: Engine, device_id: str, lifetime: timedelta = TOKEN_LIFETIME) -> None:
+    """Move the token's expiry `lifetime` ahead, if it was last moved more than a day ago."""
+    now = _now()
+    with transaction(engine) as session:
+        state = session.get(DeviceState, device_id)
+        if state is None or state.token_expires_at is None:
+            return
+        if renewal_due(state.token_expires_at, lifetime):
+            state.token_expires_at = _iso(now + lifetime)
 
 
 def devices(engine: Engine) -> list[DeviceInfo]:
     with transaction(engine) as session:
         rows = session.scalars(select(Device).order_by(Device.enrolled_at, Device.device_id))
-        return [_info(row) for row in rows]
+        states = {s.device_id: s for s in session.scalars(select(DeviceState))}
+        return [_info(row, states.get(row.device_id)) for row in rows]
 
 
 def revoke(engine: Engine, device_id: str) -> DeviceInfo:
@@ -132,4 +208,4 @@ def revoke(engine: Engine, device_id: str) -> DeviceInfo:
             )
         row.revoked_at = row.revoked_at or _iso(_now())
         session.flush()
-        return _info(row)
+        return _info(row, session.get(DeviceState, device_id))

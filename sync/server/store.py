@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    func,
     insert,
     select,
     update,
@@ -82,6 +83,32 @@ class Device(ServerBase):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[str] = mapped_column(String(32))
     revoked_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class DeviceState(ServerBase):
+    """What a device got at enrolment beside its token: its number (its block of print batch
+    numbers), its X25519 public key (to which the campaign's ballot key is encrypted) and when
+    its token expires unless used. A device enrolled before these has no row: it never expires."""
+
+    __tablename__ = "device_state"
+    device_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    public_key: Mapped[str] = mapped_column(String(64), default="")
+    token_expires_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class WrappedKey(ServerBase):
+    """A campaign's ballot key encrypted by a laptop that holds it for one device (the server
+    cannot read it: it never holds the device's private key)."""
+
+    __tablename__ = "wrapped_key"
+    campaign_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(100))
+    ephemeral: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(24))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
 
 
 class EnrolCode(ServerBase):
@@ -160,6 +187,8 @@ def _create(engine: Engine) -> None:
                     "modifiée. Mettez BP Terrain à jour sur le serveur."
                 ).format(found=version.value, known=SCHEMA_VERSION)
             )
+        if session.get(ServerCounter, "device") is None:  # a server from before device numbers
+            session.add(ServerCounter(name="device", value=0))
 
 
 @contextmanager
@@ -330,6 +359,10 @@ class SqlStore:
             ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
         )
         self.session.flush()
+
+    def count_after(self, cursor: int) -> int:
+        query = select(func.count()).select_from(ServerRecord).where(ServerRecord.seq > cursor)
+        return int(self.session.scalar(query) or 0)
 
     def since(self, cursor: int, limit: int) -> tuple[list[RecordState], bool]:
         rows = self.session.execute(

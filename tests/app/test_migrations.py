@@ -58,16 +58,13 @@ def test_upgrade_from_previous_revision_keeps_data_and_backs_up(tmp_path):
     )
     conn.commit()
     conn.close()
-    services = open_services(tmp_path)
-    try:
+    with open_services(tmp_path) as services:
         assert [c.name for c in services.campaigns.list_campaigns()] == ["Ancienne campagne"]
         assert services.db.backup_path is not None and services.db.backup_path.exists()
         backup = sqlite3.connect(services.db.backup_path)
         version = backup.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         backup.close()
         assert version == revisions[-2]
-    finally:
-        services.close()
 
 
 def test_no_backup_when_nothing_to_migrate(tmp_path):
@@ -147,3 +144,49 @@ def test_a_store_at_the_head_opens_without_loading_alembic(migrated_dir):
         [sys.executable, "-c", script, str(empty)], capture_output=True, text=True
     )
     assert "'alembic'" in done.stdout  # a new store is migrated by Alembic
+
+
+def test_0007_moves_the_poster_times_onto_the_residence_and_queues_what_must_travel(tmp_path):
+    """The poster's voting times left `local_meta` (which never syncs) for the residence; the
+    residences that had some and the batches printed here are queued for the next sync."""
+    path = database_path(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    _upgrade(path, "0006_interop")
+    stamp = "'2026-01-01T00:00:00.000000+00:00'"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "INSERT INTO campaign (id, name, organiser, description, rules_text, short_code, "
+        "timezone, secret_key, themes, created_at, updated_at, device_id) VALUES ('c1', 'C', '', "
+        f"'', '', 'C', 'Europe/Paris', x'00', '[]', {stamp}, {stamp}, 'dev');"
+        "INSERT INTO residence (id, campaign_id, name, address, dwellings, budget_cents, "
+        f"created_at, updated_at, device_id) VALUES ('r1', 'c1', 'Les Pins', '', 4, 0, {stamp}, "
+        f"{stamp}, 'dev'), ('r2', 'c1', 'Les Ifs', '', 4, 0, {stamp}, {stamp}, 'dev');"
+        "INSERT INTO local_meta (key, value) VALUES "
+        "('vote_sessions:r1', '12/03/2027 17:00-19:00 Salle commune'), "
+        "('poster_contact:r1', 'Mme Durand'), ('vote_sessions:gone', 'x'), "
+        "('active_campaign', 'c1');"
+        "INSERT INTO ballot_style (id, campaign_id, residence_id, style_index, name, language, "
+        "large_print, project_order, rule_kind, project_ids, created_at, updated_at, device_id) "
+        f"VALUES ('s1', 'c1', 'r1', 1, 'S', 'fr', 0, 'fixed', 'approval', '[]', {stamp}, "
+        f"{stamp}, 'dev');"
+        "INSERT INTO print_batch (id, campaign_id, residence_id, style_id, batch_number, count, "
+        "mode, with_serials, template_hash, layout_json, merkle_root, kind, created_at, "
+        f"updated_at, device_id) VALUES ('b1', 'c1', 'r1', 's1', 1, 1, 'live', 1, 'h', '{{}}', "
+        f"'', 'ballots', {stamp}, {stamp}, 'dev');"
+        "INSERT INTO issued_serial (serial_hash, batch_id) VALUES ('aa', 'b1');"
+    )
+    conn.commit()
+    conn.close()
+    services = open_services(tmp_path)
+    try:
+        assert services.ballots.vote_sessions_text("r1") == "12/03/2027 17:00-19:00 Salle commune"
+        assert services.ballots.poster_contact_text("r1") == "Mme Durand"
+        assert services.ballots.vote_sessions_text("r2") == ""
+        with services.db.engine.connect() as conn:
+            keys = {row[0] for row in conn.exec_driver_sql("SELECT key FROM local_meta")}
+            queued = set(conn.exec_driver_sql("SELECT table_name, record_id FROM pending_change"))
+        assert not any(k.startswith(("vote_sessions:", "poster_contact:")) for k in keys)
+        assert "active_campaign" in keys
+        assert queued == {("residence", "r1"), ("print_batch", "b1")}
+    finally:
+        services.close()

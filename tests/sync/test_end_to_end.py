@@ -23,11 +23,8 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 
 def residence_values(folder: Path) -> dict[str, tuple]:
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         return {r.name: (r.dwellings, r.address) for r in services.campaigns.list_residences()}
-    finally:
-        services.close()
 
 
 def test_two_laptops_and_a_server(
@@ -127,11 +124,12 @@ def test_an_unreachable_server_loses_nothing(
     services.close()
 
 
-def test_the_demo_campaign_travels_whole_and_the_ballot_key_does_not(
+def test_the_demo_campaign_travels_whole_and_the_ballot_key_comes_sealed(
     server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every table of the demo reaches a second laptop (same status figures). The MAC key does
-    not travel yet: printing there must refuse, never use an empty key."""
+    """Every table of the demo reaches a second laptop (same status figures). The ballot key
+    does not come with the campaign: it comes sealed to the field laptop, and a consultant's
+    laptop, which never receives it, refuses to print (never with an empty key)."""
     from app.errors import UserError
 
     a_dir, b_dir = tmp_path / "a", tmp_path / "b"
@@ -153,11 +151,15 @@ def test_the_demo_campaign_travels_whole_and_the_ballot_key_does_not(
     style = a.ballots.ensure_default_style(residence.id)
     a.ballots.job(style.id)  # the laptop that created the campaign prints
     a.close()
-    cli(capsys, "sync", "--data-dir", str(a_dir))
+    cli(capsys, "sync", "--data-dir", str(a_dir))  # A seals the key for B (a field laptop)
     cli(capsys, "sync", "--data-dir", str(b_dir))
-    b = open_services(b_dir)
-    try:
+    c_dir = tmp_path / "c"  # a consultant's laptop never receives it
+    cli(capsys, "sync", "--data-dir", str(c_dir), "--server", server.url, "--code",
+        server.code(Role.CONSULTANT))  # fmt: skip
+    cli(capsys, "sync", "--data-dir", str(a_dir))
+    cli(capsys, "sync", "--data-dir", str(c_dir))
+    with open_services(c_dir) as c:
         with pytest.raises(UserError, match="clé des bulletins"):
-            b.ballots.job(style.id)
-    finally:
-        b.close()
+            c.ballots.job(style.id)
+    with open_services(a_dir) as a, open_services(b_dir) as b:
+        assert b.ballots.job(style.id).key == a.ballots.job(style.id).key != b""

@@ -33,6 +33,22 @@ def test_a_real_count_travels_whole(tmp_path: Path, capsys: pytest.CaptureFixtur
                   "--code", server.code(Role.CONSULTANT))  # fmt: skip
     finally:
         stop_server(server)
+    # the officer's signing key never leaves the officer's laptop; its public key does
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from app.domain.signing import load_or_create_key
+    from app.services.counting.keys import keys_dir
+    from app.services.demo.count import DEMO_PASSPHRASE
+
+    [key_file] = list(keys_dir(officer).glob("*.key.pem"))
+    private, created = load_or_create_key(key_file, DEMO_PASSPHRASE)
+    assert not created
+    raw = private.private_bytes_raw()
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    blob = b"".join(f.read_bytes() for f in (tmp_path / "server").iterdir() if f.is_file())
+    assert public.hex().encode() in blob
+    for secret in (raw, raw.hex().encode(), raw.hex().upper().encode(), key_file.read_bytes()):
+        assert secret not in blob
     assert sent["refused"] == 0 and sent["sent"] > 0
     assert got["received"] == sent["sent"]
     status = [cli(capsys, "status", "--data-dir", str(folder)) for folder in (officer, consultant)]

@@ -99,7 +99,9 @@ def test_an_old_client_gets_a_french_message(server: Server) -> None:
         f"{server.url}/v1/push", json=old, headers={"Authorization": f"Bearer {token}"}
     )
     assert reply.status_code == 426 and "version 0" in reply.json()["detail"]
-    newer = httpx.post(f"{server.url}/v1/pull", json={"protocol": 2, "since": "x"})
+    newer = httpx.post(
+        f"{server.url}/v1/pull", json={"protocol": PROTOCOL_VERSION + 1, "since": "x"}
+    )
     assert newer.status_code == 426 and "Mettez le serveur à jour" in newer.json()["detail"]
 
 
@@ -108,7 +110,9 @@ def test_malformed_and_oversized_requests_are_refused_cleanly(server: Server) ->
     headers = {"Authorization": f"Bearer {token}"}
     bad = httpx.post(f"{server.url}/v1/push", content=b"{not json", headers=headers)
     assert bad.status_code == 422 and "mal formée" in bad.json()["detail"]
-    wrong = httpx.post(f"{server.url}/v1/push", json={"protocol": 1}, headers=headers)
+    wrong = httpx.post(
+        f"{server.url}/v1/push", json={"protocol": PROTOCOL_VERSION}, headers=headers
+    )
     assert wrong.status_code == 422
     huge = httpx.post(f"{server.url}/v1/push", content=b"x" * (17 * 1024 * 1024), headers=headers)
     assert huge.status_code == 413

@@ -1,4 +1,4 @@
-"""Every endpoint with every role, and with a revoked, forged or missing token."""
+"""Every endpoint with every role, and with a revoked, expired, forged or missing token."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from sync.server.devices import revoke
 from sync.server.store import open_engine
 from tests.sync.conftest import Server
 
-ENDPOINTS = ("push_edit", "push_count", "pull", "devices")
+ENDPOINTS = ("push_edit", "push_count", "pull", "keys", "devices", "revoke")
 EXPECTED = {
     # endpoint: status for consultant, field, officer
     "push_edit": (200, 200, 200),
     "push_count": (403, 403, 200),
     "pull": (200, 200, 200),
+    "keys": (200, 200, 200),
     "devices": (200, 403, 403),
+    "revoke": (200, 403, 403),
 }
 
 
@@ -41,16 +43,40 @@ def call(server: Server, endpoint: str, token: str | None) -> httpx.Response:
     if endpoint == "pull":
         body = {"protocol": PROTOCOL_VERSION, "cursor": 0, "limit": 1}
         return httpx.post(f"{server.url}/v1/pull", json=body, headers=headers)
+    if endpoint == "keys":
+        body = {"protocol": PROTOCOL_VERSION, "sealed": []}
+        return httpx.post(f"{server.url}/v1/keys", json=body, headers=headers)
+    if endpoint == "revoke":
+        return httpx.post(f"{server.url}/v1/devices/auth-victim/revoke", headers=headers)
     return httpx.get(f"{server.url}/v1/devices", headers=headers)
+
+
+def expire(server: Server, device_id: str, when: str = "2020-01-01T00:00:00+00:00") -> None:
+    """Set a device's token expiry in the server's database (as if unused since then)."""
+    from sqlalchemy import update
+
+    from sync.server.store import DeviceState, transaction
+
+    engine = open_engine(server.db_url)
+    with transaction(engine) as session:
+        session.execute(
+            update(DeviceState)
+            .where(DeviceState.device_id == device_id)
+            .values(token_expires_at=when)
+        )
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def tokens(server: Server) -> dict[str, str]:
     held = {role.value: server.enrol(role, f"auth-{role.value}") for role in Role}
     held["revoked"] = server.enrol(Role.CONSULTANT, "auth-revoked")
+    held["expired"] = server.enrol(Role.OFFICER, "auth-expired")
+    server.enrol(Role.FIELD, "auth-victim")
     engine = open_engine(server.db_url)
     revoke(engine, "auth-revoked")
     engine.dispose()
+    expire(server, "auth-expired")
     return held
 
 
@@ -65,17 +91,22 @@ def test_roles(server: Server, tokens: dict[str, str], endpoint: str, role: Role
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-@pytest.mark.parametrize("token", ["revoked", "forged", "missing", "not-bearer"])
+@pytest.mark.parametrize("token", ["revoked", "expired", "forged", "missing", "not-bearer"])
 def test_bad_tokens(server: Server, tokens: dict[str, str], endpoint: str, token: str) -> None:
     value = {
         "revoked": tokens["revoked"],
+        "expired": tokens["expired"],
         "forged": tokens["consultant"][:-4] + "AAAA",
         "missing": None,
     }.get(token, "")
     reply = call(server, endpoint, value)
     assert reply.status_code == 401, reply.text
     detail = reply.json()["detail"]
-    assert ("révoqué" in detail) if token == "revoked" else ("inscri" in detail)
+    if token == "expired":
+        assert reply.json()["code"] == "expired"
+        assert "a expiré le 2020-01-01" in detail and "réinscrivez" in detail
+    else:
+        assert ("révoqué" in detail) if token == "revoked" else ("inscri" in detail)
 
 
 def test_a_refused_push_writes_nothing(server: Server, tokens: dict[str, str]) -> None:
@@ -86,7 +117,13 @@ def test_a_refused_push_writes_nothing(server: Server, tokens: dict[str, str]) -
         return int(httpx.post(f"{server.url}/v1/pull", json=body, headers=headers).json()["cursor"])
 
     before = cursor()
-    for token in (tokens["field"], tokens["consultant"], tokens["revoked"], "forged"):
+    for token in (
+        tokens["field"],
+        tokens["consultant"],
+        tokens["revoked"],
+        tokens["expired"],
+        "forged",
+    ):
         assert call(server, "push_count", token).status_code in (401, 403)
     assert cursor() == before
 
@@ -94,3 +131,21 @@ def test_a_refused_push_writes_nothing(server: Server, tokens: dict[str, str]) -
 def test_hello_and_openapi_need_no_token(server: Server) -> None:
     assert httpx.get(f"{server.url}/v1/hello").json() == {"protocol": PROTOCOL_VERSION}
     assert "/v1/push" in httpx.get(f"{server.url}/openapi.json").json()["paths"]
+
+
+def test_a_token_in_use_is_renewed(server: Server) -> None:
+    """A pull moves the expiry a whole lifetime ahead (it was due in an hour)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sync.server.store import DeviceState, transaction
+
+    token = server.enrol(Role.FIELD, "auth-renewed")
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
+    expire(server, "auth-renewed", soon)
+    assert call(server, "pull", token).status_code == 200
+    engine = open_engine(server.db_url)
+    with transaction(engine) as session:
+        expires = session.get(DeviceState, "auth-renewed").token_expires_at  # type: ignore[union-attr]
+    engine.dispose()
+    assert expires is not None
+    assert datetime.fromisoformat(expires) > datetime.now(UTC) + timedelta(days=80)

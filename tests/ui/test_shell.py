@@ -37,7 +37,7 @@ def test_status_bar_shows_sync_state_database_and_campaign(main_window, services
     assert status.pending_sync_changes > 1
     bar = main_window.status
     assert (
-        f"Hors ligne — {status.pending_sync_changes} modifications à synchroniser"
+        f"Hors ligne (jamais synchronisé) — {status.pending_sync_changes} modifications en attente"
         in bar.sync.text()
     )
     assert "⚠" in bar.sync.text()  # colour + icon + word

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
 KINDS = ("proposals", "answers", "projects", "paper-totals")
 
@@ -42,30 +42,22 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services import open_services
     from app.services.interop.decidim_export import export_decidim
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path, _count = export_decidim(services, args.kind, out_file(args.out))
-    finally:
-        services.close()
     print(path)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services import open_services
     from app.services.interop.decidim_import import Action, Kind, import_decidim
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         done = import_decidim(
             services, Path(args.file), residence=args.residence, dry_run=args.dry_run
         )
-    finally:
-        services.close()
     if args.json:
         print_json({
             "kind": done.kind.value, "applied": done.applied,

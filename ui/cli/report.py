@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file
+from ui.cli.common import add_command, open_data, out_file
 
 
 def register(sub: Any) -> None:
@@ -26,13 +26,9 @@ def register(sub: Any) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services import open_services
     from app.services.counting.report import write_count_report
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path = write_count_report(services, args.session, out_file(args.out))
-    finally:
-        services.close()
     print(_("Procès-verbal écrit : {path}").format(path=path))
     return 0

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir
+from ui.cli.common import add_command, open_data
 
 #: Pages read at most by default (a 5,000-page PDF takes many minutes): `--max-pages` raises it.
 MAX_PAGES = 1000
@@ -72,7 +72,6 @@ def _regular_files(names: list[str]) -> list[str]:
 
 def run_scan(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services import open_services
     from scanner.loading import page_total
 
     files = _regular_files(list(args.files))
@@ -89,9 +88,8 @@ def run_scan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    services = open_services(data_dir(args))
     readable = 0
-    try:
+    with open_data(args) as services:
         mode = None if args.mode == "any" else args.mode
         if pages >= STREAM_PAGES:
             readings: Any = services.counting.interpret_pages(
@@ -108,8 +106,6 @@ def run_scan(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-    finally:
-        services.close()
     if not readable:
         print(_("Aucune page lisible : rien n'a pu être lu."), file=sys.stderr)
         return 1

@@ -14,6 +14,12 @@ def register(sub: Any) -> None:
     serve.add_argument("--db", help=_("base du serveur (URL SQLAlchemy) au lieu de --data-dir"))
     serve.add_argument("--host", default="127.0.0.1", help=_("adresse d'écoute"))
     serve.add_argument("--port", type=int, default=8765, help=_("port d'écoute"))
+    serve.add_argument(
+        "--token-days",
+        type=float,
+        default=90,
+        help=_("durée de vie d'un jeton inutilisé, en jours (renouvelée à chaque usage)"),
+    )
     server = sub.add_parser("server", help=_("Administrer le serveur : postes et inscriptions."))
     actions = server.add_subparsers(dest="server_command", metavar="ACTION", required=True)
     enrol = add_command(
@@ -46,11 +52,13 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
     import uvicorn
 
     from sync.server.app import create_app
 
-    app = create_app(_url(args))
+    app = create_app(_url(args), token_lifetime=timedelta(days=args.token_days))
     print(
         _("Serveur de synchronisation sur http://{host}:{port}").format(
             host=args.host, port=args.port
@@ -82,7 +90,7 @@ def run_devices(args: argparse.Namespace) -> int:
         print(_("Aucun poste inscrit."))
     for row in rows:
         state = _("révoqué le {date}").format(date=row.revoked_at) if row.revoked_at else _("actif")
-        print(f"{row.device_id}  {row.role:<10}  {row.label}  {state}")
+        print(f"{row.device_id}  {row.number:>3}  {row.role:<10}  {row.label}  {state}")
     return 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
 WHATS = ("ideas", "projects", "meetings", "results")
 
@@ -42,14 +42,10 @@ def register(sub: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services import open_services
     from app.services.interop.residences import Action, import_residences
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         done = import_residences(services, Path(args.file), dry_run=args.dry_run)
-    finally:
-        services.close()
     if args.json:
         print_json({
             "applied": done.applied,
@@ -92,13 +88,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services import open_services
     from app.services.interop.exports import export_sheet
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path, _count = export_sheet(services, args.what, out_file(args.out))
-    finally:
-        services.close()
     print(path)
     return 0

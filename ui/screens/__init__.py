@@ -54,7 +54,7 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("vote", N_("Vote"), lazy("ui.screens.vote.screen:VoteScreen")),
     ("count", N_("Dépouillement"), lazy("ui.screens.count.screen:CountScreen")),
     ("results", N_("Résultats"), lazy("ui.screens.results.screen:ResultsScreen")),
-    ("sync", N_("Synchronisation"), placeholder("sync")),
+    ("sync", N_("Synchronisation"), lazy("ui.screens.sync.screen:SyncScreen")),
 ]
 
 

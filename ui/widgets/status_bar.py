@@ -12,15 +12,32 @@ from ui.tasks import format_count
 from ui.theme import TONE_ICONS, tone_colors
 
 
-def sync_text(pending: int, online: bool = False) -> tuple[str, str]:
-    """(words, tone) of the sync state, e.g. "Hors ligne — 85 modifications à synchroniser"."""
-    where = _("En ligne") if online else _("Hors ligne")
-    if pending == 0:
-        return _("{where} — tout est synchronisé").format(where=where), "success"
-    count = ngettext(
-        "{n} modification à synchroniser", "{n} modifications à synchroniser", pending
-    ).format(n=format_count(pending))
-    return f"{where} — {count}", "warning"
+def moment_text(iso: str) -> str:
+    """A moment of the sync as the person reads it: "07/12 à 14:05" (local time)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return _("{day} à {hour}").format(day=moment.strftime("%d/%m"), hour=moment.strftime("%H:%M"))
+
+
+def sync_text(
+    pending: int, online: bool | None = False, last_sync: str | None = None
+) -> tuple[str, str]:
+    """(words, tone) of the sync state: "À jour", "3 modifications en attente", or "Hors ligne
+    depuis 07/12 à 14:05" (with what waits). `online` is whether the server answered last time."""
+    count = ngettext("{n} modification en attente", "{n} modifications en attente", pending).format(
+        n=format_count(pending)
+    )
+    if online:
+        return (_("À jour"), "success") if pending == 0 else (count, "warning")
+    if last_sync:
+        where = _("Hors ligne depuis {moment}").format(moment=moment_text(last_sync))
+    else:
+        where = _("Hors ligne (jamais synchronisé)")
+    return (f"{where} — {count}", "warning") if pending else (where, "info")
 
 
 def elide_path(path: Path, limit: int = 48) -> str:
@@ -45,8 +62,10 @@ class AppStatusBar(QStatusBar):
         # the campaign and the database are elided to a width, whole in their tooltips
         self.widths = {self.campaign: 400, self.database: 200}
 
-    def set_sync(self, pending: int, online: bool = False) -> None:
-        text, tone = sync_text(pending, online)
+    def set_sync(
+        self, pending: int, online: bool | None = False, last_sync: str | None = None
+    ) -> None:
+        text, tone = sync_text(pending, online, last_sync)
         self.sync.setText(f"{TONE_ICONS[tone]} {text}")
         self.sync.setStyleSheet(f"color: {tone_colors(tone)[0]}; font-weight: bold;")
         self.sync.setAccessibleName(text)

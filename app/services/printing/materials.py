@@ -2,7 +2,7 @@
 
 None of them carries ballot information: no QR, no serial, no batch. The poster needs the times
 and places where residents vote ("permanences de vote"); they are typed by the team, one per
-line, and kept per residence on this laptop until the schema has a table for them.
+line, and kept on the residence's record (so they travel to every laptop by sync).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 import ballots
 from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
+from app.services.base import get_live
 from app.services.printing import files, specs
 from app.services.printing.preview import page_count, page_png
 from app.services.printing.types import MaterialKind
@@ -90,16 +91,25 @@ class MaterialsMixin:
     data_dir: Path
 
     def vote_sessions_text(self, residence_id: str) -> str:
-        return self.uow.get_meta(f"vote_sessions:{residence_id}") or ""
+        with self.uow() as session:
+            return get_live(session, ResidenceRow, residence_id, _("Résidence")).vote_sessions
 
     def set_vote_sessions(self, residence_id: str, text: str) -> tuple[VoteSession, ...]:
         """Check and keep the residence's voting times and places (one per line)."""
         sessions = parse_vote_sessions(text)
-        self.uow.set_meta(f"vote_sessions:{residence_id}", text.strip())
+        self._set_residence_text(residence_id, vote_sessions=text.strip())
         return sessions
 
+    def _set_residence_text(self, residence_id: str, **values: str) -> None:
+        with self.uow() as session:
+            row = get_live(session, ResidenceRow, residence_id, _("Résidence"))
+            for name, value in values.items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+
     def poster_contact_text(self, residence_id: str) -> str:
-        return self.uow.get_meta(f"poster_contact:{residence_id}") or ""
+        with self.uow() as session:
+            return get_live(session, ResidenceRow, residence_id, _("Résidence")).poster_contact
 
     def set_poster_contact(self, residence_id: str, text: str) -> str:
         """Keep whom residents ask about the vote (printed at the foot of the poster)."""
@@ -111,7 +121,7 @@ class MaterialsMixin:
                 ),
                 field="contact",
             )
-        self.uow.set_meta(f"poster_contact:{residence_id}", contact)
+        self._set_residence_text(residence_id, poster_contact=contact)
         return contact
 
     def materials(

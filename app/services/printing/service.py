@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 import ballots
 from app.errors import CancelFlag, UserError
 from app.i18n import _
-from app.services.base import Service, get_live
+from app.services.base import Service, device_block, get_live
 from app.services.printing import files, specs
 from app.services.printing.materials import MaterialsMixin
 from app.services.printing.preview import PreviewMixin
@@ -33,7 +33,6 @@ from app.services.printing.types import (
     PrintSummary,
     ProjectOrder,
 )
-from app.services.status import StatusService
 from app.storage.tables import (
     BallotStyleRow,
     CampaignRow,
@@ -284,12 +283,25 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
 
     @staticmethod
     def _next_batch_number(session: Session, campaign_id: str) -> int:
+        """The next batch number in this laptop's own block (`device_block`): two laptops that
+        print offline never give the same number (it is printed in every ballot's QR code)."""
+        low, high = device_block(session, BATCH_BLOCK)
         last = session.scalar(
             select(func.max(PrintBatchRow.batch_number)).where(
-                PrintBatchRow.campaign_id == campaign_id
+                PrintBatchRow.campaign_id == campaign_id,
+                PrintBatchRow.batch_number > low,
+                PrintBatchRow.batch_number < high,
             )
         )
-        return int(last or 0) + 1
+        number = int(last or low) + 1
+        if number >= high:
+            raise UserError(
+                _(
+                    "Ce poste a imprimé {count} lots dans cette campagne : c'est le maximum. "
+                    "Imprimez les suivants depuis un autre poste inscrit."
+                ).format(count=BATCH_BLOCK - 1)
+            )
+        return number
 
     def _record(
         self,
@@ -402,23 +414,5 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
             return get_live(session, PrintBatchRow, batch_id, _("Lot d'impression")).layout_json
 
 
-def printed_count(session: Session, campaign_id: str, *, test: bool = False) -> int:
-    """Ballots printed in the campaign: live ballots, or test ballots and test decks."""
-    query = select(func.coalesce(func.sum(PrintBatchRow.count), 0)).where(
-        PrintBatchRow.campaign_id == campaign_id,
-        PrintBatchRow.deleted_at.is_(None),
-        PrintBatchRow.mode == ("test" if test else "live"),
-    )
-    return int(session.scalar(query) or 0)
-
-
-def status_counter(session: Session, campaign_id: str) -> dict[str, int]:
-    """`bp-terrain status` counters: live ballots printed, and test ballots apart."""
-    return {
-        "ballots_printed": printed_count(session, campaign_id),
-        "test_ballots_printed": printed_count(session, campaign_id, test=True),
-    }
-
-
-if status_counter not in StatusService.extra_counters:
-    StatusService.extra_counters.append(status_counter)
+BATCH_BLOCK = 10_000
+"""Batch numbers per laptop: the laptop numbered n prints batches n×10,000 + 1, + 2, …"""

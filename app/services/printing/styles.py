@@ -17,7 +17,7 @@ from app.domain.money import check_cents, format_euros
 from app.domain.validation import fold, required_text
 from app.errors import UserError
 from app.i18n import LANGUAGES, _, ngettext
-from app.services.base import Service, get_live
+from app.services.base import Service, device_block, get_live
 from app.services.printing import specs
 from app.services.printing.types import BallotStyle, ProjectOrder, RuleKind, StyleInput
 from app.storage import mappers
@@ -25,6 +25,8 @@ from app.storage.tables import BallotStyleRow, ProjectRow, ResidenceRow
 
 DEFAULT_MAX_CHOICES = 3
 MAX_STYLE_INDEX = 0xFFFF
+STYLE_BLOCK = 256
+"""Style indices per laptop (the index travels in the QR code): laptop n uses n×256 + 1 … + 255."""
 
 
 def default_style_name(data: StyleInput) -> str:
@@ -127,13 +129,18 @@ class StyleMixin(Service):
 
     @staticmethod
     def _next_index(session: Session, campaign_id: str) -> int:
+        """The next style index in this laptop's block: two laptops creating styles offline
+        never give the same index."""
+        low, high = device_block(session, STYLE_BLOCK)
         last = session.scalar(
             select(func.max(BallotStyleRow.style_index)).where(
-                BallotStyleRow.campaign_id == campaign_id
+                BallotStyleRow.campaign_id == campaign_id,
+                BallotStyleRow.style_index > low,
+                BallotStyleRow.style_index < high,
             )
         )
-        index = int(last or 0) + 1
-        if index > MAX_STYLE_INDEX:
+        index = int(last or low) + 1
+        if index >= high or index > MAX_STYLE_INDEX:
             raise UserError(_("Trop de modèles de bulletin dans cette campagne."))
         return index
 

@@ -20,15 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_euros
-from app.errors import UserError
+from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
 from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
+from app.services.counting.view import Explanation
 from app.services.public_results import export_public
 from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
-from ui.tasks import format_count
+from ui.tasks import Progress, format_count
 from ui.theme import TONE_ICONS, set_role
 from ui.widgets import RIGHT, Column, DataclassTableModel, DataTableView, EmptyState, Screen
 
@@ -149,7 +150,23 @@ class ResultsScreen(Screen):
         self.show_residence(self.residence.currentData())
 
     def show_residence(self, residence_id: str | None) -> None:
-        self.results = self.ctx.services.counting.results(residence_id) if residence_id else None
+        """Run the residence's rule off the GUI thread (Equal Shares may take a few seconds on
+        a big vote), once: the explanation is made from the same results."""
+        if residence_id is None:
+            self._show((None, None))
+            return
+        counting = self.ctx.services.counting
+
+        def work(_progress: Progress, _cancel: CancelToken) -> tuple[ResidenceResults, Explanation]:
+            res = counting.results(residence_id)
+            return res, count_view.explain_results(res)
+
+        self.ctx.tasks.run(
+            work, on_done=self._show, title=_("Calcul des résultats…"), cancellable=False
+        )
+
+    def _show(self, computed: tuple[ResidenceResults | None, Explanation | None]) -> None:
+        self.results, explanation = computed
         res = self.results
         has = res is not None and bool(res.sessions)
         self.area.setVisible(has)
@@ -171,7 +188,8 @@ class ResultsScreen(Screen):
             )
             or _("Aucun projet financé pour l'instant.")
         )
-        self.explain.setText(self._explanation(res.residence_id))
+        if explanation is not None:
+            self.explain.setText(self._explanation(explanation))
 
     def _show_figures(self, res: ResidenceResults) -> None:
         t = res.tally
@@ -194,8 +212,8 @@ class ResultsScreen(Screen):
                 ).format(n=t.pending)
             )
 
-    def _explanation(self, residence_id: str) -> str:
-        e = count_view.explanation(self.ctx.services, residence_id)
+    @staticmethod
+    def _explanation(e: Explanation) -> str:
         parts = [e.rule_text, _("Ordre de décision :"), *e.lines]
         if e.equal_shares:
             parts += ["", _("Parts égales :"), *e.equal_shares]
@@ -217,18 +235,25 @@ class ResultsScreen(Screen):
             self.ctx.settings.last_folder = str(Path(path).parent)
             self.export_to(kind, Path(path))
 
-    def export_to(self, kind: str, path: Path) -> Path | None:
-        """Write the document of `kind` (pdf, json, csv) for the residence shown."""
+    def export_to(self, kind: str, path: Path) -> None:
+        """Write the document of `kind` (pdf, json, csv, pb) for the residence shown, off the GUI
+        thread (the rule runs again for it)."""
         if self.results is None:
-            return None
-        residence_id = self.results.residence_id
-        try:
+            return
+        residence_id, services = self.results.residence_id, self.ctx.services
+
+        def work(_progress: Progress, _cancel: CancelToken) -> Path:
             if kind == "pdf":
-                export_report(self.ctx.services, residence_id, path)
-            else:
-                export_public(self.ctx.services, residence_id, path, kind)
-        except UserError as exc:
-            self.ctx.show_error(exc, self)
-            return None
+                return export_report(services, residence_id, path)
+            return export_public(services, residence_id, path, kind)
+
+        self.ctx.tasks.run(
+            work, on_done=self._exported, on_error=self._export_failed,
+            title=_("Enregistrement des résultats…"), cancellable=False,
+        )  # fmt: skip
+
+    def _exported(self, path: Path) -> None:
         self.ctx.notify(_("Enregistré : {path}").format(path=path))
-        return path
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.ctx.show_error(exc, self)

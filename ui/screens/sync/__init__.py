@@ -1,0 +1,1 @@
+"""The Synchronisation screen and the background sync that keeps the status bar honest."""
