@@ -38,12 +38,11 @@ TARGET_S = 10.0
 
 
 def laptop_with_changes(folder: Path, count: int, label: str) -> None:
+    from app.errors import UserError
     from app.services import open_services
     from app.services.campaigns import CampaignInput
     from app.storage.tables import ResidenceRow
     from app.storage.uow import insert_synced
-
-    from app.errors import UserError
 
     services = open_services(folder)
     try:
