@@ -124,6 +124,7 @@ def _write_serials(session: Session, batch_id: str, hashes: Any) -> None:
 Key = tuple[str, str]
 CHUNK = 400
 SHADOW: Table = SyncShadow.__table__  # type: ignore[assignment]
+INBOX: Table = SyncInbox.__table__  # type: ignore[assignment]
 
 
 class Prefetched:
@@ -442,14 +443,18 @@ class LocalStore:
         """Keep one pulled page in the inbox and move the cursor past it, in one transaction:
         a sync cut after this resumes from the next page. How many states the inbox holds."""
         with self.db.sessions() as session, session.begin():
-            for state in states:
-                session.merge(
-                    SyncInbox(
-                        seq=state.seq,
-                        table_name=state.table,
-                        record_id=state.record_id,
-                        state_json=state.model_dump_json(),
-                    )
+            if states:  # one executemany, not a SELECT and an INSERT per state
+                session.execute(
+                    insert(INBOX).prefix_with("OR REPLACE"),
+                    [
+                        {
+                            "seq": state.seq,
+                            "table_name": state.table,
+                            "record_id": state.record_id,
+                            "state_json": state.model_dump_json(),
+                        }
+                        for state in states
+                    ],
                 )
             set_meta(session, CURSOR_KEY, str(cursor))
             return int(session.scalar(select(func.count()).select_from(SyncInbox)) or 0)
@@ -461,9 +466,7 @@ class LocalStore:
         parent was edited later), and the foreign keys are checked on each write."""
         with self.db.sessions() as session, session.begin():
             rows = session.scalars(select(SyncInbox.state_json).order_by(SyncInbox.seq)).all()
-            states = in_dependency_order(
-                [RecordState.model_validate_json(row) for row in rows]
-            )
+            states = in_dependency_order([RecordState.model_validate_json(row) for row in rows])
             self._pre = Prefetched(session, [(s.table, s.record_id) for s in states])
             try:
                 applied = sum(self.apply(session, state, None) for state in states)

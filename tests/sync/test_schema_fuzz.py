@@ -5,8 +5,10 @@ row it holds is whole and every record still pulls as a valid protocol state."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -87,3 +89,30 @@ def test_after_the_fuzzing_every_row_is_whole(server: Server, tokens: dict[str, 
     records, _cursor = pull_all(server, tokens["consultant"], limit=500)
     PullReply(records=records, cursor=0, more=False)  # every record is a valid state
     assert len(records) == total
+
+
+def test_an_oversized_chunked_upload_is_refused_as_it_streams(
+    server: Server, tokens: dict[str, str]
+) -> None:
+    """No Content-Length (chunked transfer): the body is counted as it arrives; over 16 MB it is
+    a 413 with a French message, never a 500 nor a 16 MB+ parse."""
+
+    def body() -> Iterator[bytes]:
+        yield b'{"protocol": 1, "batch_id": "big", "changes": ['
+        text = b'"' + b"x" * 1_000_000 + b'"'
+        change = b'{"change_id": "c", "table": "idea", "record_id": "r", "kind": "edit", "fields": '
+        for _ in range(20):
+            yield change + b'{"title": ' + text + b"}},"
+        yield change + b"{}}]}"
+
+    reply = httpx.post(
+        f"{server.url}/v1/push",
+        content=body(),
+        headers={
+            "Authorization": f"Bearer {tokens['consultant']}",
+            "Content-Type": "application/json",
+        },
+        timeout=120,
+    )
+    assert reply.request.headers.get("transfer-encoding") == "chunked"
+    assert reply.status_code == 413 and "volumineuse" in reply.json()["detail"]
