@@ -182,6 +182,7 @@ def main() -> int:
     parser.add_argument("--postgresql", action="store_true", help="also on PostgreSQL")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    CountingTransport.install()
     ok = True
     with ExitStack() as stack:
         engines: list[tuple[str, str | None]] = [("sqlite", None)]
