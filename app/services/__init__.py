@@ -21,13 +21,18 @@ from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from app.services.appointments.service import AppointmentService
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
     from app.services.counting.service import CountingService
+    from app.services.dashboard import DashboardService
+    from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
     from app.services.meetings import MeetingService, ParticipantService
     from app.services.printing.service import BallotService
+    from app.services.site import InboxService, SiteService
     from app.services.status import StatusService
+    from app.services.surveys import SurveyService
 
 
 class Services:
@@ -118,6 +123,51 @@ class Services:
         from app.services.printing.service import BallotService
 
         return BallotService(self.uow, self.data_dir)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from app.services.dashboard import DashboardService
+
+        return DashboardService(self.uow, self.data_dir)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        from app.services.consultant_report import hotline_figures, survey_figures
+        from app.services.evaluation import EvaluationService
+
+        service = EvaluationService(self.uow, self.dashboard)
+        service.extra_sources = {
+            **service.extra_sources,
+            "hotline": lambda: hotline_figures(self.appointments),
+            "surveys": lambda: survey_figures(self.surveys),
+        }
+        return service
+
+    @cached_property
+    def site(self) -> SiteService:
+        from app.services.site import SiteService
+
+        return SiteService(self.uow)
+
+    @cached_property
+    def inbox(self) -> InboxService:
+        from app.services.site import InboxService
+
+        return InboxService(self.uow)
+
+    @cached_property
+    def appointments(self) -> AppointmentService:
+        """The hot line (docs/surveys.md)."""
+        from app.services.appointments.service import AppointmentService
+
+        return AppointmentService(self.uow)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        """Paper surveys, read by the ballot reader (docs/surveys.md)."""
+        from app.services.surveys import SurveyService
+
+        return SurveyService(self.uow, self.data_dir)
 
 
 def open_services(data_dir: Path) -> Services:

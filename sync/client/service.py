@@ -183,7 +183,7 @@ def _sync(
         new_conflicts += len(reply.conflicts)
         progress(sent, sent)
     cursor = store.cursor()
-    held = store.stashed()  # pages of a sync cut in the middle: it resumes after them
+    stashed = store.stashed()  # pages of a sync cut in the middle: it resumes after them
     while True:
         if cancel:
             cancel.check()
@@ -192,9 +192,9 @@ def _sync(
             PullRequest(protocol=PROTOCOL_VERSION, cursor=cursor, limit=page_size),
             PullReply,
         )
-        held = store.stash(page.records, page.cursor)  # with the cursor, in one transaction
+        stashed = store.stash(page.records, page.cursor)  # with the cursor, in one transaction
         cursor = page.cursor
-        progress(held, held + page.remaining)
+        progress(stashed, stashed + page.remaining)
         if not page.more:
             break
     received = store.apply_inbox()

@@ -1,5 +1,5 @@
 """`bp-terrain spreadsheet import-residences F.csv|F.xlsx [--dry-run]` and `bp-terrain
-spreadsheet export --what ideas|projects|meetings|results --out F.xlsx|F.csv` (docs/interop.md)."""
+spreadsheet export --what ideas|projects|meetings|results|appointments --out F.xlsx|F.csv` (docs/interop.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from app.i18n import _
 from ui.cli.common import add_command, open_data, out_file, print_json
 
-WHATS = ("ideas", "projects", "meetings", "results")
+WHATS = ("ideas", "projects", "meetings", "results", "appointments")
 
 
 def register(sub: Any) -> None:
@@ -33,7 +33,10 @@ def register(sub: Any) -> None:
     exp = add_command(
         actions,
         "export",
-        _("Exporter les idées, les projets, les réunions ou les résultats (CSV ou XLSX)."),
+        _(
+            "Exporter les idées, les projets, les réunions, les résultats ou les rendez-vous "
+            "(CSV ou XLSX)."
+        ),
         run_export,
     )
     exp.add_argument("--what", required=True, choices=WHATS, help=_("quoi exporter"))

@@ -26,6 +26,7 @@ from app.services.counting import view as count_view
 from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
 from app.services.counting.view import Explanation
+from app.services.interop.online_vote import CombinedResults
 from app.services.public_results import export_public
 from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
@@ -37,6 +38,27 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
+
+
+def online_text(both: CombinedResults | None) -> str:
+    """The online vote beside the paper one, and their combined result ("" without one)."""
+    if both is None:
+        return ""
+    lines = [
+        _("Vote en ligne (Decidim, {file}) : {online} votes, combinés aux {paper} bulletins papier "
+          "valides selon la même règle. Résultat combiné :").format(
+            file=both.online_file, online=format_count(both.online_ballots),
+            paper=format_count(both.paper_ballots))
+    ]  # fmt: skip
+    for x in both.projects:
+        mark = TONE_ICONS["success"] if x.status == "funded" else "·"
+        lines.append(
+            _("{mark} {title} : {paper} papier + {online} en ligne = {votes} — {status}").format(
+                mark=mark, title=x.title, paper=format_count(x.paper),
+                online=format_count(x.online), votes=format_count(x.votes), status=x.status_label,
+            )
+        )  # fmt: skip
+    return "\n".join(lines)
 
 
 def status_words(p: ProjectLine) -> str:
@@ -127,9 +149,12 @@ class ResultsScreen(Screen):
         grid.addWidget(set_role(QLabel(_("Comment le résultat a été obtenu")), "section"), 3, 1)
         grid.addWidget(self.funded, 4, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.explain, 4, 1, Qt.AlignmentFlag.AlignTop)
+        self.online = QLabel()  # a Decidim vote combined with the paper count, each source apart
+        self.online.setWordWrap(True)
+        grid.addWidget(self.online, 5, 0, 1, 2)
         grid.setColumnStretch(0, 3)  # the table and its names get the larger share
         grid.setColumnStretch(1, 2)
-        grid.setRowStretch(5, 1)
+        grid.setRowStretch(6, 1)
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -190,6 +215,7 @@ class ResultsScreen(Screen):
         )
         if explanation is not None:
             self.explain.setText(self._explanation(explanation))
+        self.online.setText(online_text(self.ctx.services.dashboard.combined(res.residence_id)))
 
     def _show_figures(self, res: ResidenceResults) -> None:
         t = res.tally
