@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark and print its figures: one command for all the speed and memory targets.
 
-    .venv/bin/python benchmarks/run_all.py            # ballots, rules, ingest, scan, reader (small corpus)
+    .venv/bin/python benchmarks/run_all.py            # ballots, rules, ingest, scan, sync, reader (small corpus)
     .venv/bin/python benchmarks/run_all.py --full     # the reader on the full evaluation corpus
 
 Each benchmark is its own script (see docs/benchmarks.md); this runs them one after the other
@@ -28,6 +28,7 @@ def commands(full: bool) -> list[list[str]]:
         [py, "benchmarks/bench_count_log.py"],
         [py, "benchmarks/bench_scan.py"],
         [py, "benchmarks/bench_spreadsheet.py"],
+        [py, "benchmarks/bench_sync.py", "--postgresql"],
         [py, "benchmarks/bench_site.py"],
         [py, "-m", "benchmarks.scanner_eval", "--scans", scans, "--photos", photos, "--seed", "1"],
     ]

@@ -55,6 +55,14 @@ class Transport:
                 verify=_tls(),
             )
         except httpx.HTTPError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise SyncUnavailable(
+                    _(
+                        "Le certificat TLS du serveur {url} n'est pas reconnu par ce poste ({error}) "
+                        ": rien n'a été envoyé. Installez le certificat de l'autorité du serveur "
+                        "sur ce poste (docs/server.md), ne désactivez pas la vérification."
+                    ).format(url=self.url, error=exc)
+                ) from exc
             raise SyncUnavailable(
                 _(
                     "Le serveur {url} ne répond pas ({error}). Rien n'est perdu : les "

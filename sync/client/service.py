@@ -161,9 +161,9 @@ def _sync(
     while True:
         if cancel:
             cancel.check()
-        held = store.inflight()  # a batch whose reply was lost goes first, under its own id
-        if held is not None:
-            outbox, request = held
+        lost = store.inflight()  # a batch whose reply was lost goes first, under its own id
+        if lost is not None:
+            outbox, request = lost
         else:
             outbox = store.read_outbox(Role(role), MAX_BATCH)
             if not outbox.keys:

@@ -11,9 +11,10 @@ changed and, for each, the version it had seen (`base`); for an insert-only fact
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.i18n import _
 from sync.core.errors import ProtocolMismatch
@@ -37,6 +38,47 @@ FLAG_TABLE = "sync_flag"
 """Review flags raised by the server (the same ballot serial counted on two laptops)."""
 
 
+MAX_INT = 2**63 - 1
+"""Integers travel as SQLite and PostgreSQL store them (64 bits): a larger one is refused."""
+
+MAX_DEPTH = 32
+"""How deeply a field's value may nest lists and objects."""
+
+
+def _printable(text: str) -> str:
+    if any(ord(char) < 32 or 0xD800 <= ord(char) <= 0xDFFF for char in text):
+        raise ValueError("control character or lone surrogate in an identifier")
+    return text
+
+
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_printable)]
+"""An identifier (table, record, batch, change, device): printable, at most 100 characters."""
+
+Version = Annotated[int, Field(ge=0, le=2**62)]
+
+
+def _storable(value: Any, depth: int = 0) -> Any:
+    """A field's value must be JSON that both databases store as is."""
+    if depth > MAX_DEPTH:
+        raise ValueError("value nested too deeply")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("NaN or infinite number")
+    if isinstance(value, bool) or value is None or isinstance(value, float | str):
+        return value
+    if isinstance(value, int):
+        if not -MAX_INT - 1 <= value <= MAX_INT:
+            raise ValueError("integer out of the 64-bit range")
+        return value
+    if isinstance(value, list):
+        return [_storable(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {key: _storable(item, depth + 1) for key, item in value.items()}
+    raise ValueError(f"unexpected value of type {type(value).__name__}")
+
+
+Fields = Annotated[dict[str, Any], AfterValidator(_storable)]
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -44,12 +86,12 @@ class Frozen(BaseModel):
 class Change(Frozen):
     """One record written on a laptop: an edit of some fields, or an insert-only fact."""
 
-    change_id: str = Field(min_length=1, max_length=100)
-    table: str = Field(min_length=1, max_length=64)
-    record_id: str = Field(min_length=1, max_length=100)
+    change_id: Name
+    table: Annotated[Name, Field(max_length=64)]
+    record_id: Name
     kind: Literal["edit", "fact"]
-    fields: dict[str, Any]
-    base: dict[str, int] = Field(default_factory=dict)
+    fields: Fields
+    base: dict[str, Version] = Field(default_factory=dict)
     """For an edit: the version of each changed field that the laptop had seen (0: never seen)."""
 
 
@@ -93,7 +135,7 @@ class Hello(Frozen):
 
 class PushRequest(Frozen):
     protocol: int
-    batch_id: str = Field(min_length=1, max_length=100)
+    batch_id: Name
     changes: list[Change] = Field(max_length=MAX_BATCH)
 
 
@@ -109,7 +151,7 @@ class PushReply(Frozen):
 
 class PullRequest(Frozen):
     protocol: int
-    cursor: int = Field(ge=0)
+    cursor: Version
     limit: int = Field(default=MAX_BATCH, ge=1, le=MAX_BATCH)
 
 
@@ -127,7 +169,7 @@ HEX_KEY = r"^[0-9a-f]{64}$"
 class EnrolRequest(Frozen):
     protocol: int
     code: str = Field(min_length=1, max_length=100)
-    device_id: str = Field(min_length=1, max_length=100)
+    device_id: Name
     label: str = Field(default="", max_length=200)
     public_key: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
     """The device's X25519 public key (hex): the campaign's ballot key is encrypted to it (a

@@ -15,6 +15,8 @@ from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.i18n import _, ngettext
 from sync.core.apply import apply_batch
@@ -58,6 +60,47 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message, "code": code})
 
 
+def _too_large() -> JSONResponse:
+    return _error(413, "too_large", _("Requête trop volumineuse : envoyez moins à la fois."))
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuse a body over `limit` bytes with 413: by its Content-Length, or while it streams in
+    (a chunked upload has none), before the application has parsed it."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _too_large()(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except BodyTooLarge:
+            await _too_large()(scope, receive, send)
+
+
 async def _declared_protocol(request: Request) -> int | None:
     try:
         body = json.loads(await request.body())
@@ -80,14 +123,26 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
     engine = open_engine(db_url)
     app = FastAPI(title="BP Terrain sync", version=str(PROTOCOL_VERSION))
 
-    @app.middleware("http")
-    async def limit_size(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            return _error(
-                413, "too_large", _("Requête trop volumineuse : envoyez moins à la fois.")
-            )
-        return await call_next(request)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Starlette's own errors (unknown address, wrong method, unreadable body), in French."""
+        if isinstance(exc.__cause__, BodyTooLarge):
+            return _too_large()
+        if exc.status_code == 404:
+            return _error(404, "not_found", _("Adresse inconnue sur ce serveur."))
+        if exc.status_code == 405:
+            return _error(405, "method", _("Méthode non permise à cette adresse."))
+        if exc.status_code >= 500:  # never expected: still a French message
+            return _error(exc.status_code, "error", _("Erreur du serveur : réessayez plus tard."))
+        return _error(
+            exc.status_code,
+            "malformed",
+            _("Requête illisible ({status}) : rien n'a été enregistré.").format(
+                status=exc.status_code
+            ),
+        )
 
     @app.exception_handler(ProtocolMismatch)
     async def protocol(_request: Request, exc: ProtocolMismatch) -> JSONResponse:
@@ -196,7 +251,9 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
             device = device_for(session, authorization)
             store = SqlStore(session)
             store.lock()
+            store.prefetch((change.table, change.record_id) for change in request.changes)
             reply = apply_batch(store, device.device_id, Role(device.role), request)
+            store.flush()
         renew_after(session)
         return reply  # committed above, before the reply leaves
 

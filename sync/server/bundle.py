@@ -74,7 +74,9 @@ def import_bundle(engine: Engine, data: bytes) -> tuple[ImportReport, bytes]:
         with transaction(engine) as session:  # one batch, one transaction, as a push
             store = SqlStore(session)
             store.lock()
+            store.prefetch((c.table, c.record_id) for c in batch.request.changes)
             reply = apply_batch(store, bundle.device_id, role, batch.request)
+            store.flush()
         replies.append(ReplyBatch(batch=batch, reply=reply))
     records, cursor = _since(engine, bundle.cursor)
     answer = ReplyBundle(

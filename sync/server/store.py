@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
     Integer,
     String,
+    Table,
     Text,
+    bindparam,
     create_engine,
     event,
     func,
+    insert,
     select,
     update,
 )
@@ -197,7 +200,7 @@ def transaction(engine: Engine, *, read_only: bool = False) -> Iterator[Session]
         yield session
 
 
-def _state(row: ServerRecord) -> RecordState:
+def _state(row: Any) -> RecordState:
     return RecordState(
         table=row.table_name,
         record_id=row.record_id,
@@ -207,15 +210,55 @@ def _state(row: ServerRecord) -> RecordState:
     )
 
 
+RECORDS: Table = ServerRecord.__table__  # type: ignore[assignment]
+CHUNK = 400
+"""Keys per `IN (…)` query (well under SQLite's limit on bound parameters)."""
+
+Key = tuple[str, str]
+
+
 class SqlStore:
-    """`sync.core.apply.Store` on one open transaction."""
+    """`sync.core.apply.Store` on one open transaction.
+
+    Writes are staged in memory and written at once (`flush`: one executemany for the new records,
+    one for the changed ones, one update of the counter) instead of three statements per record;
+    `prefetch` reads the records a batch touches in a few queries. A batch of 1,000 changes thus
+    costs a handful of statements. The writers' lock (`lock`) is taken before anything is read."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._held: dict[Key, RecordState | None] = {}
+        self._stored: set[Key] = set()
+        self._dirty: dict[Key, RecordState] = {}
+        self._seq: int | None = None
+        self._staged_audit: dict[str, Key] = {}
+        self._staged_serials: dict[str, set[str]] = {}
+
+    def prefetch(self, keys: Iterable[Key]) -> None:
+        wanted = sorted({key for key in keys if key not in self._held})
+        by_table: dict[str, list[str]] = {}
+        for table, record_id in wanted:
+            by_table.setdefault(table, []).append(record_id)
+        for table, ids in by_table.items():
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start : start + CHUNK]
+                rows = self.session.execute(
+                    select(RECORDS).where(
+                        RECORDS.c.table_name == table, RECORDS.c.record_id.in_(part)
+                    )
+                )
+                for row in rows:
+                    key = (row.table_name, row.record_id)
+                    self._held[key] = _state(row)
+                    self._stored.add(key)
+        for key in wanted:
+            self._held.setdefault(key, None)
 
     def get(self, table: str, record_id: str) -> RecordState | None:
-        row = self.session.get(ServerRecord, (table, record_id))
-        return _state(row) if row else None
+        key = (table, record_id)
+        if key not in self._held:
+            self.prefetch([key])
+        return self._held[key]
 
     def lock(self) -> None:
         """Serialise writers: hold the counter row from the start of a push to its commit.
@@ -223,36 +266,65 @@ class SqlStore:
         A push reads records before it writes them; without this lock two concurrent pushes on
         PostgreSQL could both merge into the same old state (a lost update). SQLite already
         serialises writers with BEGIN IMMEDIATE."""
-        self.session.execute(
-            select(ServerCounter.value).where(ServerCounter.name == "seq").with_for_update()
-        ).scalar_one()
+        self._seq = int(
+            self.session.execute(
+                select(ServerCounter.value).where(ServerCounter.name == "seq").with_for_update()
+            ).scalar_one()
+        )
 
     def next_seq(self) -> int:
-        value = self.session.execute(
-            update(ServerCounter)
-            .where(ServerCounter.name == "seq")
-            .values(value=ServerCounter.value + 1)
-            .returning(ServerCounter.value)
-        ).scalar_one()
-        return int(value)
+        if self._seq is None:
+            self.lock()
+        assert self._seq is not None
+        self._seq += 1
+        return self._seq
 
     def put(
         self, table: str, record_id: str, values: dict[str, Any], versions: dict[str, int]
     ) -> RecordState:
-        seq = self.next_seq()
-        row = self.session.get(ServerRecord, (table, record_id))
-        serial = values.get("serial_hash") if table == "count_sheet" else None
-        audit = audit_key(values) if table == AUDIT_TABLE else None
-        if row is None:
-            row = ServerRecord(table_name=table, record_id=record_id)
-            self.session.add(row)
-        row.values_json = json.dumps(values, sort_keys=True, ensure_ascii=False)
-        row.versions_json = json.dumps(versions, sort_keys=True)
-        row.seq = seq
-        row.serial_hash = serial
-        row.audit_key = audit
-        self.session.flush()
-        return _state(row)
+        key = (table, record_id)
+        state = RecordState(
+            table=table, record_id=record_id, values=values, versions=versions, seq=self.next_seq()
+        )
+        self._held[key] = state
+        self._dirty[key] = state
+        if table == AUDIT_TABLE:
+            self._staged_audit[audit_key(values)] = key
+        if table == "count_sheet" and values.get("serial_hash"):
+            self._staged_serials.setdefault(str(values["serial_hash"]), set()).add(record_id)
+        return state
+
+    def flush(self) -> None:
+        """Write the staged records and the counter (still inside the transaction)."""
+        if not self._dirty:
+            return
+        rows = [_row(state) for state in self._dirty.values()]
+        new = [row for row in rows if (row["table_name"], row["record_id"]) not in self._stored]
+        changed = [row for row in rows if (row["table_name"], row["record_id"]) in self._stored]
+        if changed:
+            self.session.execute(
+                update(RECORDS)
+                .where(
+                    RECORDS.c.table_name == bindparam("k_table"),
+                    RECORDS.c.record_id == bindparam("k_id"),
+                )
+                .values({name: bindparam(f"b_{name}") for name in _WRITTEN}),
+                [
+                    {
+                        "k_table": row["table_name"],
+                        "k_id": row["record_id"],
+                        **{f"b_{name}": row[name] for name in _WRITTEN},
+                    }
+                    for row in changed
+                ],
+            )
+        if new:
+            self.session.execute(insert(RECORDS), new)
+        self.session.execute(
+            update(ServerCounter).where(ServerCounter.name == "seq").values(value=self._seq)
+        )
+        self._stored.update(self._dirty)
+        self._dirty.clear()
 
     def sheets_with_serial(self, serial_hash: str) -> list[str]:
         rows = self.session.scalars(
@@ -260,13 +332,19 @@ class SqlStore:
                 ServerRecord.table_name == "count_sheet", ServerRecord.serial_hash == serial_hash
             )
         )
-        return list(rows)
+        staged = self._staged_serials.get(serial_hash, set())
+        return sorted(set(rows) | staged)
 
     def audit_at(self, session_id: str, seq: int) -> tuple[str, str] | None:
-        row = self.session.scalars(
-            select(ServerRecord).where(
-                ServerRecord.table_name == AUDIT_TABLE,
-                ServerRecord.audit_key == audit_key({"session_id": session_id, "seq": seq}),
+        key = audit_key({"session_id": session_id, "seq": seq})
+        staged = self._staged_audit.get(key)
+        if staged is not None:
+            state = self._held[staged]
+            assert state is not None
+            return staged[1], str(state.values.get("hash"))
+        row = self.session.execute(
+            select(RECORDS.c.record_id, RECORDS.c.values_json).where(
+                RECORDS.c.table_name == AUDIT_TABLE, RECORDS.c.audit_key == key
             )
         ).first()
         return (row.record_id, str(json.loads(row.values_json).get("hash"))) if row else None
@@ -276,19 +354,33 @@ class SqlStore:
         return PushReply.model_validate_json(row.reply_json) if row else None
 
     def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None:
+        self.flush()
         self.session.add(
             ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
         )
+        self.session.flush()
 
     def count_after(self, cursor: int) -> int:
         query = select(func.count()).select_from(ServerRecord).where(ServerRecord.seq > cursor)
         return int(self.session.scalar(query) or 0)
 
     def since(self, cursor: int, limit: int) -> tuple[list[RecordState], bool]:
-        rows = self.session.scalars(
-            select(ServerRecord)
-            .where(ServerRecord.seq > cursor)
-            .order_by(ServerRecord.seq)
-            .limit(limit + 1)
+        rows = self.session.execute(
+            select(RECORDS).where(RECORDS.c.seq > cursor).order_by(RECORDS.c.seq).limit(limit + 1)
         ).all()
         return [_state(row) for row in rows[:limit]], len(rows) > limit
+
+
+_WRITTEN = ("values_json", "versions_json", "seq", "serial_hash", "audit_key")
+
+
+def _row(state: RecordState) -> dict[str, Any]:
+    return {
+        "table_name": state.table,
+        "record_id": state.record_id,
+        "values_json": json.dumps(state.values, sort_keys=True, ensure_ascii=False),
+        "versions_json": json.dumps(state.versions, sort_keys=True),
+        "seq": state.seq,
+        "serial_hash": state.values.get("serial_hash") if state.table == "count_sheet" else None,
+        "audit_key": audit_key(state.values) if state.table == AUDIT_TABLE else None,
+    }

@@ -23,7 +23,8 @@ POINTS = (
     "mid_acknowledge",  # inside the transaction that applies the reply and clears the outbox
     "after_acknowledge",  # the outbox is cleared, nothing pulled yet
     "after_first_pull_page",  # a page is received, nothing applied
-    "mid_save_pull",  # inside the transaction that applies the pulled records and the cursor
+    "after_stash",  # a pulled page and the cursor past it are kept in the inbox, not applied
+    "mid_apply_inbox",  # inside the transaction that applies the pulled records
     "before_mark_synced",  # everything applied, `last_sync` not written yet
 )
 
@@ -75,8 +76,10 @@ def install(point: str) -> None:
         _inside("acknowledge")
     elif point == "after_acknowledge":
         _after(LocalStore, "acknowledge")
-    elif point == "mid_save_pull":
-        _inside("save_pull")
+    elif point == "after_stash":
+        _after(LocalStore, "stash")
+    elif point == "mid_apply_inbox":
+        _inside("apply_inbox")
     elif point == "before_mark_synced":
         LocalStore.mark_synced = lambda self: die()  # type: ignore[assignment,method-assign,misc,return-value]
 

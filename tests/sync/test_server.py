@@ -241,6 +241,7 @@ def test_a_pull_does_not_wait_for_a_writer_and_sees_only_commits(server: Server)
         store = SqlStore(session)
         store.lock()
         store.put("idea", "uncommitted", {"title": "x"}, {"title": 1})
+        store.flush()  # written, not committed
 
         def read() -> None:
             with transaction(engine, read_only=True) as reading:

@@ -12,34 +12,34 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _, ngettext
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import data_dir, out_file, print_json
 
 
 def register_actions(sync_parser: argparse.ArgumentParser) -> None:
-    actions = sync_parser.add_subparsers(dest="sync_action", metavar="ACTION", required=False)
-    export = add_command(
-        actions,
-        "export",
-        _("Écrire dans un fichier ce que le serveur n'a pas encore reçu (sans réseau)."),
-        run_export,
+    """The options of `sync export` and `sync import` (the actions are `sync`'s first argument)."""
+    sync_parser.add_argument("--out", help=_("export : fichier à écrire (.bpsync)"))
+    sync_parser.add_argument(
+        "--db", help=_("import sur le serveur : sa base (URL SQLAlchemy) au lieu de --data-dir")
     )
-    export.add_argument("--out", required=True, help=_("fichier à écrire (.bpsync)"))
-    export.add_argument("--json", action="store_true", help=_("sortie JSON"))
-    imported = add_command(
-        actions,
-        "import",
-        _(
-            "Importer un fichier de synchronisation : celui d'un poste sur le serveur, ou la "
-            "réponse du serveur sur le poste."
-        ),
-        run_import,
+    sync_parser.add_argument(
+        "--reply",
+        help=_("import sur le serveur : fichier de réponse (par défaut FICHIER.reponse.bpsync)"),
     )
-    imported.add_argument("file", help=_("fichier .bpsync"))
-    imported.add_argument("--db", help=_("base du serveur (URL SQLAlchemy) au lieu de --data-dir"))
-    imported.add_argument(
-        "--reply", help=_("fichier de réponse à écrire (par défaut : FICHIER.reponse.bpsync)")
-    )
-    imported.add_argument("--json", action="store_true", help=_("sortie JSON"))
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    from app.errors import UserError
+
+    if args.action == "export":
+        if not args.out:
+            raise UserError(
+                _("Indiquez le fichier à écrire : bp-terrain sync export --out F.bpsync")
+            )
+        return run_export(args)
+    if not args.conflict:
+        raise UserError(_("Indiquez le fichier à importer : bp-terrain sync import F.bpsync"))
+    args.file = args.conflict
+    return run_import(args)
 
 
 def run_export(args: argparse.Namespace) -> int:

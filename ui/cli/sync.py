@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from app.i18n import _, ngettext
-from ui.cli.bundle import register_actions
+from ui.cli.bundle import register_actions, run_bundle
 from ui.cli.common import add_command, data_dir, print_json
 
 
@@ -17,11 +17,16 @@ def register(sub: Any) -> None:
     cmd.add_argument(
         "action",
         nargs="?",
-        choices=("conflicts", "resolve"),
-        help=_("conflicts : lister les conflits ; resolve ID : résoudre un conflit (consultant)"),
+        choices=("conflicts", "resolve", "export", "import"),
+        help=_(
+            "conflicts : lister les conflits ; resolve ID : résoudre un conflit (consultant) ; "
+            "export --out F : écrire un paquet pour une clé USB ; import F : l'importer"
+        ),
     )
     cmd.add_argument(
-        "conflict", nargs="?", help=_("identifiant du conflit (ses premiers caractères)")
+        "conflict",
+        nargs="?",
+        help=_("identifiant du conflit (ses premiers caractères), ou fichier .bpsync (import)"),
     )
     cmd.add_argument("--server", help=_("adresse du serveur, par exemple http://10.0.0.2:8765"))
     cmd.add_argument("--code", help=_("code d'inscription à usage unique (première fois)"))
@@ -32,7 +37,7 @@ def register(sub: Any) -> None:
     )
     cmd.add_argument("--value", help=_("écrire cette valeur (JSON, ou texte)"))
     cmd.add_argument("--json", action="store_true", help=_("sortie JSON"))
-    register_actions(cmd)  # sync export | sync import (ui/cli/bundle.py)
+    register_actions(cmd)  # the options of sync export | sync import (ui/cli/bundle.py)
 
 
 def _value(text: str) -> Any:
@@ -49,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         return run_conflicts(args)
     if args.action == "resolve":
         return run_resolve(args)
+    if args.action in ("export", "import"):
+        return run_bundle(args)  # ui/cli/bundle.py
     from sync.client import sync_once
 
     report = sync_once(data_dir(args), server=args.server, code=args.code)
