@@ -71,10 +71,11 @@ def survey_figures(
         ),
         table_headers=(_("Questionnaire"), _("Question"), _("Réponses"), _("Détail")),
         table_rows=tuple(
-            (f"{r.number}. {r.title}", q.question.text, n(q.answered),
+            (f"{r.number}. {r.title}" if i == 0 else "", q.question.text,
+             n(q.texts if q.question.kind is QuestionKind.TEXT else q.answered),
              _detail(q, awaiting.get(r.survey_id, 0)))
             for r in results
-            for q in r.questions
+            for i, q in enumerate(r.questions)
         ),  # fmt: skip
     )
 
