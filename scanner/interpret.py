@@ -13,8 +13,8 @@ from scanner import qr
 from scanner.context import ReadContext
 from scanner.identity import Identity, check_identity
 from scanner.landmarks import register_partial
-from scanner.marks import PX, BoxMeasure, decide, measure_box
-from scanner.page import is_blank, marks_near_titles, remove_streaks, upright
+from scanner.marks import PX, BoxMeasure, box_window, decide, measure_box
+from scanner.page import is_blank, marks_near_titles, remove_streaks, title_windows, upright
 from scanner.reasons import Reason
 from scanner.registration import (
     Detected,
@@ -189,7 +189,8 @@ def read_marks(
     grey: NDArray[np.uint8], reg: Registration, tpl: Template, ctx: ReadContext
 ) -> tuple[tuple[MarkReading, ...], list[Reason]]:
     """Measure and decide every box, then apply the page-level checks and the voting rule."""
-    canon = upright(remove_streaks(grey), reg.matrix(), tpl, reg.px_per_mm)
+    windows = [box_window(b.rect) for b in tpl.boxes] + title_windows(tpl)
+    canon = upright(remove_streaks(grey), reg.matrix(), tpl, reg.px_per_mm, windows)
     measures = [measure_box(canon, b.rect) for b in tpl.boxes]
     outlines = [m.outline for m in measures if m.found]
     ref = float(np.median(outlines)) if outlines else 0.5

@@ -130,6 +130,7 @@ def _template(lm: Landmark) -> NDArray[np.float32]:
         fill(OUTLINE_MM, OUTLINE_MM, w - OUTLINE_MM, h - OUTLINE_MM, 0.0)
     size = (int(round((w + 2 * m) * PX)), int(round((h + 2 * m) * PX)))
     small = np.asarray(cv2.resize(big, size, interpolation=cv2.INTER_AREA), dtype=np.float32)
+    small.setflags(write=False)  # shared by every later read in the process: nobody may edit it
     _TEMPLATES[key] = small
     return small
 
@@ -484,13 +485,34 @@ def _qr_corners(
         grey, to_img, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255
     )
     flat: NDArray[np.uint8] = np.asarray(warped, dtype=np.uint8)
+    side = tpl.qr.w * PX
     pts = _opencv_corners(flat)
-    if pts is None:
+    if pts is None or not _square(pts, side):
         pts = _zbar_corners(flat)
-    if pts is None:
+    if pts is None or not _square(pts, side):
         return None
     back = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), to_img).reshape(-1, 2)
     return np.asarray(back, dtype=np.float64)
+
+
+#: The rectified QR symbol's sides and diagonals may differ by this share (the prior is rough).
+QR_SQUARE_TOLERANCE = 0.1
+
+
+def _square(pts: NDArray[np.float64], side: float) -> bool:
+    """Four corners (TL, TR, BR, BL) that make a square of about `side` pixels.
+
+    OpenCV's detector sometimes returns a quadrilateral with one or two corners far off
+    (it depends on the code's modules, so on the serial printed): such corners would throw
+    the prior, and every landmark with it, several millimetres away.
+    """
+    sides = np.linalg.norm(pts - np.roll(pts, -1, axis=0), axis=1)
+    diagonals = np.linalg.norm(pts[:2] - pts[2:], axis=1)
+    tol = QR_SQUARE_TOLERANCE
+    return bool(
+        (np.abs(sides / side - 1) <= tol).all()
+        and (np.abs(diagonals / (side * math.sqrt(2)) - 1) <= tol).all()
+    )
 
 
 def _opencv_corners(img: NDArray[np.uint8]) -> NDArray[np.float64] | None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from app.services.commission import CommissionService
     from app.services.counting.service import CountingService
     from app.services.dashboard import DashboardService
-    from app.services.evaluation import EvaluationService, ExtraFigures
+    from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
     from app.services.meetings import MeetingService, ParticipantService
     from app.services.printing.service import BallotService
@@ -132,35 +132,16 @@ class Services:
 
     @cached_property
     def evaluation(self) -> EvaluationService:
-        """The evaluation report, fed by the hot line and the paper surveys (docs/report.md)."""
+        from app.services.consultant_report import hotline_figures, survey_figures
         from app.services.evaluation import EvaluationService
 
-        evaluation = EvaluationService(self.uow, self.dashboard)
-        evaluation.extra_sources = {
-            **evaluation.extra_sources,
-            "hotline": self._hotline_figures,
-            "surveys": self._survey_figures,
+        service = EvaluationService(self.uow, self.dashboard)
+        service.extra_sources = {
+            **service.extra_sources,
+            "hotline": lambda: hotline_figures(self.appointments),
+            "surveys": lambda: survey_figures(self.surveys),
         }
-        return evaluation
-
-    def _hotline_figures(self) -> ExtraFigures | None:
-        from app.services.evaluation.sources import hotline_figures
-
-        figures = self.appointments.figures()
-        return hotline_figures(figures, len(self.appointments.questions()))
-
-    def _survey_figures(self) -> ExtraFigures | None:
-        from app.services.evaluation.sources import survey_figures
-
-        surveys = self.surveys.list_surveys()
-        awaiting = {
-            survey.id: sum(
-                bool(r.text_image) and not r.text_transcript
-                for r in self.surveys.responses(survey.id)
-            )
-            for survey in surveys
-        }
-        return survey_figures([self.surveys.results(s.id) for s in surveys], awaiting)
+        return service
 
     @cached_property
     def site(self) -> SiteService:

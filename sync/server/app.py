@@ -32,7 +32,7 @@ from sync.core.protocol import (
     PushRequest,
     check_protocol,
 )
-from sync.core.tables import Role
+from sync.core.tables import Role, may_pull
 from sync.server import devices as device_registry
 from sync.server.keys import exchange
 from sync.server.public import contact as _contact  # noqa: F401  (creates its table)
@@ -204,12 +204,13 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
     def pull(request: PullRequest, authorization: str | None = Header(default=None)) -> PullReply:
         check_protocol(request.protocol)
         with transaction(engine, read_only=True) as session:
-            device_for(session, authorization)
+            role = Role(device_for(session, authorization).role)
             store = SqlStore(session)
             records, more = store.since(request.cursor, request.limit)
             cursor = records[-1].seq if records else request.cursor
             remaining = store.count_after(cursor) if more else 0
         renew_after(session)
+        records = [r for r in records if may_pull(role, r.table)]  # the cursor moves past them
         return PullReply(records=records, cursor=cursor, more=more, remaining=remaining)
 
     @app.post("/v1/keys")

@@ -167,3 +167,22 @@ def test_export_to_xlsx_and_csv(services, residence, tmp_path):
         assert rows[0]["nom"] == "Léa" and rows[0]["consentement"] == "oui"
         assert rows[1]["nom"] in ("", None) and rows[1]["question"] == "Q2"
         assert rows[0]["heure"] == "09:00" and rows[0]["résidence"] == "Les Tilleuls"
+
+
+def test_the_evaluation_report_gets_the_hot_line_without_names(services, residence):
+    assert services.evaluation.extra_sources["hotline"]() is None  # nothing yet: "Aucune donnée"
+    slots = _open(services, residence)
+    services.appointments.book(
+        slots[0].id, BookingInput("Quel budget ?", "Vote", True, "Léa", "06")
+    )
+    services.appointments.book(slots[1].id, BookingInput("Un banc ?", "Cadre de vie"))
+    figures = services.evaluation.extra_sources["hotline"]()
+    assert dict(figures.rows) == {
+        "créneaux ouverts": "4", "rendez-vous pris": "2", "rendez-vous tenus": "0",
+        "dont anonymes": "1",
+        "suites encore à donner": "0",
+    }  # fmt: skip
+    assert "Salle de la résidence : 2" in figures.text and "Vote : 1" in figures.text
+    assert [r[2] for r in figures.table_rows] == ["Quel budget ?", "Un banc ?"]
+    assert "Léa" not in repr(figures)
+    assert services.evaluation.extra_sources["surveys"]() is None  # no printed survey

@@ -132,6 +132,10 @@ def test_forms_are_read_back_with_doubts_left_to_a_person(world):
     assert (results.forms, results.to_review) == (3, 0)
     assert results.questions[0].counts == (1, 0, 0)  # the doubtful answer was not guessed
     assert results.questions[2].counts == (0, 0, 0, 1, 1) and results.questions[2].mean == 4.5
+    report = services.evaluation.extra_sources["surveys"]()  # the evaluation report's section
+    assert dict(report.rows)["formulaires comptés"] == "3"
+    assert ("", "moyenne (1 à 5)", "4,5") in report.table_rows
+    assert report.table_rows[0] == ("Avez-vous voté ?", "Oui", "1")
 
 
 def test_the_same_scan_twice_is_recorded_once(world):

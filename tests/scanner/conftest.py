@@ -46,6 +46,10 @@ def ballots() -> Ballots:
     budget = print_batch(make_spec(5, "budget", 12, style_index=1), 1, KEY, batch=2)
     test = print_batch(make_spec(6, "approval", 11), 1, KEY, batch=3, test=True)
     other = print_batch(make_spec(6, "approval", 13, campaign=OTHER_CAMPAIGN), 1, KEY, batch=1)
+    for printed in (approval, budget, test, other):
+        for page in printed.pages:
+            page.setflags(write=False)  # shared by the whole session: a test or reader that
+            # writes into a page fails here instead of changing what later tests read
     return Ballots(approval, budget, test, other, context(approval, budget, test))
 
 

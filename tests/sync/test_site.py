@@ -127,6 +127,9 @@ def test_residence_project_and_results(server: Server, laptop: Path) -> None:
     assert re.search(r"Boîte à livres</a></th><td>900\u00a0€</td><td>3</td><td>oui", results)
     assert "le plus de voix dans la limite du budget" in results
     assert "Empreinte du scellé" in results
+    follow = get(server, f"{ROOT}suivi").text
+    assert "Travaux en cours" in follow and "Commande passée au fournisseur" in follow
+    assert re.search(rf'src="{ROOT}images/suivi-[0-9a-f-]+\.jpg" alt="Esquisse du projet"', follow)
     english = get(server, f"{ROOT}resultats?lang=en").text
     assert "Turnout" in english and "most votes within the budget" in english
 

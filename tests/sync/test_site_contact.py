@@ -129,3 +129,24 @@ def test_html_in_every_field_is_escaped(server: Server, laptop: Path) -> None:
         assert message.message == SCRIPT  # kept as typed: the app shows plain text
     finally:
         services.close()
+
+
+def test_only_consultants_laptops_receive_the_messages(
+    server: Server, laptop: Path, tmp_path: Path
+) -> None:
+    assert messages(server)
+    field = tmp_path / "field"
+    push(server, field, Role.FIELD)
+    services = open_services(field)
+    try:
+        assert services.campaigns.get_campaign().name == "BP Les Cèdres"  # the rest arrived
+        assert services.inbox.messages(include_handled=True) == []
+    finally:
+        services.close()
+    consultant = tmp_path / "consultant"
+    push(server, consultant, Role.CONSULTANT)
+    services = open_services(consultant)
+    try:
+        assert len(services.inbox.messages(include_handled=True)) == len(messages(server))
+    finally:
+        services.close()

@@ -69,3 +69,29 @@ def test_messages_from_the_site_are_listed_and_handled(ctx, qtbot):  # type: ign
     screen.inbox.mark_done()
     assert ctx.services.inbox.messages() == []
     assert screen.badge() is None
+
+
+def test_preview_serves_the_site_from_this_laptop(ctx, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    import time
+
+    import httpx
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    screen = SiteScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.open_preview()
+    try:
+        deadline, page = time.monotonic() + 60, None
+        while time.monotonic() < deadline and page is None:
+            try:
+                page = httpx.get(screen.preview_url + "c/hs26/", timeout=2)
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert page is not None and page.status_code == 200
+        assert "Budget participatif des habitants 2026" in page.text
+        qtbot.waitUntil(lambda: opened == [screen.preview_url], timeout=10_000)
+    finally:
+        screen.stop_preview()
+    assert screen.preview_process is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.i18n import _
@@ -73,8 +74,11 @@ def _regular_files(names: list[str]) -> list[str]:
 def run_scan(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
     from scanner.loading import page_total
+    from scanner.pool import start_early
 
     files = _regular_files(list(args.files))
+    if len(files) > 1 and (args.workers is None or args.workers > 1):
+        start_early()  # the workers' process imports the reader while this one goes on
     pages = sum(page_total(f) for f in files)
     if pages > args.max_pages:
         print(
@@ -88,15 +92,20 @@ def run_scan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # The reader's context straight from the store: not the count's facade, whose parts
+    # (ingest, report, seal...) the command does not use.
+    from app.services.counting.context import scan_context
+    from scanner.batch import interpret_files, stream_files
+
     readable = 0
     with open_data(args) as services:
         mode = None if args.mode == "any" else args.mode
+        ctx = scan_context(services.uow, mode)
+        paths = [Path(f) for f in files]
         if pages >= STREAM_PAGES:
-            readings: Any = services.counting.interpret_pages(
-                files, mode=mode, workers=args.workers
-            )
+            readings: Any = stream_files(paths, ctx, workers=args.workers)
         else:
-            readings = services.counting.interpret(files, mode=mode, workers=args.workers)
+            readings = interpret_files(paths, ctx, workers=args.workers)
         for done, reading in enumerate(readings, start=1):
             _show(reading, args.json)
             readable += reading.status != "rejected"

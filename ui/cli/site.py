@@ -29,6 +29,13 @@ def register(sub: Any) -> None:
     news.add_argument("--picture", type=Path, help=_("image (JPEG ou PNG)"))
     news.add_argument("--alt", default="", help=_("description de l'image"))
     news.add_argument("--publish", action="store_true", help=_("publier tout de suite"))
+    preview = add_command(
+        actions, "preview", _("Aperçu du site sur ce poste, avant synchronisation."), run_preview
+    )
+    preview.add_argument("--port", type=int, default=8766, help=_("port d'écoute"))
+    preview.add_argument(
+        "--all", action="store_true", help=_("montrer aussi ce qui n'est pas encore publié")
+    )
     inbox = add_command(actions, "inbox", _("Les messages reçus par le site."), run_inbox)
     inbox.add_argument("--all", action="store_true", help=_("y compris les messages traités"))
     inbox.add_argument("--done", metavar="ID", help=_("marquer un message comme traité"))
@@ -100,6 +107,25 @@ def run_news(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(post.id)
+    return 0
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """Serve the site as the server will show it, from this laptop's data, on 127.0.0.1 only."""
+    import tempfile
+
+    import uvicorn
+
+    from sync.server.app import create_app
+    from sync.server.public.preview import build_preview
+
+    with tempfile.TemporaryDirectory(prefix="bp-preview-") as folder:
+        db_url = f"sqlite:///{Path(folder) / 'preview.sqlite3'}"
+        build_preview(data_dir(args), db_url, everything=args.all)
+        print(_("Aperçu du site : http://127.0.0.1:{port}/ (Ctrl+C pour arrêter)").format(
+            port=args.port
+        ), flush=True)  # fmt: skip
+        uvicorn.run(create_app(db_url), host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 
 

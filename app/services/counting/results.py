@@ -258,9 +258,7 @@ def set_results_rule(
             raise UserError(reason)
         if lot_seed is not None and lot_seed.strip():
             extra["lot_seed"] = seed = lot_seed.strip()
-            lot_order = rules.lot_order_from_seed(
-                seed, (p.id for p in _admissible(s, campaign_id))
-            )
+            lot_order = rules.lot_order_from_seed(seed, (p.id for p in _admissible(s, campaign_id)))
         row = campaign_rule(s, campaign_id) or ResultsRuleRow(campaign_id=campaign_id)
         row.rule, row.threshold = rule, threshold
         row.lot_order, row.options = list(lot_order), extra

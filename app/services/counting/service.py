@@ -29,7 +29,7 @@ from app.services.counting import keys
 from app.services.counting import reopen as reopening
 from app.services.counting import results as residence
 from app.services.counting import seal as sealing
-from app.services.counting.context import campaign_templates, read_context
+from app.services.counting.context import campaign_templates, scan_context
 from app.services.counting.core import CountingCore
 from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
@@ -210,14 +210,7 @@ class CountingService(CountingCore):
         yield from stream_files([Path(p) for p in paths], ctx, workers=workers)
 
     def _scan_context(self, mode: str | None) -> ReadContext:
-        try:
-            campaign_id: str | None = self.active_campaign_id()
-        except UserError:
-            campaign_id = None
-        with self.uow() as s:
-            if campaign_id is None:
-                return ReadContext.create([], None, mode=mode)
-            return read_context(s, campaign_id, mode)
+        return scan_context(self.uow, mode)
 
     def watch_folder(
         self,

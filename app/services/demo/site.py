@@ -5,11 +5,13 @@ a full site (docs/platform.md)."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
+from app.domain.site import Milestone
 from app.services import Services
 from app.services.demo.picture import draw_garden
-from app.services.site import NewsInput
+from app.services.site import FollowupInput, NewsInput
 from app.services.site_results import publish_results
 
 NEWS = (
@@ -46,4 +48,29 @@ def publish_demo_site(services: Services) -> None:
 
 
 def publish_demo_results(services: Services, residence_id: str) -> None:
+    """The counted residence's results, and the follow-up of its first funded project."""
     publish_results(services, residence_id)
+    results = services.counting.results(residence_id)
+    funded = [p.project_id for p in results.projects if p.project_id in results.selected]
+    garden = [p.project_id for p in results.projects if p.title.startswith("Jardin partagé")]
+    funded = [pid for pid in garden if pid in funded] or funded
+    if not funded:
+        return
+    today = date.today()
+    with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
+        sketch = draw_garden(Path(folder) / "chantier.png")
+        services.site.set_followup(
+            funded[0],
+            FollowupInput(
+                "in_progress",
+                (
+                    Milestone(today - timedelta(days=5), "Commande passée au fournisseur", True),
+                    Milestone(today + timedelta(days=60), "Installation des bacs", False),
+                    Milestone(today + timedelta(days=90), "Inauguration avec les habitants"),
+                ),
+                "Le bailleur a validé le devis ; les travaux commencent au printemps.",
+                "Esquisse du projet",
+            ),
+            sketch,
+        )
+    services.site.publish_followup(funded[0])

@@ -265,7 +265,9 @@ def _projects(
             continue
         project = followed
         project.followup = Followup(
-            v.get("status", "planned"), list(v.get("milestones") or []), v.get("note", ""),
+            v.get("status", "planned"),
+            [{**m, "day": _date(m.get("day"))} for m in v.get("milestones") or []],
+            v.get("note", ""),
             bool(v.get("web_picture")), v.get("picture_alt", ""),
         )  # fmt: skip
         if v.get("web_picture"):

@@ -10,11 +10,16 @@ at the next sync; nothing shows on the site until it is published.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -348,6 +353,15 @@ class SiteScreen(Screen):
         self.campaign_button.clicked.connect(self.toggle_campaign)
         self.projects_button = QPushButton(_("Publier tous les projets"))
         self.projects_button.clicked.connect(self.publish_projects)
+        self.preview_button = QPushButton(_("Aperçu du site"))
+        self.preview_button.setToolTip(
+            _(
+                "Le site tel qu'il sera après synchronisation, brouillons compris, dans le navigateur."
+            )
+        )
+        self.preview_button.clicked.connect(self.open_preview)
+        self.preview_process: subprocess.Popen[bytes] | None = None
+        self.header.actions.addWidget(self.preview_button)
         self.header.actions.addWidget(self.campaign_button)
         self.header.actions.addWidget(self.projects_button)
         self.tabs = QTabWidget()
@@ -394,6 +408,29 @@ class SiteScreen(Screen):
         count = self.ctx.services.site.publish_projects(True)
         self.ctx.notify(_("{n} projets publiés.").format(n=count))
         self.ctx.changed("site")
+
+    def open_preview(self) -> None:
+        """Serve the site from this laptop's data on 127.0.0.1 (`bp-terrain site preview
+        --all`) and open it in the browser; the preview stops with the app or the next click."""
+        self.stop_preview()
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        command = [sys.executable, "-m", "ui.cli", "site", "preview", "--all", "--port", str(port),
+                   "--data-dir", str(self.ctx.services.data_dir)]  # fmt: skip
+        self.preview_process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.preview_url = f"http://127.0.0.1:{port}/"
+        QApplication.instance().aboutToQuit.connect(self.stop_preview)  # type: ignore[union-attr]
+        QTimer.singleShot(2500, lambda: QDesktopServices.openUrl(QUrl(self.preview_url)))
+        self.ctx.notify(_("Aperçu du site : {url}").format(url=self.preview_url))
+
+    def stop_preview(self) -> None:
+        if self.preview_process is not None and self.preview_process.poll() is None:
+            self.preview_process.terminate()
+            self.preview_process.wait(timeout=10)
+        self.preview_process = None
 
     def screenshot_variants(self) -> list[ScreenshotVariant]:
         return [("site-inbox", self._show_inbox)]
