@@ -259,7 +259,7 @@ def _section(section: Section) -> list[Flowable]:
 
 def _block(block: Block, *, compact: bool = False) -> list[Flowable]:
     if isinstance(block, KeyFigures):
-        return [_figures(block.figures), Spacer(1, 5 * mm)]
+        return [_spaced(_figures(block.figures), 5 * mm)]
     if isinstance(block, TextBlock):
         return _text(block)
     if isinstance(block, NoData):
@@ -267,11 +267,18 @@ def _block(block: Block, *, compact: bool = False) -> list[Flowable]:
     if isinstance(block, Heading):
         return [CondPageBreak(40 * mm), Paragraph(_escape(block.text), H2)]
     if isinstance(block, TableBlock):
-        return [_table(block), Spacer(1, 4 * mm)]
+        return [_spaced(_table(block), 4 * mm)]
     parts: list[Flowable] = [Paragraph(_escape(block.title), H2), _bars(block, compact)]
     if block.note:
         parts.append(Paragraph(_escape(block.note), MUTED_BODY))
     return [KeepTogether(parts)]
+
+
+def _spaced(flowable: Flowable, after: float) -> Flowable:
+    """Space after a table as its `spaceAfter`, not a `Spacer`: a spacer that no longer fits at
+    the foot of a full page would spill over and leave a blank page before the next section."""
+    flowable.spaceAfter = after
+    return flowable
 
 
 def _text(block: TextBlock) -> list[Flowable]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.domain.appointments import CHANNEL_LABELS
 from app.domain.dates import format_date
-from app.domain.surveys import QuestionKind, QuestionResult
+from app.domain.surveys import QuestionKind, QuestionResult, Survey
 from app.i18n import _
 from app.services.appointments.service import AppointmentService
 from app.services.evaluation.facts import ExtraFigures
@@ -21,6 +21,7 @@ def hotline_figures(service: AppointmentService) -> ExtraFigures | None:
     rows = (
         (_("créneaux ouverts"), str(f.slots)),
         (_("rendez-vous pris"), str(f.booked)),
+        (_("rendez-vous tenus"), str(f.held)),
         (_("dont anonymes"), str(f.anonymous)),
         (_("suites encore à donner"), str(f.follow_ups_open)),
     )
@@ -46,6 +47,7 @@ def survey_figures(service: SurveyService) -> ExtraFigures | None:
         (_("questionnaires imprimés"), str(len(surveys))),
         (_("formulaires comptés"), str(sum(r.forms for r in results))),
         (_("formulaires à revoir"), str(sum(r.to_review for r in results))),
+        (_("textes libres à lire"), str(_unread_texts(service, surveys))),
     )
     several = len(results) > 1
     table: list[tuple[str, ...]] = []
@@ -66,6 +68,15 @@ def survey_figures(service: SurveyService) -> ExtraFigures | None:
     if not several:
         text = f"« {results[0].title} ». {text}"
     return ExtraFigures(rows, text, headers, tuple(table))
+
+
+def _unread_texts(service: SurveyService, surveys: list[Survey]) -> int:
+    """Free texts kept as images that no one has transcribed yet (waiting for a reader)."""
+    return sum(
+        bool(r.text_image) and not r.text_transcript
+        for s in surveys
+        for r in service.responses(s.id)
+    )
 
 
 def _answer_lines(q: QuestionResult) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from app.i18n import N_, _
 from app.services.base import Service
 from app.services.counting.read import counts_now
 from app.services.interop.online_vote import CombinedResults, combined_in_session, online_ballots
+from app.storage.consultant_tables import AppointmentRow
 from app.storage.count_tables import CountSessionRow, CountSheetRow
 from app.storage.tables import (
     CampaignRow,
@@ -94,6 +95,7 @@ class ThemeFigures:
     ideas: int
     projects: int
     projects_admitted: int
+    questions: int = 0  # asked on the hot line (permanences), by the theme the consultant chose
 
 
 @dataclass(frozen=True)
@@ -454,9 +456,24 @@ def _themes(s: Session, cid: str) -> tuple[ThemeFigures, ...]:
         .group_by(ProjectRow.theme)
     ).all()
     projects = {theme: (int(n), int(ok or 0)) for theme, n, ok in rows}
+    asked = _grouped(  # the hot line's questions feed the themes too (issue 13)
+        s,
+        select(AppointmentRow.theme, func.count())
+        .where(
+            AppointmentRow.campaign_id == cid,
+            AppointmentRow.deleted_at.is_(None),
+            AppointmentRow.booked.is_(True),
+            AppointmentRow.question != "",
+        )
+        .group_by(AppointmentRow.theme),
+    )
     out = []
-    for theme in set(ideas) | set(projects):
+    for theme in set(ideas) | set(projects) | set(asked):
         n_projects, admitted = projects.get(theme, (0, 0))
         label = theme or _(NO_THEME)
-        out.append(ThemeFigures(label, ideas.get(theme, 0), n_projects, admitted))
-    return tuple(sorted(out, key=lambda t: (-t.ideas, -t.projects, t.theme.casefold())))
+        out.append(
+            ThemeFigures(label, ideas.get(theme, 0), n_projects, admitted, asked.get(theme, 0))
+        )
+    return tuple(
+        sorted(out, key=lambda t: (-(t.ideas + t.questions), -t.projects, t.theme.casefold()))
+    )

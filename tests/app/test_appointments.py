@@ -178,7 +178,8 @@ def test_the_evaluation_report_gets_the_hot_line_without_names(services, residen
     services.appointments.book(slots[1].id, BookingInput("Un banc ?", "Cadre de vie"))
     figures = services.evaluation.extra_sources["hotline"]()
     assert dict(figures.rows) == {
-        "créneaux ouverts": "4", "rendez-vous pris": "2", "dont anonymes": "1",
+        "créneaux ouverts": "4", "rendez-vous pris": "2", "rendez-vous tenus": "0",
+        "dont anonymes": "1",
         "suites encore à donner": "0",
     }  # fmt: skip
     assert "Salle de la résidence : 2" in figures.text and "Vote : 1" in figures.text

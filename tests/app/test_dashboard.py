@@ -129,3 +129,25 @@ def test_ballots_turnout_and_results(services: Services, campaign, residence) ->
     assert result.valid == 30 and not result.sealed
     assert result.funded == ("Bancs",)  # 30 votes; Jeux (10) no longer fits in 30 000 €
     assert result.spent_cents == 20_000_00 and result.budget_cents == 30_000_00
+
+
+def test_hot_line_questions_feed_the_themes(services: Services, campaign, residence) -> None:
+    from datetime import time
+
+    from app.domain.appointments import Channel
+    from app.services.appointments import BookingInput, SlotsInput
+
+    services.ideas.create_idea(IdeaInput("Bancs", residence.id, theme="Cadre de vie"))
+    slots = services.appointments.open_slots(
+        SlotsInput("Awa Diallo", Channel.PHONE, date(2026, 10, 6), time(9), time(11, 30), 30, "Tél.")
+    )
+    asked = (("Qui arrose ?", "Espaces verts"), ("Et l'hiver ?", "Espaces verts"),
+             ("Des fleurs ?", "Espaces verts"),
+             ("Qui entretient les bancs ?", "Cadre de vie"), ("", "Cadre de vie"))  # fmt: skip
+    for slot, (question, theme) in zip(slots, asked):
+        services.appointments.book(slot.id, BookingInput(question, theme, False, "", "", None))
+    themes = {t.theme: t for t in services.dashboard.overview(date(2026, 10, 10)).themes}
+    assert (themes["Espaces verts"].ideas, themes["Espaces verts"].questions) == (0, 3)
+    assert (themes["Cadre de vie"].ideas, themes["Cadre de vie"].questions) == (1, 1)  # no text
+    first = services.dashboard.overview(date(2026, 10, 10)).themes[0]
+    assert first.theme == "Espaces verts"  # ranked by ideas and questions together

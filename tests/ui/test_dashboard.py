@@ -25,7 +25,11 @@ def test_figures_match_the_service(ctx, qtbot):
     assert screen.tiles["meetings"].figure.text() == str(board.totals.meetings_held)
     names = [screen.model.index(r, 0).data() for r in range(screen.model.rowCount())]
     assert names == [r.name for r in board.residences]
-    assert len(screen.themes_chart.bars) == len([t for t in board.themes[:8] if t.ideas])
+    # ideas and the hot line's questions together (the demo's "Autre" has questions only)
+    assert [(b.label, b.value) for b in screen.themes_chart.bars] == [
+        (t.theme, t.ideas + t.questions) for t in board.themes[:8] if t.ideas or t.questions
+    ]
+    assert any(b.label == "Autre" and b.value == 2 for b in screen.themes_chart.bars)
 
 
 def test_every_figure_opens_its_list(main_window, qtbot):

@@ -291,16 +291,20 @@ def _profile(board: Dashboard, consented: dict[str, int]) -> Section:
 
 def _themes(board: Dashboard) -> Section:
     blocks: list[Block] = []
-    themes = [t for t in board.themes if t.ideas or t.projects]
+    themes = [t for t in board.themes if t.ideas or t.projects or t.questions]
     if themes:
+        top = themes[:15]
         blocks.append(BarsBlock(
-            _("Idées par thème"), tuple(t.theme for t in themes[:15]),
-            tuple(float(t.ideas) for t in themes[:15]), tuple(n(t.ideas) for t in themes[:15]),
+            _("Idées et questions par thème"), tuple(t.theme for t in top),
+            tuple(float(t.ideas + t.questions) for t in top),
+            tuple(n(t.ideas + t.questions) for t in top),
         ))  # fmt: skip
         blocks.append(TableBlock(
-            (_("Thème"), _("Idées"), _("Projets"), _("Projets recevables")),
-            tuple((t.theme, n(t.ideas), n(t.projects), n(t.projects_admitted)) for t in themes),
-            (0.52, 0.16, 0.16, 0.16), right=(1, 2, 3),
+            (_("Thème"), _("Idées"), _("Questions (permanences)"), _("Projets"),
+             _("Projets recevables")),
+            tuple((t.theme, n(t.ideas), n(t.questions), n(t.projects), n(t.projects_admitted))
+                  for t in themes),
+            (0.40, 0.12, 0.18, 0.12, 0.18), right=(1, 2, 3, 4),
         ))  # fmt: skip
     else:
         blocks.append(NoData(_("Aucune donnée : aucune idée notée.")))

@@ -2,7 +2,7 @@
 
 Other capabilities feed the report through `extra_sources` (the hot line, the paper surveys):
 each is a callable returning `ExtraFigures` (plain rows) or None when it has nothing; the
-report then says "Aucune donnée" in that section. They are registered by `open_services`, so
+report then says "Aucune donnée" in that section. They are registered by `Services.evaluation`, so
 that this module imports none of them.
 """
 

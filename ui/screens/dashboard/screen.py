@@ -156,11 +156,13 @@ class DashboardScreen(Screen):
             _("Participation au vote par résidence"), _("Aucun bulletin dépouillé pour l'instant.")
         )
         self.turnout_chart.bar_clicked.connect(self.open_results)
-        self.themes_chart = BarChart(_("Idées par thème"), _("Aucune idée notée pour l'instant."))
+        self.themes_chart = BarChart(
+            _("Idées et questions par thème"), _("Aucune idée ni question notée pour l'instant.")
+        )
         self.themes_chart.bar_clicked.connect(lambda _theme: self.open_list("meetings", "ideas"))
         for title, chart in (
             (_("Participation au vote (bulletins rendus / logements)"), self.turnout_chart),
-            (_("Idées par thème"), self.themes_chart),
+            (_("Idées et questions par thème"), self.themes_chart),
         ):
             column = QVBoxLayout()
             column.addWidget(set_role(QLabel(title), "section"))
@@ -249,7 +251,11 @@ class DashboardScreen(Screen):
         self.turnout_chart.set_bars(self._turnout_bars(()))
         top = board.themes[:8]
         self.themes_chart.set_bars(
-            [Bar(t.theme, t.ideas, format_count(t.ideas), t.theme) for t in top if t.ideas]
+            [
+                Bar(t.theme, t.ideas + t.questions, format_count(t.ideas + t.questions), t.theme)
+                for t in top
+                if t.ideas or t.questions
+            ]
         )
 
     def _turnout_bars(self, results: tuple[ResidenceResult, ...]) -> list[Bar]:
