@@ -1,19 +1,19 @@
-"""Write a file so that the user never finds a half-written one where a good one is expected."""
+"""Write a file so that the user never finds a half-written one where a good one is expected.
+
+The documents' and exports' writer: `ballots.replace` (the project's one atomic writer) with its
+`OSError` said as the library's typed French errors (`WriteError`, `DiskFullError`).
+"""
 
 from __future__ import annotations
 
 import errno
-import logging
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ballots.errors import DiskFullError, WriteError
 from ballots.i18n import _
-
-log = logging.getLogger(__name__)
+from ballots.replace import replacing_path
 
 
 @contextmanager
@@ -23,17 +23,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
     Any exception (cancel, disk full, bug) removes the temporary file and leaves `target` as it
     was. OSError is translated into a typed French error.
     """
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, target)
+        with replacing_path(target) as tmp:
+            yield tmp
     except OSError as exc:
-        _remove(tmp)
-        raise _write_error(target, exc) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
+        raise write_error(target, exc) from exc
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
@@ -46,22 +40,8 @@ def write_with(target: Path, writer: Callable[[Path], None]) -> None:
         writer(tmp)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        log.warning("could not remove temporary file %s", path)
-
-
-def _write_error(target: Path, exc: OSError) -> WriteError:
+def write_error(target: Path, exc: OSError) -> WriteError:
+    """An OSError while writing `target`, as a French message the person can act on."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DiskFullError(
             _(

@@ -53,7 +53,7 @@ def draw_static(
     """Everything printed identically on every ballot of a batch."""
     if test:
         _watermark(pen, layout)
-    _markers(pen, layout)
+    draw_markers(pen, layout)
     _header(pen, spec, layout, test)
     _instructions(pen, spec)
     for plan in plans:
@@ -61,7 +61,8 @@ def draw_static(
     _footer(pen, test)
 
 
-def _markers(pen: Pen, layout: BallotLayout) -> None:
+def draw_markers(pen: Pen, layout: BallotLayout) -> None:
+    """The four ArUco corner markers of the layout (ballots and survey forms alike)."""
     dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     pen.c.setFillColor(INK)
     for marker in layout.markers:
@@ -128,10 +129,10 @@ def _instructions(pen: Pen, spec: BallotSpec) -> None:
     pen.text(left + 5, top + 7.0, headline.lines[0], headline.size, bold=True)
     detail = fit(spec.rule.detail(), FONT, right - left - 10, 1, 12, 12)
     pen.text(left + 5, top + 13.0, detail.lines[0], 12, color=MUTED)
-    _examples(pen, left + 5, top + 17.0)
+    draw_examples(pen, left + 5, top + 17.0)
 
 
-def _examples(pen: Pen, x: float, y: float) -> None:
+def draw_examples(pen: Pen, x: float, y: float) -> None:
     """A good mark (three ways) and marks that do not count, drawn on real-looking boxes."""
     pen.text(x, y + 5.0, _("Compte :"), 12, bold=True)
     x += text_width_mm(_("Compte :"), FONT_BOLD, 12) + 3

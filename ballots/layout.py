@@ -114,6 +114,29 @@ class BoxLayout:
 
 
 @dataclass(frozen=True)
+class GroupLayout:
+    """A question of a paper survey: its boxes (indices into `boxes`) and how many may be
+    ticked (`single`: one at most, `multiple`: any), or a free-text `zone` kept as an image.
+
+    Ballots have no groups (the key is then left out of the layout file, so their template
+    hashes are unchanged); see docs/ballot-format.md, "Survey forms".
+    """
+
+    id: str
+    kind: str  # single | multiple | text
+    boxes: tuple[int, ...] = ()
+    zone: Rect | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "boxes": list(self.boxes),
+            "zone": None if self.zone is None else self.zone.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
 class MarkerLayout:
     id: int
     corner: str
@@ -168,6 +191,7 @@ class BallotLayout:
     markers: tuple[MarkerLayout, ...]
     format: str = FORMAT
     version: int = VERSION
+    groups: tuple[GroupLayout, ...] = ()
 
     @property
     def template_prefix(self) -> bytes:
@@ -209,6 +233,8 @@ def layout_to_dict(layout: BallotLayout, *, with_hash: bool = True) -> dict[str,
         "qr": layout.qr.to_dict(),
         "markers": [marker.to_dict() for marker in layout.markers],
     }
+    if layout.groups:
+        data["groups"] = [group.to_dict() for group in layout.groups]
     if with_hash:
         data["template_hash"] = layout.template_hash
     return data
@@ -306,6 +332,15 @@ def layout_from_dict(data: Mapping[str, Any]) -> BallotLayout:
         ),
         format=str(data["format"]),
         version=int(data["version"]),
+        groups=tuple(
+            GroupLayout(
+                str(g["id"]),
+                str(g["kind"]),
+                tuple(int(i) for i in g["boxes"]),
+                None if g.get("zone") is None else Rect.from_dict(g["zone"]),
+            )
+            for g in data.get("groups") or ()
+        ),
     )
 
 

@@ -45,6 +45,7 @@ class RuleKind(StrEnum):
     APPROVAL = "approval"
     SINGLE = "single"
     BUDGET = "budget"
+    SURVEY = "survey"  # a paper survey: each question (layout group) has its own rule
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ class VotingRule:
     @classmethod
     def budget(cls, budget_cents: int) -> VotingRule:
         return cls(RuleKind.BUDGET, budget_cents=budget_cents)
+
+    @classmethod
+    def survey(cls) -> VotingRule:
+        return cls(RuleKind.SURVEY)
 
     def check(self, project_count: int) -> None:
         """Refuse a rule that voters could not follow with these projects."""

@@ -48,9 +48,8 @@ def new_data_dir(folder: Path, name: str) -> Path:
     from app.services.campaigns import CampaignInput
 
     data = folder / name
-    services = open_services(data)
-    services.campaigns.create_campaign(CampaignInput(name="Banc d'essai"))
-    services.close()
+    with open_services(data) as services:
+        services.campaigns.create_campaign(CampaignInput(name="Banc d'essai"))
     return data
 
 

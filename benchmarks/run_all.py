@@ -23,9 +23,12 @@ def commands(full: bool) -> list[list[str]]:
     return [
         [py, "benchmarks/bench_ballots.py"],
         [py, "benchmarks/bench_rules.py"],
+        [py, "benchmarks/bench_equal_shares.py"],
         [py, "benchmarks/bench_ingest.py"],
+        [py, "benchmarks/bench_count_log.py"],
         [py, "benchmarks/bench_scan.py"],
         [py, "benchmarks/bench_spreadsheet.py"],
+        [py, "benchmarks/bench_site.py"],
         [py, "-m", "benchmarks.scanner_eval", "--scans", scans, "--photos", photos, "--seed", "1"],
     ]
 

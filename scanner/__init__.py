@@ -14,18 +14,19 @@ See docs/scanner.md and the "Reading results" section of docs/ballot-format.md.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ballots.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from scanner.batch import BatchCancelled, interpret_file, interpret_files
     from scanner.camera import CameraState, StillBallotWatcher
     from scanner.context import KnownSerials, ReadContext, keyed_serial_hash
     from scanner.interpret import interpret_image
-    from scanner.marks import DEFAULT_THRESHOLDS, Thresholds
     from scanner.reasons import MESSAGES, Reason, message
     from scanner.result import READER_VERSION, MarkReading, PageReading, RegistrationInfo
     from scanner.template import Template, as_template, template_from_json
+    from scanner.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 # The names are loaded on first use (PEP 562), so that `import scanner.template` (pure Python,
 # used by the standalone verifier) does not pull OpenCV and numpy in through this package.
@@ -39,8 +40,8 @@ _WHERE = {
     "ReadContext": "scanner.context",
     "keyed_serial_hash": "scanner.context",
     "interpret_image": "scanner.interpret",
-    "DEFAULT_THRESHOLDS": "scanner.marks",
-    "Thresholds": "scanner.marks",
+    "DEFAULT_THRESHOLDS": "scanner.thresholds",
+    "Thresholds": "scanner.thresholds",
     "MESSAGES": "scanner.reasons",
     "Reason": "scanner.reasons",
     "message": "scanner.reasons",
@@ -54,13 +55,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'scanner' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [

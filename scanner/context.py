@@ -13,8 +13,8 @@ import hmac
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from scanner.marks import DEFAULT_THRESHOLDS, Thresholds
 from scanner.template import MarkerSpec, Template, as_template
+from scanner.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 SerialLookup = Callable[[int, int], bool | None]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -12,8 +13,8 @@ from scanner import qr
 from scanner.context import ReadContext
 from scanner.identity import Identity, check_identity
 from scanner.landmarks import register_partial
-from scanner.marks import BoxMeasure, decide, measure_box
-from scanner.page import is_blank, marks_near_titles, remove_streaks, upright
+from scanner.marks import PX, BoxMeasure, box_window, decide, measure_box
+from scanner.page import is_blank, marks_near_titles, remove_streaks, title_windows, upright
 from scanner.reasons import Reason
 from scanner.registration import (
     Detected,
@@ -34,6 +35,7 @@ from scanner.result import (
     MarkReading,
     PageReading,
     RegistrationInfo,
+    ZoneCrop,
 )
 from scanner.rules import page_rule_reasons
 from scanner.template import Template
@@ -143,11 +145,29 @@ def interpret_image(
     if reg.page != tpl.page_number and Reason.PAGE_MISMATCH not in reasons:
         reasons.append(Reason.PAGE_MISMATCH)
     marks, page_reasons = read_marks(grey, reg, tpl, ctx)
-    base = replace(base, marks=marks)
+    base = replace(base, marks=marks, zones=crop_zones(grey, reg, tpl))
     if reasons:
         return _rejected(base, *reasons)
     status = NEEDS_REVIEW if page_reasons or any(m.decision == REVIEW for m in marks) else VALID
     return replace(base, status=status, reasons=tuple(str(r) for r in page_reasons))
+
+
+def crop_zones(grey: NDArray[np.uint8], reg: Registration, tpl: Template) -> tuple[ZoneCrop, ...]:
+    """The free-text zones of a survey form, cut from the upright page (none on a ballot)."""
+    zones = [g for g in tpl.groups if g.zone is not None]
+    if not zones:
+        return ()
+    canon = upright(grey, reg.matrix(), tpl, reg.px_per_mm)
+    out = []
+    for group in zones:
+        z = group.zone
+        assert z is not None
+        x0, y0 = max(0, int(round(z.x * PX))), max(0, int(round(z.y * PX)))
+        x1, y1 = int(round((z.x + z.w) * PX)), int(round((z.y + z.h) * PX))
+        ok, png = cv2.imencode(".png", canon[y0:y1, x0:x1])
+        if ok:
+            out.append(ZoneCrop(group.id, png.tobytes()))
+    return tuple(out)
 
 
 def _with_identity(base: PageReading, ident: Identity) -> PageReading:
@@ -169,7 +189,8 @@ def read_marks(
     grey: NDArray[np.uint8], reg: Registration, tpl: Template, ctx: ReadContext
 ) -> tuple[tuple[MarkReading, ...], list[Reason]]:
     """Measure and decide every box, then apply the page-level checks and the voting rule."""
-    canon = upright(remove_streaks(grey), reg.matrix(), tpl, reg.px_per_mm)
+    windows = [box_window(b.rect) for b in tpl.boxes] + title_windows(tpl)
+    canon = upright(remove_streaks(grey), reg.matrix(), tpl, reg.px_per_mm, windows)
     measures = [measure_box(canon, b.rect) for b in tpl.boxes]
     outlines = [m.outline for m in measures if m.found]
     ref = float(np.median(outlines)) if outlines else 0.5

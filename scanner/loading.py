@@ -73,6 +73,23 @@ def to_grey(im: Image.Image) -> GreyImage:
     return np.ascontiguousarray(np.asarray(im, dtype=np.uint8))
 
 
+def _load_grey(im: Image.Image) -> GreyImage:
+    """Decode the current frame to 8-bit grey. A grey frame (most scans) is decoded straight
+    into the array returned: `np.asarray` on a decoded Pillow image copies it twice (about
+    6 ms for a 200 dpi A4 page, a tenth of the whole reading)."""
+    if im.mode != "L":
+        im.load()
+        return to_grey(im)
+    width, height = im.size
+    pixels = np.empty((height, width), dtype=np.uint8)
+    target = Image.frombuffer("L", (width, height), pixels, "raw", "L", 0, 1)
+    im.im = target.im  # Pillow decodes into the image memory it finds: `pixels`
+    im.load()
+    if im.im is target.im and im.mode == "L" and im.size == (width, height):
+        return pixels
+    return to_grey(im)  # the format made its own image memory: the ordinary way
+
+
 def _raster_pages(path: Path) -> Iterator[SourcePage]:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
@@ -103,8 +120,7 @@ def _decode_frame(im: Image.Image, index: int) -> SourcePage:
         reason = _size_reason(*im.size)
         if reason is not None:
             return _fail(page, reason, f"{im.size[0]}x{im.size[1]}")
-        im.load()
-        return SourcePage(page=page, image=to_grey(im))
+        return SourcePage(page=page, image=_load_grey(im))
     except Image.DecompressionBombError as exc:
         return _fail(page, Reason.IMAGE_TOO_LARGE, str(exc))
     except (OSError, ValueError, EOFError, SyntaxError) as exc:

@@ -21,6 +21,8 @@ from numpy.typing import NDArray
 
 from scanner.reasons import Reason
 from scanner.template import Rect
+from scanner.thresholds import DEFAULT_THRESHOLDS as DEFAULT_THRESHOLDS
+from scanner.thresholds import Thresholds as Thresholds
 
 #: Pixels per millimetre of the upright page the marks are measured on (about 203 dpi).
 PX = 8.0
@@ -41,24 +43,6 @@ SPECK_MM2 = 0.15
 MIN_OUTLINE = 0.10
 #: Angular sectors of the ring; a circle around the box inks most of them.
 SECTORS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Decision thresholds, calibrated on the evaluation corpus (docs/scanner.md)."""
-
-    fill_marked: float = 0.30
-    fill_unmarked: float = 0.25
-    span_marked: float = 4.0
-    span_unmarked: float = 3.0
-    fill_stroke_min: float = 0.03
-    ring_circle_sectors: int = 10
-    faint: float = 0.36
-    scatter: float = 0.006
-    scatter_blobs: int = 3
-
-
-DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +156,26 @@ def _ring_features(
     return frac, sectors, bool((left and right) or (top and bottom))
 
 
+#: Paper measured around a box: its ring, the outline search and half a millimetre more.
+WINDOW_MARGIN_MM = RING_OUT_MM + SEARCH_MM + 0.5
+
+
+def box_window(box: Rect) -> tuple[int, int, int, int]:
+    """The pixels of the upright page `measure_box` reads for `box`: x0, y0, x1, y1."""
+    x0, y0 = _px(box.x - WINDOW_MARGIN_MM), _px(box.y - WINDOW_MARGIN_MM)
+    return (
+        x0,
+        y0,
+        x0 + _px(box.w) + 2 * _px(WINDOW_MARGIN_MM),
+        y0 + _px(box.h) + 2 * _px(WINDOW_MARGIN_MM),
+    )
+
+
 def measure_box(canon: NDArray[np.uint8], box: Rect) -> BoxMeasure:
     """Measure one box on the upright page image (PX pixels per mm)."""
-    margin = RING_OUT_MM + SEARCH_MM + 0.5
-    x0, y0 = _px(box.x - margin), _px(box.y - margin)
+    margin = WINDOW_MARGIN_MM
+    x0, y0, x1, y1 = box_window(box)
     bw, bh = _px(box.w), _px(box.h)
-    x1, y1 = x0 + bw + 2 * _px(margin), y0 + bh + 2 * _px(margin)
     H, W = canon.shape
     if x0 < 0 or y0 < 0 or x1 > W or y1 > H:
         return BoxMeasure(0, 0, 0, 0, 0, False, 0, 0, 0, (0.0, 0.0), False)

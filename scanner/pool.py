@@ -34,6 +34,18 @@ def safe_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def start_early() -> None:
+    """Start the forkserver now (it imports the reader: OpenCV, NumPy), so that it does so on
+    the other core while this process still prepares its work (the `scan` command opens the
+    database meanwhile); the pool's workers then start at once. Nothing where there is no
+    forkserver."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        safe_context()  # sets the modules the forkserver preloads
+        forkserver.ensure_running()
+
+
 def process_pool(
     workers: int,
     initializer: Callable[..., object] | None = None,

@@ -8,6 +8,7 @@ No serial is ever written in clear: only its keyed hash, to find photocopies.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +88,17 @@ class RegistrationInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneCrop:
+    """A survey form's free-text zone, upright, as PNG bytes (for a person to read)."""
+
+    id: str
+    png: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "png_sha256": hashlib.sha256(self.png).hexdigest()}
+
+
+@dataclass(frozen=True, slots=True)
 class PageReading:
     """The reading of one page of one file."""
 
@@ -105,6 +117,7 @@ class PageReading:
     registration: RegistrationInfo | None = None
     marks: tuple[MarkReading, ...] = field(default=())
     reader_version: str = READER_VERSION
+    zones: tuple[ZoneCrop, ...] = field(default=())
 
     @property
     def marked(self) -> tuple[str, ...]:
@@ -116,6 +129,12 @@ class PageReading:
         return tuple(m for m in self.marks if m.decision == REVIEW)
 
     def to_json(self) -> dict[str, Any]:
+        data = self._core_json()
+        if self.zones:  # survey forms only: a ballot's reading is unchanged
+            data["zones"] = [z.to_json() for z in self.zones]
+        return data
+
+    def _core_json(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "page": self.page,

@@ -1,4 +1,5 @@
-"""Page-level checks once every box is decided: faint ballots and the voting rule.
+"""Page-level checks once every box is decided: faint ballots and the voting rule (and, on a
+survey form, each single-answer question's rule).
 
 The reader does not invalidate a ballot itself: it sends to a person a ballot that breaks the
 printed rule (too many choices, over budget), and the count records the person's decision.
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scanner.marks import BoxMeasure, Thresholds
+from scanner.marks import BoxMeasure
 from scanner.reasons import Reason
 from scanner.result import MARKED, REVIEW, MarkReading
 from scanner.template import Template
+from scanner.thresholds import Thresholds
 
 
 def page_rule_reasons(
@@ -28,6 +30,8 @@ def page_rule_reasons(
     if any(r.decision == REVIEW for r in marks):
         return reasons
     chosen = [i for i, r in enumerate(marks) if r.decision == MARKED]
+    if any(len([i for i in g.boxes if i in chosen]) > 1 for g in tpl.groups if g.kind == "single"):
+        reasons.append(Reason.TOO_MANY_CHOICES)  # a survey question with one answer expected
     rule = tpl.rule
     n = len(chosen)
     limit = 1 if rule.kind == "single" else rule.max_choices

@@ -62,6 +62,16 @@ class RuleSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A survey question: its boxes (indices) and rule, or a free-text zone to crop."""
+
+    id: str
+    kind: str  # single | multiple | text
+    boxes: tuple[int, ...]
+    zone: Rect | None
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """Everything the reader needs from one layout page."""
 
@@ -78,6 +88,7 @@ class Template:
     boxes: tuple[BoxSpec, ...]
     qr: Rect
     markers: tuple[MarkerSpec, ...]
+    groups: tuple[GroupSpec, ...] = ()
 
     @property
     def hash_prefix(self) -> bytes:
@@ -136,6 +147,15 @@ def template_from_json(layout: Mapping[str, Any], *, verify_hash: bool = True) -
         boxes=boxes,
         qr=Rect.from_json(layout["qr"]),
         markers=markers,
+        groups=tuple(
+            GroupSpec(
+                id=str(g["id"]),
+                kind=str(g["kind"]),
+                boxes=tuple(int(i) for i in g.get("boxes") or ()),
+                zone=Rect.from_json(g["zone"]) if g.get("zone") else None,
+            )
+            for g in layout.get("groups") or ()
+        ),
     )
 
 

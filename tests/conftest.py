@@ -9,6 +9,12 @@ import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# No per-example time limit: a busy machine (CI, several test runs at once) must not turn a
+# correct property into a failure. Speed lives in benchmarks/, not in tests.
+settings.register_profile("bp-terrain", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bp-terrain")
 
 
 @pytest.fixture(autouse=True)

@@ -45,8 +45,9 @@ SYSTEM_PACKAGES = [
 ]
 
 # Only for the tests: the sync server's tests run against PostgreSQL too (a throwaway cluster
-# that the test fixture starts with initdb in a temporary folder).
-TEST_PACKAGES = ["postgresql"]
+# that the test fixture starts with initdb in a temporary folder); the public site's pages are
+# checked in Debian's headless Chromium driven by Selenium (tests/sync/test_site_browser.py).
+TEST_PACKAGES = ["postgresql", "chromium", "chromium-driver"]
 
 
 def say(message: str) -> None:

@@ -34,7 +34,9 @@ def extract() -> Catalog:
     catalog = Catalog(project="BP Terrain", locale="fr", charset="utf-8")
     for package in PACKAGES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / package,
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")],
+            keywords=KEYWORDS,
         ):
             catalog.add(
                 message,

@@ -5,7 +5,8 @@
 
 Writes into OUT: the ballots, the test deck, the project sheets, the poster, the sign-in sheet,
 the commission minutes, the procès-verbal of a sealed demo count and its batch and seal slips,
-the procès-verbal and slip of a sealed test count (PV d'essai) (PDF), and one PNG per page
+the procès-verbal and slip of a sealed test count (PV d'essai), a paper survey form and the hot
+line's weekly sheet (PDF), and one PNG per page
 beside them. Everything is made through the services, on a fresh demo data folder in OUT/data.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from render_pdf import render  # noqa: E402
 
 from app.services import Services, open_services  # noqa: E402
+from app.services.appointments import print_week  # noqa: E402
 from app.services.counting.report import write_count_report  # noqa: E402
 from app.services.counting.slip import write_slip  # noqa: E402
 from app.services.demo.campaign import create_demo  # noqa: E402
@@ -58,6 +61,13 @@ def make_documents(services: Services, out: Path) -> list[Path]:
     test_id = _sealed_test_count(services, out)
     pdfs.append(write_count_report(services, test_id, out / "proces-verbal-essai.pdf"))
     pdfs.append(write_slip(services, test_id, out / "bordereau-essai.pdf"))
+    survey = services.surveys.list_surveys()[0]
+    pdfs.append(services.surveys.print_forms(survey.id, out / "questionnaire.pdf", 1))
+    campaign = services.campaigns.get_campaign()
+    names = {r.id: r.name for r in services.campaigns.list_residences()}
+    sheet, _pages = print_week(services.appointments, date.today(), out / "permanences.pdf",
+                               campaign=campaign.name, residences=names)  # fmt: skip
+    pdfs.append(sheet)
     return pdfs
 
 
@@ -99,15 +109,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dpi", type=float, default=100)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    services = open_services(args.out / "data")
-    try:
+    with open_services(args.out / "data") as services:
         if not services.campaigns.has_campaign():
             create_demo(services)
         for pdf in make_documents(services, args.out):
             for png in render(Path(pdf), args.dpi, args.out):
                 print(png)
-    finally:
-        services.close()
     return 0
 
 

@@ -40,6 +40,9 @@ DATA_KINDS = (
     "ballots",
     "count",
     "results",
+    "appointments",
+    "surveys",
+    "site",
     "all",
 )
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -24,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from app.errors import UserError
 from app.i18n import _
+from ballots.replace import replacing
 
 logger = logging.getLogger(__name__)
 
@@ -134,18 +133,8 @@ def load_or_create_key(path: Path, passphrase: str) -> tuple[Ed25519PrivateKey, 
     key = generate_key()
     data = serialize_private_key(key, passphrase)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".key-", dir=path.parent)
-    try:
-        os.fchmod(handle, 0o600)
-        os.write(handle, data)
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-    try:
-        os.replace(temporary, path)
-    except OSError:
-        os.unlink(temporary)
-        raise
+    with replacing(path, mode=0o600) as stream:
+        stream.write(data)
     logger.info("created a new officer signing key at %s", path)
     return key, True
 

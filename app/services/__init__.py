@@ -2,40 +2,49 @@
 
 Services take typed arguments and return frozen data objects from `app.domain.models`; they never
 hand out ORM objects, and their validation errors are French `UserError`s.
+
+    with open_services(data_dir) as services:
+        services.campaigns.create(...)
+
+Each service is built on first use: a command that only reads the campaign does not load the
+count (the scanner, OpenCV) or the printing (the PDF writer).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
-from app.services.campaigns import CampaignService
-from app.services.commission import CommissionService
-from app.services.counting import CountingService, sheets_counted, sheets_to_review
-from app.services.ideas import IdeaService, ProjectService
-from app.services.meetings import MeetingService, ParticipantService
-from app.services.printing.service import BallotService
-from app.services.status import StatusService
 from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from app.services.appointments.service import AppointmentService
+    from app.services.campaigns import CampaignService
+    from app.services.commission import CommissionService
+    from app.services.counting.service import CountingService
+    from app.services.dashboard import DashboardService
+    from app.services.evaluation import EvaluationService
+    from app.services.ideas import IdeaService, ProjectService
+    from app.services.meetings import MeetingService, ParticipantService
+    from app.services.printing.service import BallotService
+    from app.services.site import InboxService, SiteService
+    from app.services.status import StatusService
+    from app.services.surveys import SurveyService
 
-@dataclass
+
 class Services:
-    """Every service of one opened data folder (built once by the composition root)."""
+    """Every service of one opened data folder (the composition root's only handle).
 
-    data_dir: Path
-    db: Database
-    uow: UnitOfWork
-    campaigns: CampaignService
-    meetings: MeetingService
-    participants: ParticipantService
-    ideas: IdeaService
-    projects: ProjectService
-    commission: CommissionService
-    status: StatusService
-    counting: CountingService
-    ballots: BallotService
+    A context manager: `with open_services(path) as services:` closes the store on the way out.
+    """
+
+    def __init__(self, data_dir: Path, db: Database) -> None:
+        self.data_dir = Path(data_dir)
+        self.db = db
+        self.uow = UnitOfWork(db)
 
     @property
     def database_path(self) -> Path:
@@ -44,25 +53,123 @@ class Services:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @cached_property
+    def campaigns(self) -> CampaignService:
+        from app.services.campaigns import CampaignService
+
+        return CampaignService(self.uow)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        from app.services.meetings import MeetingService
+
+        return MeetingService(self.uow)
+
+    @cached_property
+    def participants(self) -> ParticipantService:
+        from app.services.meetings import ParticipantService
+
+        return ParticipantService(self.uow)
+
+    @cached_property
+    def ideas(self) -> IdeaService:
+        from app.services.ideas import IdeaService
+
+        return IdeaService(self.uow)
+
+    @cached_property
+    def projects(self) -> ProjectService:
+        from app.services.ideas import ProjectService
+
+        return ProjectService(self.uow, self.data_dir)
+
+    @cached_property
+    def commission(self) -> CommissionService:
+        from app.services.commission import CommissionService
+
+        return CommissionService(self.uow)
+
+    @cached_property
+    def status(self) -> StatusService:
+        """The status service, with the figures the count and the printing add to it."""
+        from app.services.counting.badges import sheets_counted, sheets_to_review
+        from app.services.printing.counters import status_counter
+        from app.services.status import StatusService
+
+        status = StatusService(self.uow)
+        status.extra_counters = [*status.extra_counters, status_counter, sheets_counted]
+        status.badge_counters = {**status.badge_counters, "count": sheets_to_review}
+        return status
+
+    @cached_property
+    def counting(self) -> CountingService:
+        from app.services.counting.service import CountingService
+
+        return CountingService(self.uow, self.data_dir)
+
+    @cached_property
+    def ballots(self) -> BallotService:
+        from app.services.printing.service import BallotService
+
+        return BallotService(self.uow, self.data_dir)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from app.services.dashboard import DashboardService
+
+        return DashboardService(self.uow, self.data_dir)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        from app.services.consultant_report import hotline_figures, survey_figures
+        from app.services.evaluation import EvaluationService
+
+        service = EvaluationService(self.uow, self.dashboard)
+        service.extra_sources = {
+            **service.extra_sources,
+            "hotline": lambda: hotline_figures(self.appointments),
+            "surveys": lambda: survey_figures(self.surveys),
+        }
+        return service
+
+    @cached_property
+    def site(self) -> SiteService:
+        from app.services.site import SiteService
+
+        return SiteService(self.uow)
+
+    @cached_property
+    def inbox(self) -> InboxService:
+        from app.services.site import InboxService
+
+        return InboxService(self.uow)
+
+    @cached_property
+    def appointments(self) -> AppointmentService:
+        """The hot line (docs/surveys.md)."""
+        from app.services.appointments.service import AppointmentService
+
+        return AppointmentService(self.uow)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        """Paper surveys, read by the ballot reader (docs/surveys.md)."""
+        from app.services.surveys import SurveyService
+
+        return SurveyService(self.uow, self.data_dir)
+
 
 def open_services(data_dir: Path) -> Services:
     """Open (create, back up, migrate) the store in `data_dir` and build the services on it."""
-    db = open_database(Path(data_dir))
-    uow = UnitOfWork(db)
-    status = StatusService(uow)
-    status.extra_counters = [*status.extra_counters, sheets_counted]
-    status.badge_counters = {**status.badge_counters, "count": sheets_to_review}
-    return Services(
-        data_dir=Path(data_dir),
-        db=db,
-        uow=uow,
-        campaigns=CampaignService(uow),
-        meetings=MeetingService(uow),
-        participants=ParticipantService(uow),
-        ideas=IdeaService(uow),
-        projects=ProjectService(uow, Path(data_dir)),
-        commission=CommissionService(uow),
-        status=status,
-        counting=CountingService(uow, Path(data_dir)),
-        ballots=BallotService(uow, Path(data_dir)),
-    )
+    return Services(Path(data_dir), open_database(Path(data_dir)))

@@ -51,20 +51,22 @@ def get_live(session: Session, model: type[R], record_id: str, what: str) -> R:
 # --- the ballots library's errors, for every service that writes its documents -------------
 
 
-def user_error(exc: BallotError) -> NoReturn:
-    """Re-raise a library error as ours: cancellation stays silent, the rest keeps its message."""
+def user_error(exc: BallotError, field: str | None = None) -> NoReturn:
+    """Re-raise a library error as ours: cancellation stays silent, the rest keeps its message
+    (and its form field, else `field`)."""
     if isinstance(exc, BallotCancelled):
         raise Cancelled() from exc
-    raise UserError(exc.message, field=exc.field) from exc
+    raise UserError(exc.message, field=exc.field or field) from exc
 
 
 @contextmanager
-def library_errors() -> Iterator[None]:
-    """Wrap every typed error of the ballots library raised inside the block."""
+def library_errors(field: str | None = None) -> Iterator[None]:
+    """Wrap every typed error of the ballots library raised inside the block (the one
+    conversion of the writers: documents, exports, disk full, read-only folders)."""
     try:
         yield
     except BallotError as exc:
-        user_error(exc)
+        user_error(exc, field)
 
 
 DEVICE_NUMBER_KEY = "sync_device_number"

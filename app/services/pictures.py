@@ -7,7 +7,6 @@ The project keeps the path relative to the data folder.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.errors import UserError
 from app.i18n import _
+from ballots.replace import replacing_path
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,8 @@ def store_picture(data_dir: Path, project_id: str, source: Path) -> str:
     relative = f"{FOLDER}/{project_id}.jpg"
     target = data_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
-    try:
+    with replacing_path(target) as temporary:
         _write(source, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
     return relative
 
 
@@ -80,3 +76,40 @@ def forget_picture(data_dir: Path, relative: str) -> None:
     path = (data_dir / relative).resolve()
     if path.parent == (data_dir / FOLDER).resolve():
         path.unlink(missing_ok=True)
+
+
+WEB_SIDE_PX = 640
+
+
+def web_picture(source: Path) -> str:
+    """A small JPEG (640 pixels at most, base64) for the public site: it travels by sync."""
+    import base64
+    import io
+
+    source = Path(source).expanduser()
+    if not source.is_file():
+        raise UserError(_("Image introuvable : {path}").format(path=source), field="picture")
+    if source.stat().st_size > MAX_FILE_BYTES:
+        raise UserError(_too_big(source), field="picture")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise UserError(_too_big(source), field="picture")
+                upright = ImageOps.exif_transpose(image).convert("RGB")
+        upright.thumbnail((WEB_SIDE_PX, WEB_SIDE_PX))
+        buffer = io.BytesIO()
+        upright.save(buffer, "JPEG", quality=72, optimize=True, progressive=True)
+    except UserError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UserError(_too_big(source), field="picture") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise UserError(
+            _("« {name} » n'est pas une image lisible (JPEG ou PNG attendu).").format(
+                name=source.name
+            ),
+            field="picture",
+        ) from exc
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

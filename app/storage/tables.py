@@ -95,6 +95,9 @@ class CampaignRow(Synced, Base):
     vote_end: Mapped[date | None]
     results_date: Mapped[date | None]
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    published: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # the evaluation report's "Préconisations", written by the consultant in the app
+    recommendations: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ResidenceRow(Synced, Base):
@@ -176,6 +179,8 @@ class ProjectRow(Synced, Base):
     picture_path: Mapped[str] = mapped_column(Text, default="")
     source_id: Mapped[str] = mapped_column(String(100), default="")
     decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    published: Mapped[bool] = mapped_column(default=False, server_default="0")
+    web_picture: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CriterionRow(Synced, Base):
@@ -259,3 +264,21 @@ class IssuedSerialRow(Base):
     __tablename__ = "issued_serial"
     serial_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     batch_id: Mapped[str] = mapped_column(ForeignKey("print_batch.id"), index=True)
+
+
+class OnlineVoteRow(Synced, Base):
+    """A residence's online vote imported from Decidim (a `.pb` export), kept beside the paper
+    count and combined with it under the campaign's rule.
+
+    Only the sets of projects chosen are kept, in a shuffled order: the file's voter ids are
+    dropped at the import, so nothing here links a person to a vote. A new import of the same
+    residence replaces the previous one (tombstone).
+    """
+
+    __tablename__ = "online_vote"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32), default="decidim")
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    file_sha256: Mapped[str] = mapped_column(String(64), default="")
+    ballots: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[project id, ...], ...]

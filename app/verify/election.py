@@ -270,6 +270,7 @@ def _run(signed: dict[str, Any], ballots: tuple[frozenset[str], ...]) -> rules.O
                 for p in signed["projects"]
             ),
             ballots=ballots,
+            currency_unit=rules.CENTS_PER_UNIT,
         )
         return rules.run_rule(election, options)
     except (rules.RulesError, ValueError, KeyError, TypeError) as error:

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
 from app.i18n import _
-from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncUnavailable
+from sync.core.errors import (
+    ProtocolMismatch,
+    SyncError,
+    SyncRefused,
+    SyncRejected,
+    SyncUnavailable,
+)
 
 Reply = TypeVar("Reply", bound=BaseModel)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for the process: loading the CA store costs ~0.2 s, once, not per request."""
+    return ssl.create_default_context()
 
 
 class Transport:
@@ -38,6 +52,7 @@ class Transport:
                 content=content,
                 headers=headers,
                 timeout=self.timeout,
+                verify=_tls(),
             )
         except httpx.HTTPError as exc:
             raise SyncUnavailable(
@@ -63,9 +78,9 @@ def _error(reply: httpx.Response) -> SyncError:
         return ProtocolMismatch(message or _("Versions du protocole incompatibles."))
     if reply.status_code in (401, 403):
         return SyncRefused(message or _("Le serveur refuse ce poste."))
-    return SyncError(
-        message
-        or _("Le serveur a répondu par une erreur ({status}) : réessayez plus tard.").format(
-            status=reply.status_code
-        )
-    )
+    text = message or _(
+        "Le serveur a répondu par une erreur ({status}) : réessayez plus tard."
+    ).format(status=reply.status_code)
+    if 400 <= reply.status_code < 500:
+        return SyncRejected(text)
+    return SyncError(text)

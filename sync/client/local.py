@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,10 +41,19 @@ from sync.client.records import (
 )
 from sync.core.errors import SyncError
 from sync.core.merge import diff, fact, rebase, same
-from sync.core.protocol import CONFLICT_TABLE, DELETED, Change, PushReply, RecordState
+from sync.core.protocol import (
+    CONFLICT_TABLE,
+    DELETED,
+    Change,
+    PushReply,
+    PushRequest,
+    RecordState,
+)
 from sync.core.tables import Role, kind_of, may_push
 
 CURSOR_KEY = "sync_cursor"
+INFLIGHT_KEY = "sync_inflight"
+"""The push batch sent and not acknowledged yet (its reply may be lost): sent again, same id."""
 SERIALS = "_serials"
 """The field of a print batch that carries the keyed hashes of its serials (`issued_serial`)."""
 
@@ -242,6 +252,7 @@ class LocalStore:
         with self.db.sessions() as session, session.begin():
             for state in in_dependency_order(reply.records):
                 self.apply(session, state, pushed.get((state.table, state.record_id)))
+            session.execute(delete(LocalMeta).where(LocalMeta.key == INFLIGHT_KEY))
             for table, record_id in outbox.keys:
                 if table == CONFLICT_TABLE:
                     session.execute(
@@ -255,6 +266,35 @@ class LocalStore:
                         PendingChange.seq <= outbox.upto,
                     )
                 )
+
+    def remember(self, outbox: Outbox, request: PushRequest) -> None:
+        """Keep the batch about to be sent, so that a lost reply is followed by the same batch
+        (same id: the server answers with its stored reply) and not by a new diff against a
+        shadow that does not know the batch was applied (which would clash with itself)."""
+        held = {
+            "request": request.model_dump(mode="json"),
+            "keys": outbox.keys,
+            "upto": outbox.upto,
+        }
+        self.set_meta({INFLIGHT_KEY: json.dumps(held)})
+
+    def forget_inflight(self) -> None:
+        with self.db.sessions() as session, session.begin():
+            session.execute(delete(LocalMeta).where(LocalMeta.key == INFLIGHT_KEY))
+
+    def inflight(self) -> tuple[Outbox, PushRequest] | None:
+        """The batch sent and not acknowledged, if any (one from another version is dropped)."""
+        raw = self.meta(INFLIGHT_KEY)
+        if not raw:
+            return None
+        try:
+            held = json.loads(raw)
+            request = PushRequest.model_validate(held["request"])
+            keys = [(str(table), str(record_id)) for table, record_id in held["keys"]]
+            upto = int(held["upto"])
+        except (ValueError, KeyError, TypeError, ValidationError):
+            return None
+        return Outbox(changes=list(request.changes), upto=upto, keys=keys), request
 
     def apply(self, session: Session, state: RecordState, pushed: dict[str, Any] | None) -> bool:
         """Apply one server state; False when an equal or newer one was already applied."""

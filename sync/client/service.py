@@ -15,7 +15,7 @@ from app.storage.db import Database, open_database
 from app.storage.uow import device_id
 from sync.client.http import Transport
 from sync.client.local import LocalStore
-from sync.core.errors import SyncError
+from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncRejected
 from sync.core.protocol import (
     MAX_BATCH,
     PROTOCOL_VERSION,
@@ -161,20 +161,29 @@ def _sync(
     while True:
         if cancel:
             cancel.check()
-        outbox = store.read_outbox(Role(role), MAX_BATCH)
-        if not outbox.keys:
-            break
-        request = PushRequest(
-            protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
-        )
-        reply = transport.post("/v1/push", request, PushReply)
+        held = store.inflight()  # a batch whose reply was lost goes first, under its own id
+        if held is not None:
+            outbox, request = held
+        else:
+            outbox = store.read_outbox(Role(role), MAX_BATCH)
+            if not outbox.keys:
+                break
+            request = PushRequest(
+                protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
+            )
+            store.remember(outbox, request)
+        try:
+            reply = transport.post("/v1/push", request, PushReply)
+        except (SyncRefused, SyncRejected, ProtocolMismatch):
+            store.forget_inflight()  # the server answered and wrote nothing: rebuild next time
+            raise
         store.acknowledge(outbox, reply)
         sent += reply.accepted
         refused += len(reply.refused)
         new_conflicts += len(reply.conflicts)
         progress(sent, sent)
     cursor = store.cursor()
-    held = store.stashed()  # pages of a sync cut in the middle: it resumes after them
+    stashed = store.stashed()  # pages of a sync cut in the middle: it resumes after them
     while True:
         if cancel:
             cancel.check()
@@ -183,9 +192,9 @@ def _sync(
             PullRequest(protocol=PROTOCOL_VERSION, cursor=cursor, limit=page_size),
             PullReply,
         )
-        held = store.stash(page.records, page.cursor)  # with the cursor, in one transaction
+        stashed = store.stash(page.records, page.cursor)  # with the cursor, in one transaction
         cursor = page.cursor
-        progress(held, held + page.remaining)
+        progress(stashed, stashed + page.remaining)
         if not page.more:
             break
     received = store.apply_inbox()

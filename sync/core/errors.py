@@ -19,3 +19,7 @@ class SyncRefused(SyncError):
 
 class SyncUnavailable(SyncError):
     """The server could not be reached (no network, server stopped, reply lost)."""
+
+
+class SyncRejected(SyncError):
+    """The server answered that it refuses the request as sent (4xx): nothing was written."""

@@ -33,7 +33,15 @@ EDITABLE_TABLES = frozenset(
         "ballot_style",
         "print_batch",
         "results_rule",
+        "online_vote",
         "count_session",
+        "appointment",
+        "survey",
+        "survey_response",
+        "news_post",
+        "project_followup",
+        "public_result",
+        "site_message",
         CONFLICT_TABLE,
     }
 )
@@ -57,6 +65,15 @@ KEY_ROLES = frozenset({Role.FIELD, Role.OFFICER})
 print ballots, the officer counts them. A consultant's laptop does neither; it holds the key
 only if it created the campaign."""
 
+CONSULTANT_TABLES = frozenset({"site_message"})
+"""Personal data written by residents on the public site: only consultants' laptops pull them
+and mark them handled (field teams' and officers' laptops never receive them)."""
+
+
+def may_pull(role: Role, table: str) -> bool:
+    """Whether a device of this role receives records of this table."""
+    return table not in CONSULTANT_TABLES or role is Role.CONSULTANT
+
 
 def kind_of(table: str) -> str | None:
     """'edit', 'fact', or None for a table that never travels from a laptop."""
@@ -73,6 +90,6 @@ def may_push(role: Role, table: str) -> bool:
         return False
     if table in COUNT_TABLES:
         return role is Role.OFFICER
-    if table == CONFLICT_TABLE:
+    if table == CONFLICT_TABLE or table in CONSULTANT_TABLES:
         return role is Role.CONSULTANT
     return True

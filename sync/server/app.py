@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import _, ngettext
 from sync.core.apply import apply_batch
@@ -31,10 +32,12 @@ from sync.core.protocol import (
     PushRequest,
     check_protocol,
 )
-from sync.core.tables import Role
+from sync.core.tables import Role, may_pull
 from sync.server import devices as device_registry
 from sync.server.keys import exchange
-from sync.server.store import DeviceState, SqlStore, open_engine, transaction
+from sync.server.public import contact as _contact  # noqa: F401  (creates its table)
+from sync.server.public.site import mount as mount_site
+from sync.server.store import DeviceState, SqlStore, disk_full, open_engine, transaction
 
 MAX_BODY = 16 * 1024 * 1024
 
@@ -101,6 +104,31 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
     @app.exception_handler(SyncError)
     async def failed(_request: Request, exc: SyncError) -> JSONResponse:
         return _error(400, "refused", exc.message)
+
+    @app.exception_handler(DBAPIError)
+    async def database(_request: Request, exc: DBAPIError) -> JSONResponse:
+        if disk_full(exc):  # rolled back: nothing half-written, the laptop keeps its outbox
+            return _error(
+                507,
+                "disk_full",
+                _(
+                    "Le disque du serveur est plein : rien n'a été enregistré. Les modifications "
+                    "restent en attente sur ce poste ; prévenez le responsable du serveur."
+                ),
+            )
+        if exc.connection_invalidated or isinstance(exc, OperationalError):
+            return _error(
+                503,
+                "unavailable",
+                _(
+                    "La base du serveur ne répond pas : rien n'a été enregistré. Réessayez plus tard."
+                ),
+            )
+        return _error(
+            400,
+            "rejected",
+            _("La base du serveur refuse ces données : rien n'a été enregistré."),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -176,12 +204,13 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
     def pull(request: PullRequest, authorization: str | None = Header(default=None)) -> PullReply:
         check_protocol(request.protocol)
         with transaction(engine, read_only=True) as session:
-            device_for(session, authorization)
+            role = Role(device_for(session, authorization).role)
             store = SqlStore(session)
             records, more = store.since(request.cursor, request.limit)
             cursor = records[-1].seq if records else request.cursor
             remaining = store.count_after(cursor) if more else 0
         renew_after(session)
+        records = [r for r in records if may_pull(role, r.table)]  # the cursor moves past them
         return PullReply(records=records, cursor=cursor, more=more, remaining=remaining)
 
     @app.post("/v1/keys")
@@ -212,5 +241,6 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
         renew_after(session)
         return device_registry.revoke(engine, device_id).__dict__
 
+    mount_site(app, engine)
     app.state.engine = engine
     return app

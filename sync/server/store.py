@@ -9,6 +9,7 @@ order and a pull never skips a transaction that committed late.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from app.i18n import _
@@ -116,6 +118,17 @@ class EnrolCode(ServerBase):
     used_at: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
+def disk_full(exc: DBAPIError) -> bool:
+    """Whether the database failed because its disk (or its quota) is full."""
+    text = str(exc.orig).lower()
+    code = getattr(exc.orig, "sqlite_errorcode", None) or getattr(exc.orig, "sqlstate", None)
+    return (
+        code in (sqlite3.SQLITE_FULL, "53100")
+        or "database or disk is full" in text
+        or "no space left on device" in text
+    )
+
+
 def _sqlite_immediate(engine: Engine) -> None:
     """SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE so that writers queue instead of failing."""
 
@@ -139,6 +152,24 @@ def open_engine(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         _sqlite_immediate(engine)
+    try:
+        _create(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        if disk_full(exc):
+            raise SyncError(
+                _(
+                    "Le disque du serveur est plein : impossible d'ouvrir sa base. Libérez de la "
+                    "place, puis relancez le serveur."
+                )
+            ) from exc
+        raise SyncError(
+            _("Impossible d'ouvrir la base du serveur : {error}").format(error=exc.orig)
+        ) from exc
+    return engine
+
+
+def _create(engine: Engine) -> None:
     ServerBase.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         version = session.get(ServerMeta, "schema_version")
@@ -155,7 +186,6 @@ def open_engine(url: str) -> Engine:
             )
         if session.get(ServerCounter, "device") is None:  # a server from before device numbers
             session.add(ServerCounter(name="device", value=0))
-    return engine
 
 
 @contextmanager

@@ -29,15 +29,12 @@ SAVE_PHRASE = "la phrase de la sauvegarde"
 def campaign_dir(tmp_path):
     """A campaign with a count under way (key, log, hand-keyed ballot) and a picture file."""
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         session = services.counting.open_session(
             setup.residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
         )
         services.counting.hand_key(session.id, [setup.project_ids[0]], "Bulletin déchiré")
-    finally:
-        services.close()
     (data / "pictures").mkdir(exist_ok=True)
     (data / "pictures" / "jardin.jpg").write_bytes(os.urandom(300_000))
     return data, session.id
@@ -65,14 +62,11 @@ def test_round_trip_restores_the_campaign_its_keys_logs_and_pictures(campaign_di
     assert key.read_bytes() == key_path(data, "Agnès Martin").read_bytes()
     log = jsonl_path(target, session_id)
     assert log.read_bytes() == jsonl_path(data, session_id).read_bytes()
-    services = open_services(target)
-    try:
+    with open_services(target) as services:
         assert services.campaigns.get_campaign().name == "Budget participatif 2027"
         services.counting.verify_session(session_id)  # the chain verifies on the copy
         assert services.counting.status(session_id).tally.valid == 1
         services.counting.close_batch(session_id, PASSPHRASE)  # the key opens on the copy
-    finally:
-        services.close()
 
 
 def test_a_wrong_passphrase_says_so_and_restores_nothing(campaign_dir, tmp_path):
@@ -118,11 +112,8 @@ def test_restoring_over_another_campaign_needs_confirmation_and_keeps_it_aside(
     save = tmp_path / "s.bpsave"
     create_backup(data, save, SAVE_PHRASE)
     here = tmp_path / "laptop" / "data"
-    services = open_services(here)
-    try:
+    with open_services(here) as services:
         services.campaigns.create_campaign(CampaignInput(name="Une autre campagne"))
-    finally:
-        services.close()
     before = (here / "bp-terrain.sqlite3").read_bytes()
     with pytest.raises(BackupError, match="contient déjà une campagne") as caught:
         restore_backup(save, SAVE_PHRASE, here)
@@ -133,11 +124,8 @@ def test_restoring_over_another_campaign_needs_confirmation_and_keeps_it_aside(
         "data-avant-restauration-"
     )
     assert (done.kept_aside / "bp-terrain.sqlite3").read_bytes() == before  # kept, not deleted
-    services = open_services(here)
-    try:
+    with open_services(here) as services:
         assert services.campaigns.get_campaign().name == "Budget participatif 2027"
-    finally:
-        services.close()
 
 
 @pytest.fixture

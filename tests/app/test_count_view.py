@@ -23,12 +23,9 @@ from tests.helpers.counting import stored
 @pytest.fixture(scope="module")
 def demo_count_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("count-view")
-    services = open_services(root / "data")
-    try:
+    with open_services(root / "data") as services:
         create_demo(services)
         create_demo_count(services, root / "scans")
-    finally:
-        services.close()
     return root
 
 

@@ -206,9 +206,6 @@ def test_altered_json_lines_copy_is_detected_at_start(services, counted):
     copy.write_bytes(bytes(data))
     data_dir = services.data_dir
     services.close()
-    fresh = open_services(data_dir)
-    try:
+    with open_services(data_dir) as fresh:
         with pytest.raises(ChainBroken, match="copie JSON-lines"):
             fresh.counting.verify_session(session.id)
-    finally:
-        fresh.close()

@@ -93,16 +93,13 @@ def test_two_processes_write_the_same_session_at_once(tmp_path):
     done = [json.loads(out.strip().splitlines()[-1])["recorded"] for out, _err in outputs]
     assert done == [6, DECISIONS, DECISIONS]
 
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         assert services.counting.verify_session(session.id) == 1 + 2 * 7 + 2 * DECISIONS
         status = services.counting.status(session.id)
         t = status.tally  # the last decisions: both boxes marked, three choices: void
         assert (t.sheets, t.valid, t.invalid) == (7, 6, 1)
         with services.uow() as s:
             entries = load_entries(s, session.id)
-    finally:
-        services.close()
     copy = jsonl_path(data, session.id)
     assert verify_jsonl(copy).ok
     assert copy.read_bytes() == b"".join(e.canonical() + b"\n" for e in entries)

@@ -144,15 +144,12 @@ def run(args: dict, *, kill_after: int | None = None, jitter: float = 0.0) -> bo
 
 def consistent(data: Path, session_id: str) -> dict:
     """Restart: the chain verifies, the copy is caught up and valid, the figures are read."""
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         entries = services.counting.verify_session(session_id)  # raises on a broken chain
         assert verify_jsonl(jsonl_path(data, session_id)).ok
         status = services.counting.status(session_id)
         assert status.head_seq == entries
         return status.as_dict()
-    finally:
-        services.close()
 
 
 def sheets(data: Path, session_id: str) -> int:

@@ -34,8 +34,7 @@ def _fill(mount: Path, leave: int) -> None:
 
 def test_full_disk_stops_ingestion_cleanly_and_resumes(tmp_path, small_disk):
     data = small_disk / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         deck = print_deck(setup, [[i % 4] for i in range(24)], tmp_path / "scans")
         session = services.counting.open_session(setup.residence_id, "Agnès", passphrase=PASSPHRASE)
@@ -44,8 +43,6 @@ def test_full_disk_stops_ingestion_cleanly_and_resumes(tmp_path, small_disk):
             services.counting.ingest(session.id, deck.files, workers=1)
         recorded = services.counting.status(session.id).tally.sheets
         assert 0 < recorded < len(deck.files)
-    finally:
-        services.close()
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
     services = open_services(data)  # restart: the chain verifies, the copy catches up
     try:

@@ -26,8 +26,7 @@ def stored(tmp_path_factory):
     decision) and a sealed copy of it; (open folder, sealed folder, ids)."""
     root = tmp_path_factory.mktemp("rows")
     data = root / "open"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         deck = print_deck(setup, [[0], [1, 2], [], [3]], root / "scans")
         session = services.counting.open_session(
@@ -43,15 +42,10 @@ def stored(tmp_path_factory):
         )
         services.counting.record_reconciliation(session.id, handed_out=5)
         before = services.counting.status(session.id).tally
-    finally:
-        services.close()
     sealed = root / "sealed"
     shutil.copytree(data, sealed)
-    services = open_services(sealed)
-    try:
+    with open_services(sealed) as services:
         services.counting.seal(session.id, PASSPHRASE)
-    finally:
-        services.close()
     ids = {
         "session": session.id,
         "sheets": sheets,
@@ -102,14 +96,11 @@ KINDS = ("status", "reading", "choices", "deleted")
 
 def test_the_untouched_count_passes_every_check(stored, tmp_path):
     data, sealed, ids = stored
-    services = open_services(_copy(sealed, tmp_path))
-    try:
+    with open_services(_copy(sealed, tmp_path)) as services:
         assert services.counting.status(ids["session"]).tally == ids["tally"]
         assert services.counting.results(ids["residence"]).tally.valid == ids["tally"].valid
         write_count_report(services, ids["session"], tmp_path / "pv.pdf")
         services.counting.export_bundle(ids["session"], tmp_path / "paquet.zip")
-    finally:
-        services.close()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -118,8 +109,7 @@ def test_a_changed_row_blocks_status_results_and_seal(stored, tmp_path, kind):
     folder = _copy(data, tmp_path)
     sql, sheet = _tampers(ids)[kind]
     _raw(folder, sql)
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         for attempt in (
             lambda: services.counting.status(ids["session"]),
             lambda: services.counting.results(ids["residence"]),
@@ -131,8 +121,6 @@ def test_a_changed_row_blocks_status_results_and_seal(stored, tmp_path, kind):
             assert sheet in caught.value.message and "bloqué" in caught.value.message
             assert caught.value.code == "row_differs"
         assert services.counting.get_session(ids["session"]).sealed_at is None
-    finally:
-        services.close()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -141,8 +129,7 @@ def test_a_row_changed_after_the_seal_blocks_the_report_and_the_export(stored, t
     folder = _copy(sealed, tmp_path)
     sql, sheet = _tampers(ids)[kind]
     _raw(folder, sql)
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         with pytest.raises(ChainBroken, match=sheet):
             services.counting.status(ids["session"])
         with pytest.raises(ChainBroken, match=sheet):
@@ -150,8 +137,6 @@ def test_a_row_changed_after_the_seal_blocks_the_report_and_the_export(stored, t
         with pytest.raises(ChainBroken, match=sheet):
             services.counting.export_bundle(ids["session"], tmp_path / "paquet.zip")
         assert not (tmp_path / "pv.pdf").exists() and not (tmp_path / "paquet.zip").exists()
-    finally:
-        services.close()
 
 
 def test_a_changed_decision_or_session_row_is_refused(stored, tmp_path):
@@ -162,20 +147,14 @@ def test_a_changed_decision_or_session_row_is_refused(stored, tmp_path):
         "DROP TRIGGER count_decision_no_update",
         "UPDATE count_decision SET value = 'invalid'",
     )
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         with pytest.raises(ChainBroken, match="décision"):
             services.counting.status(ids["session"])
-    finally:
-        services.close()
     folder = _copy(sealed, tmp_path / "b")
     _raw(folder, "UPDATE count_session SET handed_out = 4, sealed_hash = NULL")
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         with pytest.raises(ChainBroken, match="session enregistrée"):
             services.counting.results(ids["residence"])
-    finally:
-        services.close()
 
 
 # --- Finding 3: a truncated tail is detected at start -----------------------------------------
@@ -206,15 +185,12 @@ def test_deleting_the_last_entries_and_truncating_the_copy_is_detected_at_start(
         conn.close()
     copy.write_bytes(b"".join(lines[:kept]))
     assert mark_path(folder, session).is_file()
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         with pytest.raises(ChainBroken, match="supprimées") as caught:
             services.counting.verify_session(session)
         assert caught.value.code == "truncated" and "bloqué" in caught.value.message
         with pytest.raises(ChainBroken, match="supprimées"):
             services.counting.status(session)
-    finally:
-        services.close()
 
 
 def test_a_mark_behind_the_log_is_normal_a_mark_on_another_entry_is_not(stored, tmp_path):
@@ -229,19 +205,13 @@ def test_a_mark_behind_the_log_is_normal_a_mark_on_another_entry_is_not(stored, 
     mark = json.loads(path.read_text(encoding="utf-8"))
     # a crash between the commit and the mark leaves the mark behind: not an alarm
     path.write_text(json.dumps({**mark, "entries": 3, "head_hash": _hash_of(folder, 3)}))
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         services.counting.verify_session(session)
         assert json.loads(path.read_text(encoding="utf-8"))["entries"] == mark["entries"]
-    finally:
-        services.close()
     path.write_text(json.dumps({**mark, "entries": 3, "head_hash": "0" * 64}))
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         with pytest.raises(ChainBroken, match="n° 3"):
             services.counting.verify_session(session)
-    finally:
-        services.close()
 
 
 def _hash_of(folder: Path, seq: int) -> str:
@@ -264,10 +234,7 @@ def test_a_session_hidden_from_the_results_by_its_row_is_refused(stored, tmp_pat
     _data, sealed, ids = stored
     folder = _copy(sealed, tmp_path)
     _raw(folder, sql)
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         with pytest.raises(ChainBroken, match=ids["session"]) as caught:
             services.counting.results(ids["residence"])
         assert "rompu" in caught.value.message
-    finally:
-        services.close()

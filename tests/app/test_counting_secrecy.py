@@ -20,8 +20,7 @@ SHEET_EVENTS = {
 
 
 def test_sheets_keep_no_file_name_no_exact_time_and_the_log_no_scan_order(tmp_path):
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         setup = make_setup(services)
         deck = print_deck(setup, [[i % 4] for i in range(8)], tmp_path / "scans")
         renamed = []
@@ -39,8 +38,6 @@ def test_sheets_keep_no_file_name_no_exact_time_and_the_log_no_scan_order(tmp_pa
         services.counting.close_batch(session.id, PASSPHRASE)
         services.counting.seal(session.id, PASSPHRASE)
         bundle = services.counting.export_bundle(session.id, tmp_path / "paquet.zip")
-    finally:
-        services.close()
 
     conn = sqlite3.connect(database_path(tmp_path / "data"))
     try:

@@ -39,8 +39,7 @@ def tokyo_machine(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def test_the_slip_on_screen_and_on_paper_say_the_same_local_time(tmp_path, tokyo_machine):
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         setup = make_setup(services)
         session = services.counting.open_session(
             setup.residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
@@ -61,5 +60,3 @@ def test_the_slip_on_screen_and_on_paper_say_the_same_local_time(tmp_path, tokyo
         services.counting.seal(session.id, PASSPHRASE)
         report = _text(write_count_report(services, session.id, tmp_path / "pv.pdf"))
         assert "(heure locale, UTC+" in report
-    finally:
-        services.close()

@@ -58,16 +58,13 @@ def test_upgrade_from_previous_revision_keeps_data_and_backs_up(tmp_path):
     )
     conn.commit()
     conn.close()
-    services = open_services(tmp_path)
-    try:
+    with open_services(tmp_path) as services:
         assert [c.name for c in services.campaigns.list_campaigns()] == ["Ancienne campagne"]
         assert services.db.backup_path is not None and services.db.backup_path.exists()
         backup = sqlite3.connect(services.db.backup_path)
         version = backup.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         backup.close()
         assert version == revisions[-2]
-    finally:
-        services.close()
 
 
 def test_no_backup_when_nothing_to_migrate(tmp_path):

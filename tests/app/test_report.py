@@ -27,8 +27,7 @@ def _text(pdf: Path) -> str:
 
 
 def test_report_of_a_sealed_count(tmp_path: Path) -> None:
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], [2], [0, 3], []])
         report = build_count_report(services, counted.session_id)
         assert (report.valid, report.blank, report.invalid) == (6, 1, 0)
@@ -57,13 +56,10 @@ def test_report_of_a_sealed_count(tmp_path: Path) -> None:
         assert "Procès-verbal de dépouillement" in _text(by_residence)
         bundle = write_bundle(services, counted.session_id, tmp_path / "b.zip", with_images=False)
         assert verify_bundle(bundle).ok
-    finally:
-        services.close()
 
 
 def test_an_open_session_has_no_report_yet(tmp_path: Path) -> None:
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         setup = make_setup(services)
         session = services.counting.open_session(
             setup.residence_id, "Agnès Martin", passphrase=PASSPHRASE
@@ -71,8 +67,6 @@ def test_an_open_session_has_no_report_yet(tmp_path: Path) -> None:
         with pytest.raises(UserError, match="pas scellée"):
             write_count_report(services, session.id, tmp_path / "pv.pdf")
         assert not (tmp_path / "pv.pdf").exists()
-    finally:
-        services.close()
 
 
 def test_report_on_a_full_disk_is_a_french_message(tmp_path: Path) -> None:
@@ -93,8 +87,7 @@ def test_report_on_a_full_disk_is_a_french_message(tmp_path: Path) -> None:
 
 
 def test_report_carries_the_residence_dwellings_for_the_turnout(tmp_path: Path) -> None:
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         counted = live_count(services, tmp_path / "scans", [[0], [1], []])
         residence_id = services.counting.get_session(counted.session_id).residence_id
         residence = services.campaigns.get_residence(residence_id)
@@ -107,5 +100,3 @@ def test_report_carries_the_residence_dwellings_for_the_turnout(tmp_path: Path) 
         text = _text(write_count_report(services, counted.session_id, tmp_path / "pv.pdf"))
         ballots = report.valid + report.blank + report.invalid
         assert f"Participation : {ballots} bulletins pour 40 logements" in text
-    finally:
-        services.close()

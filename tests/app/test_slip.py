@@ -29,8 +29,7 @@ def _text(pdf: Path) -> str:
 
 
 def test_slips_of_a_sealed_count(tmp_path: Path) -> None:
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], []])
         sid = counted.session_id
         with services.uow() as s:
@@ -66,13 +65,10 @@ def test_slips_of_a_sealed_count(tmp_path: Path) -> None:
         with pytest.raises(UserError, match="n'est pas un point signé"):
             write_slip(services, sid, tmp_path / "x.pdf", seq=1)
         assert not (tmp_path / "x.pdf").exists()
-    finally:
-        services.close()
 
 
 def test_a_session_without_checkpoint_has_no_slip(tmp_path: Path) -> None:
-    services = open_services(tmp_path / "data")
-    try:
+    with open_services(tmp_path / "data") as services:
         setup = make_setup(services)
         session = services.counting.open_session(
             setup.residence_id, "Agnès Martin", passphrase=PASSPHRASE
@@ -82,5 +78,3 @@ def test_a_session_without_checkpoint_has_no_slip(tmp_path: Path) -> None:
         checkpoint = services.counting.close_batch(session.id, PASSPHRASE)
         slip = build_slip(services, session.id)
         assert slip.code == checkpoint.code and slip.batch == 1
-    finally:
-        services.close()

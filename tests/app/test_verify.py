@@ -26,12 +26,9 @@ MARKS = [[0], [0, 1], [1], [2], [0, 3], []]
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("verify")
-    services = open_services(tmp / "data")
-    try:
+    with open_services(tmp / "data") as services:
         counted = live_count(services, tmp / "scans", MARKS)
         return write_bundle(services, counted.session_id, tmp / "paquet.zip", with_images=True)
-    finally:
-        services.close()
 
 
 def test_the_bundle_verifies_with_the_recounted_figures_and_funded_projects(bundle):

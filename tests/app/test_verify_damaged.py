@@ -36,12 +36,9 @@ SEALED_OR_SIGNED = ("log.jsonl", "readings.jsonl", "sheets.json", "decisions.jso
 @pytest.fixture(scope="module")
 def genuine(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     tmp = tmp_path_factory.mktemp("damaged")
-    services = open_services(tmp / "data")
-    try:
+    with open_services(tmp / "data") as services:
         counted = live_count(services, tmp / "scans", [[0], [1], [0, 1], []])
         path = write_bundle(services, counted.session_id, tmp / "paquet.zip", False)
-    finally:
-        services.close()
     assert verify_bundle(path).ok
     return path.read_bytes()
 

@@ -27,16 +27,13 @@ MARKS = [[0], [0, 1], [1], [2], [0, 3], []]
 def sealed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A sealed count's bundle and the code of its seal slip."""
     tmp = tmp_path_factory.mktemp("forgery")
-    services = open_services(tmp / "data")
-    try:
+    with open_services(tmp / "data") as services:
         counted = live_count(services, tmp / "scans", MARKS)
         with services.uow() as s:
             seal = [e for e in load_entries(s, counted.session_id)
                     if e.event is EventType.SESSION_SEALED][-1]  # fmt: skip
         code = build_slip(services, counted.session_id, seq=seal.seq).code
         return write_bundle(services, counted.session_id, tmp / "paquet.zip", False), code
-    finally:
-        services.close()
 
 
 def _election(bundle: Path) -> dict[str, Any]:

@@ -20,8 +20,7 @@ from tests.helpers.verify import Counted, live_count, write_bundle
 def counted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A sealed count's bundle and the codes of its two slips (batch 1, then the seal)."""
     tmp = tmp_path_factory.mktemp("slips")
-    services = open_services(tmp / "data")
-    try:
+    with open_services(tmp / "data") as services:
         c: Counted = live_count(services, tmp / "scans", [[0], [1], []])
         with services.uow() as s:
             entries = load_entries(s, c.session_id)
@@ -29,8 +28,6 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
                                                       EventType.SESSION_SEALED)]  # fmt: skip
         codes = [build_slip(services, c.session_id, seq=seq).code for seq in seqs]
         bundle = write_bundle(services, c.session_id, tmp / "paquet.zip", with_images=False)
-    finally:
-        services.close()
     return bundle, codes
 
 

@@ -27,16 +27,13 @@ BLOCKED = ("app.services", "app.storage", "ui", "sync", "sqlalchemy", "alembic",
 @pytest.fixture(scope="module")
 def sealed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     tmp = tmp_path_factory.mktemp("standalone")
-    services = open_services(tmp / "data")
-    try:
+    with open_services(tmp / "data") as services:
         counted = live_count(services, tmp / "scans", [[0], [1], [0, 1], []])
         with services.uow() as s:
             seal = [e for e in load_entries(s, counted.session_id)
                     if e.event is EventType.SESSION_SEALED][-1]  # fmt: skip
         code = build_slip(services, counted.session_id, seq=seal.seq).code
         return write_bundle(services, counted.session_id, tmp / "paquet.zip", False), code
-    finally:
-        services.close()
 
 
 def _run(args: list[str], cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:

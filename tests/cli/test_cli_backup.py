@@ -11,12 +11,9 @@ from ui.cli import main
 
 def test_backup_create_show_and_restore(tmp_path, capsys, monkeypatch):
     data, other = tmp_path / "data", tmp_path / "other"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         services.campaigns.create_campaign(CampaignInput(name="Budget des Lilas"))
         services.campaigns.add_residence("Les Lilas", budget_cents=500_000)
-    finally:
-        services.close()
     save = tmp_path / "cle" / "lilas.bpsave"  # the folder is created
     monkeypatch.setenv("BP_TERRAIN_BACKUP_PASSPHRASE", "la phrase des Lilas")
     assert main(["backup", "create", "--data-dir", str(data), "--out", str(save)]) == 0
@@ -26,11 +23,8 @@ def test_backup_create_show_and_restore(tmp_path, capsys, monkeypatch):
     shown = json.loads(capsys.readouterr().out)
     assert shown["campaign"] == "Budget des Lilas" and shown["residences"] == ["Les Lilas"]
 
-    services = open_services(other)
-    try:
+    with open_services(other) as services:
         services.campaigns.create_campaign(CampaignInput(name="Autre campagne"))
-    finally:
-        services.close()
     assert main(["backup", "restore", str(save), "--data-dir", str(other)]) == 2
     assert "contient déjà une campagne" in capsys.readouterr().err
     assert main(["backup", "restore", str(save), "--data-dir", str(other), "--replace"]) == 0

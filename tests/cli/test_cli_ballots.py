@@ -1,26 +1,21 @@
-"""`bp-terrain ballots ...` run as real subprocesses on a demo campaign."""
+"""`bp-terrain ballots ...` on a demo campaign (in this process, tests/helpers/cli.py)."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*args)  # in this process: tests/helpers/cli.py
 
 
 @pytest.fixture(scope="module")

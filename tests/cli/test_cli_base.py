@@ -1,4 +1,5 @@
-"""The console command, run as a real process like a user would."""
+"""The console command, run as a user would (in this process, tests/helpers/cli.py; the
+storage errors and the plain `status` through a real `python -m ui.cli`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers.cli import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def bp(*args: str) -> subprocess.CompletedProcess[str]:
+    """In this process (tests/helpers/cli.py); `bp_process` starts a real one."""
+    return run_cli(*args)
+
+
+def bp_process(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", *args],
         capture_output=True,
@@ -34,7 +42,7 @@ def test_demo_then_status_json(tmp_path):
     assert counts["ideas"] == 17
     assert counts["projects"] == 13
     assert counts["pending_sync_changes"] > 0
-    text = bp("--data-dir", str(data), "status")
+    text = bp_process("--data-dir", str(data), "status")
     assert "Projets à examiner" in text.stdout
 
 
@@ -42,7 +50,7 @@ def test_storage_errors_are_french_messages_not_tracebacks(tmp_path):
     data = tmp_path / "bad"
     data.mkdir()
     (data / "bp-terrain.sqlite3").write_bytes(b"garbage" * 1000)
-    result = bp("status", "--data-dir", str(data))
+    result = bp_process("status", "--data-dir", str(data))
     assert result.returncode == 2
     assert "Erreur" in result.stderr and "endommagé" in result.stderr
     assert "Traceback" not in result.stderr

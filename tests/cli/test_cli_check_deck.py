@@ -21,8 +21,7 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[Pat
     tmp = tmp_path_factory.mktemp("deck")
     data = tmp / "data"
     expected, files, residence = _print_test_deck(data, tmp, count=8)
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         res = services.campaigns.find_residence(residence)
         session = services.counting.open_session(
             res.id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE, mode="test"
@@ -41,8 +40,6 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[Pat
                 value = "marked" if box.project_id in marked else "unmarked"
                 services.counting.decide(session.id, item.sheet_id, value, "Vu avec le témoin",
                                          project_id=box.project_id)  # fmt: skip
-    finally:
-        services.close()
     return data, expected, files, session.id
 
 
@@ -83,13 +80,10 @@ def test_an_unfinished_or_live_count_does_not_conform(capsys, deck, tmp_path) ->
     data, _expected, files, _session = deck
     copy = tmp_path / "data"
     shutil.copytree(data, copy)
-    services = open_services(copy)
-    try:
+    with open_services(copy) as services:
         residence = services.counting.get_session(_session).residence_id
         live = services.counting.open_session(residence, "Agnès Martin", [], passphrase=PASSPHRASE)
         services.counting.ingest(live.id, files[:2], workers=1)
-    finally:
-        services.close()
     path = next(data.parent.glob("jeu-essai.expected.json"))
     code, out = check(capsys, copy, live.id, "--expected", str(path))
     assert code == 1 and "NON CONFORME" in out

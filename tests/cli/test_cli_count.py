@@ -1,4 +1,5 @@
-"""The count end to end, headless, through the real `bp-terrain` command in subprocesses.
+"""The count end to end, headless, through the `bp-terrain` command (in this process, as
+tests/helpers/cli.py explains; its status once through a real `python -m ui.cli`).
 
 A test deck printed by the ballots service (pre-marked test ballots and the expected count),
 rendered to 200 dpi images with pypdfium2, counted through `count open / ingest / review /
@@ -15,13 +16,19 @@ from pathlib import Path
 
 from app.services import open_services
 from ballots.raster import page_count, render_page
+from tests.helpers.cli import run_cli
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck, stored
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def bp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE, **(env or {})}
+    """The command in this process (tests/helpers/cli.py); `bp_process` starts a real one."""
+    return run_cli(*args, env={"BP_TERRAIN_PASSPHRASE": PASSPHRASE, **(env or {})})
+
+
+def bp_process(*args: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE}
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", *args],
         capture_output=True,
@@ -39,14 +46,11 @@ def ok(*args: str) -> str:
 
 
 def _print_test_deck(data: Path, out: Path, count: int) -> tuple[dict, list[Path], str]:
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         style = services.ballots.ensure_default_style(setup.residence_id)
         pdf = out / "jeu-essai.pdf"
         services.ballots.print_test_deck(style.id, pdf, count=count)
-    finally:
-        services.close()
     expected = json.loads((out / "jeu-essai.expected.json").read_text(encoding="utf-8"))
     files = []
     for i in range(page_count(pdf)):
@@ -91,7 +95,9 @@ def test_test_deck_counted_headless_gives_exactly_the_expected_tally(tmp_path):
     slip = ok("count", "close", *d, *s)
     assert "Scellement de la session" in slip and "BPTA1:SCEL:" in slip
 
-    status = json.loads(ok("count", "status", *d, *s, "--json"))
+    real = bp_process("count", "status", *d, *s, "--json")  # the real entry point, once
+    assert real.returncode == 0, real.stderr
+    status = json.loads(real.stdout)
     totals = status["totals"]
     assert status["sealed"] is True
     assert (totals["valid"], totals["blank"], totals["invalid"]) == (
@@ -108,14 +114,11 @@ def test_test_deck_counted_headless_gives_exactly_the_expected_tally(tmp_path):
 
 def test_live_count_results_and_foreign_or_test_ballots_never_count(tmp_path):
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services, budget_cents=700_000)
         marks = [[0], [0, 1], [1], [2], [0, 3], []]
         deck = print_deck(setup, marks, tmp_path / "scans")
         test = print_deck(setup, [[0]], tmp_path / "scans", batch=2, test=True, prefix="essai")
-    finally:
-        services.close()
     d = ("--data-dir", str(data))
     session = ok("count", "open", *d, "--residence", setup.residence_id, "--officer", "Agnès")
     s = ("--session", session.strip().splitlines()[-1])

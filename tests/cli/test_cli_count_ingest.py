@@ -15,6 +15,7 @@ import pytest
 
 from app.services import open_services
 from app.services.counting.log import jsonl_path
+from tests.helpers.cli import run_cli
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +28,10 @@ def deck(tmp_path_factory):
     of the data folder before any count."""
     root = tmp_path_factory.mktemp("ingest")
     data = root / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         marks = [[i % 4] for i in range(BALLOTS)]
         printed = print_deck(setup, marks, root / "scans")
-    finally:
-        services.close()
     return data, printed.files, setup.residence_id
 
 
@@ -44,11 +42,8 @@ def session(deck, tmp_path):
     data, files, residence = deck
     folder = tmp_path / "data"
     shutil.copytree(data, folder)
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         opened = services.counting.open_session(residence, "Agnès", passphrase=PASSPHRASE)
-    finally:
-        services.close()
     return folder, files, opened.id
 
 
@@ -130,11 +125,8 @@ def test_ctrl_c_stops_between_files_and_keeps_what_was_recorded(session):
     second = json.loads(out)
     assert len(second["already_known"]) == kept
     assert len(second["recorded"]) == BALLOTS - kept
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         assert services.counting.status(session_id).tally.sheets == BALLOTS
-    finally:
-        services.close()
 
 
 def test_two_ingests_of_the_same_files_each_account_for_every_file(session):
@@ -150,11 +142,8 @@ def test_two_ingests_of_the_same_files_each_account_for_every_file(session):
         # each file is either recorded here or reported as already read (by the other)
         assert len(report["recorded"]) + len(report["already_known"]) == BALLOTS
     assert sum(len(r["recorded"]) for r in reports) == BALLOTS
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         assert services.counting.status(session_id).tally.sheets == BALLOTS
-    finally:
-        services.close()
 
 
 # --- finding 2 through the command line ------------------------------------------------------
@@ -170,13 +159,9 @@ def test_a_sheet_row_changed_with_raw_sql_blocks_every_command_that_shows_a_figu
     out, err = done.communicate(timeout=300)
     assert done.returncode == 0, err
     sheet = json.loads(out)["recorded"][0]["sheet_id"]
-    env = {**os.environ, "BP_TERRAIN_PASSPHRASE": PASSPHRASE}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=300,
-        )  # fmt: skip
+        return run_cli(*args, env={"BP_TERRAIN_PASSPHRASE": PASSPHRASE})  # tests/helpers/cli.py
 
     assert run("count", "close", *d, *s).returncode == 0  # sealed, then tampered
     conn = sqlite3.connect(folder / "bp-terrain.sqlite3")

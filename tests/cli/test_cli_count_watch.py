@@ -24,13 +24,10 @@ WAIT = 180.0
 
 def _deck(tmp_path: Path, marks: list[list[int]]) -> tuple[Path, str, list[Path], list[str]]:
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         deck = print_deck(setup, marks, tmp_path / "scans")
         session = services.counting.open_session(setup.residence_id, "Agnès", passphrase=PASSPHRASE)
-    finally:
-        services.close()
     return data, session.id, deck.files, setup.project_ids
 
 

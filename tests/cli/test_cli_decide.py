@@ -18,15 +18,12 @@ from ui.cli import main
 def keyed(tmp_path):
     """A session witnessed by Karim Benali, with one hand-keyed ballot to decide on."""
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         session = services.counting.open_session(
             setup.residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
         )
         sheet = services.counting.hand_key(session.id, [setup.project_ids[0]], "Déchiré")
-    finally:
-        services.close()
     return data, session.id, sheet
 
 
@@ -59,22 +56,16 @@ def test_without_reason_the_decision_records_the_apps_default_words(keyed, capsy
 
 def test_the_service_refuses_a_stranger_as_witness_of_a_hand_keyed_ballot(keyed):
     data, session, _sheet = keyed
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         with pytest.raises(UserError, match="n'est pas un témoin") as caught:
             services.counting.hand_key(session, [], "Déchiré", witness="Paul Inconnu")
         assert caught.value.field == "witness"
-    finally:
-        services.close()
 
 
 def test_count_open_says_what_looks_wrong_about_a_live_count(tmp_path, capsys):
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)  # no ballot printed, no voting date
-    finally:
-        services.close()
     passphrase_file = tmp_path / "phrase.txt"
     passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
     code = main(["count", "open", "--data-dir", str(data), "--residence", setup.residence_name,

@@ -48,16 +48,13 @@ def test_import_then_replay_a_subsample_on_paper(tmp_path):
     sample = pb.votes[::EVERY]
     order = [p["source_id"] for p in imported["projects"]]
     marks = [[order.index(s) for s in vote.vote] for vote in sample]
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = Setup(
             services, imported["campaign_id"], imported["residence_id"], imported["residence"],
             [p["project_id"] for p in imported["projects"]],
             services.campaigns.campaign_secret(imported["campaign_id"]),
         )  # fmt: skip
         deck = print_deck(setup, marks, tmp_path / "scans", rule=VotingRule.approval(len(order)))
-    finally:
-        services.close()
 
     session = ok("count", "open", *d, "--residence", imported["residence"], "--officer", "Agnès")
     s = ("--session", session.strip().splitlines()[-1])
@@ -98,12 +95,9 @@ def test_public_json_and_csv_exports_of_a_count(tmp_path):
     from tests.helpers.verify import live_count
 
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], [2], [0, 3], []])
         residence = services.counting.get_session(counted.session_id).residence_name
-    finally:
-        services.close()
     d = ("--data-dir", str(data), "--residence", residence)
     ok("pabulib", "export", *d, "--out", str(tmp_path / "r.json"))
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))

@@ -1,27 +1,23 @@
-"""`bp-terrain participants list|export|erase`, run as real processes on a demo data folder."""
+"""`bp-terrain participants list|export|erase`, run on a demo data folder (in this process,
+tests/helpers/cli.py)."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FATIMA = "Fatima Benali (nom inventé)"
 
 
 def bp(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_cli(*args)  # in this process: tests/helpers/cli.py
 
 
 @pytest.fixture(scope="module")

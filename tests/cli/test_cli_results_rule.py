@@ -67,12 +67,9 @@ def test_refusals_exit_2_with_a_french_message(data, capsys):
         capsys, "rules", "set", "--data-dir", str(data), "--rule", "greedy", "--threshold", "-3"
     )
     assert code == 2 and "Seuil invalide" in err
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         [residence] = services.campaigns.list_residences()
         services.counting.open_session(residence.id, "Agent", passphrase=PASSPHRASE)
-    finally:
-        services.close()
     code, out, err = run(capsys, "rules", "set", "--data-dir", str(data), "--rule", "mes")
     assert code == 2 and "déclarez la règle avant d'ouvrir le dépouillement" in err
     code, out, _err = run(capsys, "rules", "show", "--data-dir", str(data), "--json")

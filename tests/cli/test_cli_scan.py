@@ -11,12 +11,9 @@ from tests.helpers.counting import make_setup, print_deck
 
 def test_scan_prints_json_lines_and_records_nothing(tmp_path):
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         deck = print_deck(setup, [[1], []], tmp_path / "scans")
-    finally:
-        services.close()
     junk = tmp_path / "notes.png"
     junk.write_bytes(b"pas une image")
     done = bp("scan", "--data-dir", str(data), "--json", *map(str, deck.files), str(junk))
@@ -37,24 +34,26 @@ def test_scan_prints_json_lines_and_records_nothing(tmp_path):
     assert lines[2]["status"] == "rejected" and lines[2]["reasons"]
     text = bp("scan", "--data-dir", str(data), *map(str, deck.files), str(junk))
     assert "cases cochées : n° 2" in text.stdout and "rejeté" in text.stdout
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         assert services.counting.list_sessions() == []
         assert services.status.campaign_status().as_dict()["sheets_counted"] == 0
-    finally:
-        services.close()
 
 
 # --- issue 9, finding 10 ---------------------------------------------------------------------
 
 
-def _scan(*args: str, timeout: float = 120):
+def _scan(*args: str, timeout: float | None = None):
+    """`bp-terrain scan` in this process (tests/helpers/cli.py); with a `timeout`, in a real
+    process that the test can outlive (a scan that would hang on a FIFO)."""
     import os
     import subprocess
     import sys
 
     from tests.cli.test_cli_count import ROOT
+    from tests.helpers.cli import run_cli
 
+    if timeout is None:
+        return run_cli("scan", *args)
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "scan", *args],
         capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=dict(os.environ),
@@ -76,11 +75,8 @@ def test_a_fifo_named_png_is_skipped_never_read(tmp_path):
     import os
 
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         deck = print_deck(make_setup(services), [[0]], tmp_path / "scans")
-    finally:
-        services.close()
     fifo = tmp_path / "piege.png"
     os.mkfifo(fifo)
     done = _scan("--data-dir", str(data), "--json", str(fifo), str(deck.files[0]), timeout=60)
@@ -131,12 +127,9 @@ def test_scan_says_which_corner_is_cut(tmp_path):
     from benchmarks.scanner_eval import degrade
 
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         deck = print_deck(setup, [[1]], tmp_path / "scans")
-    finally:
-        services.close()
     grey = cv2.imread(str(deck.files[0]), cv2.IMREAD_GRAYSCALE)
     dpi = grey.shape[1] / 210 * 25.4
     skewed = tmp_path / "penchee.png"

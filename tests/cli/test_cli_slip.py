@@ -23,11 +23,8 @@ def _qr(pdf: Path) -> str:
 
 def test_count_slip_then_verify_the_slip_against_the_bundle(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         session = live_count(services, tmp_path / "scans", [[0], [1]]).session_id
-    finally:
-        services.close()
     d, s = ("--data-dir", str(data)), ("--session", session)
 
     seal_pdf = tmp_path / "scellement.pdf"

@@ -50,11 +50,8 @@ def test_test_deck_counted_headless_then_verified_from_its_bundle_alone(tmp_path
     )  # fmt: skip
     assert status["votes"] == {v["project_id"]: v["votes"] for v in expected["votes"] if v["votes"]}
 
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         bundle = write_bundle(services, session, tmp_path / "paquet.zip", with_images=True)
-    finally:
-        services.close()
     # the verifier needs the bundle only: no --data-dir, no database
     done = bp("verify", str(bundle), "--reinterpret", "--json")
     assert done.returncode == 0, done.stdout + done.stderr

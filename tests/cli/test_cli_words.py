@@ -22,12 +22,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[P
     writing that is no ballot."""
     tmp_path = tmp_path_factory.mktemp("printed")
     data = tmp_path / "data"
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         setup = make_setup(services)
         deck = print_deck(setup, [[0], [0, 1, 2]], tmp_path / "scans")
-    finally:
-        services.close()
     letter = Image.new("L", (1654, 2339), 255)
     pen = ImageDraw.Draw(letter)
     for row in range(300, 2000, 60):

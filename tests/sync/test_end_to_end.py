@@ -23,11 +23,8 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 
 def residence_values(folder: Path) -> dict[str, tuple]:
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         return {r.name: (r.dwellings, r.address) for r in services.campaigns.list_residences()}
-    finally:
-        services.close()
 
 
 def test_two_laptops_and_a_server(
@@ -161,15 +158,8 @@ def test_the_demo_campaign_travels_whole_and_the_ballot_key_comes_sealed(
         server.code(Role.CONSULTANT))  # fmt: skip
     cli(capsys, "sync", "--data-dir", str(a_dir))
     cli(capsys, "sync", "--data-dir", str(c_dir))
-    c = open_services(c_dir)
-    try:
+    with open_services(c_dir) as c:
         with pytest.raises(UserError, match="clé des bulletins"):
             c.ballots.job(style.id)
-    finally:
-        c.close()
-    a, b = open_services(a_dir), open_services(b_dir)
-    try:
+    with open_services(a_dir) as a, open_services(b_dir) as b:
         assert b.ballots.job(style.id).key == a.ballots.job(style.id).key != b""
-    finally:
-        a.close()
-        b.close()

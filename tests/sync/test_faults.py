@@ -28,11 +28,8 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 
 def residences(folder: Path) -> dict[str, int]:
-    services = open_services(folder)
-    try:
+    with open_services(folder) as services:
         return {r.name: r.dwellings for r in services.campaigns.list_residences()}
-    finally:
-        services.close()
 
 
 def two_laptops(

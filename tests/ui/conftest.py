@@ -23,11 +23,8 @@ from ui.tasks import InlineTaskRunner
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo-template")
-    services = open_services(path)
-    try:
+    with open_services(path) as services:
         create_demo(services)
-    finally:
-        services.close()
     return path
 
 

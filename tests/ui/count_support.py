@@ -35,12 +35,9 @@ def printed_template(demo_template: Path, tmp_path_factory: pytest.TempPathFacto
     root = tmp_path_factory.mktemp("count-template")
     data = root / "data"
     shutil.copytree(demo_template, data, ignore=shutil.ignore_patterns("backups"))
-    services = open_services(data)
-    try:
+    with open_services(data) as services:
         residence_id = demo_residence_id(services)
         scans = print_marked(services, residence_id, DEMO_PLAN, root / "scans")
-    finally:
-        services.close()
     return Printed(data, [p for p in scans if p.suffix == ".png"], residence_id)
 
 

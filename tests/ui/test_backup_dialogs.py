@@ -52,11 +52,8 @@ def test_save_asks_twice_then_restore_previews_and_needs_confirmation(ctx, qtbot
     dialog.ok.click()
     assert closed and dialog.restored is not None and not dialog.isVisible()
     assert dialog.restored.kept_aside is not None  # the other campaign was set aside
-    restored = open_services(tmp_path / "other")
-    try:
+    with open_services(tmp_path / "other") as restored:
         assert restored.campaigns.get_campaign().name == "Budget participatif des habitants 2026"
-    finally:
-        restored.close()
 
 
 def test_a_restore_that_fails_late_gives_the_current_campaign_back(main_window, ctx, tmp_path):

@@ -63,12 +63,58 @@ def test_results_table_chart_funded_and_explanation(qtbot, count_ctx, printed, t
     count_ctx.services.counting.seal(session.id, PASSPHRASE)
     screen.reload()
     assert "définitifs" in screen.sealed.text()
-    out = screen.export_to("json", tmp_path / "r.json")
+    out = tmp_path / "r.json"
+    screen.export_to("json", out)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["valid"] == 9 and sorted(data["selected"]) == sorted(res.selected)
-    out = screen.export_to("csv", tmp_path / "r.csv")
+    out = tmp_path / "r.csv"
+    screen.export_to("csv", out)
     lines = list(csv.reader(out.open(encoding="utf-8"), delimiter=";"))
     assert lines[0][:5] == ["numero", "projet", "source_id", "cout_euros", "voix"]
     assert len(lines) == 5
     path = tmp_path / "results.png"
     assert screen.grab().save(str(path)) and path.stat().st_size > 10_000
+
+
+LONG = (
+    "Rénovation complète de l'aire de jeux des petits avec des bancs ombragés, une fontaine "
+    "et un abri pour les poussettes"
+)
+
+
+def test_chart_labels_fit_at_1366_and_the_tooltip_gives_the_whole_title(qtbot, count_ctx, printed):
+    """Issue 10: a long project title is elided to the chart's label column (the bars, votes
+    and status stay inside the chart) and shown whole in the tooltip."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    _count(count_ctx.services, printed)
+    screen = _screen(qtbot, count_ctx)
+    screen.resize(1366 - 250, 768)  # the window at 1366 x 768 less the navigation column
+    lines = list(screen.results.projects)
+    lines[0] = replace(lines[0], title=LONG, status="not_enough_money",
+                       status_label="pas assez d'argent restant")  # fmt: skip
+    screen.chart.set_lines(lines)
+    QApplication.processEvents()
+    chart = screen.chart
+    assert 300 < chart.width() < 700
+    metrics = chart.fontMetrics()
+    rows = chart.rows()
+    assert len(rows) == len(lines)
+    for row in rows:
+        assert metrics.horizontalAdvance(row.label) <= row.label_rect.width() + 1
+        assert row.label_rect.left() >= 0 and row.label_rect.right() <= row.bar.left()
+        assert row.after_rect.right() <= chart.width()
+        assert metrics.horizontalAdvance(row.after) <= row.after_rect.width() + 1
+    long_row = next(r for r in rows if r.line.title == LONG)
+    assert long_row.label.endswith("…") and long_row.label != chart._label(long_row.line)
+    assert long_row.label_rect.width() <= 0.45 * chart.width()
+    text = chart.tooltip_text(long_row.line)
+    assert LONG in text and "pas assez d'argent restant" in text
+    y = int(long_row.label_rect.center().y())
+    event = QHelpEvent(QHelpEvent.Type.ToolTip, QPoint(10, y), chart.mapToGlobal(QPoint(10, y)))
+    chart.event(event)
+    assert QToolTip.text() == text

@@ -18,7 +18,7 @@ def test_sidebar_follows_the_process_and_ctrl_digits_open_each_phase(main_window
     assert list(main_window.sidebar.buttons) == screen_keys()
     assert screen_keys()[:5] == ["home", "campaign", "meetings", "projects", "commission"]
     assert main_window.current_key() == "home"
-    for number, key in enumerate(screen_keys(), start=1):
+    for number, key in enumerate(screen_keys()[:9], start=1):  # Ctrl+1..9: the first nine
         qtbot.keyClick(
             main_window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier
         )

@@ -26,9 +26,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ui.cli.spreadsheet",
     "ui.cli.decidim",
     "ui.cli.participants",
+    "ui.cli.appointments",
+    "ui.cli.survey",
     "ui.cli.backup",
     "ui.cli.server",
     "ui.cli.sync",
+    "ui.cli.site",
 )
 
 

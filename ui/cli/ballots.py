@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
 ORDERS = ("fixed", "alphabetical", "random")
 KINDS = ("sheets", "poster", "signin")
@@ -66,12 +66,6 @@ def _residence_and_out(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help=_("fichier PDF à écrire"))
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from app.services import open_services
-
-    return open_services(data_dir(args))
-
-
 class _StderrProgress:
     """Prints "312 / 1 000" on stderr at most every tenth of the work."""
 
@@ -91,8 +85,7 @@ class _StderrProgress:
 def run_print(args: argparse.Namespace) -> int:
     from app.services.printing.types import PrintOptions, ProjectOrder
 
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
         options = PrintOptions(
             count=args.count,
@@ -107,22 +100,17 @@ def run_print(args: argparse.Namespace) -> int:
             style_name=args.style,
             progress=_StderrProgress(),
         )
-    finally:
-        services.close()
     print("\n".join(summary.lines()))
     return 0
 
 
 def run_test_deck(args: argparse.Namespace) -> int:
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
         style = services.ballots.choose_style(residence.id, args.style)
         summary = services.ballots.print_test_deck(
             style.id, out_file(args.out), progress=_StderrProgress()
         )
-    finally:
-        services.close()
     print("\n".join(summary.lines()))
     return 0
 
@@ -131,8 +119,7 @@ def run_materials(args: argparse.Namespace) -> int:
     from app.i18n import _
     from app.services.printing.types import MaterialKind
 
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
         if args.session:
             services.ballots.set_vote_sessions(residence.id, "\n".join(args.session))
@@ -141,8 +128,6 @@ def run_materials(args: argparse.Namespace) -> int:
         path = services.ballots.materials(
             residence.id, MaterialKind(args.kind), out_file(args.out), progress=_StderrProgress()
         )
-    finally:
-        services.close()
     print(_("Document écrit : {path}").format(path=path))
     return 0
 
@@ -150,11 +135,8 @@ def run_materials(args: argparse.Namespace) -> int:
 def run_batches(args: argparse.Namespace) -> int:
     from app.i18n import _
 
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         batches = services.ballots.list_batches()
-    finally:
-        services.close()
     if args.json:
         print_json([batch_json(b) for b in batches])
         return 0

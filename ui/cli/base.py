@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import N_, _
-from ui.cli.common import add_command, data_dir, print_json
+from ui.cli.common import add_command, data_dir, open_data, print_json
 
 
 def register(sub: Any) -> None:
@@ -41,12 +41,6 @@ WITH_COUNT_HELP = N_(
 )
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from app.services import open_services
-
-    return open_services(data_dir(args))
-
-
 def _demo_dir(args: argparse.Namespace) -> Path:
     if getattr(args, "data_dir", None):
         return data_dir(args)
@@ -64,18 +58,20 @@ def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
     """
     from app.services import open_services
     from app.services.demo.campaign import create_demo
+    from app.services.demo.consultant import create_demo_survey_answers, demo_survey_unread
     from app.services.demo.count import create_demo_count
+    from app.services.demo.site import publish_demo_results
 
-    services = open_services(path)
-    try:
+    with open_services(path) as services:
         created = not services.campaigns.has_campaign()
         if created:
             create_demo(services)
         if with_count and not services.counting.list_sessions():
-            create_demo_count(services, path / "demo-scans")
+            session = create_demo_count(services, path / "demo-scans")
+            publish_demo_results(services, session.residence_id)
+        if with_count and demo_survey_unread(services):
+            create_demo_survey_answers(services, path / "demo-scans")
         return created
-    finally:
-        services.close()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -132,11 +128,8 @@ STATUS_LABELS = (
 def run_status(args: argparse.Namespace) -> int:
     from app.i18n import _
 
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         status = services.status.campaign_status().as_dict()
-    finally:
-        services.close()
     if args.json:
         print_json(status)
         return 0

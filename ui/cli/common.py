@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 def common_parent() -> argparse.ArgumentParser:
@@ -61,6 +64,16 @@ def data_dir(args: argparse.Namespace) -> Path:
 
     value = getattr(args, "data_dir", None)
     return Path(value).expanduser() if value else default_data_dir()
+
+
+def open_data(args: argparse.Namespace) -> Services:
+    """The services on the data folder of the command line: `with open_data(args) as services:`.
+
+    The services module is imported here, not at the top, so that `--help` and the commands that
+    need no data folder start without the storage."""
+    from app.services import open_services
+
+    return open_services(data_dir(args))
 
 
 def print_json(obj: Any) -> None:

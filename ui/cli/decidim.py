@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
 KINDS = ("proposals", "answers", "projects", "paper-totals")
 
@@ -39,33 +39,38 @@ def register(sub: Any) -> None:
         "--dry-run", action="store_true", help=_("aperçu seulement : rien n'est enregistré")
     )
     imp.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    vote = add_command(
+        actions,
+        "import-vote",
+        _("Lire le vote en ligne d'une résidence (budgets Decidim exporté en .pb) et le combiner "
+          "au dépouillement papier selon la règle de la campagne."),
+        run_import_vote,
+    )  # fmt: skip
+    vote.add_argument("file", metavar=_("FICHIER"))
+    vote.add_argument("--residence", required=True, help=_("la résidence de ce vote"))
+    vote.add_argument(
+        "--dry-run", action="store_true", help=_("aperçu seulement : rien n'est enregistré")
+    )
+    vote.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services import open_services
     from app.services.interop.decidim_export import export_decidim
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path, _count = export_decidim(services, args.kind, out_file(args.out))
-    finally:
-        services.close()
     print(path)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services import open_services
     from app.services.interop.decidim_import import Action, Kind, import_decidim
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         done = import_decidim(
             services, Path(args.file), residence=args.residence, dry_run=args.dry_run
         )
-    finally:
-        services.close()
     if args.json:
         print_json({
             "kind": done.kind.value, "applied": done.applied,
@@ -104,4 +109,51 @@ def run_import(args: argparse.Namespace) -> int:
     )
     if not done.applied:
         print(_("Aperçu seulement (--dry-run) : rien n'a été enregistré."))
+    return 0
+
+
+def run_import_vote(args: argparse.Namespace) -> int:
+    from app.i18n import _
+    from app.services.interop.decidim_vote import combined_results, import_online_vote
+
+    with open_data(args) as services:
+        done = import_online_vote(services, Path(args.file), args.residence, dry_run=args.dry_run)
+        both = None if args.dry_run else combined_results(services, done.residence_id)
+    if args.json:
+        print_json({
+            "residence": done.residence, "file": done.file_name, "online_ballots": done.ballots,
+            "applied": done.applied, "replaced": done.replaced,
+            "online_votes": {done.titles[p]: v for p, v in done.votes.items()},
+            "combined": None if both is None else {
+                "rule": both.rule_label, "paper_ballots": both.paper_ballots,
+                "online_ballots": both.online_ballots, "spent_cents": both.spent_cents,
+                "projects": [
+                    {"number": x.number, "title": x.title, "paper": x.paper, "online": x.online,
+                     "votes": x.votes, "status": x.status}
+                    for x in both.projects
+                ],
+            },
+        })  # fmt: skip
+        return 0
+    print(
+        _("{residence} : {n} votes en ligne lus dans {file}.").format(
+            residence=done.residence, n=done.ballots, file=done.file_name
+        )
+    )
+    if both is None:
+        for pid, votes in done.votes.items():
+            print(f"  {done.titles[pid]} : {votes}")
+        print(_("Aperçu seulement (--dry-run) : rien n'a été enregistré."))
+        return 0
+    print(
+        _("Résultat combiné ({rule}) : {paper} bulletins papier valides + {online} votes en ligne.")
+        .format(rule=both.rule_label, paper=both.paper_ballots, online=both.online_ballots)
+    )  # fmt: skip
+    for x in both.projects:
+        print(
+            _("  {number}. {title} : {paper} papier + {online} en ligne = {votes} — {status}").format(
+                number=x.number, title=x.title, paper=x.paper, online=x.online, votes=x.votes,
+                status=x.status_label,
+            )
+        )  # fmt: skip
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
 
 def register(sub: Any) -> None:
@@ -40,14 +40,10 @@ def register(sub: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services import open_services
     from app.services.pabulib_import import import_pabulib
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         done = import_pabulib(services, Path(args.file), residence_name=args.residence_name)
-    finally:
-        services.close()
     if args.json:
         print_json({
             "campaign_id": done.campaign_id, "created_campaign": done.created_campaign,
@@ -75,14 +71,10 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services import open_services
     from app.services.public_results import export_public
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
         path = export_public(services, residence.id, out_file(args.out), args.format)
-    finally:
-        services.close()
     print(path)
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
 
 def export_file_name(name: str) -> str:
@@ -65,12 +65,6 @@ def register(sub: Any) -> None:
     erase.add_argument("--yes", action="store_true", help=_("confirmer l'effacement définitif"))
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from app.services import open_services
-
-    return open_services(data_dir(args))
-
-
 def _as_dict(person: Any, residences: dict[str, str]) -> dict[str, object]:
     return {
         "id": person.id,
@@ -84,12 +78,9 @@ def _as_dict(person: Any, residences: dict[str, str]) -> dict[str, object]:
 def run_list(args: argparse.Namespace) -> int:
     from app.i18n import ngettext
 
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         residences = {r.id: r.name for r in services.campaigns.list_residences()}
         people = services.participants.list_participants()
-    finally:
-        services.close()
     if args.json:
         print_json([_as_dict(p, residences) for p in people])
         return 0
@@ -118,11 +109,8 @@ def _line(person: Any, residences: dict[str, str]) -> str:
 def run_export(args: argparse.Namespace) -> int:
     from app.i18n import _
 
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         data = services.participants.export_participant(args.id)
-    finally:
-        services.close()
     path = out_file(args.out)
     write_export(data, path)
     print(_("Données exportées : {path}").format(path=path))
@@ -140,10 +128,7 @@ def run_erase(args: argparse.Namespace) -> int:
                 "(exportez d'abord les données si la personne les demande)."
             )
         )
-    services = _open(args)
-    try:
+    with open_data(args) as services:
         services.participants.erase_participant(args.id)
-    finally:
-        services.close()
     print(_("Données de la personne effacées."))
     return 0

@@ -13,7 +13,7 @@ import argparse
 from typing import Any
 
 from app.i18n import N_, _
-from ui.cli.common import add_command, data_dir, print_json
+from ui.cli.common import add_command, open_data, print_json
 
 RULES = ("greedy", "greedy-no-skip", "mes")
 RULE_SENTENCES: dict[str, str] = {
@@ -88,7 +88,6 @@ def _threshold(text: str) -> int:
 
 def set_command(args: argparse.Namespace) -> int:
     from app.errors import UserError
-    from app.services import open_services
 
     mes_flags = args.mes_top_up or args.mes_compare_greedy or args.mes_overspend_only
     if mes_flags and args.rule != "mes":
@@ -103,25 +102,18 @@ def set_command(args: argparse.Namespace) -> int:
         else {}
     )
     threshold = _threshold(args.threshold)
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         campaign_id = services.campaigns.get_campaign().id
         services.counting.set_results_rule(
             campaign_id, args.rule, threshold=threshold, options=options, lot_seed=args.lot_seed
         )
         return _print(services, campaign_id, args.json, heading=_("Règle enregistrée."))
-    finally:
-        services.close()
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from app.services import open_services
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         return _print(services, services.campaigns.get_campaign().id, args.json)
-    finally:
-        services.close()
 
 
 def _print(services: Any, campaign_id: str, as_json: bool, heading: str = "") -> int:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir
+from ui.cli.common import add_command, open_data
 
 #: Pages read at most by default (a 5,000-page PDF takes many minutes): `--max-pages` raises it.
 MAX_PAGES = 1000
@@ -72,10 +73,12 @@ def _regular_files(names: list[str]) -> list[str]:
 
 def run_scan(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services import open_services
     from scanner.loading import page_total
+    from scanner.pool import start_early
 
     files = _regular_files(list(args.files))
+    if len(files) > 1 and (args.workers is None or args.workers > 1):
+        start_early()  # the workers' process imports the reader while this one goes on
     pages = sum(page_total(f) for f in files)
     if pages > args.max_pages:
         print(
@@ -89,16 +92,20 @@ def run_scan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    services = open_services(data_dir(args))
+    # The reader's context straight from the store: not the count's facade, whose parts
+    # (ingest, report, seal...) the command does not use.
+    from app.services.counting.context import scan_context
+    from scanner.batch import interpret_files, stream_files
+
     readable = 0
-    try:
+    with open_data(args) as services:
         mode = None if args.mode == "any" else args.mode
+        ctx = scan_context(services.uow, mode)
+        paths = [Path(f) for f in files]
         if pages >= STREAM_PAGES:
-            readings: Any = services.counting.interpret_pages(
-                files, mode=mode, workers=args.workers
-            )
+            readings: Any = stream_files(paths, ctx, workers=args.workers)
         else:
-            readings = services.counting.interpret(files, mode=mode, workers=args.workers)
+            readings = interpret_files(paths, ctx, workers=args.workers)
         for done, reading in enumerate(readings, start=1):
             _show(reading, args.json)
             readable += reading.status != "rejected"
@@ -108,8 +115,6 @@ def run_scan(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-    finally:
-        services.close()
     if not readable:
         print(_("Aucune page lisible : rien n'a pu être lu."), file=sys.stderr)
         return 1

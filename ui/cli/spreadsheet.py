@@ -1,5 +1,5 @@
 """`bp-terrain spreadsheet import-residences F.csv|F.xlsx [--dry-run]` and `bp-terrain
-spreadsheet export --what ideas|projects|meetings|results --out F.xlsx|F.csv` (docs/interop.md)."""
+spreadsheet export --what ideas|projects|meetings|results|appointments --out F.xlsx|F.csv` (docs/interop.md)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 
-WHATS = ("ideas", "projects", "meetings", "results")
+WHATS = ("ideas", "projects", "meetings", "results", "appointments")
 
 
 def register(sub: Any) -> None:
@@ -33,7 +33,10 @@ def register(sub: Any) -> None:
     exp = add_command(
         actions,
         "export",
-        _("Exporter les idées, les projets, les réunions ou les résultats (CSV ou XLSX)."),
+        _(
+            "Exporter les idées, les projets, les réunions, les résultats ou les rendez-vous "
+            "(CSV ou XLSX)."
+        ),
         run_export,
     )
     exp.add_argument("--what", required=True, choices=WHATS, help=_("quoi exporter"))
@@ -42,14 +45,10 @@ def register(sub: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services import open_services
     from app.services.interop.residences import Action, import_residences
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         done = import_residences(services, Path(args.file), dry_run=args.dry_run)
-    finally:
-        services.close()
     if args.json:
         print_json({
             "applied": done.applied,
@@ -92,13 +91,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services import open_services
     from app.services.interop.exports import export_sheet
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         path, _count = export_sheet(services, args.what, out_file(args.out))
-    finally:
-        services.close()
     print(path)
     return 0

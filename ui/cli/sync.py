@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from app.i18n import _, ngettext
+from ui.cli.bundle import register_actions
 from ui.cli.common import add_command, data_dir, print_json
 
 
@@ -31,6 +32,7 @@ def register(sub: Any) -> None:
     )
     cmd.add_argument("--value", help=_("écrire cette valeur (JSON, ou texte)"))
     cmd.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    register_actions(cmd)  # sync export | sync import (ui/cli/bundle.py)
 
 
 def _value(text: str) -> Any:

@@ -55,6 +55,10 @@ SCREENS: list[tuple[str, str, ScreenFactory]] = [
     ("count", N_("Dépouillement"), lazy("ui.screens.count.screen:CountScreen")),
     ("results", N_("Résultats"), lazy("ui.screens.results.screen:ResultsScreen")),
     ("sync", N_("Synchronisation"), lazy("ui.screens.sync.screen:SyncScreen")),
+    ("site", N_("Site public"), lazy("ui.screens.site.screen:SiteScreen")),
+    ("dashboard", N_("Tableau de bord"), lazy("ui.screens.dashboard.screen:DashboardScreen")),
+    ("appointments", N_("Permanences"), lazy("ui.screens.appointments.screen:AppointmentsScreen")),
+    ("surveys", N_("Questionnaires"), lazy("ui.screens.surveys.screen:SurveysScreen")),
 ]
 
 

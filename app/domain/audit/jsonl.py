@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from app.domain.audit.chain import failure
 from app.domain.audit.entry import AuditEntry
 from app.domain.audit.verify import Item, Unreadable, VerificationResult, verify_chain
 from app.i18n import _
+from ballots.replace import replacing
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +32,9 @@ def entry_line(entry: AuditEntry) -> bytes:
 def write_jsonl(path: Path, entries: Iterable[AuditEntry]) -> None:
     """Write a whole chain atomically (temporary file, fsync, rename): for exports."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for entry in entries:
-                stream.write(entry_line(entry))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path) as stream:
+        for entry in entries:
+            stream.write(entry_line(entry))
 
 
 def append_jsonl(path: Path, entries: Iterable[AuditEntry]) -> None:

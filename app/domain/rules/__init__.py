@@ -7,6 +7,7 @@ from app.domain.rules.labels import phase_label, rule_label, status_label, stop_
 from app.domain.rules.run import run_rule
 from app.domain.rules.tiebreak import lot_order_from_seed
 from app.domain.rules.types import (
+    CENTS_PER_UNIT,
     Comparison,
     Election,
     EqualSharesDetails,
@@ -25,6 +26,7 @@ from app.domain.rules.types import (
 )
 
 __all__ = [
+    "CENTS_PER_UNIT",
     "Comparison",
     "Election",
     "EqualSharesDetails",

@@ -1,7 +1,8 @@
 """Equal Shares as campaigns declare it: Add1 completion, optional top-up and greedy comparison.
 
 Add1 follows equalshares.net: run Equal Shares with the budget split equally; then, starting from
-the whole currency unit below that share, raise every voter's share by one unit and run again,
+the whole currency unit below that share, raise every voter's share by one unit of the currency
+(one euro, also when amounts are in cents: `Election.currency_unit`) and run again,
 keeping each new outcome while it stays within the budget, until the outcome is exhaustive (no
 eligible project still fits in the money left) or the next step would overspend. With
 `add1_exhaustive_stop=False` only overspending stops it (Wieliczka 2023).
@@ -58,7 +59,9 @@ def equal_shares(
     candidates = [Candidate(pid, costs[pid], bits[pid], election.votes[pid]) for pid in paid_ids]
     voters = len(election.ballots)
     runner = _Runner(candidates, voters, breaker, options.share_utility == "cost")
-    run, steps, stop = add1_loop(runner, election.budget, costs, options, progress, cancel)
+    run, steps, stop = add1_loop(
+        runner, election.budget, costs, options, progress, cancel, election.currency_unit
+    )
     selected = [*free, *run.selected]
     top_up: GreedyPass | None = None
     if options.top_up:
@@ -119,17 +122,22 @@ def add1_loop(
     options: Options,
     progress: Progress | None,
     cancel: CancelFlag | None,
+    unit: Fraction = Fraction(1),
 ) -> tuple[FixedRun, int, str]:
-    """The Add1 completion; returns the kept run, the number of kept steps and why it stopped."""
+    """The Add1 completion; returns the kept run, the number of kept steps and why it stopped.
+
+    Each step raises the share per voter by `unit`, one unit of the currency in the amounts'
+    own terms (100 when they are cents): stepping by cents would take a hundred times as many
+    runs and could stop on outcomes that pabutools and equalshares.net never look at."""
     voters = runner.voters
     if voters == 0:
         return FixedRun(Fraction(0), (), (), (), Fraction(0)), 0, "no_voters"
     run = runner(budget / voters)
     if not options.add1:
         return run, 0, "no_completion"
-    base = math.floor(budget / voters)
+    base = math.floor(budget / voters / unit)
     limit = max((c.cost for c in runner.candidates), default=Fraction(0))
-    total_steps = max(1, math.ceil(limit) - base)
+    total_steps = max(1, math.ceil(limit / unit) - base)
     steps = 0
     while True:
         if cancel is not None and cancel.cancelled:
@@ -138,7 +146,7 @@ def add1_loop(
             return run, steps, "all_funded"
         if options.add1_exhaustive_stop and _exhaustive(run, runner.candidates, budget, costs):
             return run, steps, "exhaustive"
-        following = runner(Fraction(base + steps + 1))
+        following = runner((base + steps + 1) * unit)
         if sum((costs[p] for p in following.selected), Fraction(0)) > budget:
             return run, steps, "overspend"
         run, steps = following, steps + 1

@@ -14,6 +14,9 @@ from functools import cached_property
 
 from app.errors import UserError
 
+CENTS_PER_UNIT = Fraction(100)
+"""`Election.currency_unit` for amounts in cents, as the app keeps money."""
+
 
 class RulesError(UserError):
     """Input a rule cannot work with; `str(error)` is a French sentence for the person."""
@@ -77,11 +80,17 @@ class Election:
 
     A choose-one ballot is an approval set of one project. Ballots name project ids; an id that is
     not a project is an error caught by `validate`.
+
+    `currency_unit` is how much of the election's money makes one unit of the currency: 1 when
+    amounts are in euros (pabulib files), 100 when they are in cents (the app's counts). Equal
+    Shares' Add1 completion raises each voter's share by one currency unit per step, as
+    equalshares.net and pabutools do, whatever unit the amounts are written in.
     """
 
     budget: Fraction
     projects: tuple[Project, ...]
     ballots: tuple[frozenset[str], ...]
+    currency_unit: Fraction = Fraction(1)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -91,6 +100,8 @@ class Election:
 
         if self.budget < 0:
             raise RulesError(_("Le budget ne peut pas être négatif."))
+        if self.currency_unit <= 0:
+            raise RulesError(_("L'unité monétaire doit être positive."))
         seen: set[str] = set()
         for project in self.projects:
             if project.project_id in seen:
@@ -131,7 +142,7 @@ class Options:
     `threshold` is the minimum number of votes a project needs (at least 1 in any case).
     `withdrawn` names projects withdrawn after the vote: shown, never funded, never a stop.
     `lot_order` is the order drawn by lot in public (first = favoured) for full ties.
-    Equal Shares: `add1` (raise each voter's share by one unit while the outcome is not
+    Equal Shares: `add1` (raise each voter's share by one currency unit while the outcome is not
     exhaustive), `add1_exhaustive_stop` (False = stop only when the next step would overspend),
     `top_up` (fund what still fits by most votes), `compare_with_greedy` (keep the greedy outcome
     when more voters prefer it), `share_utility` ("cost", the equalshares.net convention, or

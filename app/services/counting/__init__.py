@@ -13,7 +13,21 @@ The pure rules of the count (models, tally) live in `app.domain.counting`.
 
 from __future__ import annotations
 
-from app.services.counting.badges import sheets_to_review
-from app.services.counting.service import CountingService, sheets_counted
+from typing import TYPE_CHECKING
+
+from ballots.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from app.services.counting.badges import sheets_counted, sheets_to_review
+    from app.services.counting.service import CountingService
+
+# Loaded on first use (ballots.lazy), so that the status figures (`badges`) do not load the
+# whole count (the scanner, OpenCV) for a command that only reads the store.
+_WHERE = {
+    "CountingService": "app.services.counting.service",
+    "sheets_counted": "app.services.counting.badges",
+    "sheets_to_review": "app.services.counting.badges",
+}
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 __all__ = ["CountingService", "sheets_counted", "sheets_to_review"]

@@ -1,14 +1,15 @@
-"""The count's figure for the sidebar badge, computed in the status service's unit of work."""
+"""The count's figures for the sidebar badge and `bp-terrain status`, computed in the status
+service's unit of work."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.counting import models as cm
 from app.services.counting.context import campaign_templates
-from app.services.counting.read import outcomes
-from app.storage.count_tables import CountSessionRow
+from app.services.counting.read import counts_now, outcomes
+from app.storage.count_tables import CountSessionRow, CountSheetRow
 
 
 def sheets_to_review(session: Session, campaign_id: str) -> int:
@@ -33,3 +34,21 @@ def sheets_to_review(session: Session, campaign_id: str) -> int:
         for outcome in outcomes(session, session_id, templates)[2]
         if outcome.outcome == cm.PENDING
     )
+
+
+def sheets_counted(session: Session, campaign_id: str) -> dict[str, int]:
+    """Status counter: ballots recorded in the campaign's current counts (rejected sheets and
+    blank backs of duplex scans are not ballots)."""
+    query = (
+        select(func.count())
+        .select_from(CountSheetRow)
+        .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
+        .where(
+            CountSessionRow.campaign_id == campaign_id,
+            CountSessionRow.deleted_at.is_(None),
+            counts_now(),
+            CountSessionRow.mode == "live",
+            CountSheetRow.status.not_in(["rejected", "blank"]),
+        )
+    )
+    return {"sheets_counted": int(session.scalar(query) or 0)}

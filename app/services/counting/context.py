@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.storage.tables import CampaignRow, IssuedSerialRow, PrintBatchRow
+from app.storage.uow import UnitOfWork
 from scanner.context import KnownSerials, ReadContext
 from scanner.template import Template, template_from_json
 
@@ -79,3 +80,19 @@ def read_context(session: Session, campaign_id: str, mode: str | None) -> ReadCo
     templates = list(campaign_templates(session, campaign_id).values())
     serials = known_serials(session, campaign_id, key) if key else None
     return ReadContext.create(templates, key, mode=mode, serial_lookup=serials, serial_key=key)
+
+
+def scan_context(uow: UnitOfWork, mode: str | None) -> ReadContext:
+    """What the reader must know to read pages of the active campaign (an empty context, which
+    rejects every page as of an unknown layout, when there is no campaign yet)."""
+    from app.errors import UserError
+    from app.services.base import Service
+
+    try:
+        campaign_id: str | None = Service(uow).active_campaign_id()
+    except UserError:
+        campaign_id = None
+    with uow() as s:
+        if campaign_id is None:
+            return ReadContext.create([], None, mode=mode)
+        return read_context(s, campaign_id, mode)

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from app.domain.audit import EventType
 from app.domain.audit.jsonl import entry_line
-from app.errors import UserError
 from app.i18n import _
-from app.services.base import get_live
+from app.services.base import get_live, library_errors
 from app.services.counting.bundle import dump, sealed_files, session_sheets
 from app.services.counting.core import CountingCore
 from app.services.counting.election import election_bytes
@@ -26,7 +25,6 @@ from app.services.counting.store import find_image
 from app.storage.count_tables import CountSessionRow
 from app.verify.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
 from ballots.atomic import write_with
-from ballots.errors import WriteError
 
 
 def bundle_files(svc: CountingCore, session_id: str, with_images: bool) -> dict[str, bytes]:
@@ -72,10 +70,8 @@ def export_bundle(
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, files[name])
 
-    try:
+    with library_errors():
         write_with(out, write_zip)  # whole or not at all: temporary file, then rename
-    except WriteError as error:
-        raise UserError(error.message) from error
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     _record_export(svc, session_id, digest)
     return out

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +42,7 @@ from app.i18n import _
 from app.services.counting.keys import keys_dir
 from app.services.counting.lock import CopyLocks, last_complete_seq
 from app.storage.count_tables import CountAuditRow
+from ballots.replace import replacing
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +81,8 @@ def write_mark(path: Path, session_id: str, head: ChainHead) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"session_id": session_id, "entries": head.seq, "head_hash": head.hash})
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path) as stream:
+        stream.write((text + "\n").encode("utf-8"))
 
 
 def check_mark(
@@ -143,15 +134,20 @@ def committed_entries(session: Session, session_id: str) -> int:
 
 
 def _row_item(row: CountAuditRow) -> Item:
-    items = parse_jsonl(row.entry.encode("utf-8") + b"\n")
+    return item_from_columns(row.seq, row.hash, row.prev_hash, row.event, row.entry)
+
+
+def item_from_columns(seq: int, digest: str, prev_hash: str, event: str, entry: str) -> Item:
+    """One stored entry parsed, checked against its row's columns (a pure function of them)."""
+    items = parse_jsonl(entry.encode("utf-8") + b"\n")
     item = items[0] if len(items) == 1 else Unreadable("unreadable", "")
     if isinstance(item, Unreadable | AuditEntry):
         return item
     if (item.get("seq"), item.get("hash"), item.get("prev_hash"), item.get("event")) != (
-        row.seq,
-        row.hash,
-        row.prev_hash,
-        row.event,
+        seq,
+        digest,
+        prev_hash,
+        event,
     ):
         return Unreadable("malformed", _("les colonnes de la ligne diffèrent de l'entrée"))
     return item

@@ -14,8 +14,8 @@ from app.domain.counting.tally import latest_decisions, resolve_all, uncertainty
 from app.services.counting.guard import check_session_rows
 from app.storage.count_tables import CountDecisionRow, CountSessionRow, CountSheetRow
 from app.storage.tables import ResidenceRow
-from scanner.marks import DEFAULT_THRESHOLDS
 from scanner.template import Template
+from scanner.thresholds import DEFAULT_THRESHOLDS
 
 
 def counts_now() -> ColumnElement[bool]:

@@ -23,13 +23,13 @@ from app.domain.audit.slip import slip_code
 from app.domain.dates import local_moment, utc_offset
 from app.errors import UserError
 from app.i18n import _
+from app.services.base import library_errors
 from app.services.counting.context import campaign_templates
 from app.services.counting.description import describe
 from app.services.counting.election import signed_description
 from app.services.counting.log import Writer, load_entries
 from app.services.counting.read import outcomes
 from app.services.counting.seal import campaign_rule
-from ballots.errors import WriteError
 from ballots.report import CountReport, Reconciliation, ReportProject, render_count_report
 
 if TYPE_CHECKING:
@@ -88,9 +88,8 @@ def write_count_report(services: Services, session_id: str, out: Path) -> Path:
     report = build_count_report(services, session_id)
     out = Path(out)
     try:
-        render_count_report(report, out)
-    except WriteError as error:  # disk full, read-only folder: already said in French
-        raise UserError(error.message) from error
+        with library_errors():  # disk full, read-only folder: already said in French
+            render_count_report(report, out)
     except OSError as error:
         raise UserError(
             _("Impossible d'écrire le procès-verbal {path} : {error}").format(
@@ -165,6 +164,7 @@ def _own_results(services: Services, session: CountSession) -> dict[str, Any]:
         Fraction(doc["budget_cents"]),
         tuple(rules.Project(p, Fraction(i["cost_cents"]), i["title"]) for p, i in info.items()),
         ballots,
+        currency_unit=rules.CENTS_PER_UNIT,
     )
     outcome = rules.run_rule(election, options)
     numbers = {p: i["number"] for p, i in info.items()}

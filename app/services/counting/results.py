@@ -8,6 +8,7 @@ was reopened counts through its successor). The rule is the campaign's declared 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
@@ -203,6 +204,7 @@ def _run(
                 for pid, info in projects.items()
             ),
             ballots=ballots,
+            currency_unit=rules.CENTS_PER_UNIT,
         )
         return rules.run_rule(election, options)
     except rules.RulesError as error:
@@ -230,7 +232,7 @@ def set_results_rule(
     *,
     threshold: int = 0,
     lot_order: tuple[str, ...] = (),
-    options: dict[str, Any] | None = None,
+    options: Mapping[str, object] | None = None,
     lot_seed: str | None = None,
 ) -> None:
     """Declare the campaign's rule before counting.
@@ -255,10 +257,8 @@ def set_results_rule(
         if reason:
             raise UserError(reason)
         if lot_seed is not None and lot_seed.strip():
-            extra["lot_seed"] = lot_seed.strip()
-            lot_order = rules.lot_order_from_seed(
-                extra["lot_seed"], (p.id for p in _admissible(s, campaign_id))
-            )
+            extra["lot_seed"] = seed = lot_seed.strip()
+            lot_order = rules.lot_order_from_seed(seed, (p.id for p in _admissible(s, campaign_id)))
         row = campaign_rule(s, campaign_id) or ResultsRuleRow(campaign_id=campaign_id)
         row.rule, row.threshold = rule, threshold
         row.lot_order, row.options = list(lot_order), extra

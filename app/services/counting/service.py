@@ -9,42 +9,38 @@ a new session that names the sealed one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.audit import EventType, session_payload
 from app.domain.counting import models as cm
 from app.domain.counting.reconcile import Difference, Figures, differences
 from app.domain.dates import utc_now
-from app.errors import UserError
+from app.errors import CancelFlag, UserError
 from app.i18n import _
 from app.ids import new_id
 from app.services.base import get_live
 from app.services.counting import decide as decisions
 from app.services.counting import export as exports
-from app.services.counting import ingest, keys
+from app.services.counting import keys
 from app.services.counting import reopen as reopening
 from app.services.counting import results as residence
 from app.services.counting import seal as sealing
-from app.services.counting import watch as watching
-from app.services.counting.context import campaign_templates, read_context
+from app.services.counting.context import campaign_templates, scan_context
 from app.services.counting.core import CountingCore
 from app.services.counting.description import describe
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
-    counts_now,
     outcomes,
     review_items,
     session_data,
 )
-from app.storage.count_tables import CountSessionRow, CountSheetRow
+from app.storage.count_tables import CountSessionRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
-from scanner.batch import interpret_files, stream_files
 from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
 
@@ -52,7 +48,12 @@ log = logging.getLogger(__name__)
 
 
 class CountingService(CountingCore):
-    """The count's use cases; each forwards to the part of this package that does the work."""
+    """The count's use cases; each forwards to the part of this package that does the work.
+
+    The parts that read images (`ingest`, `watch`, `scanner.batch`: OpenCV, numpy, zbar) are
+    imported by the methods that use them, so that a command that reviews, decides or closes a
+    count starts without them (docs/benchmarks.md, "The test suite").
+    """
 
     # --- sessions --------------------------------------------------------------------------
 
@@ -165,19 +166,35 @@ class CountingService(CountingCore):
     # --- sheets ----------------------------------------------------------------------------
 
     def ingest(
-        self, session_id: str, paths: Sequence[str | Path], **options: Any
+        self,
+        session_id: str,
+        paths: Sequence[str | Path],
+        *,
+        source: str = "file",
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: CancelFlag | None = None,
     ) -> cm.IngestReport:
-        """Record scanned files (see `counting.ingest.ingest_files` for the options)."""
-        return ingest.ingest_files(self, session_id, paths, **options)
+        """Record scanned files (see `counting.ingest.ingest_files`)."""
+        from app.services.counting import ingest  # reads images: OpenCV, loaded when used
+
+        return ingest.ingest_files(
+            self, session_id, paths, source=source, workers=workers, progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
 
     def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
         """Record one webcam capture (PNG or JPEG bytes)."""
+        from app.services.counting import ingest
+
         return ingest.ingest_bytes(self, session_id, data, suffix=suffix, source="camera")
 
     def interpret(
         self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
     ) -> list[PageReading]:
         """Read files against the active campaign's print batches, recording nothing."""
+        from scanner.batch import interpret_files
+
         ctx = self._scan_context(mode)
         return interpret_files([Path(p) for p in paths], ctx, workers=workers)
 
@@ -187,22 +204,32 @@ class CountingService(CountingCore):
         """Like `interpret`, yielding each file's pages as soon as they are read: several files
         in worker processes (both cores), a single file page by page here (a long PDF shows
         progress)."""
+        from scanner.batch import stream_files
+
         ctx = self._scan_context(mode)
         yield from stream_files([Path(p) for p in paths], ctx, workers=workers)
 
     def _scan_context(self, mode: str | None) -> ReadContext:
-        try:
-            campaign_id: str | None = self.active_campaign_id()
-        except UserError:
-            campaign_id = None
-        with self.uow() as s:
-            if campaign_id is None:
-                return ReadContext.create([], None, mode=mode)
-            return read_context(s, campaign_id, mode)
+        return scan_context(self.uow, mode)
 
-    def watch_folder(self, session_id: str, folder: str | Path, **options: Any) -> int:
+    def watch_folder(
+        self,
+        session_id: str,
+        folder: str | Path,
+        *,
+        cancel: CancelFlag,
+        interval: float = 1.0,
+        on_report: Callable[[cm.IngestReport], None] | None = None,
+        workers: int | None = None,
+        once: bool = False,
+    ) -> int:
         """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""
-        return watching.watch_folder(self, session_id, folder, **options)
+        from app.services.counting import watch as watching
+
+        return watching.watch_folder(
+            self, session_id, folder, cancel=cancel, interval=interval, on_report=on_report,
+            workers=workers, once=once,
+        )  # fmt: skip
 
     def hand_key(
         self,
@@ -259,8 +286,20 @@ class CountingService(CountingCore):
 
     # --- reconciliation and checkpoints (seal) -----------------------------------
 
-    def record_reconciliation(self, session_id: str, **figures: Any) -> cm.Reconciliation:
-        return sealing.record_reconciliation(self, session_id, **figures)
+    def record_reconciliation(
+        self,
+        session_id: str,
+        *,
+        handed_out: int,
+        printed: int | None = None,
+        returned: int | None = None,
+        spoiled: int = 0,
+        note: str = "",
+    ) -> cm.Reconciliation:
+        return sealing.record_reconciliation(
+            self, session_id, handed_out=handed_out, printed=printed, returned=returned,
+            spoiled=spoiled, note=note,
+        )  # fmt: skip
 
     def reconciliation_differences(self, session_id: str) -> tuple[Difference, ...]:
         """The recorded figures' disagreements with each other and with the sheets counted
@@ -285,27 +324,21 @@ class CountingService(CountingCore):
 
     # --- results (results) ------------------------------------------------------
 
-    def results(self, residence_id: str) -> Any:
+    def results(self, residence_id: str) -> residence.ResidenceResults:
         """The residence's tally and funded projects (`counting.results.ResidenceResults`)."""
         return residence.residence_results(self, residence_id)
 
-    def set_results_rule(self, campaign_id: str, rule: str, **options: Any) -> None:
-        residence.set_results_rule(self, campaign_id, rule, **options)
-
-
-def sheets_counted(session: Session, campaign_id: str) -> dict[str, int]:
-    """Status counter: ballots recorded in the campaign's current counts (rejected sheets and
-    blank backs of duplex scans are not ballots)."""
-    query = (
-        select(func.count())
-        .select_from(CountSheetRow)
-        .join(CountSessionRow, CountSessionRow.id == CountSheetRow.session_id)
-        .where(
-            CountSessionRow.campaign_id == campaign_id,
-            CountSessionRow.deleted_at.is_(None),
-            counts_now(),
-            CountSessionRow.mode == "live",
-            CountSheetRow.status.not_in(["rejected", "blank"]),
-        )
-    )
-    return {"sheets_counted": int(session.scalar(query) or 0)}
+    def set_results_rule(
+        self,
+        campaign_id: str,
+        rule: str,
+        *,
+        threshold: int = 0,
+        lot_order: tuple[str, ...] = (),
+        options: Mapping[str, object] | None = None,
+        lot_seed: str | None = None,
+    ) -> None:
+        residence.set_results_rule(
+            self, campaign_id, rule, threshold=threshold, lot_order=lot_order, options=options,
+            lot_seed=lot_seed,
+        )  # fmt: skip

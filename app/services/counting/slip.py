@@ -19,8 +19,8 @@ from app.domain.audit.entry import parse_time
 from app.domain.audit.slip import _COUNT_LABELS, _TALLY_LABELS, french_datetime, slip_code
 from app.errors import UserError
 from app.i18n import _
+from app.services.base import library_errors
 from app.services.counting.log import load_entries
-from ballots.errors import WriteError
 from ballots.slip import BATCH, CHECKPOINT, SEAL, BatchSlip, render_slip
 
 if TYPE_CHECKING:
@@ -98,9 +98,8 @@ def write_slip(services: Services, session_id: str, out: Path, *, seq: int | Non
     slip = build_slip(services, session_id, seq=seq)
     out = Path(out)
     try:
-        render_slip(slip, out)
-    except WriteError as error:  # disk full, read-only folder: already said in French
-        raise UserError(error.message) from error
+        with library_errors():  # disk full, read-only folder: already said in French
+            render_slip(slip, out)
     except OSError as error:
         raise UserError(
             _("Impossible d'écrire le bordereau {path} : {error}").format(

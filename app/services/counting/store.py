@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from app.errors import StorageError, UserError
 from app.i18n import _
+from ballots.replace import replacing
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +61,13 @@ def store_image(data_dir: Path, source: Path, sha256: str) -> Path:
     target = image_path(data_dir, stored_name(sha256, source))
     if target.exists() and target.stat().st_size == source.stat().st_size:
         return target
-    temporary: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".img-", dir=target.parent)
-        with os.fdopen(handle, "wb") as out, source.open("rb") as src:
+        with (
+            replacing(target, final_mode=0o444, sync_folder=True) as out,
+            source.open("rb") as src,
+        ):
             shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o444)
-        os.replace(temporary, target)
-        temporary = None
-        _fsync_dir(target.parent)
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise disk_full_error() from error
@@ -82,20 +76,4 @@ def store_image(data_dir: Path, source: Path, sha256: str) -> Path:
                 name=source.name, error=error.strerror or error
             )
         ) from error
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
     return target
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -36,6 +36,7 @@ from scanner.template import Template
 
 if TYPE_CHECKING:
     from app.services import Services
+    from app.services.counting.results import ResidenceResults
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +278,11 @@ def _euros(cents: Any) -> str:
 
 def explanation(services: Services, residence_id: str) -> Explanation:
     """The explanation of a residence's results, in plain French."""
-    res = services.counting.results(residence_id)
+    return explain_results(services.counting.results(residence_id))
+
+
+def explain_results(res: ResidenceResults) -> Explanation:
+    """The explanation of results already computed (the rule is not run again)."""
     budget = _euros(res.budget_cents)
     rule = _("Règle déclarée : {rule}. Budget de la résidence : {budget}.").format(
         rule=res.rule_label, budget=budget

@@ -15,7 +15,9 @@ from app.domain import models as m
 from app.services import Services
 from app.services.campaigns import CampaignInput
 from app.services.commission import ReviewInput
+from app.services.demo.consultant import create_consultant_demo
 from app.services.demo.picture import draw_garden
+from app.services.demo.site import publish_demo_site
 from app.services.ideas import IdeaInput, ProjectInput
 from app.services.meetings import MeetingInput, ParticipantInput
 
@@ -122,6 +124,8 @@ def create_demo(services: Services, today: date | None = None) -> m.Campaign:
             )
         )
     _projects_and_commission(services, residences, ideas, today)
+    create_consultant_demo(services, residences, today)
+    publish_demo_site(services)
     return campaign
 
 

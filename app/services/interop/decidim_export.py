@@ -25,10 +25,10 @@ from sqlalchemy import select
 from app.domain.models import Decision, ProjectStatus
 from app.errors import UserError
 from app.i18n import _
+from app.services.base import library_errors
 from app.services.interop.tables import Cell, csv_bytes
 from app.storage.tables import IdeaRow, ProjectRow
 from ballots.atomic import write_bytes_atomic
-from ballots.errors import WriteError
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -158,8 +158,6 @@ def export_decidim(services: Services, kind: str, out: Path) -> tuple[Path, int]
 
 def write_csv(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> Path:
     """`;`-separated UTF-8 without BOM (a BOM would become part of Decidim's first header)."""
-    try:
+    with library_errors(field="out"):
         write_bytes_atomic(path, csv_bytes(headers, rows, delimiter=";", bom=False))
-    except WriteError as exc:
-        raise UserError(exc.message, field="out") from exc
     return path

@@ -1,4 +1,4 @@
-"""Ideas, projects, meetings and results as spreadsheet tables (CSV or XLSX).
+"""Ideas, projects, meetings, results and appointments as spreadsheet tables (CSV or XLSX).
 
 Amounts are written in euros (a number in XLSX, `1234,50` in CSV). Nothing here names a voter
 or a ballot serial: results are per project, ideas and meetings carry no participant's name.
@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.domain.appointments import CHANNEL_LABELS
+from app.domain.dates import local_moment
 from app.domain.models import ATTENDANCE_CATEGORIES, MEETING_KIND_LABELS, PROJECT_STATUS_LABELS
 from app.errors import UserError
 from app.i18n import _
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from app.services import Services
 
 log = logging.getLogger(__name__)
-WHATS = ("ideas", "projects", "meetings", "results")
+WHATS = ("ideas", "projects", "meetings", "results", "appointments")
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,36 @@ def results_sheet(services: Services) -> Sheet:
     return Sheet(headers, tuple(rows))
 
 
+def appointments_sheet(services: Services) -> Sheet:
+    """The hot line's slots; a name and a contact only where the resident consented."""
+    names = _residence_names(services)
+    zone = services.campaigns.get_campaign(services.appointments.active_campaign_id()).timezone
+    rows: list[tuple[Cell, ...]] = []
+    for a in services.appointments.list_appointments():
+        start = local_moment(a.starts_at, zone)
+        rows.append((
+            a.meta.id, start.date().isoformat(), start.strftime("%H:%M"), a.minutes,
+            a.consultant, _(CHANNEL_LABELS[a.channel]), a.place,
+            names.get(a.residence_id or "", ""), _("oui") if a.booked else _("non"),
+            _("oui") if a.consent_at else _("non"), a.resident_name, a.resident_contact,
+            a.question, a.theme, a.answer, a.follow_up,
+            _("oui") if a.follow_up_done else _("non"), _("oui") if a.held else _("non"),
+        ))  # fmt: skip
+    headers = (
+        "id", _("date"), _("heure"), _("durée (min)"), _("consultant"), _("canal"), _("lieu"),
+        _("résidence"), _("réservé"), _("consentement"), _("nom"), _("contact"),
+        _("question"), _("thème"), _("réponse"), _("suite à donner"), _("suite faite"),
+        _("tenu"),
+    )  # fmt: skip
+    return Sheet(headers, tuple(rows))
+
+
 SHEETS: dict[str, Callable[[Services], Sheet]] = {
     "ideas": ideas_sheet,
     "projects": projects_sheet,
     "meetings": meetings_sheet,
     "results": results_sheet,
+    "appointments": appointments_sheet,
 }
 
 

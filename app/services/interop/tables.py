@@ -20,8 +20,8 @@ from typing import Any
 
 from app.errors import UserError
 from app.i18n import _
+from app.services.base import library_errors
 from ballots.atomic import write_bytes_atomic
-from ballots.errors import WriteError
 
 DELIMITERS = (";", ",", "\t")
 MAX_ROWS = 200_000
@@ -341,10 +341,8 @@ def write_table(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Cell
             _("Extension non reconnue : {name} (attendu : .csv ou .xlsx).").format(name=path.name),
             field="out",
         )
-    try:
+    with library_errors(field="out"):
         write_bytes_atomic(path, data)
-    except WriteError as exc:
-        raise UserError(exc.message, field="out") from exc
     return path
 
 

@@ -7,7 +7,6 @@ PDF, nor a PDF whose serials the database does not know.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import secrets
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from app.errors import UserError
 from app.i18n import _
+from ballots.atomic import write_error
 
 log = logging.getLogger(__name__)
 
@@ -72,22 +72,6 @@ def replace(tmp: Path, target: Path) -> None:
 
 
 def os_error(target: Path, exc: OSError) -> UserError:
-    """An OSError while writing `target`, as a French message the person can act on."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return UserError(
-            _(
-                "Le disque est plein : « {name} » n'a pas été écrit. Libérez de la place puis "
-                "recommencez."
-            ).format(name=target.name)
-        )
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return UserError(
-            _("Impossible d'écrire dans le dossier « {folder} » (accès refusé).").format(
-                folder=target.parent
-            )
-        )
-    return UserError(
-        _("« {name} » n'a pas pu être écrit : {reason}.").format(
-            name=target.name, reason=exc.strerror or exc
-        )
-    )
+    """An OSError while writing `target`, as a French message the person can act on (the same
+    words as every other document: `ballots.atomic.write_error`)."""
+    return UserError(write_error(target, exc).message)

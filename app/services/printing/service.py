@@ -33,7 +33,6 @@ from app.services.printing.types import (
     PrintSummary,
     ProjectOrder,
 )
-from app.services.status import StatusService
 from app.storage.tables import (
     BallotStyleRow,
     CampaignRow,
@@ -417,25 +416,3 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
 
 BATCH_BLOCK = 10_000
 """Batch numbers per laptop: the laptop numbered n prints batches n×10,000 + 1, + 2, …"""
-
-
-def printed_count(session: Session, campaign_id: str, *, test: bool = False) -> int:
-    """Ballots printed in the campaign: live ballots, or test ballots and test decks."""
-    query = select(func.coalesce(func.sum(PrintBatchRow.count), 0)).where(
-        PrintBatchRow.campaign_id == campaign_id,
-        PrintBatchRow.deleted_at.is_(None),
-        PrintBatchRow.mode == ("test" if test else "live"),
-    )
-    return int(session.scalar(query) or 0)
-
-
-def status_counter(session: Session, campaign_id: str) -> dict[str, int]:
-    """`bp-terrain status` counters: live ballots printed, and test ballots apart."""
-    return {
-        "ballots_printed": printed_count(session, campaign_id),
-        "test_ballots_printed": printed_count(session, campaign_id, test=True),
-    }
-
-
-if status_counter not in StatusService.extra_counters:
-    StatusService.extra_counters.append(status_counter)

@@ -115,3 +115,30 @@ def test_equal_shares_without_completion_matches_pabutools(
         tie_breaking=tie_breaking(lot),
     )
     assert list(ours.selected) == [p.name for p in theirs]
+
+
+@SETTINGS
+@given(elections(), st.sampled_from(["cost", "approval"]))
+def test_equal_shares_add1_in_cents_matches_pabutools_in_euros(
+    case: tuple[Election, tuple[str, ...]], utility: str
+) -> None:
+    """Amounts in cents with `currency_unit=100`: Add1 steps one euro per voter, as pabutools
+    does on the same vote in euros (stepping by cents could stop elsewhere)."""
+    election, lot = case
+    cents = Election(
+        election.budget * 100,
+        tuple(Project(p.project_id, p.cost * 100) for p in election.projects),
+        election.ballots,
+        currency_unit=Fraction(100),
+    )
+    options = Options(rule=ResultsRule.MES, lot_order=lot, share_utility=utility)
+    ours = run_rule(cents, options)
+    instance, profile = to_pabutools(election, with_votes_only=False)
+    theirs = method_of_equal_shares(
+        instance,
+        profile,
+        sat_class=Cost_Sat if utility == "cost" else Cardinality_Sat,
+        voter_budget_increment=1,
+        tie_breaking=tie_breaking(lot),
+    )
+    assert sorted(ours.selected) == sorted(p.name for p in theirs)

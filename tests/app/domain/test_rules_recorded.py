@@ -9,7 +9,18 @@ from typing import Any
 import pytest
 
 from app.domain.pabulib import PbFile, read_pabulib, to_election
-from app.domain.rules import Election, Options, Outcome, ResultsRule, Status, TieCriterion, run_rule
+from app.domain.rules import (
+    CENTS_PER_UNIT,
+    Election,
+    Options,
+    Outcome,
+    Project,
+    ResultsRule,
+    RulesError,
+    Status,
+    TieCriterion,
+    run_rule,
+)
 from tests.helpers.pabulib import pb as pb_path
 
 GREEDY, NO_SKIP, MES = ResultsRule.GREEDY, ResultsRule.GREEDY_NO_SKIP, ResultsRule.MES
@@ -186,3 +197,33 @@ def test_equal_shares_payments_cover_each_cost() -> None:
         assert pay.share <= details.final_share
     spent_by_voters = sum((p.cost for p in details.payments), Fraction(0))
     assert spent_by_voters + details.unspent_by_voters == details.final_share * details.voters
+
+
+def in_cents(election: Election) -> Election:
+    """The same election with money in cents, as the app keeps it (and says so)."""
+    return Election(
+        budget=election.budget * 100,
+        projects=tuple(Project(p.project_id, p.cost * 100, p.name) for p in election.projects),
+        ballots=election.ballots,
+        currency_unit=CENTS_PER_UNIT,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RECORDED.items() if r is MES))
+def test_equal_shares_in_cents_steps_one_euro_per_voter(name: str) -> None:
+    """The app counts in cents: Add1 still raises each share by one euro (as pabutools and
+    equalshares.net), so the outcome, the final share and the number of steps are the euros'."""
+    pb, election = load(name)
+    euros = run(name, MES)
+    cents = run_rule(in_cents(election), Options(rule=MES, threshold=pb.threshold))
+    assert cents.selected == euros.selected
+    assert set(cents.selected) == recorded(name)
+    assert cents.equal_shares is not None and euros.equal_shares is not None
+    assert cents.equal_shares.add1_steps == euros.equal_shares.add1_steps
+    assert cents.equal_shares.final_share == euros.equal_shares.final_share * 100
+    assert cents.spent == euros.spent * 100
+
+
+def test_currency_unit_must_be_positive() -> None:
+    with pytest.raises(RulesError, match="unité monétaire"):
+        Election(Fraction(100), (Project("a", Fraction(10)),), (), currency_unit=Fraction(0))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.i18n import _
-from ui.cli.common import add_command, data_dir, out_file, print_json
+from ui.cli.common import add_command, open_data, out_file, print_json
 from ui.cli.count import check_deck, slip
 from ui.cli.count import session as count_session
 from ui.cli.count.lines import reading_line, review_line
@@ -59,13 +59,8 @@ def _cmd(actions: Any, name: str, text: str, handler: Handler, session: bool = T
 
 def _with_services(handler: Handler) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        from app.services import open_services
-
-        services = open_services(data_dir(args))
-        try:
+        with open_data(args) as services:
             return handler(services, args)
-        finally:
-            services.close()
 
     return run
 
@@ -372,14 +367,10 @@ def run_export(services: Any, args: argparse.Namespace) -> int:
 
 def run_results(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services import open_services
 
-    services = open_services(data_dir(args))
-    try:
+    with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
         results = services.counting.results(residence.id)
-    finally:
-        services.close()
     if args.json:
         print_json(results.as_dict())
         return 0

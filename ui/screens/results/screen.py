@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_euros
-from app.errors import UserError
+from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
 from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
+from app.services.counting.view import Explanation
+from app.services.interop.online_vote import CombinedResults
 from app.services.public_results import export_public
 from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
-from ui.tasks import format_count
+from ui.tasks import Progress, format_count
 from ui.theme import TONE_ICONS, set_role
 from ui.widgets import RIGHT, Column, DataclassTableModel, DataTableView, EmptyState, Screen
 
@@ -36,6 +38,27 @@ if TYPE_CHECKING:
     from ui.context import AppContext
 
 log = logging.getLogger(__name__)
+
+
+def online_text(both: CombinedResults | None) -> str:
+    """The online vote beside the paper one, and their combined result ("" without one)."""
+    if both is None:
+        return ""
+    lines = [
+        _("Vote en ligne (Decidim, {file}) : {online} votes, combinés aux {paper} bulletins papier "
+          "valides selon la même règle. Résultat combiné :").format(
+            file=both.online_file, online=format_count(both.online_ballots),
+            paper=format_count(both.paper_ballots))
+    ]  # fmt: skip
+    for x in both.projects:
+        mark = TONE_ICONS["success"] if x.status == "funded" else "·"
+        lines.append(
+            _("{mark} {title} : {paper} papier + {online} en ligne = {votes} — {status}").format(
+                mark=mark, title=x.title, paper=format_count(x.paper),
+                online=format_count(x.online), votes=format_count(x.votes), status=x.status_label,
+            )
+        )  # fmt: skip
+    return "\n".join(lines)
 
 
 def status_words(p: ProjectLine) -> str:
@@ -126,9 +149,12 @@ class ResultsScreen(Screen):
         grid.addWidget(set_role(QLabel(_("Comment le résultat a été obtenu")), "section"), 3, 1)
         grid.addWidget(self.funded, 4, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.explain, 4, 1, Qt.AlignmentFlag.AlignTop)
+        self.online = QLabel()  # a Decidim vote combined with the paper count, each source apart
+        self.online.setWordWrap(True)
+        grid.addWidget(self.online, 5, 0, 1, 2)
         grid.setColumnStretch(0, 3)  # the table and its names get the larger share
         grid.setColumnStretch(1, 2)
-        grid.setRowStretch(5, 1)
+        grid.setRowStretch(6, 1)
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -149,7 +175,23 @@ class ResultsScreen(Screen):
         self.show_residence(self.residence.currentData())
 
     def show_residence(self, residence_id: str | None) -> None:
-        self.results = self.ctx.services.counting.results(residence_id) if residence_id else None
+        """Run the residence's rule off the GUI thread (Equal Shares may take a few seconds on
+        a big vote), once: the explanation is made from the same results."""
+        if residence_id is None:
+            self._show((None, None))
+            return
+        counting = self.ctx.services.counting
+
+        def work(_progress: Progress, _cancel: CancelToken) -> tuple[ResidenceResults, Explanation]:
+            res = counting.results(residence_id)
+            return res, count_view.explain_results(res)
+
+        self.ctx.tasks.run(
+            work, on_done=self._show, title=_("Calcul des résultats…"), cancellable=False
+        )
+
+    def _show(self, computed: tuple[ResidenceResults | None, Explanation | None]) -> None:
+        self.results, explanation = computed
         res = self.results
         has = res is not None and bool(res.sessions)
         self.area.setVisible(has)
@@ -171,7 +213,9 @@ class ResultsScreen(Screen):
             )
             or _("Aucun projet financé pour l'instant.")
         )
-        self.explain.setText(self._explanation(res.residence_id))
+        if explanation is not None:
+            self.explain.setText(self._explanation(explanation))
+        self.online.setText(online_text(self.ctx.services.dashboard.combined(res.residence_id)))
 
     def _show_figures(self, res: ResidenceResults) -> None:
         t = res.tally
@@ -194,8 +238,8 @@ class ResultsScreen(Screen):
                 ).format(n=t.pending)
             )
 
-    def _explanation(self, residence_id: str) -> str:
-        e = count_view.explanation(self.ctx.services, residence_id)
+    @staticmethod
+    def _explanation(e: Explanation) -> str:
         parts = [e.rule_text, _("Ordre de décision :"), *e.lines]
         if e.equal_shares:
             parts += ["", _("Parts égales :"), *e.equal_shares]
@@ -217,18 +261,25 @@ class ResultsScreen(Screen):
             self.ctx.settings.last_folder = str(Path(path).parent)
             self.export_to(kind, Path(path))
 
-    def export_to(self, kind: str, path: Path) -> Path | None:
-        """Write the document of `kind` (pdf, json, csv) for the residence shown."""
+    def export_to(self, kind: str, path: Path) -> None:
+        """Write the document of `kind` (pdf, json, csv, pb) for the residence shown, off the GUI
+        thread (the rule runs again for it)."""
         if self.results is None:
-            return None
-        residence_id = self.results.residence_id
-        try:
+            return
+        residence_id, services = self.results.residence_id, self.ctx.services
+
+        def work(_progress: Progress, _cancel: CancelToken) -> Path:
             if kind == "pdf":
-                export_report(self.ctx.services, residence_id, path)
-            else:
-                export_public(self.ctx.services, residence_id, path, kind)
-        except UserError as exc:
-            self.ctx.show_error(exc, self)
-            return None
+                return export_report(services, residence_id, path)
+            return export_public(services, residence_id, path, kind)
+
+        self.ctx.tasks.run(
+            work, on_done=self._exported, on_error=self._export_failed,
+            title=_("Enregistrement des résultats…"), cancellable=False,
+        )  # fmt: skip
+
+    def _exported(self, path: Path) -> None:
         self.ctx.notify(_("Enregistré : {path}").format(path=path))
-        return path
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.ctx.show_error(exc, self)

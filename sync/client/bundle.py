@@ -1,0 +1,173 @@
+"""The laptop's side of offline bundles: export what the server has not acknowledged, import the
+server's reply (docs/sync.md, "Without a network"). The rules are those of an online sync."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain.dates import utc_now
+from app.i18n import _
+from app.storage.db import Database, open_database
+from app.storage.uow import device_id
+from sync.client.local import CURSOR_KEY, LocalStore, Outbox, in_dependency_order, set_meta
+from sync.client.service import ROLE_KEY, TOKEN_KEY
+from sync.core.bundle import (
+    BundleBatch,
+    BundleError,
+    PushBundle,
+    ReplyBundle,
+    open_envelope,
+    pack,
+    signing_key,
+    token_hash,
+    verify,
+)
+from sync.core.errors import SyncError, SyncRefused
+from sync.core.protocol import MAX_BATCH, PROTOCOL_VERSION, PushRequest
+from sync.core.tables import Role
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: str
+    batches: int
+    changes: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ReplyReport:
+    acknowledged: int
+    received: int
+    conflicts: int
+    refused: int
+
+
+def _credentials(store: LocalStore) -> tuple[str, Role]:
+    token, role = store.meta(TOKEN_KEY), store.meta(ROLE_KEY)
+    if not token or not role:
+        raise SyncError(
+            _(
+                "Ce poste n'est inscrit sur aucun serveur : un paquet de synchronisation ne peut "
+                "être signé que par un poste inscrit. Inscrivez-le une fois (bp-terrain sync "
+                "--server URL --code CODE), puis exportez."
+            )
+        )
+    return token, Role(role)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing (a USB key pulled out mid-write leaves no half bundle)."""
+    partial = path.with_name(path.name + ".partiel")
+    try:
+        with open(partial, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise SyncError(
+            _("Impossible d'écrire {path} : {error}. Rien n'a été modifié.").format(
+                path=path, error=exc.strerror or exc
+            )
+        ) from exc
+
+
+def read_bundle_file(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise BundleError(
+            _("Impossible de lire {path} : {error}.").format(path=path, error=exc.strerror or exc)
+        ) from exc
+
+
+def export_bundle(data_dir: Path, out: Path) -> ExportReport:
+    """Write a signed bundle of every change this laptop's outbox holds (and may send)."""
+    db = open_database(Path(data_dir))
+    try:
+        store = LocalStore(db, device_id(db))
+        token, role = _credentials(store)
+        batches = _batches(store, role)
+        bundle = PushBundle(
+            device_id=store.device_id,
+            created_at=utc_now().isoformat(timespec="seconds"),
+            cursor=store.cursor(),
+            batches=batches,
+        )
+        data = pack(bundle, signing_key(token_hash(token)))
+    finally:
+        db.close()
+    write_atomically(Path(out), data)
+    changes = sum(len(batch.request.changes) for batch in batches)
+    return ExportReport(str(out), len(batches), changes, len(data))
+
+
+def _batches(store: LocalStore, role: Role) -> list[BundleBatch]:
+    """The outbox as push batches: the same batches an online sync would send, in order."""
+    outbox = store.read_outbox(role, 1 << 30)
+    batches = []
+    for start in range(0, max(len(outbox.keys), 1), MAX_BATCH):
+        keys = outbox.keys[start : start + MAX_BATCH]
+        if not keys:
+            break
+        wanted = set(keys)
+        changes = [c for c in outbox.changes if (c.table, c.record_id) in wanted]
+        request = PushRequest(protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=changes)
+        batches.append(BundleBatch(request=request, keys=keys, upto=outbox.upto))
+    return batches
+
+
+def import_reply(data_dir: Path, path: Path) -> ReplyReport:
+    """Apply the server's reply bundle on this laptop: acknowledgements, then new records."""
+    envelope = open_envelope(read_bundle_file(path))
+    if envelope.kind != "reply":
+        raise SyncError(
+            _(
+                "Ce paquet a été exporté par un poste : il s'importe sur le serveur (bp-terrain "
+                "sync import --data-dir DOSSIER_DU_SERVEUR), pas sur un poste."
+            )
+        )
+    db = open_database(Path(data_dir))
+    try:
+        store = LocalStore(db, device_id(db))
+        token, _role = _credentials(store)
+        if envelope.device_id != store.device_id:
+            raise SyncRefused(
+                _(
+                    "Ce paquet de réponse est destiné au poste {device}, pas à celui-ci : rien "
+                    "n'a été importé."
+                ).format(device=envelope.device_id)
+            )
+        bundle = verify(envelope, signing_key(token_hash(token)))
+        assert isinstance(bundle, ReplyBundle)
+        return _apply_reply(db, store, bundle)
+    finally:
+        db.close()
+
+
+def _apply_reply(db: Database, store: LocalStore, bundle: ReplyBundle) -> ReplyReport:
+    acknowledged = conflicts = refused = 0
+    for item in bundle.batches:
+        outbox = Outbox(
+            changes=list(item.batch.request.changes),
+            upto=item.batch.upto,
+            keys=[(table, record_id) for table, record_id in item.batch.keys],
+        )
+        store.acknowledge(outbox, item.reply)  # rows already cleared stay cleared
+        acknowledged += item.reply.accepted
+        conflicts += len(item.reply.conflicts)
+        refused += len(item.reply.refused)
+    cursor = store.cursor()
+    with db.sessions() as session, session.begin():
+        received = sum(
+            store.apply(session, state, None) for state in in_dependency_order(bundle.records)
+        )
+        if bundle.since <= cursor < bundle.cursor:
+            set_meta(session, CURSOR_KEY, str(bundle.cursor))  # no gap: the records cover it
+    store.mark_synced()
+    return ReplyReport(acknowledged, received, conflicts, refused)

@@ -1,0 +1,1 @@
+"""Questionnaires: compose a paper survey, print it, read the returned forms, see the answers."""
