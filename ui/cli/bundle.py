@@ -15,7 +15,8 @@ from app.i18n import _, ngettext
 from ui.cli.common import add_command, data_dir, out_file, print_json
 
 
-def register_actions(sync_parser: argparse.ArgumentParser) -> None:
+def register_actions(sync_parser: argparse.ArgumentParser) -> Any:
+    """`sync export` and `sync import`; returns the sub-parsers (`sync conflicts|resolve` too)."""
     actions = sync_parser.add_subparsers(dest="sync_action", metavar="ACTION", required=False)
     export = add_command(
         actions,
@@ -40,6 +41,7 @@ def register_actions(sync_parser: argparse.ArgumentParser) -> None:
         "--reply", help=_("fichier de réponse à écrire (par défaut : FICHIER.reponse.bpsync)")
     )
     imported.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    return actions
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -14,25 +14,33 @@ def register(sub: Any) -> None:
     cmd = add_command(
         sub, "sync", _("Synchroniser ce poste avec le serveur (l'inscrire la première fois)."), run
     )
-    cmd.add_argument(
-        "action",
-        nargs="?",
-        choices=("conflicts", "resolve"),
-        help=_("conflicts : lister les conflits ; resolve ID : résoudre un conflit (consultant)"),
-    )
-    cmd.add_argument(
-        "conflict", nargs="?", help=_("identifiant du conflit (ses premiers caractères)")
-    )
     cmd.add_argument("--server", help=_("adresse du serveur, par exemple http://10.0.0.2:8765"))
     cmd.add_argument("--code", help=_("code d'inscription à usage unique (première fois)"))
-    cmd.add_argument(
+    cmd.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    actions = register_actions(cmd)  # sync export | sync import (ui/cli/bundle.py)
+    conflicts = add_command(
+        actions,
+        "conflicts",
+        _("conflicts : lister les conflits ; resolve ID : résoudre un conflit (consultant)"),
+        run_conflicts,
+    )
+    conflicts.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    resolve = add_command(
+        actions,
+        "resolve",
+        _("conflicts : lister les conflits ; resolve ID : résoudre un conflit (consultant)"),
+        run_resolve,
+    )
+    resolve.add_argument(
+        "conflict", nargs="?", help=_("identifiant du conflit (ses premiers caractères)")
+    )
+    resolve.add_argument(
         "--keep",
         choices=("mine", "theirs"),
         help=_("garder la valeur de ce poste (mine) ou l'autre (theirs)"),
     )
-    cmd.add_argument("--value", help=_("écrire cette valeur (JSON, ou texte)"))
-    cmd.add_argument("--json", action="store_true", help=_("sortie JSON"))
-    register_actions(cmd)  # sync export | sync import (ui/cli/bundle.py)
+    resolve.add_argument("--value", help=_("écrire cette valeur (JSON, ou texte)"))
+    resolve.add_argument("--json", action="store_true", help=_("sortie JSON"))
 
 
 def _value(text: str) -> Any:
@@ -45,10 +53,6 @@ def _value(text: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.action == "conflicts":
-        return run_conflicts(args)
-    if args.action == "resolve":
-        return run_resolve(args)
     from sync.client import sync_once
 
     report = sync_once(data_dir(args), server=args.server, code=args.code)
