@@ -43,7 +43,7 @@ def test_hot_line_section_shows_the_demo_appointments(demo_report):
     assert "Salle de la résidence : 3, Téléphone : 1." in section
     assert "Autre : 2, Cadre de vie : 1, Espaces verts : 1." in section
     assert "Qui entretiendra les bancs ? Le bailleur, dans le contrat d'entretien." in section
-    assert "Fatima" not in " ".join(text)  # a consented name never reaches the report
+    assert "Odile" not in " ".join(text)  # a consented name never reaches the report
 
 
 def test_surveys_section_shows_the_answers_per_question(demo_report):

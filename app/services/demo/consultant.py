@@ -17,7 +17,7 @@ BOOKINGS = (
     # (slot index, question, theme, name with consent or "", answer, follow-up, done)
     (0, "Peut-on proposer un projet pour deux résidences ?", "Autre", "", "Oui, s'il profite "
      "aux deux ; il sera voté dans chacune.", "", False),
-    (1, "Le jardin partagé sera-t-il arrosé l'été ?", "Espaces verts", "Fatima Benali (nom "
+    (1, "Le jardin partagé sera-t-il arrosé l'été ?", "Espaces verts", "Odile Martin (nom "
      "inventé)", "Un point d'eau est prévu au devis.", "Envoyer le devis du point d'eau", False),
     (3, "Comment voter si je suis absent ?", "Autre", "", "Une seconde séance est prévue le "
      "samedi matin.", "", False),
