@@ -144,7 +144,7 @@ def test_hot_line_questions_feed_the_themes(services: Services, campaign, reside
     asked = (("Qui arrose ?", "Espaces verts"), ("Et l'hiver ?", "Espaces verts"),
              ("Des fleurs ?", "Espaces verts"),
              ("Qui entretient les bancs ?", "Cadre de vie"), ("", "Cadre de vie"))  # fmt: skip
-    for slot, (question, theme) in zip(slots, asked):
+    for slot, (question, theme) in zip(slots, asked, strict=True):
         services.appointments.book(slot.id, BookingInput(question, theme, False, "", "", None))
     themes = {t.theme: t for t in services.dashboard.overview(date(2026, 10, 10)).themes}
     assert (themes["Espaces verts"].ideas, themes["Espaces verts"].questions) == (0, 3)
