@@ -135,7 +135,7 @@ class SiteService(Service):
 
     # --- results -------------------------------------------------------------------------------
 
-    def save_results(self, residence_id: str, payload: dict[str, Any]) -> None:
+    def save_results(self, residence_id: str, payload: dict[str, object]) -> None:
         """Keep the residence's results as the site will show them, and publish them
         (`app.services.site_results.publish_results` computes the payload)."""
         with self.uow() as session:

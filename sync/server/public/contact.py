@@ -120,4 +120,5 @@ def keep_message(
             DELETED: False,
         }  # fmt: skip
         store.put(TABLE, new_id(), values, {name: 1 for name in values})
+        store.flush()  # the store stages its writes until flushed, inside the transaction
     return True

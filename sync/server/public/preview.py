@@ -38,6 +38,7 @@ def build_preview(data_dir: Path, db_url: str, *, everything: bool = False) -> i
                             fields["published_at"] = fields.get("created_at")
                     store.put(name, str(row["id"]), fields, {key: 1 for key in fields})
                     count += 1
+            store.flush()  # the store stages its writes (one executemany per batch)
     finally:
         engine.dispose()
         database.close()

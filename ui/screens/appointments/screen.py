@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -94,23 +95,27 @@ class AppointmentsScreen(Screen):
         )
         self.day = QDateEdit(QDate.currentDate())
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dddd d MMMM yyyy")
+        self.day.setDisplayFormat("ddd dd/MM/yyyy")  # short: it must stay whole at 200 %
+        self.day.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.day.setAccessibleName(_("Jour affiché"))
         self.day.dateChanged.connect(lambda _d: self.reload())
+        nav = QHBoxLayout()  # the day on a row of its own: whole at 200 % beside the actions
         for text, tip, step in (("◀", _("Jour précédent"), -1), ("▶", _("Jour suivant"), 1)):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.setAccessibleName(tip)
             button.clicked.connect(lambda _c=False, s=step: self.shift(s))
-            self.header.add_action(button)
+            nav.addWidget(button)
             if step < 0:
-                self.header.actions.addWidget(self.day)
+                nav.addWidget(self.day)
         self.header.add_action(QPushButton(_("Ouvrir des créneaux…"))).clicked.connect(
             self.open_slots
         )
         self.header.add_action(primary_button(_("Feuille de la semaine…"), self.ask_sheet))
         self.figures = set_role(QLabel(), "muted")
-        outer.addWidget(self.figures)
+        nav.addSpacing(12)
+        nav.addWidget(self.figures, 1)
+        outer.addLayout(nav)
         body = QHBoxLayout()
         left = QVBoxLayout()
         self.model = AppointmentTableModel(self)
