@@ -139,7 +139,9 @@ def test_hot_line_questions_feed_the_themes(services: Services, campaign, reside
 
     services.ideas.create_idea(IdeaInput("Bancs", residence.id, theme="Cadre de vie"))
     slots = services.appointments.open_slots(
-        SlotsInput("Awa Diallo", Channel.PHONE, date(2026, 10, 6), time(9), time(11, 30), 30, "Tél.")
+        SlotsInput(
+            "Awa Diallo", Channel.PHONE, date(2026, 10, 6), time(9), time(11, 30), 30, "Tél."
+        )
     )
     asked = (("Qui arrose ?", "Espaces verts"), ("Et l'hiver ?", "Espaces verts"),
              ("Des fleurs ?", "Espaces verts"),

@@ -78,4 +78,3 @@ def test_report_themes_count_the_hot_line_questions(demo_report):
     whole = " ".join(text)
     assert "Idées et questions par thème" in whole
     assert "Questions (permanences)" in whole
-
