@@ -74,3 +74,34 @@ def publish_demo_results(services: Services, residence_id: str) -> None:
             sketch,
         )
     services.site.publish_followup(funded[0])
+
+
+MESSAGES = (
+    # (residence index or None, name, message, reply_how, contact, days ago, answered)
+    (0, "Mme Benali", "Bonjour, je voudrais proposer des bacs à fleurs devant le hall B. "
+     "Pouvez-vous m'aider à écrire le projet ?", "phone", "06 12 34 56 78", 2, False),
+    (1, "", "Le local vélos sera-t-il fermé à clé ? Merci.", "none", "", 4, False),
+    (None, "Karim", "Où peut-on voir les projets retenus avant le vote ?", "email",
+     "karim@example.org", 9, True),
+)  # fmt: skip
+
+
+def create_demo_site_messages(services: Services) -> None:
+    """Three messages as the site's contact form writes them (they arrive by sync): two waiting
+    in the Permanences inbox, one answered. Only `bp-terrain demo` adds them."""
+    from datetime import UTC, datetime
+
+    from app.storage.site_tables import SiteMessageRow
+
+    residences = services.campaigns.list_residences()
+    campaign_id = services.campaigns.get_campaign().id
+    now = datetime.now(UTC).replace(microsecond=0)
+    with services.uow() as session:
+        for index, name, text, how, contact, days, answered in MESSAGES:
+            received = now - timedelta(days=days, hours=3)
+            session.add(SiteMessageRow(
+                campaign_id=campaign_id,
+                residence_id=residences[index].id if index is not None else "",
+                name=name, message=text, reply_how=how, contact=contact, received_at=received,
+                handled_at=received + timedelta(days=1) if answered else None,
+            ))  # fmt: skip

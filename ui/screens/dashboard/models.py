@@ -76,9 +76,16 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
 
     @staticmethod
     def _questions(r: ResidenceFigures) -> str:
-        return ngettext(
+        text = ngettext(
             "{n} question posée aux réunions", "{n} questions posées aux réunions", r.questions
         ).format(n=format_count(r.questions))
+        if r.hotline_questions:
+            text += "\n" + ngettext(
+                "{n} question posée à la permanence",
+                "{n} questions posées à la permanence",
+                r.hotline_questions,
+            ).format(n=format_count(r.hotline_questions))
+        return text
 
     @staticmethod
     def _ballots(r: ResidenceFigures) -> str:
