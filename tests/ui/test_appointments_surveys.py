@@ -127,14 +127,14 @@ def test_site_messages_land_in_the_permanences_inbox(ctx, qtbot) -> None:
     screen = _show(AppointmentsScreen(ctx), qtbot)
     screen.reload()
     assert screen.tabs.tabText(1) == "Messages du site (2)"
-    assert "2 messages du site" in screen.badge()
+    assert screen.badge() == "2 messages · 1 suite"  # and the demo's open follow-up
     screen.tabs.setCurrentWidget(screen.inbox)
     panel = screen.inbox
     model = panel.model
     assert model.rowCount() == 2
     named = model.row_of(lambda m: m.name == "Mme Benali")
     assert model.index(named, 1).data() == residence.name
-    assert model.index(named, 4).data() == "Par téléphone : 06 12"
+    assert model.index(named, 4).data(Qt.ItemDataRole.ToolTipRole) == "Par téléphone : 06 12"
     assert model.index(model.row_of(lambda m: not m.name), 1).data() == "—"
     assert [m.message for m in model.rows()] == ["Qui vote ?", "Des <b>bacs</b> à fleurs ?"]
     # keyboard: the arrows choose a message, Ctrl+Entrée marks it answered
@@ -156,7 +156,8 @@ def test_site_messages_land_in_the_permanences_inbox(ctx, qtbot) -> None:
     panel.save_follow_up()
     assert ctx.services.inbox.get(message.id).follow_up_open
     assert ctx.services.inbox.open_follow_ups() == 1
-    assert panel.model.index(panel.model.row_of(lambda m: m.id == message.id), 5).data() == (
+    assert screen.badge() == "1 message · 2 suites"
+    assert panel.model.index(panel.model.row_of(lambda m: m.id == message.id), 4).data() == (
         "À traiter · ⚑ Envoyer le modèle de fiche projet"
     )
     index = panel.slot_box.findData(free.id)

@@ -78,8 +78,7 @@ class MessageTableModel(DataclassTableModel[d.SiteMessage]):
                 Column(_("Résidence"), lambda m: self.residences().get(m.residence_id, "—")),
                 Column(_("De"), lambda m: m.name or _("(anonyme)")),
                 Column(_("Message"), lambda m: one_line(m.message), tooltip=lambda m: m.message),
-                Column(_("Réponse souhaitée"), reply_text),
-                Column(_("État"), state_text),
+                Column(_("État"), state_text, tooltip=reply_text),
             )
         )
 
@@ -141,7 +140,7 @@ class SiteInboxPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scroll_page(self._detail(), frame=True, horizontal=False))
-        splitter.setSizes([760, 420])
+        splitter.setSizes([560, 500])
         layout.addWidget(splitter, 1)
 
     def _detail(self) -> QWidget:
@@ -177,7 +176,11 @@ class SiteInboxPanel(QWidget):
         layout.addWidget(set_role(QLabel(_("En faire un rendez-vous")), "section"))
         self.slot_box = QComboBox()
         self.slot_box.setAccessibleName(_("Créneau libre"))
-        self.consent = QCheckBox(_("Noter son nom et son contact (avec son accord)"))
+        self.slot_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.slot_box.setMinimumContentsLength(24)
+        self.consent = QCheckBox(_("Accord pour noter son nom et son contact"))
         self.book_button = QPushButton(_("Prendre ce rendez-vous"))
         self.book_button.clicked.connect(self.book)
         self.no_slot = set_role(QLabel(), "muted")

@@ -234,15 +234,13 @@ class AppointmentsScreen(Screen):
         pending = sum(a.follow_up_open for a in self.service.list_appointments(booked_only=True))
         pending += self.ctx.services.inbox.open_follow_ups()
         waiting = self.ctx.services.inbox.unhandled_count()
-        parts = []
-        if waiting:
-            parts.append(
-                ngettext("{n} message du site", "{n} messages du site", waiting).format(n=waiting)
-            )
-        if pending:
-            parts.append(
-                ngettext("{n} suite à donner", "{n} suites à donner", pending).format(n=pending)
-            )
+        messages = ngettext("{n} message du site", "{n} messages du site", waiting)
+        follow_ups = ngettext("{n} suite à donner", "{n} suites à donner", pending)
+        if waiting and pending:  # short enough for the sidebar's badge
+            messages = ngettext("{n} message", "{n} messages", waiting)
+            follow_ups = ngettext("{n} suite", "{n} suites", pending)
+        parts = [messages.format(n=waiting)] if waiting else []
+        parts += [follow_ups.format(n=pending)] if pending else []
         return " · ".join(parts) or None
 
     def screenshot_variants(self) -> list[ScreenshotVariant]:

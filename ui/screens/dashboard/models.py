@@ -111,8 +111,8 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
 
     def _result(self, r: ResidenceFigures) -> str:
         result = self.results.get(r.residence_id)
-        if r.count_state == "none":
-            return "—"
+        if r.count_state == "none":  # words, not a second dash beside the turnout's "—"
+            return _("à venir")
         if result is None:
             return "…"
         funded = len(result.funded)
