@@ -24,11 +24,18 @@ if TYPE_CHECKING:
     from app.services.appointments.service import AppointmentService
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
+    from app.services.count_opening import CountOpening
     from app.services.counting.service import CountingService
     from app.services.dashboard import DashboardService
     from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
+    from app.services.interop.decidim_export import DecidimExporter
+    from app.services.interop.decidim_import import DecidimImporter
+    from app.services.interop.decidim_vote import OnlineVote
+    from app.services.interop.exports import SpreadsheetExports
+    from app.services.interop.residences import ResidenceImporter
     from app.services.meetings import MeetingService, ParticipantService
+    from app.services.pabulib_import import PabulibImporter
     from app.services.printing.service import BallotService
     from app.services.site import InboxService, SiteService
     from app.services.status import StatusService
@@ -119,6 +126,13 @@ class Services:
         return CountingService(self.uow, self.data_dir)
 
     @cached_property
+    def count_opening(self) -> CountOpening:
+        """What to say before a live count opens (the other services' facts, read together)."""
+        from app.services.count_opening import CountOpening
+
+        return CountOpening(self.campaigns, self.ballots, self.counting)
+
+    @cached_property
     def ballots(self) -> BallotService:
         from app.services.printing.service import BallotService
 
@@ -168,6 +182,65 @@ class Services:
         from app.services.surveys import SurveyService
 
         return SurveyService(self.uow, self.data_dir)
+
+    @cached_property
+    def pabulib(self) -> PabulibImporter:
+        """Replays of Pabulib files: a residence, its projects, ballot style and rule."""
+        from app.services.pabulib_import import PabulibImporter
+
+        return PabulibImporter(
+            ballots=self.ballots, campaigns=self.campaigns, counting=self.counting, uow=self.uow
+        )
+
+    @cached_property
+    def sheets(self) -> SpreadsheetExports:
+        """Spreadsheet exports: ideas, projects, meetings, results, appointments (docs/interop.md)."""
+        from app.services.interop.exports import SpreadsheetExports
+
+        return SpreadsheetExports(
+            appointments=self.appointments,
+            campaigns=self.campaigns,
+            commission=self.commission,
+            counting=self.counting,
+            ideas=self.ideas,
+            meetings=self.meetings,
+            projects=self.projects,
+        )
+
+    @cached_property
+    def residence_import(self) -> ResidenceImporter:
+        """Residences imported from a spreadsheet (docs/interop.md)."""
+        from app.services.interop.residences import ResidenceImporter
+
+        return ResidenceImporter(campaigns=self.campaigns, uow=self.uow)
+
+    @cached_property
+    def decidim_export(self) -> DecidimExporter:
+        """The CSV files Decidim imports (docs/interop.md)."""
+        from app.services.interop.decidim_export import DecidimExporter
+
+        return DecidimExporter(
+            campaigns=self.campaigns,
+            commission=self.commission,
+            counting=self.counting,
+            ideas=self.ideas,
+            projects=self.projects,
+            uow=self.uow,
+        )
+
+    @cached_property
+    def decidim_import(self) -> DecidimImporter:
+        """Decidim exports read into ideas and projects (docs/interop.md)."""
+        from app.services.interop.decidim_import import DecidimImporter
+
+        return DecidimImporter(campaigns=self.campaigns, uow=self.uow)
+
+    @cached_property
+    def online_vote(self) -> OnlineVote:
+        """Decidim's online vote, imported and set beside the paper count (docs/interop.md)."""
+        from app.services.interop.decidim_vote import OnlineVote
+
+        return OnlineVote(campaigns=self.campaigns, uow=self.uow)
 
 
 def open_services(data_dir: Path) -> Services:

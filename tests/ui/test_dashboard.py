@@ -97,7 +97,6 @@ def test_recommendations_are_saved_as_you_type_and_the_report_is_written(ctx, qt
 
 
 def test_results_screen_shows_the_online_vote_apart(ctx, qtbot, tmp_path):
-    from app.services.interop.decidim_vote import import_online_vote
     from tests.app.interop.test_decidim_vote import pb_file
     from ui.screens.results.screen import ResultsScreen
 
@@ -109,7 +108,7 @@ def test_results_screen_shows_the_online_vote_apart(ctx, qtbot, tmp_path):
     services.counting.hand_key(session.id, [project.id], "Bulletin déchiré")
     f = pb_file(tmp_path / "vote.pb", [("a", "1"), ("b", "1")],
                 projects=[("1", "100", project.title)])  # fmt: skip
-    import_online_vote(services, f, residence.name)
+    services.online_vote.import_online_vote(f, residence.name)
     screen = ResultsScreen(ctx)
     qtbot.addWidget(screen)
     screen.show_residence(residence_id)

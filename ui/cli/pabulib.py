@@ -40,10 +40,9 @@ def register(sub: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services.pabulib_import import import_pabulib
 
     with open_data(args) as services:
-        done = import_pabulib(services, Path(args.file), residence_name=args.residence_name)
+        done = services.pabulib.import_file(Path(args.file), residence_name=args.residence_name)
     if args.json:
         print_json({
             "campaign_id": done.campaign_id, "created_campaign": done.created_campaign,

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from app.domain.counting.models import Checkpoint, CountSession
 from app.errors import UserError
 from app.i18n import _
-from app.services.count_opening import opening_advice
 from ui.theme import TONE_ICONS, set_role, tone_colors
 from ui.widgets import Form, FormRow, line_edit, primary_button
 
@@ -120,7 +119,7 @@ class OpenSessionPanel(QWidget):
         """Say what looks wrong about opening this count now, and what it locks (live only)."""
         residence_id = self.residence.currentData()
         advice = (
-            opening_advice(self.ctx.services, residence_id, test=self.test_mode.isChecked())
+            self.ctx.services.count_opening.advice(residence_id, test=self.test_mode.isChecked())
             if residence_id
             else None
         )
