@@ -25,8 +25,6 @@ from render_pdf import render  # noqa: E402
 
 from app.services import Services, open_services  # noqa: E402
 from app.services.appointments import print_week  # noqa: E402
-from app.services.counting.report import write_count_report  # noqa: E402
-from app.services.counting.slip import write_slip  # noqa: E402
 from app.services.demo.campaign import create_demo  # noqa: E402
 from app.services.demo.count import (  # noqa: E402
     DEMO_OFFICER,
@@ -55,12 +53,14 @@ def make_documents(services: Services, out: Path) -> list[Path]:
     session = services.commission.list_sessions()[0]
     pdfs.append(services.commission.export_minutes(session.id, out / "compte-rendu-commission.pdf"))
     session_id, batch_seq = _sealed_count(services, out)
-    pdfs.append(write_count_report(services, session_id, out / "proces-verbal.pdf"))
-    pdfs.append(write_slip(services, session_id, out / "bordereau-lot-1.pdf", seq=batch_seq))
-    pdfs.append(write_slip(services, session_id, out / "bordereau-scellement.pdf"))
+    pdfs.append(services.count_report.write_count_report(session_id, out / "proces-verbal.pdf"))
+    pdfs.append(
+        services.count_slips.write_slip(session_id, out / "bordereau-lot-1.pdf", seq=batch_seq)
+    )
+    pdfs.append(services.count_slips.write_slip(session_id, out / "bordereau-scellement.pdf"))
     test_id = _sealed_test_count(services, out)
-    pdfs.append(write_count_report(services, test_id, out / "proces-verbal-essai.pdf"))
-    pdfs.append(write_slip(services, test_id, out / "bordereau-essai.pdf"))
+    pdfs.append(services.count_report.write_count_report(test_id, out / "proces-verbal-essai.pdf"))
+    pdfs.append(services.count_slips.write_slip(test_id, out / "bordereau-essai.pdf"))
     survey = services.surveys.list_surveys()[0]
     pdfs.append(services.surveys.print_forms(survey.id, out / "questionnaire.pdf", 1))
     campaign = services.campaigns.get_campaign()

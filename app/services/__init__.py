@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
     from app.services.count_opening import CountOpening
+    from app.services.counting.deck_check import DeckCheckService
+    from app.services.counting.report import CountReports
     from app.services.counting.service import CountingService
+    from app.services.counting.slip import BatchSlips
+    from app.services.counting.view import CountView
     from app.services.dashboard import DashboardService
     from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
@@ -241,6 +245,34 @@ class Services:
         from app.services.interop.decidim_vote import OnlineVote
 
         return OnlineVote(campaigns=self.campaigns, uow=self.uow)
+
+    @cached_property
+    def count_report(self) -> CountReports:
+        """The count report (procès-verbal) of a sealed session (docs/report.md)."""
+        from app.services.counting.report import CountReports
+
+        return CountReports(campaigns=self.campaigns, counting=self.counting, uow=self.uow)
+
+    @cached_property
+    def count_slips(self) -> BatchSlips:
+        """The printed slips of a count's signed checkpoints (docs/count.md)."""
+        from app.services.counting.slip import BatchSlips
+
+        return BatchSlips(campaigns=self.campaigns, counting=self.counting, uow=self.uow)
+
+    @cached_property
+    def count_view(self) -> CountView:
+        """What the count screens show (sheets, pictures, the results explained)."""
+        from app.services.counting.view import CountView
+
+        return CountView(counting=self.counting, data_dir=self.data_dir)
+
+    @cached_property
+    def deck_check(self) -> DeckCheckService:
+        """A counted test deck compared with its expectation file (docs/count.md)."""
+        from app.services.counting.deck_check import DeckCheckService
+
+        return DeckCheckService(counting=self.counting)
 
 
 def open_services(data_dir: Path) -> Services:

@@ -21,7 +21,6 @@ def publish_results(services: Services, residence_id: str) -> None:
 def public_results_payload(services: Services, residence_id: str) -> dict[str, Any]:
     """What the site shows of a residence's results: tallies, votes per project, funded
     projects, the rule explained (French and English), the seals. No serial, sheet or time."""
-    from app.services.counting.view import explanation
 
     res = services.counting.results(residence_id)
     doc: dict[str, Any] = res.as_dict()
@@ -32,7 +31,7 @@ def public_results_payload(services: Services, residence_id: str) -> dict[str, A
     try:
         for language in i18n.LANGUAGES:
             i18n.set_language(language)
-            text = explanation(services, residence_id)
+            text = services.count_view.explanation(residence_id)
             texts[language] = {
                 "rule": text.rule_text, "lines": list(text.lines),
                 "equal_shares": list(text.equal_shares), "ties": list(text.ties),

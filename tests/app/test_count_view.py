@@ -12,7 +12,6 @@ import pytest
 from app.errors import UserError
 from app.services import open_services
 from app.services.counting import view as count_view
-from app.services.counting.report import export_report
 from app.services.counting.view import COUNTED, EMPTY, REVIEW
 from app.services.demo.campaign import create_demo
 from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count, demo_residence_id
@@ -41,7 +40,7 @@ def counted(demo_count_dir, tmp_path):  # type: ignore[no-untyped-def]
 def test_sheet_picture_is_upright_with_each_box_state(counted):
     services, session, _scans = counted
     [item] = services.counting.review_queue(session.id)
-    pic = count_view.sheet_picture(services, session.id, item.sheet_id)
+    pic = services.count_view.sheet_picture(session.id, item.sheet_id)
     assert pic.upright and pic.outcome == "pending" and pic.reasons == ("uncertain_mark",)
     image = cv2.imdecode(np.frombuffer(pic.png, np.uint8), cv2.IMREAD_GRAYSCALE)
     assert image.shape == (1188, 840)  # A4 at 4 px/mm
@@ -56,14 +55,14 @@ def test_sheet_picture_is_upright_with_each_box_state(counted):
     services.counting.decide(
         session.id, item.sheet_id, "marked", "vu", project_id=pic.boxes[2].project_id
     )
-    after = count_view.sheet_picture(services, session.id, item.sheet_id)
+    after = services.count_view.sheet_picture(session.id, item.sheet_id)
     assert after.boxes[2].state == COUNTED and after.boxes[2].decided == "marked"
     assert after.outcome == "valid"
 
 
 def test_sheet_lines_newest_first_and_reasons_in_french(counted):
     services, session, scans = counted
-    lines = count_view.sheet_lines(services, session.id)
+    lines = services.count_view.sheet_lines(session.id)
     assert len(lines) == 10 and lines[0].seq > lines[-1].seq
     # sheets are named by their image hash (never the scan's own name), recorded in any order
     names = {line.file_name for line in lines}
@@ -71,7 +70,7 @@ def test_sheet_lines_newest_first_and_reasons_in_french(counted):
     assert "personne" in count_view.reason_text("uncertain_mark")
     assert "photocopie" in count_view.reason_text("duplicate_serial")
     assert count_view.reason_text("pas-un-code") == "pas-un-code"
-    assert [n for _pid, n, _t in count_view.ballot_projects(services, session.id)] == [1, 2, 3, 4]
+    assert [n for _pid, n, _t in services.count_view.ballot_projects(session.id)] == [1, 2, 3, 4]
 
 
 def test_hidden_machine_opinion_shows_doubt_until_decided(counted):
@@ -80,15 +79,15 @@ def test_hidden_machine_opinion_shows_doubt_until_decided(counted):
         session.residence_id, "Agnes", passphrase=DEMO_PASSPHRASE, hide_machine_opinion=True
     )
     services.counting.ingest(hidden.id, [scans / "scan-007.png"], workers=1)
-    [line] = count_view.sheet_lines(services, hidden.id)
-    pic = count_view.sheet_picture(services, hidden.id, line.sheet_id)
+    [line] = services.count_view.sheet_lines(hidden.id)
+    pic = services.count_view.sheet_picture(hidden.id, line.sheet_id)
     assert all(b.state == REVIEW and b.machine is None for b in pic.boxes)
 
 
 def test_camera_feed_captures_a_still_ballot_once(counted):
     services, session, scans = counted
     frame = cv2.imread(str(scans / "scan-001.png"))
-    feed = count_view.CameraFeed(services, session.id, frames=lambda: frame)
+    feed = count_view.CameraFeed(services.counting, session.id, frames=lambda: frame)
     steps = [feed.step() for _ in range(7)]
     captured = [s for s in steps if s.capture_png is not None]
     assert len(captured) == 1 and steps[0].preview_png.startswith(b"\x89PNG")
@@ -100,7 +99,7 @@ def test_camera_feed_captures_a_still_ballot_once(counted):
 
 def test_explanation_and_exports(counted, tmp_path):
     services, session, _scans = counted
-    e = count_view.explanation(services, session.residence_id)
+    e = services.count_view.explanation(session.residence_id)
     assert e.rule_text.startswith("Règle déclarée : le plus de voix")
     assert len(e.lines) == 4 and all("voix" in line for line in e.lines)
     assert e.equal_shares == ()
@@ -109,7 +108,7 @@ def test_explanation_and_exports(counted, tmp_path):
     with pytest.raises(UserError, match="inconnu"):
         export_public(services, session.residence_id, tmp_path / "r.xml")
     with pytest.raises(UserError, match="scellement"):
-        export_report(services, session.residence_id, tmp_path / "pv.pdf")
+        services.count_report.export_report(session.residence_id, tmp_path / "pv.pdf")
 
 
 def test_equal_shares_explanation_names_projects_and_shares(migrated_dir, tmp_path):
@@ -132,7 +131,7 @@ def test_equal_shares_explanation_names_projects_and_shares(migrated_dir, tmp_pa
     session = create_demo_count(services, tmp_path / "scans")
     res = services.counting.results(session.residence_id)
     assert res.equal_shares is not None and res.rule == "mes"
-    e = count_view.explanation(services, session.residence_id)
+    e = services.count_view.explanation(session.residence_id)
     assert e.equal_shares[0].startswith("Chaque votant contrôlait au départ")
     paid = [line for line in e.equal_shares if line.startswith("Projet n° ")]
     assert len(paid) == len(res.selected) == 2 and all("ont payé" in line for line in paid)

@@ -353,13 +353,12 @@ class SlipDialog(QDialog):
 
     def save_to(self, path: Path) -> Path | None:
         """Write the slip PDF of this checkpoint; a refusal is shown, never raised."""
-        from app.services.counting.slip import write_slip
 
         assert self.ctx is not None and self.session_id is not None
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_slip(self.ctx.services, self.session_id, path, seq=self.seq)
+            self.ctx.services.count_slips.write_slip(self.session_id, path, seq=self.seq)
         except UserError as exc:
             self.ctx.show_error(exc, self)
             return None

@@ -23,7 +23,6 @@ from app.domain.money import format_euros
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
-from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
 from app.services.counting.view import Explanation
 from app.services.interop.online_vote import CombinedResults
@@ -270,7 +269,7 @@ class ResultsScreen(Screen):
 
         def work(_progress: Progress, _cancel: CancelToken) -> Path:
             if kind == "pdf":
-                return export_report(services, residence_id, path)
+                return services.count_report.export_report(residence_id, path)
             return export_public(services, residence_id, path, kind)
 
         self.ctx.tasks.run(
