@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from app.services.counting.slip import BatchSlips
     from app.services.counting.view import CountView
     from app.services.dashboard import DashboardService
+    from app.services.demo.service import Demo
     from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
     from app.services.interop.decidim_export import DecidimExporter
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
     from app.services.meetings import MeetingService, ParticipantService
     from app.services.pabulib_import import PabulibImporter
     from app.services.printing.service import BallotService
+    from app.services.public_results import PublicResults
     from app.services.site import InboxService, SiteService
+    from app.services.site_results import SiteResults
     from app.services.status import StatusService
     from app.services.surveys import SurveyService
 
@@ -188,6 +191,38 @@ class Services:
         return SurveyService(self.uow, self.data_dir)
 
     @cached_property
+    def demo(self) -> Demo:
+        """The demo data folder (training, screenshots, tests): campaign, count, survey, site."""
+        from app.services.demo.campaign import DemoCampaign
+        from app.services.demo.consultant import DemoConsultant
+        from app.services.demo.count import DemoCount
+        from app.services.demo.service import Demo
+        from app.services.demo.site import DemoSite
+
+        consultant = DemoConsultant(
+            appointments=self.appointments, surveys=self.surveys, uow=self.uow
+        )
+        site = DemoSite(counting=self.counting, site=self.site, site_results=self.site_results)
+        campaign = DemoCampaign(
+            ballots=self.ballots,
+            campaigns=self.campaigns,
+            commission=self.commission,
+            ideas=self.ideas,
+            meetings=self.meetings,
+            participants=self.participants,
+            projects=self.projects,
+            consultant=consultant,
+            site=site,
+        )
+        count = DemoCount(
+            ballots=self.ballots,
+            campaigns=self.campaigns,
+            counting=self.counting,
+            data_dir=self.data_dir,
+        )
+        return Demo(campaign, consultant, count, site)
+
+    @cached_property
     def pabulib(self) -> PabulibImporter:
         """Replays of Pabulib files: a residence, its projects, ballot style and rule."""
         from app.services.pabulib_import import PabulibImporter
@@ -273,6 +308,22 @@ class Services:
         from app.services.counting.deck_check import DeckCheckService
 
         return DeckCheckService(counting=self.counting)
+
+    @cached_property
+    def public_results(self) -> PublicResults:
+        """A residence's public results as JSON, CSV or pabulib (docs/results-rules.md)."""
+        from app.services.public_results import PublicResults
+
+        return PublicResults(campaigns=self.campaigns, counting=self.counting, uow=self.uow)
+
+    @cached_property
+    def site_results(self) -> SiteResults:
+        """The results published on the site, frozen when published (docs/platform.md)."""
+        from app.services.site_results import SiteResults
+
+        return SiteResults(
+            campaigns=self.campaigns, counting=self.counting, site=self.site, uow=self.uow
+        )
 
 
 def open_services(data_dir: Path) -> Services:

@@ -13,9 +13,7 @@ from app.errors import UserError
 from app.services import open_services
 from app.services.counting import view as count_view
 from app.services.counting.view import COUNTED, EMPTY, REVIEW
-from app.services.demo.campaign import create_demo
-from app.services.demo.count import DEMO_PASSPHRASE, create_demo_count, demo_residence_id
-from app.services.public_results import export_public
+from app.services.demo.count import DEMO_PASSPHRASE
 from tests.helpers.counting import stored
 
 
@@ -23,8 +21,8 @@ from tests.helpers.counting import stored
 def demo_count_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("count-view")
     with open_services(root / "data") as services:
-        create_demo(services)
-        create_demo_count(services, root / "scans")
+        services.demo.create_demo()
+        services.demo.create_demo_count(root / "scans")
     return root
 
 
@@ -103,24 +101,24 @@ def test_explanation_and_exports(counted, tmp_path):
     assert e.rule_text.startswith("Règle déclarée : le plus de voix")
     assert len(e.lines) == 4 and all("voix" in line for line in e.lines)
     assert e.equal_shares == ()
-    out = export_public(services, session.residence_id, tmp_path / "r.csv")
+    out = services.public_results.export_public(session.residence_id, tmp_path / "r.csv")
     assert "Boîte à livres" in out.read_text(encoding="utf-8") or out.stat().st_size > 0
     with pytest.raises(UserError, match="inconnu"):
-        export_public(services, session.residence_id, tmp_path / "r.xml")
+        services.public_results.export_public(session.residence_id, tmp_path / "r.xml")
     with pytest.raises(UserError, match="scellement"):
         services.count_report.export_report(session.residence_id, tmp_path / "pv.pdf")
 
 
 def test_equal_shares_explanation_names_projects_and_shares(migrated_dir, tmp_path):
     services = open_services(migrated_dir)
-    create_demo(services)
+    services.demo.create_demo()
     services.counting.set_results_rule(
         services.campaigns.get_campaign().id, "mes"
     )  # declared first
     # A budget of 15 000 € instead of the demo's 30 000 €: Equal Shares then funds two of the
     # four projects in its first round, where the demo's budget takes ~225 000 one-cent Add1
     # steps (a minute per run) to fund all four. What is checked here is the explanation.
-    residence = services.campaigns.get_residence(demo_residence_id(services))
+    residence = services.campaigns.get_residence(services.demo.demo_residence_id())
     services.campaigns.update_residence(
         residence.id,
         name=residence.name,
@@ -128,7 +126,7 @@ def test_equal_shares_explanation_names_projects_and_shares(migrated_dir, tmp_pa
         dwellings=residence.dwellings,
         budget_cents=15_000_00,
     )
-    session = create_demo_count(services, tmp_path / "scans")
+    session = services.demo.create_demo_count(tmp_path / "scans")
     res = services.counting.results(session.residence_id)
     assert res.equal_shares is not None and res.rule == "mes"
     e = services.count_view.explanation(session.residence_id)

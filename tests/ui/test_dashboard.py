@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.services.demo.count import demo_residence_id
 from ui.screens.dashboard.screen import DashboardScreen
 
 PASSPHRASE = "une phrase secrète pour les tests"
@@ -52,7 +51,7 @@ def test_every_figure_opens_its_list(main_window, qtbot):
 
 def test_results_fill_in_after_a_count(ctx, qtbot):
     services = ctx.services
-    residence_id = demo_residence_id(services)
+    residence_id = services.demo.demo_residence_id()
     session = services.counting.open_session(residence_id, "Agnès", passphrase=PASSPHRASE)
     project = services.ballots.admissible_projects(residence_id)[0]
     for _i in range(3):
@@ -101,7 +100,7 @@ def test_results_screen_shows_the_online_vote_apart(ctx, qtbot, tmp_path):
     from ui.screens.results.screen import ResultsScreen
 
     services = ctx.services
-    residence_id = demo_residence_id(services)
+    residence_id = services.demo.demo_residence_id()
     residence = services.campaigns.get_residence(residence_id)
     session = services.counting.open_session(residence_id, "Agnès", passphrase=PASSPHRASE)
     project = services.ballots.admissible_projects(residence_id)[0]

@@ -70,10 +70,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services.public_results import export_public
 
     with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
-        path = export_public(services, residence.id, out_file(args.out), args.format)
+        path = services.public_results.export_public(residence.id, out_file(args.out), args.format)
     print(path)
     return 0
