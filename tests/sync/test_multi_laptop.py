@@ -113,10 +113,12 @@ def test_two_laptops_print_offline_and_each_counts_the_others_ballots(
     assert sync(capsys, b_dir)["keys_received"] == 1
     assert campaign_key(b_dir, campaign) == campaign_key(a_dir, campaign) != b""
 
-    # project pictures are files: they do not travel by sync yet (docs/sync.md), carried by hand
-    import shutil
-
-    shutil.copytree(a_dir / "pictures", b_dir / "pictures", dirs_exist_ok=True)
+    # the project pictures came with their records (files by their SHA-256, docs/sync.md):
+    # nothing is copied by hand, and B prints them
+    pictures = sorted(p.relative_to(a_dir) for p in (a_dir / "pictures").iterdir())
+    assert pictures
+    for relative in pictures:
+        assert (b_dir / relative).read_bytes() == (a_dir / relative).read_bytes()
     # both print offline, then sync: different numbers, no clash, every batch everywhere
     number_a = print_one(a_dir, campaign, tmp_path / "a.pdf")
     number_b = print_one(b_dir, campaign, tmp_path / "b.pdf")
