@@ -188,7 +188,7 @@ def import_reply(data_dir: Path, path: Path) -> ReplyReport:
         report = _apply_reply(db, store, bundle)
         tally = FileTally()
         place_files(db, Path(data_dir), role, _decoded(bundle.files), tally)
-        received = refused = 0
+        received, refused = 0, list[str]()
         if bundle.keys is not None:
             received, refused = install_keys(store, bundle.keys.mine, tally.problems)
             remember_recipients(store, bundle.keys.recipients)
@@ -197,7 +197,7 @@ def import_reply(data_dir: Path, path: Path) -> ReplyReport:
             files_received=tally.downloaded,
             files_pending=tally.pending,
             keys_received=received,
-            keys_refused=refused,
+            keys_refused=len(refused),
             problems=tally.problems,
         )
     finally:

@@ -107,19 +107,23 @@ RECIPIENTS_KEY = "sync_key_recipients"
 them)."""
 
 
-def install_keys(store: LocalStore, mine: list[SealedKey], problems: list[str]) -> tuple[int, int]:
+def install_keys(
+    store: LocalStore, mine: list[SealedKey], problems: list[str]
+) -> tuple[int, list[str]]:
     """Install the ballot keys sealed for this laptop, each checked against its campaign's
-    `key_check`: a key that does not match is refused, logged, not installed (the laptop keeps
-    asking). (received, refused); the refusals' messages go to `problems`."""
+    `key_check`: a key that does not match is refused, logged, not installed (the laptop hands
+    it back and keeps asking). (received, the campaigns refused); the refusals' messages go to
+    `problems`."""
     private = store.meta(DEVICE_KEY)
-    received = refused = 0
+    received = 0
+    refused: list[str] = []
     held = store.held_keys()
     for sealed in mine:
         if not private or sealed.campaign_id in held:
             continue
         key = open_sealed(sealed, private)
         if not matches(key, store.key_check(sealed.campaign_id)):
-            refused += 1  # not installed; the next sync asks again
+            refused.append(sealed.campaign_id)  # not installed; handed back, asked again
             log.warning(
                 "ballot key for campaign %s sealed by device %s does not match the campaign's "
                 "key check: refused",
@@ -176,6 +180,9 @@ def exchange_keys(
     problems = problems if problems is not None else []
     reply = transport.post("/v1/keys", KeysRequest(protocol=PROTOCOL_VERSION), KeysReply)
     received, refused = install_keys(store, reply.mine, problems)
+    if refused:  # the server forgets the wrong copies: a holder seals the right key again
+        rejected = KeysRequest(protocol=PROTOCOL_VERSION, rejected=refused)
+        transport.post("/v1/keys", rejected, KeysReply)
     to_seal = keys_to_seal(store, reply.recipients)
     for start in range(0, len(to_seal), MAX_BATCH):
         chunk = to_seal[start : start + MAX_BATCH]
@@ -192,7 +199,7 @@ def exchange_keys(
             for r in reply.recipients
         ],
     )
-    return received, len(to_seal), refused
+    return received, len(to_seal), len(refused)
 
 
 def sync_once(
