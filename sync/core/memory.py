@@ -66,6 +66,16 @@ class MemoryHub:
                 return record_id, str(values.get("hash"))
         return None
 
+    def audit_chain(self, session_id: str, before: int) -> list[str]:
+        held = sorted(
+            (state.values["seq"], str(state.values["entry"]))
+            for (table, _id), state in self.records.items()
+            if table == "count_audit"
+            and state.values.get("session_id") == session_id
+            and state.values.get("seq", before) < before
+        )
+        return [text for _seq, text in held]
+
     def unique_holder(self, table: str, key: str) -> str | None:
         holders = [
             (state.seq, record_id)

@@ -433,6 +433,26 @@ class SqlStore:
         ).first()
         return (row.record_id, str(json.loads(row.values_json).get("hash"))) if row else None
 
+    def audit_chain(self, session_id: str, before: int) -> list[str]:
+        prefix = audit_key({"session_id": session_id, "seq": ""})  # "<session>:"
+        rows = self.session.execute(
+            select(RECORDS.c.values_json).where(
+                RECORDS.c.table_name == AUDIT_TABLE,
+                RECORDS.c.audit_key >= prefix,
+                RECORDS.c.audit_key < prefix[:-1] + ";",  # ";" follows ":"
+            )
+        )
+        held: dict[int, str] = {}
+        for row in rows:
+            values = json.loads(row.values_json)
+            if values.get("session_id") == session_id:
+                held[int(values["seq"])] = str(values["entry"])
+        for staged in self._staged_audit.values():
+            state = self._held[staged]
+            if state is not None and state.values.get("session_id") == session_id:
+                held[int(state.values["seq"])] = str(state.values["entry"])
+        return [held[seq] for seq in sorted(held) if seq < before]
+
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         row = self.session.get(ServerBatch, (device_id, batch_id))
         return PushReply.model_validate_json(row.reply_json) if row else None

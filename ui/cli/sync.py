@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from app.i18n import _, ngettext
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
                 report.refused,
             ).format(n=report.refused)
         )
+        for refusal in report.refusals:
+            print("  " + refusal["message"], file=sys.stderr)
     conflicts = len(report.conflicts)
     print(
         ngettext("{n} conflit à résoudre", "{n} conflits à résoudre", conflicts).format(n=conflicts)
