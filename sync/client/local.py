@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -126,6 +126,8 @@ CHUNK = 400
 SHADOW: Table = SyncShadow.__table__  # type: ignore[assignment]
 PENDING: Table = PendingChange.__table__  # type: ignore[assignment]
 META: Table = LocalMeta.__table__  # type: ignore[assignment]
+STATES = TypeAdapter(list[RecordState])
+"""Many states decoded from one JSON array (one call, not one per state)."""
 INBOX: Table = SyncInbox.__table__  # type: ignore[assignment]
 
 
@@ -133,7 +135,11 @@ class Prefetched:
     """The shadows and local rows of many records, read in a few queries (one per table and
     400 records) instead of two per record; a record written since is read again."""
 
-    def __init__(self, session: Session, keys: list[Key]) -> None:
+    def __init__(
+        self, session: Session, keys: list[Key], seqs: dict[Key, int] | None = None
+    ) -> None:
+        """`seqs`: the server states about to be applied; the local row of a record whose
+        shadow is already as new (a record this laptop pushed, pulled back) is not read."""
         self.shadows: dict[Key, RecordState | None] = {}
         self.locals: dict[Key, dict[str, Any] | None] = {}
         tables = synced_tables()
@@ -149,14 +155,23 @@ class Prefetched:
                         shadow_table.c.table_name == name, shadow_table.c.record_id.in_(part)
                     )
                 ):
-                    self.shadows[(name, row.record_id)] = RecordState(
+                    key = (name, row.record_id)
+                    if seqs is not None and row.seq >= seqs.get(key, 0):
+                        # already applied: `apply` stops at the shadow's seq
+                        self.shadows[key] = RecordState(
+                            table=name, record_id=row.record_id, values={}, versions={}, seq=row.seq
+                        )
+                        continue
+                    self.shadows[key] = RecordState(
                         table=name,
                         record_id=row.record_id,
                         values=json.loads(row.values_json),
                         versions=json.loads(row.versions_json),
                         seq=row.seq,
                     )
-                if name in tables and name != "print_batch":  # its serials: `_local`
+                if seqs is not None:
+                    part = [i for i in part if not self._applied(name, i, seqs)]
+                if part and name in tables and name != "print_batch":  # its serials: `_local`
                     rows = tables[name]
                     for found in session.execute(
                         select(rows).where(rows.c.id.in_(part))
@@ -166,6 +181,10 @@ class Prefetched:
                     self.shadows.setdefault((name, record_id), None)
                     if name in tables and name != "print_batch":
                         self.locals.setdefault((name, record_id), None)
+
+    def _applied(self, name: str, record_id: str, seqs: dict[Key, int]) -> bool:
+        shadow = self.shadows.get((name, record_id))
+        return shadow is not None and shadow.seq >= seqs.get((name, record_id), 0)
 
     def forget(self, key: Key) -> None:
         self.shadows.pop(key, None)
@@ -296,20 +315,34 @@ class LocalStore:
         outbox = Outbox()
         tables = synced_tables()
         with self.db.sessions() as session:
-            rows = session.execute(
-                select(
-                    PendingChange.table_name, PendingChange.record_id, func.max(PendingChange.seq)
-                )
-                .group_by(PendingChange.table_name, PendingChange.record_id)
-                .order_by(func.min(PendingChange.seq))
-            ).all()
-            for table, record_id, seq in rows:
-                if table not in tables or not may_push(role, table):
-                    continue  # stays in the outbox: this laptop may not send it
-                if len(outbox.keys) >= limit:
+            # The records first written longest ago, read in `seq` order a few pages at a time
+            # until `limit` are found (not the whole outbox grouped for every batch). `upto` is
+            # the last row at this moment: every row of the chosen records up to it is covered
+            # by their state read below; a row written after it stays for the next push.
+            upto = int(session.scalar(select(func.max(PENDING.c.seq))) or 0)
+            seen: set[Key] = set()
+            after = 0
+            while len(outbox.keys) < limit:
+                rows = session.execute(
+                    select(PENDING.c.seq, PENDING.c.table_name, PENDING.c.record_id)
+                    .where(PENDING.c.seq > after, PENDING.c.seq <= upto)
+                    .order_by(PENDING.c.seq)
+                    .limit(4 * limit)
+                ).all()
+                if not rows:
                     break
-                outbox.keys.append((table, record_id))
-                outbox.upto = max(outbox.upto, seq)
+                after = rows[-1].seq
+                for _seq, table, record_id in rows:
+                    key = (table, record_id)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if table not in tables or not may_push(role, table):
+                        continue  # stays in the outbox: this laptop may not send it
+                    outbox.keys.append(key)
+                    if len(outbox.keys) >= limit:
+                        break
+            outbox.upto = upto if outbox.keys else 0
             self._pre = Prefetched(session, outbox.keys)
             try:
                 for table, record_id in outbox.keys:
@@ -484,7 +517,11 @@ class LocalStore:
         were new. The rows and shadows they touch are read in a few queries and their writes are
         staged and written at once (`Staged`), so a page of 1,000 costs a handful of statements."""
         pushed = pushed or {}
-        self._pre = Prefetched(session, [(s.table, s.record_id) for s in states])
+        newest: dict[Key, int] = {}
+        for state in states:
+            key = (state.table, state.record_id)
+            newest[key] = max(newest.get(key, 0), state.seq)
+        self._pre = Prefetched(session, list(newest), newest)
         self._staged = Staged(session)
         try:
             applied = sum(
@@ -583,7 +620,7 @@ class LocalStore:
         parent was edited later), and the foreign keys are checked on each write."""
         with self.db.sessions() as session, session.begin():
             rows = session.scalars(select(SyncInbox.state_json).order_by(SyncInbox.seq)).all()
-            states = in_dependency_order([RecordState.model_validate_json(row) for row in rows])
+            states = in_dependency_order(STATES.validate_json(f"[{','.join(rows)}]"))
             applied = self.apply_all(session, states)
             session.execute(delete(SyncInbox))
         return applied
