@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_consult2"
-down_revision = "0007_permanences"
+down_revision = "0008_syncmerge"
 branch_labels = None
 depends_on = None
 
