@@ -150,7 +150,7 @@ def test_xlsx_merged_cells_name_their_sheet_read_without_openpyxl(
     with pytest.raises(
         UserError, match="colonne A : cellules fusionnées dans la feuille « Parc & Tilleuls »"
     ):
-        import_residences(services, tmp_path / "m.xlsx")
+        services.residence_import.import_residences(tmp_path / "m.xlsx")
     assert names(services) == {}
 
 
