@@ -202,7 +202,13 @@ class Services:
         consultant = DemoConsultant(
             appointments=self.appointments, surveys=self.surveys, uow=self.uow
         )
-        site = DemoSite(counting=self.counting, site=self.site, site_results=self.site_results)
+        site = DemoSite(
+            campaigns=self.campaigns,
+            counting=self.counting,
+            site=self.site,
+            site_results=self.site_results,
+            uow=self.uow,
+        )
         campaign = DemoCampaign(
             ballots=self.ballots,
             campaigns=self.campaigns,

@@ -14,8 +14,10 @@ from app.services.demo.picture import draw_garden
 from app.services.site import FollowupInput, NewsInput, SiteService
 
 if TYPE_CHECKING:
+    from app.services.campaigns import CampaignService
     from app.services.counting.service import CountingService
     from app.services.site_results import SiteResults
+    from app.storage.uow import UnitOfWork
 
 NEWS = (
     (
@@ -36,12 +38,30 @@ NEWS = (
 )
 
 
+MESSAGES = (
+    # (residence index or None, name, message, reply_how, contact, days ago, answered)
+    (0, "Mme Benali", "Bonjour, je voudrais proposer des bacs à fleurs devant le hall B. "
+     "Pouvez-vous m'aider à écrire le projet ?", "phone", "06 12 34 56 78", 2, False),
+    (1, "", "Le local vélos sera-t-il fermé à clé ? Merci.", "none", "", 4, False),
+    (None, "Karim", "Où peut-on voir les projets retenus avant le vote ?", "email",
+     "karim@example.org", 9, True),
+)  # fmt: skip
+
+
 class DemoSite:
     """The demo campaign on the public site: news, milestones, published results."""
 
     def __init__(
-        self, *, counting: CountingService, site: SiteService, site_results: SiteResults
+        self,
+        *,
+        campaigns: CampaignService,
+        counting: CountingService,
+        site: SiteService,
+        site_results: SiteResults,
+        uow: UnitOfWork,
     ) -> None:
+        self.campaigns = campaigns
+        self.uow = uow
         self.counting = counting
         self.site = site
         self.site_results = site_results
@@ -88,3 +108,23 @@ class DemoSite:
                 sketch,
             )
         self.site.publish_followup(funded[0])
+
+    def create_demo_site_messages(self) -> None:
+        """Three messages as the site's contact form writes them (they arrive by sync): two waiting
+        in the Permanences inbox, one answered. Only `bp-terrain demo` adds them."""
+        from datetime import UTC, datetime
+
+        from app.storage.site_tables import SiteMessageRow
+
+        residences = self.campaigns.list_residences()
+        campaign_id = self.campaigns.get_campaign().id
+        now = datetime.now(UTC).replace(microsecond=0)
+        with self.uow() as session:
+            for index, name, text, how, contact, days, answered in MESSAGES:
+                received = now - timedelta(days=days, hours=3)
+                session.add(SiteMessageRow(
+                    campaign_id=campaign_id,
+                    residence_id=residences[index].id if index is not None else "",
+                    name=name, message=text, reply_how=how, contact=contact, received_at=received,
+                    handled_at=received + timedelta(days=1) if answered else None,
+                ))  # fmt: skip

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QWidget,
 )
 
@@ -30,7 +29,15 @@ from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
 from ui.tasks import Progress, format_count
 from ui.theme import TONE_ICONS, set_role
-from ui.widgets import RIGHT, Column, DataclassTableModel, DataTableView, EmptyState, Screen
+from ui.widgets import (
+    RIGHT,
+    Column,
+    DataclassTableModel,
+    DataTableView,
+    EmptyState,
+    Screen,
+    scroll_page,
+)
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -106,10 +113,7 @@ class ResultsScreen(Screen):
             self.buttons[kind].clicked.connect(lambda _c=False, k=kind: self.ask_export(k))
         self.body = QWidget()
         self._build_body()
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setWidget(self.body)
+        area = scroll_page(self.body)
         self.empty = EmptyState(
             _("Pas encore de résultats"),
             _("Les résultats apparaissent dès que des bulletins de la résidence sont dépouillés."),
