@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.ids import new_id
@@ -168,7 +178,15 @@ class IdeaRow(Synced, Base):
 
 class ProjectRow(Synced, Base):
     __tablename__ = "project"
-    __table_args__ = (UniqueConstraint("residence_id", "number", name="uq_project_number"),)
+    __table_args__ = (  # among live projects: a deleted project's number may be taken again
+        Index(
+            "uq_project_number_live",
+            "residence_id",
+            "number",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
     residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)

@@ -222,9 +222,7 @@ def _apply_reply(db: Database, store: LocalStore, bundle: ReplyBundle) -> ReplyR
         refused += len(item.reply.refused)
     cursor = store.cursor()
     with db.sessions() as session, session.begin():
-        received = sum(
-            store.apply(session, state, None) for state in in_dependency_order(bundle.records)
-        )
+        received = store.apply_all(session, in_dependency_order(bundle.records))
         if bundle.since <= cursor < bundle.cursor:
             set_meta(session, CURSOR_KEY, str(bundle.cursor))  # no gap: the records cover it
     store.mark_synced()

@@ -34,6 +34,7 @@ from sync.core.protocol import (
     Recipient,
     SealedKey,
 )
+from sync.core.refusals import refusal_message
 from sync.core.sealing import new_private_key, open_sealed, public_key, seal
 from sync.core.tables import Role
 
@@ -59,6 +60,7 @@ class SyncReport:
     files_received: int = 0
     files_pending: int = 0
     problems: list[str] = field(default_factory=list)
+    refusals: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class SyncReport:
             "received": self.received,
             "new_conflicts": self.new_conflicts,
             "refused": self.refused,
+            "refusals": self.refusals,
             "conflicts": self.conflicts,
             "last_sync": self.last_sync,
             "server": self.server,
@@ -252,6 +255,7 @@ def _sync(
     files = FileTally()
     retry_unsent(db, data_dir, transport, Role(role), files, cancel)
     sent = refused = new_conflicts = 0
+    refusals: list[dict[str, Any]] = []
     while True:
         if cancel:
             cancel.check()
@@ -276,6 +280,7 @@ def _sync(
         store.acknowledge(outbox, reply)
         sent += reply.accepted
         refused += len(reply.refused)
+        refusals += describe_refusals(request, reply)
         new_conflicts += len(reply.conflicts)
         progress(sent, sent)
     cursor = store.cursor()
@@ -312,7 +317,27 @@ def _sync(
         files_received=files.downloaded,
         files_pending=files.pending,
         problems=files.problems,
+        refusals=refusals,
     )
+
+
+def describe_refusals(request: PushRequest, reply: PushReply) -> list[dict[str, Any]]:
+    """Each refused change of a push, named from what was sent, with its French message."""
+    sent = {change.change_id: change for change in request.changes}
+    described = []
+    for refusal in reply.refused:
+        change = sent.get(refusal.change_id)
+        table, record_id = (change.table, change.record_id) if change else ("?", "?")
+        fields = dict(change.fields) if change else {}
+        described.append(
+            {
+                "table": table,
+                "record_id": record_id,
+                "reason": refusal.reason,
+                "message": refusal_message(refusal.reason, table, record_id, fields),
+            }
+        )
+    return described
 
 
 def list_conflicts(data_dir: Path) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ changed and, for each, the version it had seen (`base`); for an insert-only fact
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -47,8 +48,11 @@ MAX_DEPTH = 32
 """How deeply a field's value may nest lists and objects."""
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\ud800-\udfff]")
+
+
 def _printable(text: str) -> str:
-    if any(ord(char) < 32 or 0xD800 <= ord(char) <= 0xDFFF for char in text):
+    if _UNPRINTABLE.search(text):
         raise ValueError("control character or lone surrogate in an identifier")
     return text
 

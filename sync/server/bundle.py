@@ -85,11 +85,9 @@ def import_bundle(engine: Engine, data: bytes) -> tuple[ImportReport, bytes]:
     replies = []
     for batch in bundle.batches:
         with transaction(engine) as session:  # one batch, one transaction, as a push
-            store = SqlStore(session)
-            store.lock()
-            store.prefetch((c.table, c.record_id) for c in batch.request.changes)
-            reply = apply_batch(store, bundle.device_id, role, batch.request)
-            store.flush()
+            wanted = [(c.table, c.record_id) for c in batch.request.changes]
+            with SqlStore(session).writing(wanted) as store:
+                reply = apply_batch(store, bundle.device_id, role, batch.request)
         replies.append(ReplyBatch(batch=batch, reply=reply))
     records, cursor = _since(engine, bundle.cursor)
     keys_stored, keys = _keys(engine, bundle)

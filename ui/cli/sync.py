@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from app.i18n import _
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         {**report.as_dict(), "conflicts": report.conflicts},
         ("server", "sent", "received", "refused", "conflicts", *FILE_LINES),
     )
+    for refusal in report.refusals:
+        print("  " + refusal["message"], file=sys.stderr)
     return 0
 
 
