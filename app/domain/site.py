@@ -111,6 +111,16 @@ class SiteMessage:
     contact: str
     received_at: datetime | None
     handled_at: datetime | None
+    follow_up: str = ""
+    follow_up_done: bool = False
+
+    @property
+    def handled(self) -> bool:
+        return self.handled_at is not None
+
+    @property
+    def follow_up_open(self) -> bool:
+        return bool(self.follow_up) and not self.follow_up_done
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,8 @@ class CampaignRow(Synced, Base):
     short_code: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     secret_key: Mapped[bytes] = mapped_column(LargeBinary)
+    # HMAC of a fixed label under the key (app.domain.keycheck): travels, the key does not
+    key_check: Mapped[str] = mapped_column(String(64), default="", server_default="")
     ideas_start: Mapped[date | None]
     ideas_end: Mapped[date | None]
     workshops_start: Mapped[date | None]
@@ -195,6 +197,8 @@ class ProjectRow(Synced, Base):
     theme: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(32), default="draft")
     picture_path: Mapped[str] = mapped_column(Text, default="")
+    # the picture file's SHA-256: the file travels by it (sync.core.files)
+    picture_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     source_id: Mapped[str] = mapped_column(String(100), default="")
     decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
     published: Mapped[bool] = mapped_column(default=False, server_default="0")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import (
@@ -257,10 +257,13 @@ Key = tuple[str, str]
 class SqlStore:
     """`sync.core.apply.Store` on one open transaction.
 
-    Writes are staged in memory and written at once (`flush`: one executemany for the new records,
-    one for the changed ones, one update of the counter) instead of three statements per record;
-    `prefetch` reads the records a batch touches in a few queries. A batch of 1,000 changes thus
-    costs a handful of statements. The writers' lock (`lock`) is taken before anything is read."""
+    Writes happen only inside `with store.writing(keys) as store:`, which takes the writers' lock,
+    reads the records `keys` names in a few `IN (…)` queries, stages every `put` in memory and
+    writes them all on exit (one executemany for the new records, one for the changed ones, one
+    update of the counter) instead of three statements per record: a batch of 1,000 changes costs
+    a handful of statements. The block runs in a savepoint: an error inside rolls back what it
+    wrote and drops what it staged. A `put` outside the block raises (nothing can be left staged
+    and unwritten)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -271,6 +274,39 @@ class SqlStore:
         self._staged_audit: dict[str, Key] = {}
         self._staged_serials: dict[str, set[str]] = {}
         self._staged_unique: dict[tuple[str, str], str | None] = {}
+        self._writing = False
+
+    @contextmanager
+    def writing(self, keys: Iterable[Key] = ()) -> Iterator[SqlStore]:
+        """Lock, prefetch `keys`, stage the writes of the block and write them on exit."""
+        if self._writing:
+            raise RuntimeError("SqlStore.writing() is already open")
+        self.lock()
+        savepoint = self.session.begin_nested()
+        self._writing = True
+        try:
+            self.prefetch(keys)
+            yield self
+            self._write_staged()
+        except BaseException:
+            self._discard()
+            if savepoint.is_active:
+                with suppress(DBAPIError):  # a dead connection: the transaction rolls back anyway
+                    savepoint.rollback()
+            raise
+        finally:
+            self._writing = False
+        savepoint.commit()
+
+    def _discard(self) -> None:
+        """Forget what was staged and what was read (the savepoint is rolled back)."""
+        self._held.clear()
+        self._stored.clear()
+        self._dirty.clear()
+        self._staged_audit.clear()
+        self._staged_serials.clear()
+        self._staged_unique.clear()
+        self._seq = None
 
     def prefetch(self, keys: Iterable[Key]) -> None:
         wanted = sorted({key for key in keys if key not in self._held})
@@ -320,6 +356,10 @@ class SqlStore:
     def put(
         self, table: str, record_id: str, values: dict[str, Any], versions: dict[str, int]
     ) -> RecordState:
+        if not self._writing:
+            raise RuntimeError(
+                "SqlStore.put outside `with store.writing():` would never be written"
+            )
         key = (table, record_id)
         if table in UNIQUE_KEYS:
             self._stage_unique(table, record_id, values)
@@ -377,7 +417,7 @@ class SqlStore:
             self.session.execute(insert(UNIQUES), held)
         self._staged_unique.clear()
 
-    def flush(self) -> None:
+    def _write_staged(self) -> None:
         """Write the staged records and the counter (still inside the transaction)."""
         self._flush_unique()
         if not self._dirty:
@@ -458,7 +498,7 @@ class SqlStore:
         return PushReply.model_validate_json(row.reply_json) if row else None
 
     def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None:
-        self.flush()
+        self._write_staged()
         self.session.add(
             ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
         )
@@ -473,6 +513,33 @@ class SqlStore:
             select(RECORDS).where(RECORDS.c.seq > cursor).order_by(RECORDS.c.seq).limit(limit + 1)
         ).all()
         return [_state(row) for row in rows[:limit]], len(rows) > limit
+
+    def since_json(
+        self, cursor: int, limit: int, wanted: Callable[[str], bool]
+    ) -> tuple[list[str], int, bool]:
+        """`since` as the JSON of each `RecordState` (the tables `wanted` only), written from the
+        stored JSON text without decoding it; the cursor after the page (past the records left
+        out too) and whether more follow."""
+        rows = self.session.execute(
+            select(
+                RECORDS.c.table_name,
+                RECORDS.c.record_id,
+                RECORDS.c.values_json,
+                RECORDS.c.versions_json,
+                RECORDS.c.seq,
+            )
+            .where(RECORDS.c.seq > cursor)
+            .order_by(RECORDS.c.seq)
+            .limit(limit + 1)
+        ).all()
+        page = rows[:limit]
+        records = [
+            f'{{"table":{json.dumps(row.table_name)},"record_id":{json.dumps(row.record_id)},'
+            f'"values":{row.values_json},"versions":{row.versions_json},"seq":{int(row.seq)}}}'
+            for row in page
+            if wanted(row.table_name)
+        ]
+        return records, (int(page[-1].seq) if page else cursor), len(rows) > limit
 
 
 _WRITTEN = ("values_json", "versions_json", "seq", "serial_hash", "audit_key")

@@ -103,7 +103,7 @@ def keep_message(
     now = datetime.now(UTC)
     with transaction(engine) as session:
         store = SqlStore(session)
-        store.lock()
+        store.lock()  # the writers' lock before anything is read
         sender_hash = hashlib.sha256(f"{_salt(session)}:{sender}".encode()).hexdigest()
         session.execute(delete(SiteRate).where(SiteRate.at < _iso(now - timedelta(hours=1))))
         sent = session.scalar(
@@ -119,6 +119,6 @@ def keep_message(
             "received_at": _iso(now), "handled_at": None, "created_at": _iso(now),
             DELETED: False,
         }  # fmt: skip
-        store.put(TABLE, new_id(), values, {name: 1 for name in values})
-        store.flush()  # the store stages its writes until flushed, inside the transaction
+        with store.writing() as writer:  # written on leaving the block
+            writer.put(TABLE, new_id(), values, {name: 1 for name in values})
     return True

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from ui.screens.meetings.models import (
     meeting_label,
 )
 from ui.theme import set_role
+from ui.widgets import scroll_page
 from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
@@ -64,11 +64,7 @@ class IdeasPanel(QWidget):
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.count_label)
         splitter.addWidget(left)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
-        splitter.addWidget(scroll)
+        splitter.addWidget(scroll_page(self.form, frame=True, horizontal=False))
         splitter.setSizes([860, 440])
         layout.addWidget(splitter, 1)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)

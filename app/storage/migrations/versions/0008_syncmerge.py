@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_syncmerge"
-down_revision = "0007_permanences"
+down_revision = "0008_syncfiles"
 branch_labels = None
 depends_on = None
 
