@@ -25,6 +25,9 @@ REPLY_HOWS = {
 MAX_NAME = 100
 MAX_CONTACT = 120
 MAX_MESSAGE = 3000
+MAX_IDEA_TITLE = 150
+MAX_IDEA_DESCRIPTION = 3000
+MAX_LOCATION = 200
 MAX_FORM_BYTES = 16_000
 MESSAGES_PER_HOUR = 5
 
@@ -111,6 +114,17 @@ class SiteMessage:
     contact: str
     received_at: datetime | None
     handled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PublishedResults:
+    """A residence's results as the site shows them: frozen at `published_at`; `sealed` says
+    whether every count of the residence was sealed then (otherwise they are provisional)."""
+
+    residence_id: str
+    published: bool
+    published_at: datetime | None
+    sealed: bool
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,17 @@ class SiteService(Service):
             row.published = True
             row.published_at = utc_now()
 
+    def published_results(self, residence_id: str) -> d.PublishedResults | None:
+        """The residence's frozen public results (published or withdrawn), None if never."""
+        with self.uow() as session:
+            row = self._result_row(session, residence_id)
+            if row is None:
+                return None
+            payload = row.payload if isinstance(row.payload, dict) else {}
+            return d.PublishedResults(
+                residence_id, bool(row.published), row.published_at, bool(payload.get("sealed"))
+            )
+
     def unpublish_results(self, residence_id: str) -> None:
         with self.uow() as session:
             row = self._result_row(session, residence_id)

@@ -7,15 +7,27 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from app import i18n
+from app.errors import UserError
+from app.i18n import _
 from app.storage.count_tables import CountSessionRow
 
 if TYPE_CHECKING:
     from app.services import Services
 
 
-def publish_results(services: Services, residence_id: str) -> None:
-    """Freeze the residence's current results for the site and publish them."""
-    services.site.save_results(residence_id, public_results_payload(services, residence_id))
+def publish_results(services: Services, residence_id: str, *, provisional: bool = False) -> None:
+    """Freeze the residence's current results for the site and publish them.
+
+    Only a sealed count is published (its results are final and anyone can verify them),
+    unless `provisional` is asked for (`site publish --results R --provisional`, the demo): the
+    site then says in words that the results are provisional."""
+    payload = public_results_payload(services, residence_id)
+    if not payload.get("sealed") and not provisional:
+        raise UserError(
+            _("Le dépouillement de cette résidence n'est pas encore scellé : scellez-le avant de "
+              "publier ses résultats sur le site.")
+        )  # fmt: skip
+    services.site.save_results(residence_id, payload)
 
 
 def public_results_payload(services: Services, residence_id: str) -> dict[str, Any]:

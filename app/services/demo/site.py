@@ -49,7 +49,7 @@ def publish_demo_site(services: Services) -> None:
 
 def publish_demo_results(services: Services, residence_id: str) -> None:
     """The counted residence's results, and the follow-up of its first funded project."""
-    publish_results(services, residence_id)
+    publish_results(services, residence_id, provisional=True)  # the demo count is under way
     results = services.counting.results(residence_id)
     funded = [p.project_id for p in results.projects if p.project_id in results.selected]
     garden = [p.project_id for p in results.projects if p.title.startswith("Jardin partagé")]
