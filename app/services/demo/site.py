@@ -1,5 +1,5 @@
 """The demo's public site: the campaign, its projects, two news posts and (with a count) the
-results of the counted residence are published, so that a demo pushed to a fresh server shows
+results of the counted residence are published, online ideas are open, so that a demo pushed to a fresh server shows
 a full site (docs/platform.md)."""
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def publish_demo_site(services: Services) -> None:
     site = services.site
     site.publish_campaign(True)
     site.publish_projects(True)
+    services.campaigns.set_online_ideas(True)  # off by default; the demo shows the form
     with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
         sketch = draw_garden(Path(folder) / "jardin.png")
         for number, (title, body, published) in enumerate(NEWS):
