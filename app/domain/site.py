@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.i18n import N_
 
@@ -30,6 +31,24 @@ MAX_IDEA_DESCRIPTION = 3000
 MAX_LOCATION = 200
 MAX_FORM_BYTES = 16_000
 MESSAGES_PER_HOUR = 5
+KEEP_DAYS = 365
+"""What residents write on the site (messages, an online idea's name and contact) is erased a
+year after the campaign's end, or 365 days after it arrived when the campaign has no end."""
+
+
+def campaign_end(days: Iterable[date | None]) -> date | None:
+    """The campaign's end: the latest of its key dates (results, vote, commission…), if any."""
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
+
+
+def erase_on(end: date | None, received: datetime | date | None, today: date) -> date:
+    """The day a resident's message (or an online idea's contact details) is erased."""
+    if end is not None:
+        return end + timedelta(days=KEEP_DAYS)
+    if isinstance(received, datetime):
+        received = received.date()
+    return (received or today) + timedelta(days=KEEP_DAYS)
 
 
 def slugify(text: str) -> str:
@@ -114,6 +133,7 @@ class SiteMessage:
     contact: str
     received_at: datetime | None
     handled_at: datetime | None
+    erase_on: date | None = None  # when it will be erased (`KEEP_DAYS`)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.services.base import Service, get_live
 from app.services.pictures import web_picture
+from app.services.retention import Erased, erase_expired
 from app.storage.site_tables import (
     NewsPostRow,
     ProjectFollowupRow,
@@ -69,11 +70,20 @@ def _followup(row: ProjectFollowupRow) -> d.Followup:
     )  # fmt: skip
 
 
-def _message(row: SiteMessageRow) -> d.SiteMessage:
+def _message(row: SiteMessageRow, end: date | None = None) -> d.SiteMessage:
+    """`end`: the campaign's end, which sets the day the message is erased."""
+    erase = d.erase_on(end, row.received_at or row.created_at, utc_now().date())
     return d.SiteMessage(
         row.id, row.campaign_id, row.residence_id, row.name, row.message, row.reply_how,
-        row.contact, row.received_at, row.handled_at,
+        row.contact, row.received_at, row.handled_at, erase,
     )  # fmt: skip
+
+
+def _campaign_end(session: Session, campaign_id: str) -> date | None:
+    from app.services.retention import campaign_ends
+
+    row = session.get(CampaignRow, campaign_id)
+    return campaign_ends([row]).get(campaign_id) if row is not None else None
 
 
 def _picture(source: Path | None) -> str:
@@ -314,7 +324,13 @@ class InboxService(Service):
             if not include_handled:
                 query = query.where(SiteMessageRow.handled_at.is_(None))
             rows = session.scalars(query.order_by(SiteMessageRow.received_at.desc()))
-            return [_message(row) for row in rows]
+            end = _campaign_end(session, campaign_id)
+            return [_message(row, end) for row in rows]
+
+    def erase_expired(self, now: datetime | None = None) -> Erased:
+        """Erase the messages (and online ideas' contact details) kept a year past the
+        campaign's end (`app.services.retention`): at start and before each sync."""
+        return erase_expired(self.uow, now)
 
     def unhandled_count(self) -> int:
         return len(self.messages())
@@ -324,7 +340,7 @@ class InboxService(Service):
             row = get_live(session, SiteMessageRow, message_id, _("Message"))
             row.handled_at = utc_now() if handled else None
             session.flush()
-            return _message(row)
+            return _message(row, _campaign_end(session, row.campaign_id))
 
 
 def picture_bytes(encoded: str) -> bytes:

@@ -11,8 +11,9 @@ from typing import Any
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.base import DEVICE_NUMBER_KEY
+from app.services.retention import erase_expired
 from app.storage.db import Database, open_database
-from app.storage.uow import device_id
+from app.storage.uow import UnitOfWork, device_id
 from sync.client.http import Transport
 from sync.client.local import LocalStore
 from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncRejected
@@ -157,6 +158,7 @@ def _sync(
             )
         )
     transport = Transport(url, token)
+    erase_expired(UnitOfWork(db))  # a year past the campaign: erased here, then everywhere
     sent = refused = new_conflicts = 0
     while True:
         if cancel:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 
 from app.domain import site as d
+from app.domain.dates import format_date
 from app.storage.site_tables import SiteMessageRow
 from ui.screens.site.screen import SiteScreen
 
@@ -65,6 +66,10 @@ def test_messages_from_the_site_are_listed_and_handled(ctx, qtbot):  # type: ign
     assert screen.badge() == "1 message(s)"
     assert screen.inbox.list.count() == 1
     assert "<b>Bonjour</b>" in screen.inbox.list.item(0).text()  # shown as plain text
+    [message] = ctx.services.inbox.messages()
+    assert message.erase_on is not None  # a year after the campaign's end (docs/platform.md)
+    day = format_date(message.erase_on, weekday=False)
+    assert f"Effacé automatiquement le {day}" in screen.inbox.list.item(0).text()
     screen.inbox.list.setCurrentRow(0)
     screen.inbox.mark_done()
     assert ctx.services.inbox.messages() == []

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import site as d
+from app.domain.dates import format_date
 from app.errors import UserError
 from app.i18n import N_, _
 from app.services.site import FollowupInput, NewsInput
@@ -323,11 +324,16 @@ class InboxPanel(QWidget):
             how = _(d.REPLY_HOWS.get(m.reply_how, m.reply_how))
             when = f"{m.received_at:%d/%m/%Y}" if m.received_at else ""
             text = f"{when} — {who}{' — ' + where if where else ''}\n{m.message}\n{how} {m.contact}"
+            if m.erase_on:
+                text += "\n" + _("Effacé automatiquement le {day}").format(
+                    day=format_date(m.erase_on, weekday=False)
+                )
             item = QListWidgetItem(text.strip())
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             self.list.addItem(item)
         self.info.setText(
-            _("Messages écrits sur le site, arrivés par synchronisation. Ils ne sont jamais publiés.")
+            _("Messages écrits sur le site, arrivés par synchronisation. Ils ne sont jamais publiés "
+              "et sont effacés un an après la fin de la campagne.")
             if messages else _("Aucun message à traiter.")
         )  # fmt: skip
 
