@@ -330,6 +330,28 @@ def _figures(figures: Sequence[KeyFigure]) -> Flowable:
     return table
 
 
+class _Table(Table):  # type: ignore[misc]
+    """A table that never leaves fewer than `MIN_ROWS` rows alone on the next page (a lonely row
+    under its repeated header): rows move over with them, or the whole table when it is short."""
+
+    MIN_ROWS = 3
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        head = self.repeatRows
+        kept = len(parts[0]._cellvalues)  # rows on this page, header included
+        left = len(parts[1]._cellvalues) - head  # body rows on the next page
+        if left >= self.MIN_ROWS:
+            return parts
+        stay = kept - (self.MIN_ROWS - left)
+        if stay <= head + 1:  # too short to split well: all of it on the next page
+            return []
+        height = sum(self._rowHeights[:stay]) + 0.5
+        return list(super().split(availWidth, height))
+
+
 def _table(block: TableBlock) -> Flowable:
     def cell(text: str, col: int, head: bool) -> Paragraph:
         right = col in block.right
@@ -341,7 +363,7 @@ def _table(block: TableBlock) -> Flowable:
     if block.total is not None:
         data.append([Paragraph("<b>" + _escape(v) + "</b>", CELL_RIGHT if i in block.right else CELL)
                      for i, v in enumerate(block.total)])  # fmt: skip
-    table = Table(data, colWidths=[w * WIDTH for w in block.widths], repeatRows=1)
+    table = _Table(data, colWidths=[w * WIDTH for w in block.widths], repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -98,6 +98,13 @@ class CountingTransport:
         Transport.post = post  # type: ignore[method-assign]
 
 
+def server_cpu(server: object) -> float:
+    """The CPU time (user + system) the server process has used so far, in seconds (Linux)."""
+    pid = server.process.pid  # type: ignore[attr-defined]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(engine: str, db_url: str | None, changes: int, laptops: int, root: Path) -> dict:
     from sync.client import sync_once
     from sync.core.tables import Role
@@ -111,18 +118,21 @@ def run(engine: str, db_url: str | None, changes: int, laptops: int, root: Path)
         sync_once(a, server=server.url, code=server.code(Role.CONSULTANT))
         laptop_with_changes(a, changes, "Poussée")
         CountingTransport.sent = 0
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, served = time.perf_counter(), time.process_time(), server_cpu(server)
         report = sync_once(a)
         figures["push_s"] = round(time.perf_counter() - start, 2)
         figures["push_client_cpu_s"] = round(time.process_time() - cpu, 2)
+        figures["push_server_cpu_s"] = round(server_cpu(server) - served, 2)
         assert report.sent == changes, report
         figures["bytes_per_record"] = round(CountingTransport.sent / changes)
         assert pending(a) == 0
 
-        start, cpu = time.perf_counter(), time.process_time()
-        report = sync_once(b, server=server.url, code=server.code(Role.FIELD))
+        code = server.code(Role.FIELD)
+        start, cpu, served = time.perf_counter(), time.process_time(), server_cpu(server)
+        report = sync_once(b, server=server.url, code=code)
         figures["pull_s"] = round(time.perf_counter() - start, 2)
         figures["pull_client_cpu_s"] = round(time.process_time() - cpu, 2)
+        figures["pull_server_cpu_s"] = round(server_cpu(server) - served, 2)
         assert report.received >= changes, report
 
         folders = [root / f"l{n}" for n in range(laptops)]

@@ -133,7 +133,17 @@ class SiteMessage:
     contact: str
     received_at: datetime | None
     handled_at: datetime | None
+    follow_up: str = ""
+    follow_up_done: bool = False
     erase_on: date | None = None  # when it will be erased (`KEEP_DAYS`)
+
+    @property
+    def handled(self) -> bool:
+        return self.handled_at is not None
+
+    @property
+    def follow_up_open(self) -> bool:
+        return bool(self.follow_up) and not self.follow_up_done
 
 
 @dataclass(frozen=True)

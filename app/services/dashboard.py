@@ -64,7 +64,8 @@ class ResidenceFigures:
     meetings_held: int = 0
     meetings_planned: int = 0
     attendance: int = 0
-    questions: int = 0
+    questions: int = 0  # asked at the meetings
+    hotline_questions: int = 0  # asked at the hot line (permanences: appointments and calls)
     ideas: int = 0
     projects: int = 0
     projects_admitted: int = 0
@@ -98,12 +99,22 @@ class ThemeFigures:
     questions: int = 0  # asked on the hot line (permanences), by the theme the consultant chose
 
 
+SOURCE_MEETING = "meeting"
+SOURCE_HOTLINE = "hotline"
+QUESTION_SOURCES = {SOURCE_MEETING: N_("réunion"), SOURCE_HOTLINE: N_("permanence")}
+
+
 @dataclass(frozen=True)
 class QuestionLine:
     residence: str
     day: date
     question: str
     answer: str
+    source: str = SOURCE_MEETING  # where it was asked: a meeting or the hot line
+
+    @property
+    def source_label(self) -> str:
+        return _(QUESTION_SOURCES[self.source])
 
 
 @dataclass(frozen=True)
@@ -259,6 +270,7 @@ def _build(s: Session, campaign: CampaignRow, today: date) -> Dashboard:
     names = {r.id: r.name for r in residences}
     figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     meetings = _meetings(s, cid, campaign.timezone, today, figures, names)
+    hotline = _hotline_questions(s, cid, campaign.timezone, figures, names)
     _ideas_projects(s, cid, figures)
     _ballots(s, cid, figures)
     rows = tuple(
@@ -278,7 +290,9 @@ def _build(s: Session, campaign: CampaignRow, today: date) -> Dashboard:
         residences=rows,
         totals=_totals(rows, figures.get("", {})),
         themes=_themes(s, cid),
-        questions=meetings.questions,
+        questions=tuple(
+            sorted(meetings.questions + hotline, key=lambda q: (q.day, q.residence, q.source))
+        ),
         participation=meetings.points(_idea_days(s, cid, campaign.timezone)),
         attendance_by_category=dict(meetings.categories),
     )
@@ -287,7 +301,8 @@ def _build(s: Session, campaign: CampaignRow, today: date) -> Dashboard:
 def _totals(rows: tuple[ResidenceFigures, ...], campaign_wide: dict[str, int]) -> ResidenceFigures:
     """The campaign's figures: every residence plus the campaign-wide meetings and questions."""
     counted = (
-        "meetings_held", "meetings_planned", "attendance", "questions", "ideas", "projects",
+        "meetings_held", "meetings_planned", "attendance", "questions", "hotline_questions",
+        "ideas", "projects",
         "projects_admitted", "ballots_printed", "ballots_returned", "counts", "counts_sealed",
     )  # fmt: skip
     sums = {
@@ -361,6 +376,32 @@ def _meetings(
         lines.append(QuestionLine(residence, days[mid], text, answer or ""))
     out.questions = tuple(sorted(lines, key=lambda q: (q.day, q.residence)))
     return out
+
+
+def _hotline_questions(
+    s: Session, cid: str, tz: str, figures: dict[str, dict[str, int]], names: dict[str, str]
+) -> tuple[QuestionLine, ...]:
+    """The questions asked at the hot line (booked appointments with a question), no name."""
+    rows = s.execute(
+        select(
+            AppointmentRow.residence_id,
+            AppointmentRow.starts_at,
+            AppointmentRow.question,
+            AppointmentRow.answer,
+        ).where(
+            AppointmentRow.campaign_id == cid,
+            AppointmentRow.deleted_at.is_(None),
+            AppointmentRow.booked.is_(True),
+            AppointmentRow.question != "",
+        )
+    ).all()
+    lines = []
+    for rid, starts_at, text, answer in rows:
+        figures[rid or ""]["hotline_questions"] += 1
+        residence = names.get(rid or "", _("Non précisée"))
+        day = local_moment(starts_at, tz).date()
+        lines.append(QuestionLine(residence, day, text, answer or "", SOURCE_HOTLINE))
+    return tuple(lines)
 
 
 def _idea_days(s: Session, cid: str, tz: str) -> dict[date, int]:

@@ -75,7 +75,8 @@ def _message(row: SiteMessageRow, end: date | None = None) -> d.SiteMessage:
     erase = d.erase_on(end, row.received_at or row.created_at, utc_now().date())
     return d.SiteMessage(
         row.id, row.campaign_id, row.residence_id, row.name, row.message, row.reply_how,
-        row.contact, row.received_at, row.handled_at, erase,
+        row.contact, row.received_at, row.handled_at, row.follow_up or "",
+        bool(row.follow_up_done), erase,
     )  # fmt: skip
 
 
@@ -147,7 +148,7 @@ class SiteService(Service):
 
     def save_results(self, residence_id: str, payload: dict[str, object]) -> None:
         """Keep the residence's results as the site will show them, and publish them
-        (`app.services.site_results.publish_results` computes the payload)."""
+        (`Services.site_results.publish_results` computes the payload)."""
         with self.uow() as session:
             residence = get_live(session, ResidenceRow, residence_id, _("Résidence"))
             row = self._result_row(session, residence_id)
@@ -311,9 +312,10 @@ class SiteService(Service):
 
 
 class InboxService(Service):
-    """Messages written on the site's contact form, arrived by sync (newest first).
-
-    Other inboxes (the hot line, appointments) may list their own messages beside these."""
+    """Messages written on the site's contact form, arrived by sync (newest first); the
+    Permanences screen lists them beside the hot line's appointments. A message is answered
+    (`mark_handled`), carries a follow-up to do (`set_follow_up`), or becomes an appointment
+    (the screen books a slot with the message as its question, then marks it handled)."""
 
     def messages(self, *, include_handled: bool = False) -> list[d.SiteMessage]:
         campaign_id = self.active_campaign_id()
@@ -334,6 +336,25 @@ class InboxService(Service):
 
     def unhandled_count(self) -> int:
         return len(self.messages())
+
+    def get(self, message_id: str) -> d.SiteMessage:
+        with self.uow() as session:
+            row = get_live(session, SiteMessageRow, message_id, _("Message"))
+            return _message(row, _campaign_end(session, row.campaign_id))
+
+    def set_follow_up(self, message_id: str, text: str, done: bool = False) -> d.SiteMessage:
+        """What is still to do for this message ("" for nothing); `done` once it is done."""
+        follow_up = optional_text(text, max_len=2_000)
+        with self.uow() as session:
+            row = get_live(session, SiteMessageRow, message_id, _("Message"))
+            row.follow_up = follow_up
+            row.follow_up_done = bool(done and follow_up)
+            session.flush()
+            return _message(row, _campaign_end(session, row.campaign_id))
+
+    def open_follow_ups(self) -> int:
+        """Messages whose follow-up is not done yet (answered or not)."""
+        return sum(m.follow_up_open for m in self.messages(include_handled=True))
 
     def mark_handled(self, message_id: str, handled: bool = True) -> d.SiteMessage:
         with self.uow() as session:

@@ -67,3 +67,6 @@ class SiteMessageRow(Synced, Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
     received_at: Mapped[datetime | None] = mapped_column(default=None)
     handled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # written on a laptop (the Permanences inbox): what is still to do for this message
+    follow_up: Mapped[str] = mapped_column(Text, default="", server_default="")
+    follow_up_done: Mapped[bool] = mapped_column(default=False, server_default="0")

@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy import Table, delete, func, insert, select, update
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,6 +124,10 @@ def _write_serials(session: Session, batch_id: str, hashes: Any) -> None:
 Key = tuple[str, str]
 CHUNK = 400
 SHADOW: Table = SyncShadow.__table__  # type: ignore[assignment]
+PENDING: Table = PendingChange.__table__  # type: ignore[assignment]
+META: Table = LocalMeta.__table__  # type: ignore[assignment]
+STATES = TypeAdapter(list[RecordState])
+"""Many states decoded from one JSON array (one call, not one per state)."""
 INBOX: Table = SyncInbox.__table__  # type: ignore[assignment]
 
 
@@ -131,7 +135,11 @@ class Prefetched:
     """The shadows and local rows of many records, read in a few queries (one per table and
     400 records) instead of two per record; a record written since is read again."""
 
-    def __init__(self, session: Session, keys: list[Key]) -> None:
+    def __init__(
+        self, session: Session, keys: list[Key], seqs: dict[Key, int] | None = None
+    ) -> None:
+        """`seqs`: the server states about to be applied; the local row of a record whose
+        shadow is already as new (a record this laptop pushed, pulled back) is not read."""
         self.shadows: dict[Key, RecordState | None] = {}
         self.locals: dict[Key, dict[str, Any] | None] = {}
         tables = synced_tables()
@@ -147,14 +155,23 @@ class Prefetched:
                         shadow_table.c.table_name == name, shadow_table.c.record_id.in_(part)
                     )
                 ):
-                    self.shadows[(name, row.record_id)] = RecordState(
+                    key = (name, row.record_id)
+                    if seqs is not None and row.seq >= seqs.get(key, 0):
+                        # already applied: `apply` stops at the shadow's seq
+                        self.shadows[key] = RecordState(
+                            table=name, record_id=row.record_id, values={}, versions={}, seq=row.seq
+                        )
+                        continue
+                    self.shadows[key] = RecordState(
                         table=name,
                         record_id=row.record_id,
                         values=json.loads(row.values_json),
                         versions=json.loads(row.versions_json),
                         seq=row.seq,
                     )
-                if name in tables and name != "print_batch":  # its serials: `_local`
+                if seqs is not None:
+                    part = [i for i in part if not self._applied(name, i, seqs)]
+                if part and name in tables and name != "print_batch":  # its serials: `_local`
                     rows = tables[name]
                     for found in session.execute(
                         select(rows).where(rows.c.id.in_(part))
@@ -165,9 +182,116 @@ class Prefetched:
                     if name in tables and name != "print_batch":
                         self.locals.setdefault((name, record_id), None)
 
+    def _applied(self, name: str, record_id: str, seqs: dict[Key, int]) -> bool:
+        shadow = self.shadows.get((name, record_id))
+        return shadow is not None and shadow.seq >= seqs.get((name, record_id), 0)
+
     def forget(self, key: Key) -> None:
         self.shadows.pop(key, None)
         self.locals.pop(key, None)
+
+
+class Staged:
+    """The writes of a run of applied server states, written at once: per table (parents first,
+    in the order met), one executemany of the new rows and one of the changed rows for each set of
+    columns, the print batches' serials, then every shadow in one executemany. A row the database
+    refuses (two laptops created the same thing offline) is named in the error."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.now = utc_now()
+        self.keys: set[Key] = set()
+        self.shadows: list[dict[str, Any]] = []
+        self.inserts: dict[str, list[dict[str, Any]]] = {}
+        self.updates: dict[str, list[dict[str, Any]]] = {}
+        self.serials: list[tuple[str, Any]] = []
+
+    def write(
+        self, table_name: str, record_id: str, fields: dict[str, Any], local: dict[str, Any] | None
+    ) -> None:
+        table = synced_tables()[table_name]
+        now = self.now
+        if table_name in coarse_tables():  # an exact time could point at a voter
+            now = now.replace(minute=0, second=0, microsecond=0)
+        columns = to_columns(table, fields)
+        deleted = bool(fields.get(DELETED))
+        columns["updated_at"] = now
+        self.inserts.setdefault(table_name, [])
+        self.updates.setdefault(table_name, [])
+        if local is None:
+            columns.update(id=record_id, device_id=SERVER_DEVICE)
+            columns["deleted_at"] = now if deleted else None
+            columns.setdefault("created_at", now)
+            if "secret_key" in table.c:
+                columns["secret_key"] = b""  # the ballot key arrives sealed (`/v1/keys`)
+            self.inserts[table_name].append(columns)
+        else:
+            if deleted != bool(local.get(DELETED)):
+                columns["deleted_at"] = now if deleted else None
+            columns["b_id"] = record_id
+            self.updates[table_name].append(columns)
+        if table_name == "print_batch":
+            self.serials.append((record_id, fields.get(SERIALS)))
+        self.keys.add((table_name, record_id))
+
+    def flush(self) -> None:
+        tables = synced_tables()
+        for name, rows in self.inserts.items():
+            for group in _by_columns(rows):
+                self._execute(name, insert(tables[name]), group, new=True)
+        for name, rows in self.updates.items():
+            table = tables[name]
+            for group in _by_columns(rows):
+                statement = update(table).where(table.c.id == bindparam("b_id"))
+                self._execute(name, statement, group, new=False)
+        for batch_id, hashes in self.serials:
+            _write_serials(self.session, batch_id, hashes)
+        if self.shadows:
+            self.session.execute(insert(SHADOW).prefix_with("OR REPLACE"), self.shadows)
+        self.inserts.clear()
+        self.updates.clear()
+        self.serials.clear()
+        self.shadows.clear()
+        self.keys.clear()
+
+    def _execute(self, name: str, statement: Any, rows: list[dict[str, Any]], new: bool) -> None:
+        try:
+            self.session.execute(statement, rows)
+        except IntegrityError as exc:
+            raise SyncError(
+                _(
+                    "Impossible d'appliquer « {table} » {record} reçu du serveur : "
+                    "il heurte un enregistrement de ce poste (deux postes ont créé "
+                    "la même chose hors ligne). Rien n'a été appliqué ni perdu ; "
+                    "supprimez l'un des deux doublons, puis synchronisez à nouveau."
+                ).format(table=name, record=self._refused(name, statement, rows, new))
+            ) from exc
+
+    def _refused(self, name: str, statement: Any, rows: list[dict[str, Any]], new: bool) -> str:
+        """The row the database refused: an executemany stops at it, the rows before it are
+        written (the transaction is rolled back by the caller)."""
+        table = synced_tables()[name]
+        if new:  # the first row not written
+            ids = [row["id"] for row in rows]
+            written: set[str] = set()
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start : start + CHUNK]
+                written.update(self.session.scalars(select(table.c.id).where(table.c.id.in_(part))))
+            return next((i for i in ids if i not in written), "")
+        for row in rows:  # an UPDATE again with the same values changes nothing
+            try:
+                self.session.execute(statement, [row])
+            except IntegrityError:
+                return str(row["b_id"])
+        return ""
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows grouped by their set of columns (an executemany needs the same ones), in order."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
 
 
 class LocalStore:
@@ -175,6 +299,7 @@ class LocalStore:
         self.db = db
         self.device_id = device_id
         self._pre: Prefetched | None = None
+        self._staged: Staged | None = None
 
     def _shadow(self, session: Session, table: str, record_id: str) -> RecordState | None:
         if self._pre is not None and (table, record_id) in self._pre.shadows:
@@ -190,20 +315,34 @@ class LocalStore:
         outbox = Outbox()
         tables = synced_tables()
         with self.db.sessions() as session:
-            rows = session.execute(
-                select(
-                    PendingChange.table_name, PendingChange.record_id, func.max(PendingChange.seq)
-                )
-                .group_by(PendingChange.table_name, PendingChange.record_id)
-                .order_by(func.min(PendingChange.seq))
-            ).all()
-            for table, record_id, seq in rows:
-                if table not in tables or not may_push(role, table):
-                    continue  # stays in the outbox: this laptop may not send it
-                if len(outbox.keys) >= limit:
+            # The records first written longest ago, read in `seq` order a few pages at a time
+            # until `limit` are found (not the whole outbox grouped for every batch). `upto` is
+            # the last row at this moment: every row of the chosen records up to it is covered
+            # by their state read below; a row written after it stays for the next push.
+            upto = int(session.scalar(select(func.max(PENDING.c.seq))) or 0)
+            seen: set[Key] = set()
+            after = 0
+            while len(outbox.keys) < limit:
+                rows = session.execute(
+                    select(PENDING.c.seq, PENDING.c.table_name, PENDING.c.record_id)
+                    .where(PENDING.c.seq > after, PENDING.c.seq <= upto)
+                    .order_by(PENDING.c.seq)
+                    .limit(4 * limit)
+                ).all()
+                if not rows:
                     break
-                outbox.keys.append((table, record_id))
-                outbox.upto = max(outbox.upto, seq)
+                after = rows[-1].seq
+                for _seq, table, record_id in rows:
+                    key = (table, record_id)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if table not in tables or not may_push(role, table):
+                        continue  # stays in the outbox: this laptop may not send it
+                    outbox.keys.append(key)
+                    if len(outbox.keys) >= limit:
+                        break
+            outbox.upto = upto if outbox.keys else 0
             self._pre = Prefetched(session, outbox.keys)
             try:
                 for table, record_id in outbox.keys:
@@ -315,26 +454,28 @@ class LocalStore:
         """Take the server's states of the pushed records and clear their outbox rows, at once."""
         pushed = {(change.table, change.record_id): change.fields for change in outbox.changes}
         with self.db.sessions() as session, session.begin():
-            states = in_dependency_order(reply.records)
-            self._pre = Prefetched(session, [(s.table, s.record_id) for s in states])
-            try:
-                for state in states:
-                    self.apply(session, state, pushed.get((state.table, state.record_id)))
-            finally:
-                self._pre = None
+            self.apply_all(session, in_dependency_order(reply.records), pushed)
             session.execute(delete(LocalMeta).where(LocalMeta.key == INFLIGHT_KEY))
-            for table, record_id in outbox.keys:
-                if table == CONFLICT_TABLE:
-                    session.execute(
-                        delete(LocalMeta).where(LocalMeta.key == RESOLUTION_PREFIX + record_id)
-                    )
-                    continue
+            resolved = [
+                {"b_key": RESOLUTION_PREFIX + record_id}
+                for table, record_id in outbox.keys
+                if table == CONFLICT_TABLE
+            ]
+            if resolved:
+                session.execute(delete(META).where(META.c.key == bindparam("b_key")), resolved)
+            cleared = [
+                {"b_table": table, "b_id": record_id, "b_upto": outbox.upto}
+                for table, record_id in outbox.keys
+                if table != CONFLICT_TABLE
+            ]
+            if cleared:  # one executemany (Core: no ORM evaluation of each DELETE)
                 session.execute(
-                    delete(PendingChange).where(
-                        PendingChange.table_name == table,
-                        PendingChange.record_id == record_id,
-                        PendingChange.seq <= outbox.upto,
-                    )
+                    delete(PENDING).where(
+                        PENDING.c.table_name == bindparam("b_table"),
+                        PENDING.c.record_id == bindparam("b_id"),
+                        PENDING.c.seq <= bindparam("b_upto"),
+                    ),
+                    cleared,
                 )
 
     def remember(self, outbox: Outbox, request: PushRequest) -> None:
@@ -366,8 +507,45 @@ class LocalStore:
             return None
         return Outbox(changes=list(request.changes), upto=upto, keys=keys), request
 
+    def apply_all(
+        self,
+        session: Session,
+        states: list[RecordState],
+        pushed: dict[Key, dict[str, Any]] | None = None,
+    ) -> int:
+        """Apply server states (in dependency order) inside `session`'s transaction; how many
+        were new. The rows and shadows they touch are read in a few queries and their writes are
+        staged and written at once (`Staged`), so a page of 1,000 costs a handful of statements."""
+        pushed = pushed or {}
+        newest: dict[Key, int] = {}
+        for state in states:
+            key = (state.table, state.record_id)
+            newest[key] = max(newest.get(key, 0), state.seq)
+        self._pre = Prefetched(session, list(newest), newest)
+        self._staged = Staged(session)
+        try:
+            applied = sum(
+                self.apply(session, state, pushed.get((state.table, state.record_id)))
+                for state in states
+            )
+            self._flush_staged()
+        finally:
+            self._pre = None
+            self._staged = None
+        return applied
+
+    def _flush_staged(self) -> None:
+        if self._staged is not None:
+            self._staged.flush()
+
     def apply(self, session: Session, state: RecordState, pushed: dict[str, Any] | None) -> bool:
-        """Apply one server state; False when an equal or newer one was already applied."""
+        """Apply one server state; False when an equal or newer one was already applied.
+
+        Inside `apply_all` the writes are staged; a record met a second time (two states of it in
+        one pull) first has the staged writes written, then is read again, as if one by one."""
+        key = (state.table, state.record_id)
+        if self._staged is not None and key in self._staged.keys:
+            self._flush_staged()
         shadow = self._shadow(session, state.table, state.record_id)
         if shadow is not None and shadow.seq >= state.seq:
             return False
@@ -380,29 +558,21 @@ class LocalStore:
             else:
                 merged = rebase(local, pushed, shadow, state)
                 if local is None or not same(merged, local):
-                    try:
-                        self._write(session, state.table, state.record_id, merged, local)
-                    except IntegrityError as exc:
-                        raise SyncError(
-                            _(
-                                "Impossible d'appliquer « {table} » {record} reçu du serveur : "
-                                "il heurte un enregistrement de ce poste (deux postes ont créé "
-                                "la même chose hors ligne). Rien n'a été appliqué ni perdu ; "
-                                "supprimez l'un des deux doublons, puis synchronisez à nouveau."
-                            ).format(table=state.table, record=state.record_id)
-                        ) from exc
-        session.execute(
-            insert(SHADOW).prefix_with("OR REPLACE"),  # SQLite: one statement
-            {
-                "table_name": state.table,
-                "record_id": state.record_id,
-                "values_json": json.dumps(state.values, sort_keys=True, ensure_ascii=False),
-                "versions_json": json.dumps(state.versions, sort_keys=True),
-                "seq": state.seq,
-            },
-        )
+                    self._write(session, state.table, state.record_id, merged, local)
+        shadow_row = {
+            "table_name": state.table,
+            "record_id": state.record_id,
+            "values_json": json.dumps(state.values, sort_keys=True, ensure_ascii=False),
+            "versions_json": json.dumps(state.versions, sort_keys=True),
+            "seq": state.seq,
+        }
+        if self._staged is not None:
+            self._staged.shadows.append(shadow_row)
+            self._staged.keys.add(key)
+        else:
+            session.execute(insert(SHADOW).prefix_with("OR REPLACE"), shadow_row)
         if self._pre is not None:
-            self._pre.forget((state.table, state.record_id))
+            self._pre.forget(key)
         return True
 
     def _write(
@@ -413,26 +583,10 @@ class LocalStore:
         fields: dict[str, Any],
         local: dict[str, Any] | None,
     ) -> None:
-        table = synced_tables()[table_name]
-        now = utc_now()
-        if table_name in coarse_tables():  # an exact time could point at a voter
-            now = now.replace(minute=0, second=0, microsecond=0)
-        columns = to_columns(table, fields)
-        deleted = bool(fields.get(DELETED))
-        columns["updated_at"] = now
-        if local is None:
-            columns.update(id=record_id, device_id=SERVER_DEVICE)
-            columns["deleted_at"] = now if deleted else None
-            columns.setdefault("created_at", now)
-            if "secret_key" in table.c:
-                columns["secret_key"] = b""  # the ballot key arrives sealed (`/v1/keys`)
-            session.execute(insert(table).values(**columns))
-        else:
-            if deleted != bool(local.get(DELETED)):
-                columns["deleted_at"] = now if deleted else None
-            session.execute(update(table).where(table.c.id == record_id).values(**columns))
-        if table_name == "print_batch":
-            _write_serials(session, record_id, fields.get(SERIALS))
+        staged = self._staged or Staged(session)
+        staged.write(table_name, record_id, fields, local)
+        if self._staged is None:
+            staged.flush()
 
     def save_pull(self, states: list[RecordState], cursor: int) -> int:
         """Apply pulled states and move the cursor, in one transaction; how many were new."""
@@ -466,12 +620,8 @@ class LocalStore:
         parent was edited later), and the foreign keys are checked on each write."""
         with self.db.sessions() as session, session.begin():
             rows = session.scalars(select(SyncInbox.state_json).order_by(SyncInbox.seq)).all()
-            states = in_dependency_order([RecordState.model_validate_json(row) for row in rows])
-            self._pre = Prefetched(session, [(s.table, s.record_id) for s in states])
-            try:
-                applied = sum(self.apply(session, state, None) for state in states)
-            finally:
-                self._pre = None
+            states = in_dependency_order(STATES.validate_json(f"[{','.join(rows)}]"))
+            applied = self.apply_all(session, states)
             session.execute(delete(SyncInbox))
         return applied
 
@@ -503,6 +653,12 @@ class LocalStore:
         with self.db.sessions() as session:
             rows = session.execute(select(CampaignRow.id, CampaignRow.secret_key)).all()
         return {campaign: bytes(key) for campaign, key in rows if key}
+
+    def key_check(self, campaign_id: str) -> str:
+        """The campaign's key check value as this laptop holds it ("" if none yet)."""
+        with self.db.sessions() as session:
+            row = session.get(CampaignRow, campaign_id)
+            return row.key_check if row is not None else ""
 
     def install_key(self, campaign_id: str, key: bytes) -> bool:
         """Write a received ballot key on a campaign that has none (never over another one)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -24,12 +25,15 @@ LOCAL_ONLY_COLUMNS = frozenset({"id", "updated_at", "device_id", "deleted_at", "
 SERVER_DEVICE = "server"
 
 
+@cache
 def synced_tables() -> dict[str, Table]:
-    """The laptop's tables that travel, by name."""
+    """The laptop's tables that travel, by name (computed once: every table is registered on
+    import; the dict is shared, do not modify it)."""
     names = (EDITABLE_TABLES | FACT_TABLES) & set(Base.metadata.tables)
     return {name: Base.metadata.tables[name] for name in sorted(names)}
 
 
+@cache
 def coarse_tables() -> frozenset[str]:
     """Tables whose record times keep the hour only (how a ballot was counted: app.storage.uow)."""
     return frozenset(

@@ -28,8 +28,28 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+_EXACT = (str, int, bool, type(None))
+"""Types whose canonical JSON is equal exactly when the values are equal and of one type."""
+
+
 def same(a: Any, b: Any) -> bool:
-    return a is not _MISSING and b is not _MISSING and canonical(a) == canonical(b)
+    """Whether two values have the same canonical JSON (`1` and `1.0`, or `True` and `1`, differ;
+    dicts in any key order agree). Plain values and containers of them are compared directly,
+    without encoding (this runs for every field of every record synced); the rest is encoded."""
+    if a is _MISSING or b is _MISSING:
+        return False
+    kind = type(a)
+    if kind is not type(b):
+        return canonical(a) == canonical(b)  # a str subclass, an enum…: as JSON
+    if kind in _EXACT:
+        return bool(a == b)
+    if kind is dict:
+        if len(a) != len(b) or not all(type(key) is str for key in (*a, *b)):
+            return canonical(a) == canonical(b)
+        return a.keys() == b.keys() and all(same(a[key], b[key]) for key in a)
+    if kind is list:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return canonical(a) == canonical(b)
 
 
 @dataclass

@@ -12,6 +12,7 @@ changed and, for each, the version it had seen (`base`); for an insert-only fact
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -19,11 +20,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.i18n import _
 from sync.core.errors import ProtocolMismatch
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """Bumped whenever a model below changes shape; both sides refuse any other version.
 
 2: enrolment carries the device's public key and returns its number and token expiry; the
-campaign's ballot key travels encrypted (`/v1/keys`); a pull says how many records remain."""
+campaign's ballot key travels encrypted (`/v1/keys`); a pull says how many records remain.
+3: files travel by their SHA-256 (`/v1/files`, sync.core.files); a laptop hands back a sealed
+key that does not match its campaign's key check (`KeysRequest.rejected`)."""
 
 MAX_BATCH = 1000
 """Changes per push and records per pull page, at most."""
@@ -45,8 +48,11 @@ MAX_DEPTH = 32
 """How deeply a field's value may nest lists and objects."""
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\ud800-\udfff]")
+
+
 def _printable(text: str) -> str:
-    if any(ord(char) < 32 or 0xD800 <= ord(char) <= 0xDFFF for char in text):
+    if _UNPRINTABLE.search(text):
         raise ValueError("control character or lone surrogate in an identifier")
     return text
 
@@ -212,6 +218,9 @@ class Recipient(Frozen):
 class KeysRequest(Frozen):
     protocol: int
     sealed: list[SealedKey] = Field(default_factory=list, max_length=MAX_BATCH)
+    rejected: list[Name] = Field(default_factory=list, max_length=MAX_BATCH)
+    """Campaigns whose key, sealed for this device, does not match the campaign's key check:
+    the server forgets that copy, so that a holder of the right key seals it again."""
 
 
 class KeysReply(Frozen):

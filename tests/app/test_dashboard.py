@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from app.domain import models as m
 from app.services import Services
+from app.services.appointments import OutcomeInput
 from app.services.ideas import IdeaInput, ProjectInput
 from app.services.meetings import MeetingInput
 
@@ -153,3 +154,33 @@ def test_hot_line_questions_feed_the_themes(services: Services, campaign, reside
     assert (themes["Cadre de vie"].ideas, themes["Cadre de vie"].questions) == (1, 1)  # no text
     first = services.dashboard.overview(date(2026, 10, 10)).themes[0]
     assert first.theme == "Espaces verts"  # ranked by ideas and questions together
+
+
+def test_hot_line_questions_join_the_meetings_questions(
+    services: Services, campaign, residence
+) -> None:
+    from datetime import time
+
+    from app.domain.appointments import Channel
+    from app.services.appointments import BookingInput, SlotsInput
+
+    meeting = _meeting(services, residence.id, date(2026, 10, 5), residents=4)
+    services.meetings.add_question(meeting, "Quand les travaux ?", "Au printemps.")
+    slots = services.appointments.open_slots(
+        SlotsInput("Awa Diallo", Channel.PHONE, date(2026, 10, 6), time(9), time(10), 30, "Tél.")
+    )
+    services.appointments.book(
+        slots[0].id, BookingInput("Qui arrose ?", "Espaces verts", residence_id=residence.id)
+    )
+    services.appointments.record_outcome(slots[0].id, OutcomeInput(answer="Le gardien."))
+    services.appointments.book(slots[1].id, BookingInput("Et l'hiver ?"))  # no residence given
+    board = services.dashboard.overview(date(2026, 10, 10))
+    lines = [(q.day, q.residence, q.source_label, q.question, q.answer) for q in board.questions]
+    assert lines == [
+        (date(2026, 10, 5), residence.name, "réunion", "Quand les travaux ?", "Au printemps."),
+        (date(2026, 10, 6), residence.name, "permanence", "Qui arrose ?", "Le gardien."),
+        (date(2026, 10, 6), "Non précisée", "permanence", "Et l'hiver ?", ""),
+    ]
+    row = board.residences[0]
+    assert (row.questions, row.hotline_questions) == (1, 1)
+    assert (board.totals.questions, board.totals.hotline_questions) == (1, 2)

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from app.services import Services, open_services
-from app.services.demo.campaign import create_demo
-from app.services.demo.consultant import create_demo_survey_answers
 from tests.app.test_evaluation_report import pages, squash
 
 
@@ -18,8 +16,8 @@ from tests.app.test_evaluation_report import pages, squash
 def demo_report(tmp_path_factory) -> tuple[Services, list[str]]:
     path: Path = tmp_path_factory.mktemp("demo")
     with open_services(path / "data") as services:
-        create_demo(services)
-        create_demo_survey_answers(services, path / "scans")
+        services.demo.create_demo()
+        services.demo.create_demo_survey_answers(path / "scans")
         out = services.evaluation.write_report(path / "rapport.pdf", today=date(2026, 12, 7))
         yield services, [squash(p) for p in pages(out)]
 
@@ -78,3 +76,19 @@ def test_report_themes_count_the_hot_line_questions(demo_report):
     whole = " ".join(text)
     assert "Idées et questions par thème" in whole
     assert "Questions (permanences)" in whole
+
+
+def test_questions_table_shows_meetings_and_hot_line_with_their_source(demo_report):
+    services, text = demo_report
+    whole = " ".join(text)
+    start = whole.index("Questions posées par les habitants")
+    table = whole[start : whole.index("Décisions de la commission", start)]
+    assert "Date Résidence Source Question Réponse apportée" in table
+    asked = services.appointments.questions()
+    assert asked  # the demo's hot line has questions
+    assert "Qui entretiendra les bancs ?" in table and "permanence" in table
+    board = services.dashboard.overview(date(2026, 12, 7))
+    meeting = next(q for q in board.questions if q.source == "meeting")
+    assert meeting.question[:20] in table and "réunion" in table
+    assert board.totals.hotline_questions == len(asked)
+    assert "Odile" not in table  # a consented name never reaches the report

@@ -46,23 +46,24 @@ def _after(owner: Any, name: str, when: Callable[..., bool] = lambda *a: True) -
 
 
 def _inside(outer: str) -> None:
-    """Die after the first record applied inside `LocalStore.<outer>` (mid-transaction)."""
+    """Die once the first applied records are written inside `LocalStore.<outer>` (its writes are
+    staged and written at once: mid-transaction, before the commit)."""
     original_outer = getattr(LocalStore, outer)
-    original_apply = LocalStore.apply
+    original_flush = LocalStore._flush_staged
     inside = [False]
 
     def outer_wrapper(*args: Any, **kwargs: Any) -> Any:
         inside[0] = True
         return original_outer(*args, **kwargs)
 
-    def apply_wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = original_apply(*args, **kwargs)
+    def flush_wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = original_flush(*args, **kwargs)
         if inside[0]:
             die()
         return result
 
     setattr(LocalStore, outer, outer_wrapper)
-    LocalStore.apply = apply_wrapper  # type: ignore[method-assign]
+    LocalStore._flush_staged = flush_wrapper  # type: ignore[method-assign]
 
 
 def install(point: str) -> None:

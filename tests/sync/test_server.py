@@ -238,10 +238,9 @@ def test_a_pull_does_not_wait_for_a_writer_and_sees_only_commits(server: Server)
     engine = open_engine(server.db_url)
     seen: list[Any] = []
     with transaction(engine) as session:
-        store = SqlStore(session)
-        store.lock()
-        store.put("idea", "uncommitted", {"title": "x"}, {"title": 1})
-        store.flush()  # written, not committed
+        with SqlStore(session).writing() as store:
+            store.put("idea", "uncommitted", {"title": "x"}, {"title": 1})
+        # written on leaving the block, not committed
 
         def read() -> None:
             with transaction(engine, read_only=True) as reading:

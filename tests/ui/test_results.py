@@ -190,14 +190,13 @@ def test_publish_results_refuses_a_count_not_sealed(count_ctx, printed):
     import pytest
 
     from app.errors import UserError
-    from app.services.site_results import publish_results
 
     services = count_ctx.services
     _count(services, printed)
     with pytest.raises(UserError, match="pas encore scellé"):
-        publish_results(services, printed.residence_id)
+        services.site_results.publish_results(printed.residence_id)
     assert services.site.published_results(printed.residence_id) is None
-    publish_results(services, printed.residence_id, provisional=True)
+    services.site_results.publish_results(printed.residence_id, provisional=True)
     shown = services.site.published_results(printed.residence_id)
     assert shown is not None and shown.published and not shown.sealed
     assert "provisoires" in ResultsScreen.site_words(shown, sealed=False)

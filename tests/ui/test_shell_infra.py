@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.domain.models import Residence
 from app.errors import Cancelled, UserError
@@ -21,6 +21,7 @@ from ui.widgets import (
     Toast,
     line_edit,
     parse_date,
+    record_saver,
 )
 
 
@@ -160,7 +161,53 @@ def test_autosaver_saves_after_a_pause_and_keeps_refused_input(qtbot):
     assert "Non enregistré" in hint.text()
     with saver.loading():
         saver.touch()
-    assert saver.pending  # still pending from the refused edit, loading did not count
+    assert saver.pending()  # still pending from the refused edit, loading did not count
+
+
+def test_record_saver_waits_for_the_next_edit_and_leaves_the_focus(qtbot):
+    """The process forms' settings of the one AutoSaver: a refused edit is not retried until the
+    next edit, the red line does not take the focus, a record loaded drops a waiting edit, and a
+    bug goes to `on_crash`."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    form, hint, saved, crashes = Form(), SavedHint(), [], []
+    name, other = line_edit(), line_edit()
+    form.add_row("name", "Nom", name)
+    form.add_row("other", "Autre", other)
+    box = QVBoxLayout(parent)
+    box.addWidget(form)
+    parent.show()
+    qtbot.waitExposed(parent)
+
+    def save():
+        if name.text() == "bug":
+            raise RuntimeError("bug")
+        if not name.text().strip():
+            raise UserError("Indiquez un nom.", field="name")
+        saved.append(name.text())
+
+    saver = record_saver(save, form, hint, crashes.append)
+    other.setFocus()
+    saver.touch()
+    assert saver.pending()
+    assert saver.flush() is False
+    assert form.errors() == {"name": "✖ Indiquez un nom."}
+    assert not name.hasFocus()  # the red line does not steal the focus
+    assert not saver.pending()  # refused: not retried until the next edit
+    assert saver.flush() is False and saved == []  # still refused, said without saving again
+    name.setText("Tilleuls")
+    saver.touch()
+    with saver.loading():  # another record shown: the waiting edit is dropped
+        pass
+    assert not saver.pending()
+    saver.touch()
+    qtbot.waitUntil(lambda: saved == ["Tilleuls"], timeout=3000)
+    assert saver.flush() is True and form.errors() == {}
+    name.setText("bug")
+    saver.touch()
+    assert saver.flush() is False
+    assert [str(e) for e in crashes] == ["bug"]
+    assert "Non enregistré" in hint.text()
 
 
 def test_parse_date_accepts_french_input():

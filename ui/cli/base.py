@@ -57,29 +57,35 @@ def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
     the Dépouillement and Résultats screens show.
     """
     from app.services import open_services
-    from app.services.demo.campaign import create_demo
-    from app.services.demo.consultant import create_demo_survey_answers, demo_survey_unread
-    from app.services.demo.count import create_demo_count
-    from app.services.demo.site import publish_demo_results
 
     with open_services(path) as services:
         created = not services.campaigns.has_campaign()
         if created:
-            create_demo(services)
+            services.demo.create_demo()
         if with_count and not services.counting.list_sessions():
-            session = create_demo_count(services, path / "demo-scans")
-            publish_demo_results(services, session.residence_id)
-        if with_count and demo_survey_unread(services):
-            create_demo_survey_answers(services, path / "demo-scans")
+            session = services.demo.create_demo_count(path / "demo-scans")
+            services.demo.publish_demo_results(session.residence_id)
+        if with_count and services.demo.demo_survey_unread():
+            services.demo.create_demo_survey_answers(path / "demo-scans")
         return created
+
+
+def add_demo_messages(path: Path) -> None:
+    """Messages from the public site in the Permanences inbox, for the demo one opens or
+    photographs (not in `ensure_demo`: a demo laptop pushed to a server as an officer's in the
+    tests must not carry consultants-only records)."""
+    from app.services import open_services
+
+    with open_services(path) as services:
+        services.demo.site.create_demo_site_messages()
 
 
 def run_gui(args: argparse.Namespace) -> int:
     from ui.main import run_app
 
     path = _demo_dir(args) if getattr(args, "demo", False) else data_dir(args)
-    if getattr(args, "demo", False):
-        ensure_demo(path, with_count=args.with_count)
+    if getattr(args, "demo", False) and ensure_demo(path, with_count=args.with_count):
+        add_demo_messages(path)
     return run_app(path, language=getattr(args, "lang", None))
 
 
@@ -94,6 +100,7 @@ def run_demo(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    add_demo_messages(path)
     print(_("Campagne de démonstration créée dans {path}.").format(path=path))
     if args.with_count:
         from app.services.demo.count import DEMO_OFFICER, DEMO_PASSPHRASE
@@ -150,7 +157,8 @@ def run_screenshots(args: argparse.Namespace) -> int:
     from ui.screenshots import render_all
 
     path = _demo_dir(args)
-    ensure_demo(path, with_count=True)
+    if ensure_demo(path, with_count=True):
+        add_demo_messages(path)
     files = render_all(
         path, Path(args.out), size=(args.width, args.height), language=getattr(args, "lang", None)
     )

@@ -1,6 +1,6 @@
 """Reusable widgets shared by every screen."""
 
-from ui.widgets.autosave import AutoSaver
+from ui.widgets.autosave import AutoSaver, record_saver
 from ui.widgets.feedback import Badge, EmptyState, SavedHint
 from ui.widgets.forms import (
     DateField,
@@ -12,9 +12,11 @@ from ui.widgets.forms import (
     money_edit,
     parse_date,
     read_money,
+    tall,
     text_edit,
 )
 from ui.widgets.screen import Screen, ScreenHeader, ScreenshotVariant, primary_button
+from ui.widgets.scroll import scroll_page
 from ui.widgets.table_model import (
     CENTER,
     LEFT,
@@ -58,5 +60,8 @@ __all__ = [
     "parse_date",
     "primary_button",
     "read_money",
+    "record_saver",
+    "scroll_page",
+    "tall",
     "text_edit",
 ]

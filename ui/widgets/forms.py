@@ -106,14 +106,15 @@ class Form(QWidget):
         """Visible error lines by field name (used by tests and by the save hint)."""
         return {f: r.error_text() for f, r in self.rows.items() if r.error_text()}
 
-    def show_user_error(self, exc: UserError) -> bool:
-        """Show the error under its field; False when no row matches (the caller shows it elsewhere)."""
+    def show_user_error(self, exc: UserError, focus: bool = True) -> bool:
+        """Show the error under its field (which takes the focus unless `focus` is False);
+        False when no row matches (the caller shows it elsewhere)."""
         field = exc.field or ""
         row = self.rows.get(field) or self.rows.get(field.split(".")[0])
         if row is None:
             return False
         row.set_error(exc.message)
-        if not row.widget.hasFocus():
+        if focus and not row.widget.hasFocus():
             row.widget.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
@@ -123,6 +124,17 @@ def line_edit(text: str = "", placeholder: str = "", max_length: int = 200) -> Q
     edit.setPlaceholderText(placeholder)
     edit.setMaxLength(max_length)
     edit.setClearButtonEnabled(True)
+    return edit
+
+
+def tall(edit: QPlainTextEdit, lines: int) -> QPlainTextEdit:
+    """Give a multi-line field room for `lines` lines.
+
+    The application stylesheet's `min-height` on text fields wins over `setMinimumHeight`, so the
+    height is set through the field's own stylesheet.
+    """
+    height = edit.fontMetrics().lineSpacing() * lines + 22
+    edit.setStyleSheet(f"QPlainTextEdit {{ min-height: {height}px; max-height: {height}px; }}")
     return edit
 
 

@@ -139,6 +139,12 @@ def _takeaways(board: Dashboard, results: tuple[ResidenceResult, ...], spent: in
             questions=n(t.questions),
         )  # fmt: skip
     ]
+    if t.hotline_questions:
+        lines.append("- " + ngettext(
+            "{n} question a été posée à la permanence (rendez-vous et appels).",
+            "{n} questions ont été posées à la permanence (rendez-vous et appels).",
+            t.hotline_questions,
+        ).format(n=n(t.hotline_questions)))  # fmt: skip
     if t.projects:
         lines.append("- " + _(
             "La commission a jugé {admitted} projets recevables sur {projects} déposés."
@@ -312,18 +318,21 @@ def _themes(board: Dashboard) -> Section:
     questions = board.questions[:MAX_QUESTIONS]
     if questions:
         blocks.append(TableBlock(
-            (_("Date"), _("Résidence"), _("Question"), _("Réponse apportée")),
-            tuple((q.day.strftime("%d/%m/%Y"), q.residence, q.question, q.answer or "—")
-                  for q in questions),
-            (0.13, 0.17, 0.35, 0.35),
+            (_("Date"), _("Résidence"), _("Source"), _("Question"), _("Réponse apportée")),
+            tuple((q.day.strftime("%d/%m/%Y"), q.residence, q.source_label, q.question,
+                   q.answer or "—") for q in questions),
+            (0.12, 0.15, 0.13, 0.30, 0.30),
         ))  # fmt: skip
         if len(board.questions) > MAX_QUESTIONS:
             blocks.append(TextBlock(_(
                 "Les {shown} premières questions sur {total} ; la liste complète est dans "
-                "l'export des réunions (bp-terrain spreadsheet export --what meetings)."
+                "les exports des réunions et des permanences (bp-terrain spreadsheet export "
+                "--what meetings ou appointments)."
             ).format(shown=MAX_QUESTIONS, total=n(len(board.questions))), muted=True))  # fmt: skip
     else:
-        blocks.append(NoData(_("Aucune donnée : aucune question notée aux réunions.")))
+        blocks.append(
+            NoData(_("Aucune donnée : aucune question notée aux réunions ni à la permanence."))
+        )
     return Section(_("Thèmes des idées et questions posées"), tuple(blocks), new_page=True)
 
 

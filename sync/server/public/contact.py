@@ -112,7 +112,7 @@ def keep_record(
     now = datetime.now(UTC)
     with transaction(engine) as session:
         store = SqlStore(session)
-        store.lock()
+        store.lock()  # the writers' lock before anything is read
         sender_hash = hashlib.sha256(f"{_salt(session)}:{sender}".encode()).hexdigest()
         session.execute(delete(SiteRate).where(SiteRate.at < _iso(now - timedelta(hours=1))))
         sent = session.scalar(
@@ -122,8 +122,8 @@ def keep_record(
             return False
         session.add(SiteRate(sender_hash=sender_hash, at=_iso(now)))
         record = {**values(_iso(now)), "created_at": _iso(now), DELETED: False}
-        store.put(table, new_id(), record, {name: 1 for name in record})
-        store.flush()  # the store stages its writes until flushed, inside the transaction
+        with store.writing() as writer:  # written on leaving the block
+            writer.put(table, new_id(), record, {name: 1 for name in record})
     return True
 
 

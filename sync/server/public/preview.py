@@ -25,8 +25,11 @@ def build_preview(data_dir: Path, db_url: str, *, everything: bool = False) -> i
     engine = open_engine(db_url)
     count = 0
     try:
-        with database.sessions() as session, transaction(engine) as target:
-            store = SqlStore(target)
+        with (
+            database.sessions() as session,
+            transaction(engine) as target,
+            SqlStore(target).writing() as store,  # written on leaving the block
+        ):
             for name, table in synced_tables().items():
                 for row in session.execute(select(table)).mappings():
                     fields = to_fields(table, row)
@@ -38,7 +41,6 @@ def build_preview(data_dir: Path, db_url: str, *, everything: bool = False) -> i
                             fields["published_at"] = fields.get("created_at")
                     store.put(name, str(row["id"]), fields, {key: 1 for key in fields})
                     count += 1
-            store.flush()  # the store stages its writes (one executemany per batch)
     finally:
         engine.dispose()
         database.close()

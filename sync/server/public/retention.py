@@ -52,7 +52,7 @@ def erase_expired(engine: Engine, now: datetime | None = None) -> tuple[int, int
     messages = contacts = 0
     with transaction(engine) as session:
         store = SqlStore(session)
-        store.lock()
+        store.lock()  # the writers' lock before anything is read
         rows = session.execute(
             select(ServerRecord.table_name, ServerRecord.record_id, ServerRecord.values_json).where(
                 ServerRecord.table_name.in_(("campaign", "site_message", "idea"))
@@ -63,6 +63,7 @@ def erase_expired(engine: Engine, now: datetime | None = None) -> tuple[int, int
             if table == "campaign":
                 values = json.loads(values_json)
                 ends[record_id] = campaign_end(_day(values.get(name)) for name in DATES)
+        due: dict[tuple[str, str], dict[str, Any]] = {}
         for table, record_id, values_json in rows:
             values = json.loads(values_json)
             if table == "campaign" or values.get(DELETED):
@@ -71,17 +72,25 @@ def erase_expired(engine: Engine, now: datetime | None = None) -> tuple[int, int
             if table == "site_message":
                 received = _moment(values.get("received_at")) or _moment(values.get("created_at"))
                 if erase_on(end, received, today) <= today:
-                    _write(store, table, record_id,
-                           {"name": "", "message": "", "contact": "", DELETED: True})  # fmt: skip
+                    due[table, record_id] = {
+                        "name": "",
+                        "message": "",
+                        "contact": "",
+                        DELETED: True,
+                    }
                     messages += 1
             elif values.get("origin") == "online" and (
                 values.get("online_name") or values.get("online_contact")
             ):
                 if erase_on(end, _moment(values.get("created_at")), today) <= today:
-                    _write(store, table, record_id,
-                           {"online_name": "", "online_contact": "", "name_public": False})  # fmt: skip
+                    due[table, record_id] = {
+                        "online_name": "", "online_contact": "", "name_public": False
+                    }  # fmt: skip
                     contacts += 1
-        store.flush()
+        if due:
+            with store.writing(due) as writer:  # written on leaving the block
+                for (table, record_id), changes in due.items():
+                    _write(writer, table, record_id, changes)
     if messages or contacts:
         log.warning("erased %d site message(s), %d online idea contact(s)", messages, contacts)
     return messages, contacts

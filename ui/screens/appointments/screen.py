@@ -15,15 +15,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.appointments import CHANNEL_LABELS, Appointment, Channel
+from app.domain.appointments import Appointment
 from app.domain.dates import format_date, format_time, local_moment
 from app.i18n import _, ngettext
 from app.services.appointments import print_week
 from ui.screens.appointments.form import AppointmentForm
+from ui.screens.appointments.inbox import SiteInboxPanel
+from ui.screens.appointments.labels import where, who
 from ui.screens.appointments.slots import OpenSlotsDialog
 from ui.screens.meetings.models import fit_columns
 from ui.theme import set_role
@@ -39,19 +42,6 @@ from ui.widgets import (
 
 if TYPE_CHECKING:
     from ui.context import AppContext
-
-
-def who(a: Appointment) -> str:
-    if not a.booked:
-        return _("Libre")
-    return _("Anonyme") if a.anonymous else a.resident_name or _("Nommé")
-
-
-def where(a: Appointment) -> str:
-    """The room's name says it is on site; a phone or a video call says so."""
-    if a.channel is Channel.ROOM and a.place:
-        return a.place
-    return " · ".join(x for x in (_(CHANNEL_LABELS[a.channel]), a.place) if x)
 
 
 class AppointmentTableModel(DataclassTableModel[Appointment]):
@@ -84,7 +74,7 @@ class AppointmentTableView(DataTableView):
 
 class AppointmentsScreen(Screen):
     title = _("Permanences")
-    kinds = ("appointments", "residences", "campaign")
+    kinds = ("appointments", "residences", "campaign", "site")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -115,7 +105,10 @@ class AppointmentsScreen(Screen):
         self.figures = set_role(QLabel(), "muted")
         nav.addSpacing(12)
         nav.addWidget(self.figures, 1)
-        outer.addLayout(nav)
+        day_tab = QWidget()
+        day_layout = QVBoxLayout(day_tab)
+        day_layout.setContentsMargins(0, 8, 0, 0)
+        day_layout.addLayout(nav)
         body = QHBoxLayout()
         left = QVBoxLayout()
         self.model = AppointmentTableModel(self)
@@ -139,7 +132,13 @@ class AppointmentsScreen(Screen):
         self.form = AppointmentForm(self.service, self.saved)
         self.form.setMinimumWidth(340)
         body.addWidget(self.form, 2)
-        outer.addLayout(body, 1)
+        day_layout.addLayout(body, 1)
+        self.inbox = SiteInboxPanel(ctx, self.show_booked)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(day_tab, _("Rendez-vous"))
+        self.tabs.addTab(self.inbox, _("Messages du site"))
+        outer.addWidget(self.tabs, 1)
 
     def current_day(self) -> date:
         d = self.day.date()
@@ -172,6 +171,11 @@ class AppointmentsScreen(Screen):
             if slots:
                 self.table.selectRow(0)
         self._selected()
+        self.inbox.reload()
+        waiting = self.ctx.services.inbox.unhandled_count()
+        self.tabs.setTabText(
+            1, _("Messages du site ({n})").format(n=waiting) if waiting else _("Messages du site")
+        )
 
     def _selected(self) -> None:
         slot = self.table.current_object()
@@ -189,6 +193,14 @@ class AppointmentsScreen(Screen):
         self.ctx.notify(_("Enregistré."))
         self.reload()
         self.table.select_row_where(lambda a: a.id == slot_id)
+
+    def show_booked(self, slot: Appointment) -> None:
+        """A message became an appointment: show its day with the slot selected."""
+        day = local_moment(slot.starts_at, self.model.zone).date()
+        self.tabs.setCurrentIndex(0)
+        self.day.setDate(QDate(day.year, day.month, day.day))
+        self.reload()
+        self.table.select_row_where(lambda a: a.id == slot.id)
 
     def open_slots(self) -> None:
         residences = self.ctx.services.campaigns.list_residences()
@@ -220,9 +232,16 @@ class AppointmentsScreen(Screen):
 
     def badge(self) -> str | None:
         pending = sum(a.follow_up_open for a in self.service.list_appointments(booked_only=True))
-        if not pending:
-            return None
-        return ngettext("{n} suite à donner", "{n} suites à donner", pending).format(n=pending)
+        pending += self.ctx.services.inbox.open_follow_ups()
+        waiting = self.ctx.services.inbox.unhandled_count()
+        messages = ngettext("{n} message du site", "{n} messages du site", waiting)
+        follow_ups = ngettext("{n} suite à donner", "{n} suites à donner", pending)
+        if waiting and pending:  # short enough for the sidebar's badge
+            messages = ngettext("{n} message", "{n} messages", waiting)
+            follow_ups = ngettext("{n} suite", "{n} suites", pending)
+        parts = [messages.format(n=waiting)] if waiting else []
+        parts += [follow_ups.format(n=pending)] if pending else []
+        return " · ".join(parts) or None
 
     def screenshot_variants(self) -> list[ScreenshotVariant]:
         def busiest_day() -> QWidget:
@@ -233,4 +252,8 @@ class AppointmentsScreen(Screen):
                 self.table.select_row_where(lambda a: a.booked)
             return self
 
-        return [("appointments-day", busiest_day)]
+        def inbox() -> QWidget:
+            self.tabs.setCurrentWidget(self.inbox)
+            return self
+
+        return [("appointments-day", busiest_day), ("appointments-inbox", inbox)]

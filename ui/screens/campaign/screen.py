@@ -6,7 +6,7 @@ Everything is saved as you type, with an "Enregistré" hint; errors appear under
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 
 from app.errors import UserError
 from app.i18n import _
@@ -15,7 +15,7 @@ from ui.screens.campaign.criteria import CriteriaPanel
 from ui.screens.campaign.form import CampaignForm
 from ui.screens.campaign.residences import ResidencesPanel
 from ui.screens.campaign.rule import RulePanel
-from ui.widgets import SavedHint, Screen, ScreenshotVariant
+from ui.widgets import SavedHint, Screen, ScreenshotVariant, scroll_page
 
 
 class CampaignScreen(Screen):
@@ -32,21 +32,14 @@ class CampaignScreen(Screen):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.form = CampaignForm(ctx, self.hint)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.form)
+        scroll = scroll_page(self.form)
         self.residences = ResidencesPanel(ctx)
         self.criteria = CriteriaPanel(ctx)
         self.tabs.addTab(scroll, _("La campagne et ses dates"))
         self.tabs.addTab(self.residences, _("Résidences et budgets"))
         self.tabs.addTab(self.criteria, _("Critères de recevabilité"))
         self.rule = RulePanel(ctx)
-        rule_scroll = QScrollArea()
-        rule_scroll.setWidgetResizable(True)
-        rule_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        rule_scroll.setWidget(self.rule)
-        self.tabs.addTab(rule_scroll, _("Règle de résultats"))
+        self.tabs.addTab(scroll_page(self.rule), _("Règle de résultats"))
         layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         layout.addLayout(row)

@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QPushBu
 from app.domain import models as m
 from app.domain.dates import format_date
 from app.i18n import _
-from ui.screens.meetings.autosave import AutoSaver, tall
 from ui.theme import set_role
-from ui.widgets import Form, SavedHint, line_edit, text_edit
+from ui.widgets import Form, SavedHint, line_edit, record_saver, tall, text_edit
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -48,7 +47,9 @@ class SessionPanel(QWidget):
             text_edit(placeholder=_("Un membre par ligne : nom (organisme)")), 3
         )
         self._layout()
-        self.saver = AutoSaver(ctx, self.form, self.hint, self._save)
+        self.saver = record_saver(
+            self._save, self.form, self.hint, lambda exc: ctx.show_error(exc, self.form)
+        )
         self.date_edit.dateChanged.connect(self.saver.touch)
         self.place_edit.textEdited.connect(self.saver.touch)
         self.members_edit.textChanged.connect(self.saver.touch)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -32,7 +31,6 @@ from app.domain.counting.models import CountSession, IngestReport, SessionStatus
 from app.domain.dates import DEFAULT_TZ, format_time, local_moment
 from app.errors import UserError
 from app.i18n import _, ngettext
-from app.services.counting import view as count_view
 from ui.screens.count.forms import (
     HandKeyPanel,
     ReconciliationPanel,
@@ -45,7 +43,7 @@ from ui.screens.count.session import OpenSessionPanel, SignDialog, SlipDialog
 from ui.screens.count.sheet import CountersBar, SheetView
 from ui.screens.count.sources import CameraSource, FolderWatcher, SourcesBar
 from ui.theme import set_role
-from ui.widgets import Screen, ScreenshotVariant, primary_button
+from ui.widgets import Screen, ScreenshotVariant, primary_button, scroll_page
 from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
@@ -56,14 +54,6 @@ log = logging.getLogger(__name__)
 # this Qt process; None lets it use every core.
 INGEST_WORKERS: int | None = None
 FILE_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.pdf *.bmp *.webp"
-
-
-def scroll(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(widget)
-    return area
 
 
 class CountScreen(Screen):
@@ -90,7 +80,7 @@ class CountScreen(Screen):
         self.open_panel = OpenSessionPanel(ctx)
         self.open_panel.opened.connect(self._opened)
         self.stack = QStackedWidget()
-        self.stack.addWidget(scroll(self.open_panel))
+        self.stack.addWidget(scroll_page(self.open_panel))
         self.stack.addWidget(self._session_page())
         layout.addWidget(self.stack, 1)
         self.watcher = FolderWatcher(parent=self)
@@ -160,11 +150,11 @@ class CountScreen(Screen):
         self.reconcile.recorded.connect(self._after_change)
         self.reconcile.close_batch_requested.connect(self.ask_close_batch)
         self.reconcile.seal_requested.connect(self.ask_seal)
-        self.tabs.addTab(scroll(self.review), _("À revoir"))
+        self.tabs.addTab(scroll_page(self.review), _("À revoir"))
         self.tabs.addTab(self.sheet_table, _("Feuilles lues"))
-        self.hand_tab = scroll(self.hand)
+        self.hand_tab = scroll_page(self.hand)
         self.tabs.addTab(self.hand_tab, _("Saisie à la main"))
-        self.tabs.addTab(scroll(self.reconcile), _("Clôture"))
+        self.tabs.addTab(scroll_page(self.reconcile), _("Clôture"))
         self.tabs.currentChanged.connect(self._tab_changed)
         return self.tabs
 
@@ -231,7 +221,7 @@ class CountScreen(Screen):
         self.sources.setEnabled(not s.sealed)
         self.sources.check_camera()
         self.review.load(s.id, s.witnesses, s.hide_machine_opinion)
-        self.sheet_model.set_rows(count_view.sheet_lines(self.ctx.services, s.id))
+        self.sheet_model.set_rows(self.ctx.services.count_view.sheet_lines(s.id))
         self.hand.load(s)
         self.hand.setEnabled(not s.sealed)
         self.reconcile.load(s, self.status.tally)
@@ -262,7 +252,7 @@ class CountScreen(Screen):
 
     def show_sheet(self, sheet_id: str) -> None:
         if self.session is not None:
-            picture = count_view.sheet_picture(self.ctx.services, self.session.id, sheet_id)
+            picture = self.ctx.services.count_view.sheet_picture(self.session.id, sheet_id)
             if picture is not None and sheet_id in self.scan_names:
                 picture = replace(picture, file_name=self.scan_names[sheet_id])
             self.sheet_view.show_picture(picture)

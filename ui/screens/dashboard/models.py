@@ -76,9 +76,16 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
 
     @staticmethod
     def _questions(r: ResidenceFigures) -> str:
-        return ngettext(
+        text = ngettext(
             "{n} question posée aux réunions", "{n} questions posées aux réunions", r.questions
         ).format(n=format_count(r.questions))
+        if r.hotline_questions:
+            text += "\n" + ngettext(
+                "{n} question posée à la permanence",
+                "{n} questions posées à la permanence",
+                r.hotline_questions,
+            ).format(n=format_count(r.hotline_questions))
+        return text
 
     @staticmethod
     def _ballots(r: ResidenceFigures) -> str:
@@ -104,8 +111,8 @@ class ResidenceFiguresTableModel(DataclassTableModel[ResidenceFigures]):
 
     def _result(self, r: ResidenceFigures) -> str:
         result = self.results.get(r.residence_id)
-        if r.count_state == "none":
-            return "—"
+        if r.count_state == "none":  # words, not a second dash beside the turnout's "—"
+            return _("à venir")
         if result is None:
             return "…"
         funded = len(result.funded)

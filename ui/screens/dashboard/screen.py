@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +40,7 @@ from ui.screens.dashboard.recommendations import RecommendationsEditor
 from ui.screens.meetings.models import fit_columns
 from ui.tasks import format_count
 from ui.theme import set_role
-from ui.widgets import EmptyState, Screen
+from ui.widgets import EmptyState, Screen, scroll_page
 from ui.widgets.screen import ScreenHeader, primary_button
 
 
@@ -89,15 +88,8 @@ class DashboardScreen(Screen):
         self.today: Callable[[], date | None] = lambda: None
         self.board: Dashboard | None = None
         self.opened: list[tuple[str, str, str | None]] = []  # (screen, what, residence): for tests
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
         page = QWidget()
-        scroll.setWidget(page)
+        scroll_page(page, horizontal=False, fill=self)
         self.page = QVBoxLayout(page)
         self.page.setContentsMargins(24, 16, 24, 16)
         self.page.setSpacing(12)

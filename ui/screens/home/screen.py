@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,7 @@ from ui.screens.home.model import (
 )
 from ui.tasks import format_count
 from ui.theme import TONE_ICONS, set_role, tone_colors
-from ui.widgets import EmptyState, Screen
+from ui.widgets import EmptyState, Screen, scroll_page
 
 STATE_MARKS = {
     "done": (TONE_ICONS["success"], "success", N_("terminé")),
@@ -66,15 +65,8 @@ class HomeScreen(Screen):
         self.title = _("Accueil")
         self.today: Callable[[], date] = date.today
         self.summary: HomeSummary | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
         page = QWidget()
-        scroll.setWidget(page)
+        scroll_page(page, horizontal=False, fill=self)
         self.page = QVBoxLayout(page)
         self.page.setContentsMargins(32, 24, 32, 24)
         self.page.setSpacing(16)

@@ -1,2 +1,2 @@
 """The Réunions & idées screen: meetings, their form and questions, the ideas and their form,
-the table models, and the autosaver that the other forms share."""
+and the table models (the save-as-you-type is `ui.widgets.autosave`)."""

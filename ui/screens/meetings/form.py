@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
 from app.domain import models as m
 from app.i18n import _, ngettext
 from app.services.meetings import MeetingInput
-from ui.screens.meetings.autosave import AutoSaver
 from ui.screens.meetings.models import local
 from ui.screens.meetings.questions import QuestionsEditor
 from ui.theme import set_role
-from ui.widgets import Form, SavedHint, int_edit, line_edit, text_edit
+from ui.widgets import Form, SavedHint, int_edit, line_edit, record_saver, text_edit
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -114,7 +113,9 @@ class MeetingForm(QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
-        self.saver = AutoSaver(ctx, self.form, self.hint, self._save)
+        self.saver = record_saver(
+            self._save, self.form, self.hint, lambda exc: ctx.show_error(exc, self.form)
+        )
         self._connect()
 
     def _build_fields(self) -> None:

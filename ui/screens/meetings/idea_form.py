@@ -12,10 +12,18 @@ from app.domain import models as m
 from app.domain.money import format_euros
 from app.i18n import _
 from app.services.ideas import IdeaInput
-from ui.screens.meetings.autosave import AutoSaver, tall
 from ui.screens.meetings.models import meeting_label
 from ui.theme import set_role
-from ui.widgets import Form, SavedHint, line_edit, money_edit, read_money, text_edit
+from ui.widgets import (
+    Form,
+    SavedHint,
+    line_edit,
+    money_edit,
+    read_money,
+    record_saver,
+    tall,
+    text_edit,
+)
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -70,7 +78,9 @@ class IdeaForm(QWidget):
         layout.addWidget(self.form)
         layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
-        self.saver = AutoSaver(ctx, self.form, self.hint, self._save)
+        self.saver = record_saver(
+            self._save, self.form, self.hint, lambda exc: ctx.show_error(exc, self.form)
+        )
         for signal in (
             self.title_edit.textEdited,
             self.description_edit.textChanged,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from ui.screens.meetings.models import (
 )
 from ui.screens.meetings.moderation import ModerationBox
 from ui.theme import set_role
+from ui.widgets import scroll_page
 from ui.widgets.forms import fit_to_choices
 
 if TYPE_CHECKING:
@@ -66,9 +66,6 @@ class IdeasPanel(QWidget):
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.count_label)
         splitter.addWidget(left)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.moderation = ModerationBox(ctx)
         self.moderation.moderated.connect(self._moderated)
         right = QWidget()
@@ -76,8 +73,7 @@ class IdeasPanel(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.moderation)
         right_layout.addWidget(self.form, 1)
-        scroll.setWidget(right)
-        splitter.addWidget(scroll)
+        splitter.addWidget(scroll_page(right, frame=True, horizontal=False))
         splitter.setSizes([860, 440])
         layout.addWidget(splitter, 1)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)

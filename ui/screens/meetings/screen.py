@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -29,7 +28,14 @@ from ui.screens.meetings.ideas import IdeasPanel
 from ui.screens.meetings.models import MeetingTableModel, MeetingTableView, fit_columns
 from ui.screens.participants.panel import ParticipantsPanel
 from ui.theme import set_role
-from ui.widgets import EmptyState, Screen, ScreenshotVariant, SearchProxyModel, primary_button
+from ui.widgets import (
+    EmptyState,
+    Screen,
+    ScreenshotVariant,
+    SearchProxyModel,
+    primary_button,
+    scroll_page,
+)
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -84,10 +90,7 @@ class MeetingsScreen(Screen):
         fit_columns(self.view, 2)
         self.form = MeetingForm(self.ctx)
         self.form.delete_requested.connect(self.delete_meeting)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
+        scroll = scroll_page(self.form, frame=True, horizontal=False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)

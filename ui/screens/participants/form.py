@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
 from app.domain import models as m
 from app.i18n import _
 from app.services.meetings import ParticipantInput
-from ui.screens.meetings.autosave import AutoSaver, tall
 from ui.screens.participants.erase import danger_button
 from ui.screens.participants.models import display_name
 from ui.theme import set_role
-from ui.widgets import Form, SavedHint, line_edit, text_edit
+from ui.widgets import Form, SavedHint, line_edit, record_saver, tall, text_edit
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -119,7 +118,9 @@ class ParticipantForm(QWidget):
         layout.addSpacing(8)
         layout.addLayout(self._rights_box())
         layout.addStretch(1)
-        self.saver = AutoSaver(ctx, self.form, self.hint, self._save)
+        self.saver = record_saver(
+            self._save, self.form, self.hint, lambda exc: ctx.show_error(exc, self.form)
+        )
         self._connect()
         self.setEnabled(False)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -36,7 +35,7 @@ from ui.screens.participants.erase import EraseParticipantDialog
 from ui.screens.participants.form import ParticipantForm
 from ui.screens.participants.models import ParticipantTableModel, ParticipantTableView
 from ui.theme import set_role
-from ui.widgets import EmptyState, SearchProxyModel
+from ui.widgets import EmptyState, SearchProxyModel, scroll_page
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -106,10 +105,7 @@ class ParticipantsPanel(QWidget):
         set_role(self.count_label, "muted")
         self.count_label.setWordWrap(True)
         left_layout.addWidget(self.count_label)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
+        scroll = scroll_page(self.form, frame=True, horizontal=False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scroll)

@@ -24,11 +24,20 @@ from app.domain.money import format_euros
 from app.errors import UserError
 from app.i18n import _
 from app.services.ideas import ProjectInput
-from ui.screens.meetings.autosave import AutoSaver, tall
 from ui.screens.meetings.models import fit_columns
 from ui.screens.projects.models import LinkedIdeaTableModel, status_text
 from ui.theme import COLORS, set_role
-from ui.widgets import DataTableView, Form, SavedHint, line_edit, money_edit, read_money, text_edit
+from ui.widgets import (
+    DataTableView,
+    Form,
+    SavedHint,
+    line_edit,
+    money_edit,
+    read_money,
+    record_saver,
+    tall,
+    text_edit,
+)
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -64,7 +73,9 @@ class ProjectForm(QWidget):
         self.hint = SavedHint()
         self.form = Form()
         self._build()
-        self.saver = AutoSaver(ctx, self.form, self.hint, self._save)
+        self.saver = record_saver(
+            self._save, self.form, self.hint, lambda exc: ctx.show_error(exc, self.form)
+        )
         for signal in (
             self.title_edit.textEdited,
             self.short_edit.textChanged,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -32,7 +31,7 @@ from ui.screens.projects.models import (
     status_text,
 )
 from ui.theme import set_role
-from ui.widgets import EmptyState, Screen, ScreenshotVariant, primary_button
+from ui.widgets import EmptyState, Screen, ScreenshotVariant, primary_button, scroll_page
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -99,10 +98,7 @@ class ProjectsScreen(Screen):
         left_layout.addWidget(self.view, 1)
         self.summary = set_role(QLabel(), "muted")
         left_layout.addWidget(self.summary)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
+        scroll = scroll_page(self.form, frame=True, horizontal=False)
         self.right = QStackedWidget()
         self.right.addWidget(scroll)
         self.right.addWidget(self.merge_panel)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QWidget,
 )
 
@@ -27,17 +26,22 @@ from app.domain.site import PublishedResults
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
-from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
 from app.services.counting.view import Explanation
 from app.services.interop.online_vote import CombinedResults
-from app.services.public_results import export_public
-from app.services.site_results import publish_results
 from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
 from ui.tasks import Progress, format_count
 from ui.theme import TONE_ICONS, set_role
-from ui.widgets import RIGHT, Column, DataclassTableModel, DataTableView, EmptyState, Screen
+from ui.widgets import (
+    RIGHT,
+    Column,
+    DataclassTableModel,
+    DataTableView,
+    EmptyState,
+    Screen,
+    scroll_page,
+)
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -113,10 +117,7 @@ class ResultsScreen(Screen):
             self.buttons[kind].clicked.connect(lambda _c=False, k=kind: self.ask_export(k))
         self.body = QWidget()
         self._build_body()
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setWidget(self.body)
+        area = scroll_page(self.body)
         self.empty = EmptyState(
             _("Pas encore de résultats"),
             _("Les résultats apparaissent dès que des bulletins de la résidence sont dépouillés."),
@@ -319,7 +320,7 @@ class ResultsScreen(Screen):
             return
         services, residence_id = self.ctx.services, res.residence_id
         try:
-            publish_results(services, residence_id)
+            services.site_results.publish_results(residence_id)
         except Exception as exc:  # noqa: BLE001 - shown to the person
             self.ctx.show_error(exc, self)
             return
@@ -371,8 +372,8 @@ class ResultsScreen(Screen):
 
         def work(_progress: Progress, _cancel: CancelToken) -> Path:
             if kind == "pdf":
-                return export_report(services, residence_id, path)
-            return export_public(services, residence_id, path, kind)
+                return services.count_report.export_report(residence_id, path)
+            return services.public_results.export_public(residence_id, path, kind)
 
         self.ctx.tasks.run(
             work, on_done=self._exported, on_error=self._export_failed,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from ui.widgets import (
     ScreenshotVariant,
     line_edit,
     primary_button,
+    scroll_page,
 )
 
 if TYPE_CHECKING:
@@ -143,9 +143,7 @@ class SurveysScreen(Screen):
         self.results = QLabel()
         self.results.setWordWrap(False)
         self.results.setStyleSheet("font-family: monospace;")
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(self.results)
+        area = scroll_page(self.results, frame=True)
         column.addWidget(set_role(QLabel(_("Réponses")), "section"))
         column.addWidget(area, 1)
         return panel

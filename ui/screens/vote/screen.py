@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -37,7 +36,7 @@ from ui.screens.vote.printing import (
     produce_and_print,
 )
 from ui.theme import set_role
-from ui.widgets import EmptyState, Screen, SearchProxyModel, primary_button
+from ui.widgets import EmptyState, Screen, SearchProxyModel, primary_button, scroll_page
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -91,10 +90,7 @@ class VoteScreen(Screen):
         self.panel.set_kind("ballots")
 
     def _body(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.panel)
+        scroll = scroll_page(self.panel, frame=True, horizontal=False)
         scroll.setMinimumWidth(360)
         batches = QWidget()
         box = QVBoxLayout(batches)

@@ -2,7 +2,7 @@
 optional name and contact)
 
 Revision ID: 0008_platform2
-Revises: 0007_permanences
+Revises: 0008_consult2
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_platform2"
-down_revision = "0007_permanences"
+down_revision = "0008_consult2"
 branch_labels = None
 depends_on = None
 
