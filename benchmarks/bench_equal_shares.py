@@ -94,17 +94,14 @@ def assen(cent_steps: bool) -> None:
 
 def demo(cent_steps: bool) -> None:
     from app.services import open_services
-    from app.services.demo.campaign import create_demo
-    from app.services.demo.count import create_demo_count, demo_residence_id
-    from app.services.public_results import residence_ballots
 
     with tempfile.TemporaryDirectory(prefix="bp-bench-mes-") as tmp:
         services = open_services(Path(tmp) / "data")
         try:
-            campaign = create_demo(services)
+            campaign = services.demo.create_demo()
             services.counting.set_results_rule(campaign.id, "mes")
-            create_demo_count(services, Path(tmp) / "scans")
-            residence = demo_residence_id(services)
+            services.demo.create_demo_count(Path(tmp) / "scans")
+            residence = services.demo.demo_residence_id()
             wall, cpu, res = timed(lambda: services.counting.results(residence))
             print(
                 f"demo residence « {res.residence_name} » ({res.tally.valid} valid ballots, "
@@ -115,7 +112,7 @@ def demo(cent_steps: bool) -> None:
                 f"{res.equal_shares.add1_steps} steps"
             )
             if cent_steps:
-                ballots = tuple(residence_ballots(services, residence))
+                ballots = tuple(services.public_results.residence_ballots(residence))
                 election = Election(
                     Fraction(res.budget_cents),
                     tuple(Project(p.project_id, Fraction(p.cost_cents)) for p in res.projects),

@@ -25,17 +25,11 @@ from render_pdf import render  # noqa: E402
 
 from app.services import Services, open_services  # noqa: E402
 from app.services.appointments import print_week  # noqa: E402
-from app.services.counting.report import write_count_report  # noqa: E402
-from app.services.counting.slip import write_slip  # noqa: E402
-from app.services.demo.campaign import create_demo  # noqa: E402
 from app.services.demo.count import (  # noqa: E402
     DEMO_OFFICER,
     DEMO_PASSPHRASE,
     DEMO_PLAN,
     DEMO_WITNESSES,
-    create_demo_count,
-    demo_residence_id,
-    print_marked,
 )
 from app.services.printing.types import MaterialKind, PrintOptions  # noqa: E402
 
@@ -55,12 +49,14 @@ def make_documents(services: Services, out: Path) -> list[Path]:
     session = services.commission.list_sessions()[0]
     pdfs.append(services.commission.export_minutes(session.id, out / "compte-rendu-commission.pdf"))
     session_id, batch_seq = _sealed_count(services, out)
-    pdfs.append(write_count_report(services, session_id, out / "proces-verbal.pdf"))
-    pdfs.append(write_slip(services, session_id, out / "bordereau-lot-1.pdf", seq=batch_seq))
-    pdfs.append(write_slip(services, session_id, out / "bordereau-scellement.pdf"))
+    pdfs.append(services.count_report.write_count_report(session_id, out / "proces-verbal.pdf"))
+    pdfs.append(
+        services.count_slips.write_slip(session_id, out / "bordereau-lot-1.pdf", seq=batch_seq)
+    )
+    pdfs.append(services.count_slips.write_slip(session_id, out / "bordereau-scellement.pdf"))
     test_id = _sealed_test_count(services, out)
-    pdfs.append(write_count_report(services, test_id, out / "proces-verbal-essai.pdf"))
-    pdfs.append(write_slip(services, test_id, out / "bordereau-essai.pdf"))
+    pdfs.append(services.count_report.write_count_report(test_id, out / "proces-verbal-essai.pdf"))
+    pdfs.append(services.count_slips.write_slip(test_id, out / "bordereau-essai.pdf"))
     survey = services.surveys.list_surveys()[0]
     pdfs.append(services.surveys.print_forms(survey.id, out / "questionnaire.pdf", 1))
     campaign = services.campaigns.get_campaign()
@@ -74,7 +70,7 @@ def make_documents(services: Services, out: Path) -> list[Path]:
 def _sealed_count(services: Services, out: Path) -> tuple[str, int]:
     """A demo count with one batch closed, then sealed: (session id, the batch's entry)."""
     counting = services.counting
-    session = create_demo_count(services, out / "scans")
+    session = services.demo.create_demo_count(out / "scans")
     for item in counting.review_queue(session.id):
         for box in item.boxes:
             counting.decide(session.id, item.sheet_id, "unmarked", "Trait léger, pas une croix",
@@ -88,8 +84,8 @@ def _sealed_count(services: Services, out: Path) -> tuple[str, int]:
 def _sealed_test_count(services: Services, out: Path) -> str:
     """A test count (test ballots, as before a real vote), sealed: the PV d'essai and its slip."""
     counting = services.counting
-    residence_id = demo_residence_id(services)
-    files = print_marked(services, residence_id, DEMO_PLAN[:5], out / "scans-essai", test=True,
+    residence_id = services.demo.demo_residence_id()
+    files = services.demo.print_marked(residence_id, DEMO_PLAN[:5], out / "scans-essai", test=True,
                          prefix="essai")  # fmt: skip
     session = counting.open_session(residence_id, DEMO_OFFICER, DEMO_WITNESSES,
                                     passphrase=DEMO_PASSPHRASE, mode="test")  # fmt: skip
@@ -111,7 +107,7 @@ def main(argv: list[str]) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with open_services(args.out / "data") as services:
         if not services.campaigns.has_campaign():
-            create_demo(services)
+            services.demo.create_demo()
         for pdf in make_documents(services, args.out):
             for png in render(Path(pdf), args.dpi, args.out):
                 print(png)

@@ -159,7 +159,9 @@ class MainWindow(QMainWindow):
         """Badges, campaign name, sync state and database path, from the services."""
         services = self.ctx.services
         status = services.status.campaign_status()
-        self.status.set_sync(status.pending_sync_changes, self.sync.online, status.last_sync)
+        self.status.set_sync(
+            status.pending_sync_changes, self.sync.online, status.last_sync, self.sync.enrolled()
+        )
         self.status.set_campaign(status.campaign_name)
         self.status.set_database(services.database_path)
         self.sidebar.set_campaign(status.campaign_name or _("Aucune campagne"))

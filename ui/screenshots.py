@@ -117,4 +117,5 @@ def _render_screens(
             number += 1
             if widget.isWindow() and widget is not window:
                 widget.close()
+            window.refresh_chrome()  # a variant's faked state stays in its own picture
     return paths

@@ -24,13 +24,27 @@ if TYPE_CHECKING:
     from app.services.appointments.service import AppointmentService
     from app.services.campaigns import CampaignService
     from app.services.commission import CommissionService
+    from app.services.count_opening import CountOpening
+    from app.services.counting.deck_check import DeckCheckService
+    from app.services.counting.report import CountReports
     from app.services.counting.service import CountingService
+    from app.services.counting.slip import BatchSlips
+    from app.services.counting.view import CountView
     from app.services.dashboard import DashboardService
+    from app.services.demo.service import Demo
     from app.services.evaluation import EvaluationService
     from app.services.ideas import IdeaService, ProjectService
+    from app.services.interop.decidim_export import DecidimExporter
+    from app.services.interop.decidim_import import DecidimImporter
+    from app.services.interop.decidim_vote import OnlineVote
+    from app.services.interop.exports import SpreadsheetExports
+    from app.services.interop.residences import ResidenceImporter
     from app.services.meetings import MeetingService, ParticipantService
+    from app.services.pabulib_import import PabulibImporter
     from app.services.printing.service import BallotService
+    from app.services.public_results import PublicResults
     from app.services.site import InboxService, SiteService
+    from app.services.site_results import SiteResults
     from app.services.status import StatusService
     from app.services.surveys import SurveyService
 
@@ -119,6 +133,13 @@ class Services:
         return CountingService(self.uow, self.data_dir)
 
     @cached_property
+    def count_opening(self) -> CountOpening:
+        """What to say before a live count opens (the other services' facts, read together)."""
+        from app.services.count_opening import CountOpening
+
+        return CountOpening(self.campaigns, self.ballots, self.counting)
+
+    @cached_property
     def ballots(self) -> BallotService:
         from app.services.printing.service import BallotService
 
@@ -168,6 +189,141 @@ class Services:
         from app.services.surveys import SurveyService
 
         return SurveyService(self.uow, self.data_dir)
+
+    @cached_property
+    def demo(self) -> Demo:
+        """The demo data folder (training, screenshots, tests): campaign, count, survey, site."""
+        from app.services.demo.campaign import DemoCampaign
+        from app.services.demo.consultant import DemoConsultant
+        from app.services.demo.count import DemoCount
+        from app.services.demo.service import Demo
+        from app.services.demo.site import DemoSite
+
+        consultant = DemoConsultant(
+            appointments=self.appointments, surveys=self.surveys, uow=self.uow
+        )
+        site = DemoSite(counting=self.counting, site=self.site, site_results=self.site_results)
+        campaign = DemoCampaign(
+            ballots=self.ballots,
+            campaigns=self.campaigns,
+            commission=self.commission,
+            ideas=self.ideas,
+            meetings=self.meetings,
+            participants=self.participants,
+            projects=self.projects,
+            consultant=consultant,
+            site=site,
+        )
+        count = DemoCount(
+            ballots=self.ballots,
+            campaigns=self.campaigns,
+            counting=self.counting,
+            data_dir=self.data_dir,
+        )
+        return Demo(campaign, consultant, count, site)
+
+    @cached_property
+    def pabulib(self) -> PabulibImporter:
+        """Replays of Pabulib files: a residence, its projects, ballot style and rule."""
+        from app.services.pabulib_import import PabulibImporter
+
+        return PabulibImporter(
+            ballots=self.ballots, campaigns=self.campaigns, counting=self.counting, uow=self.uow
+        )
+
+    @cached_property
+    def sheets(self) -> SpreadsheetExports:
+        """Spreadsheet exports: ideas, projects, meetings, results, appointments (docs/interop.md)."""
+        from app.services.interop.exports import SpreadsheetExports
+
+        return SpreadsheetExports(
+            appointments=self.appointments,
+            campaigns=self.campaigns,
+            commission=self.commission,
+            counting=self.counting,
+            ideas=self.ideas,
+            meetings=self.meetings,
+            projects=self.projects,
+        )
+
+    @cached_property
+    def residence_import(self) -> ResidenceImporter:
+        """Residences imported from a spreadsheet (docs/interop.md)."""
+        from app.services.interop.residences import ResidenceImporter
+
+        return ResidenceImporter(campaigns=self.campaigns, uow=self.uow)
+
+    @cached_property
+    def decidim_export(self) -> DecidimExporter:
+        """The CSV files Decidim imports (docs/interop.md)."""
+        from app.services.interop.decidim_export import DecidimExporter
+
+        return DecidimExporter(
+            campaigns=self.campaigns,
+            commission=self.commission,
+            counting=self.counting,
+            ideas=self.ideas,
+            projects=self.projects,
+            uow=self.uow,
+        )
+
+    @cached_property
+    def decidim_import(self) -> DecidimImporter:
+        """Decidim exports read into ideas and projects (docs/interop.md)."""
+        from app.services.interop.decidim_import import DecidimImporter
+
+        return DecidimImporter(campaigns=self.campaigns, uow=self.uow)
+
+    @cached_property
+    def online_vote(self) -> OnlineVote:
+        """Decidim's online vote, imported and set beside the paper count (docs/interop.md)."""
+        from app.services.interop.decidim_vote import OnlineVote
+
+        return OnlineVote(campaigns=self.campaigns, uow=self.uow)
+
+    @cached_property
+    def count_report(self) -> CountReports:
+        """The count report (procès-verbal) of a sealed session (docs/report.md)."""
+        from app.services.counting.report import CountReports
+
+        return CountReports(campaigns=self.campaigns, counting=self.counting, uow=self.uow)
+
+    @cached_property
+    def count_slips(self) -> BatchSlips:
+        """The printed slips of a count's signed checkpoints (docs/count.md)."""
+        from app.services.counting.slip import BatchSlips
+
+        return BatchSlips(campaigns=self.campaigns, counting=self.counting, uow=self.uow)
+
+    @cached_property
+    def count_view(self) -> CountView:
+        """What the count screens show (sheets, pictures, the results explained)."""
+        from app.services.counting.view import CountView
+
+        return CountView(counting=self.counting, data_dir=self.data_dir)
+
+    @cached_property
+    def deck_check(self) -> DeckCheckService:
+        """A counted test deck compared with its expectation file (docs/count.md)."""
+        from app.services.counting.deck_check import DeckCheckService
+
+        return DeckCheckService(counting=self.counting)
+
+    @cached_property
+    def public_results(self) -> PublicResults:
+        """A residence's public results as JSON, CSV or pabulib (docs/results-rules.md)."""
+        from app.services.public_results import PublicResults
+
+        return PublicResults(campaigns=self.campaigns, counting=self.counting, uow=self.uow)
+
+    @cached_property
+    def site_results(self) -> SiteResults:
+        """The results published on the site, frozen when published (docs/platform.md)."""
+        from app.services.site_results import SiteResults
+
+        return SiteResults(
+            campaigns=self.campaigns, counting=self.counting, site=self.site, uow=self.uow
+        )
 
 
 def open_services(data_dir: Path) -> Services:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import models as m
 from app.domain.dates import utc_now
+from app.domain.keycheck import key_check
 from app.domain.money import check_cents
 from app.domain.validation import (
     check_period,
@@ -85,7 +86,10 @@ class CampaignService(Service):
         with self.uow() as session:
             values = {f.name: getattr(data, f.name) for f in fields(data)}
             values["themes"] = list(data.themes)
-            row = CampaignRow(secret_key=secrets.token_bytes(32), timezone="Europe/Paris", **values)
+            key = secrets.token_bytes(32)
+            row = CampaignRow(
+                secret_key=key, key_check=key_check(key), timezone="Europe/Paris", **values
+            )
             session.add(row)
             session.flush()
             if with_default_criteria:

@@ -17,6 +17,7 @@ from app.domain.validation import MAX_TITLE, matches, optional_text, required_te
 from app.errors import UserError
 from app.i18n import _
 from app.services.base import Service, get_live
+from app.services.files import sha256_file
 from app.services.pictures import forget_picture, store_picture, web_picture
 from app.storage import mappers
 from app.storage.tables import IdeaRow, MeetingRow, ParticipantRow, ProjectRow, ResidenceRow
@@ -260,6 +261,7 @@ class ProjectService(Service):
                 store_picture(self.data_dir, project_id, source) if source is not None else ""
             )
             row.web_picture = web_picture(self.data_dir / row.picture_path) if source else ""
+            row.picture_sha256 = sha256_file(self.data_dir / row.picture_path) if source else ""
             session.flush()
             project = self._to_data(session, row)
         if source is None:

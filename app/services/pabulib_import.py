@@ -28,12 +28,14 @@ from app.domain.pabulib import PabulibError, PbFile, parse_money, read_pabulib
 from app.domain.validation import MAX_TITLE
 from app.errors import UserError
 from app.i18n import _
-from app.services.campaigns import CampaignInput
+from app.services.campaigns import CampaignInput, CampaignService
 from app.services.printing.types import RuleKind, StyleInput
 from app.storage.tables import ProjectRow
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.counting.service import CountingService
+    from app.services.printing.service import BallotService
+    from app.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -78,75 +80,12 @@ def cents(value: Fraction, what: str) -> int:
     return check_cents(int(amount))
 
 
-def import_pabulib(
-    services: Services, path: Path, *, residence_name: str | None = None
-) -> PabulibImport:
-    """Create the residence and its projects from `path` (in the active campaign, or a new one)."""
-    pb = read_pabulib(Path(path))  # a PabulibError is a UserError with the line concerned
-    budget = cents(pb.budget, _("le budget"))
-    created = _ensure_campaign(services, pb, Path(path))
-    name = (residence_name or _default_name(pb, Path(path))).strip()
-    residence = services.campaigns.add_residence(name, budget_cents=budget)
-    projects = _add_projects(services, residence.id, pb)
-    _add_style(services, residence.id, pb, len(projects))
-    rule = _declare_rule(services, pb, residence.campaign_id) if created else None
-    log.info("imported %s: %d projects into %s", path, len(projects), residence.name)
-    return PabulibImport(
-        campaign_id=residence.campaign_id,
-        created_campaign=created,
-        residence_id=residence.id,
-        residence_name=residence.name,
-        budget_cents=budget,
-        projects=projects,
-        rule=rule,
-        voters=len(pb.votes),
-    )
-
-
-def _ensure_campaign(services: Services, pb: PbFile, path: Path) -> bool:
-    if services.campaigns.has_campaign():
-        return False
-    title = pb.meta_value("description") or pb.meta_value("unit") or path.stem
-    services.campaigns.create_campaign(
-        CampaignInput(name=_("Rejeu : {title}").format(title=title)[:200])
-    )
-    return True
-
-
 def _default_name(pb: PbFile, path: Path) -> str:
     for key in ("subunit", "district", "unit"):
         value = pb.meta_value(key)
         if value and value.strip():
             return value.strip()[:200]
     return path.stem[:200]
-
-
-def _add_projects(services: Services, residence_id: str, pb: PbFile) -> tuple[ImportedProject, ...]:
-    campaign_id = services.campaigns.get_residence(residence_id).campaign_id
-    out = []
-    with services.uow() as s:
-        number = s.scalar(
-            select(func.max(ProjectRow.number)).where(ProjectRow.residence_id == residence_id)
-        ) or 0  # fmt: skip
-        for p in pb.projects:
-            number += 1
-            title = (pb.project_value(p, "name") or "").strip() or _("Projet {id}").format(
-                id=p.project_id
-            )
-            cost = cents(p.cost, _("le projet {id}").format(id=p.project_id))
-            row = ProjectRow(
-                campaign_id=campaign_id,
-                residence_id=residence_id,
-                number=number,
-                title=title[:MAX_TITLE],
-                cost_cents=cost,
-                status=ProjectStatus.ADMISSIBLE.value,
-                source_id=p.project_id[:100],
-            )
-            s.add(row)
-            s.flush()
-            out.append(ImportedProject(row.id, p.project_id, number, row.title, cost))
-    return tuple(out)
 
 
 def _length(pb: PbFile, key: str) -> int | None:
@@ -175,16 +114,89 @@ def style_input(pb: PbFile, projects: int) -> StyleInput:
     )
 
 
-def _add_style(services: Services, residence_id: str, pb: PbFile, projects: int) -> None:
-    if projects:
-        services.ballots.create_style(residence_id, style_input(pb, projects))
+class PabulibImporter:
+    """Replays a Pabulib file into the data folder (`Services.pabulib`)."""
 
+    def __init__(
+        self,
+        *,
+        ballots: BallotService,
+        campaigns: CampaignService,
+        counting: CountingService,
+        uow: UnitOfWork,
+    ) -> None:
+        self.ballots = ballots
+        self.campaigns = campaigns
+        self.counting = counting
+        self.uow = uow
 
-def _declare_rule(services: Services, pb: PbFile, campaign_id: str) -> str | None:
-    text = (pb.meta_value("rule") or "").strip().lower()
-    rule = FILE_RULES.get(text.split("/")[0])
-    if rule is None:
-        return None
-    options = {"compare_with_greedy": True} if "comparison" in text else None
-    services.counting.set_results_rule(campaign_id, rule, threshold=pb.threshold, options=options)
-    return rule
+    def import_file(self, path: Path, *, residence_name: str | None = None) -> PabulibImport:
+        """Create the residence and its projects from `path` (in the active campaign, or a new one)."""
+        pb = read_pabulib(Path(path))  # a PabulibError is a UserError with the line concerned
+        budget = cents(pb.budget, _("le budget"))
+        created = self._ensure_campaign(pb, Path(path))
+        name = (residence_name or _default_name(pb, Path(path))).strip()
+        residence = self.campaigns.add_residence(name, budget_cents=budget)
+        projects = self._add_projects(residence.id, pb)
+        self._add_style(residence.id, pb, len(projects))
+        rule = self._declare_rule(pb, residence.campaign_id) if created else None
+        log.info("imported %s: %d projects into %s", path, len(projects), residence.name)
+        return PabulibImport(
+            campaign_id=residence.campaign_id,
+            created_campaign=created,
+            residence_id=residence.id,
+            residence_name=residence.name,
+            budget_cents=budget,
+            projects=projects,
+            rule=rule,
+            voters=len(pb.votes),
+        )
+
+    def _ensure_campaign(self, pb: PbFile, path: Path) -> bool:
+        if self.campaigns.has_campaign():
+            return False
+        title = pb.meta_value("description") or pb.meta_value("unit") or path.stem
+        self.campaigns.create_campaign(
+            CampaignInput(name=_("Rejeu : {title}").format(title=title)[:200])
+        )
+        return True
+
+    def _add_projects(self, residence_id: str, pb: PbFile) -> tuple[ImportedProject, ...]:
+        campaign_id = self.campaigns.get_residence(residence_id).campaign_id
+        out = []
+        with self.uow() as s:
+            number = s.scalar(
+                select(func.max(ProjectRow.number)).where(ProjectRow.residence_id == residence_id)
+            ) or 0  # fmt: skip
+            for p in pb.projects:
+                number += 1
+                title = (pb.project_value(p, "name") or "").strip() or _("Projet {id}").format(
+                    id=p.project_id
+                )
+                cost = cents(p.cost, _("le projet {id}").format(id=p.project_id))
+                row = ProjectRow(
+                    campaign_id=campaign_id,
+                    residence_id=residence_id,
+                    number=number,
+                    title=title[:MAX_TITLE],
+                    cost_cents=cost,
+                    status=ProjectStatus.ADMISSIBLE.value,
+                    source_id=p.project_id[:100],
+                )
+                s.add(row)
+                s.flush()
+                out.append(ImportedProject(row.id, p.project_id, number, row.title, cost))
+        return tuple(out)
+
+    def _add_style(self, residence_id: str, pb: PbFile, projects: int) -> None:
+        if projects:
+            self.ballots.create_style(residence_id, style_input(pb, projects))
+
+    def _declare_rule(self, pb: PbFile, campaign_id: str) -> str | None:
+        text = (pb.meta_value("rule") or "").strip().lower()
+        rule = FILE_RULES.get(text.split("/")[0])
+        if rule is None:
+            return None
+        options = {"compare_with_greedy": True} if "comparison" in text else None
+        self.counting.set_results_rule(campaign_id, rule, threshold=pb.threshold, options=options)
+        return rule

@@ -137,7 +137,7 @@ class SiteService(Service):
 
     def save_results(self, residence_id: str, payload: dict[str, object]) -> None:
         """Keep the residence's results as the site will show them, and publish them
-        (`app.services.site_results.publish_results` computes the payload)."""
+        (`Services.site_results.publish_results` computes the payload)."""
         with self.uow() as session:
             residence = get_live(session, ResidenceRow, residence_id, _("Résidence"))
             row = self._result_row(session, residence_id)

@@ -10,43 +10,61 @@ from app import i18n
 from app.storage.count_tables import CountSessionRow
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.campaigns import CampaignService
+    from app.services.counting.service import CountingService
+    from app.services.site import SiteService
+    from app.storage.uow import UnitOfWork
 
 
-def publish_results(services: Services, residence_id: str) -> None:
-    """Freeze the residence's current results for the site and publish them."""
-    services.site.save_results(residence_id, public_results_payload(services, residence_id))
+class SiteResults:
+    """The results a consultant publishes on the site (`Services.site_results`)."""
 
+    def __init__(
+        self,
+        *,
+        campaigns: CampaignService,
+        counting: CountingService,
+        site: SiteService,
+        uow: UnitOfWork,
+    ) -> None:
+        self.campaigns = campaigns
+        self.counting = counting
+        self.site = site
+        self.uow = uow
 
-def public_results_payload(services: Services, residence_id: str) -> dict[str, Any]:
-    """What the site shows of a residence's results: tallies, votes per project, funded
-    projects, the rule explained (French and English), the seals. No serial, sheet or time."""
-    from app.services.counting.view import explanation
+    def publish_results(self, residence_id: str) -> None:
+        """Freeze the residence's current results for the site and publish them."""
+        self.site.save_results(residence_id, self.public_results_payload(residence_id))
 
-    res = services.counting.results(residence_id)
-    doc: dict[str, Any] = res.as_dict()
-    residence = services.campaigns.get_residence(residence_id)
-    doc["dwellings"] = residence.dwellings
-    texts: dict[str, Any] = {}
-    previous = i18n.language()
-    try:
-        for language in i18n.LANGUAGES:
-            i18n.set_language(language)
-            text = explanation(services, residence_id)
-            texts[language] = {
-                "rule": text.rule_text, "lines": list(text.lines),
-                "equal_shares": list(text.equal_shares), "ties": list(text.ties),
-            }  # fmt: skip
-    finally:
-        i18n.set_language(previous)
-    doc["explanation"] = texts
-    with services.uow() as session:
-        rows = session.scalars(
-            select(CountSessionRow).where(CountSessionRow.id.in_(list(res.sessions)))
-        )
-        doc["seals"] = [
-            {"session": row.id, "sealed_hash": row.sealed_hash or "",
-             "key_fingerprint": row.key_fingerprint}
-            for row in rows
-        ]  # fmt: skip
-    return doc
+    def public_results_payload(self, residence_id: str) -> dict[str, object]:
+        """What the site shows of a residence's results: tallies, votes per project, funded
+        projects, the rule explained (French and English), the seals. No serial, sheet or time."""
+        from app.services.counting.view import explain_results  # the count's screens: OpenCV
+
+        res = self.counting.results(residence_id)
+        doc: dict[str, Any] = res.as_dict()
+        residence = self.campaigns.get_residence(residence_id)
+        doc["dwellings"] = residence.dwellings
+        texts: dict[str, Any] = {}
+        previous = i18n.language()
+        try:
+            for language in i18n.LANGUAGES:
+                i18n.set_language(language)
+                text = explain_results(self.counting.results(residence_id))
+                texts[language] = {
+                    "rule": text.rule_text, "lines": list(text.lines),
+                    "equal_shares": list(text.equal_shares), "ties": list(text.ties),
+                }  # fmt: skip
+        finally:
+            i18n.set_language(previous)
+        doc["explanation"] = texts
+        with self.uow() as session:
+            rows = session.scalars(
+                select(CountSessionRow).where(CountSessionRow.id.in_(list(res.sessions)))
+            )
+            doc["seals"] = [
+                {"session": row.id, "sealed_hash": row.sealed_hash or "",
+                 "key_fingerprint": row.key_fingerprint}
+                for row in rows
+            ]  # fmt: skip
+        return doc

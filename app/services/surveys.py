@@ -23,6 +23,7 @@ from app.domain import surveys as d
 from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
 from app.services.base import Service, get_live, library_errors
+from app.services.files import sha256_file
 from app.storage import mappers
 from app.storage.consultant_tables import SurveyResponseRow, SurveyRow
 from app.storage.tables import CampaignRow
@@ -289,6 +290,9 @@ class SurveyService(Service):
             session.add(row)
             session.flush()
             row.text_image = self._keep_text(survey, row.id, reading.zones)
+            row.text_image_sha256 = (
+                sha256_file(self.data_dir / row.text_image) if row.text_image else ""
+            )
         tally.recorded += 1
         tally.to_review += bool(doubts)
 

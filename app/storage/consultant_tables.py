@@ -67,4 +67,6 @@ class SurveyResponseRow(Synced, Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     doubts: Mapped[list[Any]] = mapped_column(JSON, default=list)
     text_image: Mapped[str] = mapped_column(Text, default="")
+    # the free-text image's SHA-256: the file travels by it (sync.core.files)
+    text_image_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     text_transcript: Mapped[str] = mapped_column(Text, default="")

@@ -15,11 +15,13 @@ from sqlalchemy import (
     DDL,
     JSON,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -72,8 +74,15 @@ class CountSheetRow(Synced, Base):
 
     coarse_times = True  # the hour only (see app.storage.uow)
     __tablename__ = "count_sheet"
-    __table_args__ = (
-        UniqueConstraint("session_id", "image_sha256", "page", name="uq_sheet_image_page"),
+    __table_args__ = (  # among this laptop's own sheets: a pulled one may repeat (flagged)
+        Index(
+            "uq_sheet_image_page_own",
+            "session_id",
+            "image_sha256",
+            "page",
+            unique=True,
+            sqlite_where=text("device_id <> 'server'"),
+        ),
     )
     session_id: Mapped[str] = mapped_column(ForeignKey("count_session.id"), index=True)
     image_sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -128,7 +137,14 @@ class ResultsRuleRow(Synced, Base):
     """The results rule a campaign declared before counting (default: greedy)."""
 
     __tablename__ = "results_rule"
-    __table_args__ = (UniqueConstraint("campaign_id", name="uq_results_rule_campaign"),)
+    __table_args__ = (  # among live rules: sync merges a second one into the first (tombstone)
+        Index(
+            "uq_results_rule_live",
+            "campaign_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
     rule: Mapped[str] = mapped_column(String(32), default="greedy")
     threshold: Mapped[int] = mapped_column(Integer, default=0)

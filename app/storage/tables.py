@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.ids import new_id
@@ -86,6 +96,8 @@ class CampaignRow(Synced, Base):
     short_code: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     secret_key: Mapped[bytes] = mapped_column(LargeBinary)
+    # HMAC of a fixed label under the key (app.domain.keycheck): travels, the key does not
+    key_check: Mapped[str] = mapped_column(String(64), default="", server_default="")
     ideas_start: Mapped[date | None]
     ideas_end: Mapped[date | None]
     workshops_start: Mapped[date | None]
@@ -166,7 +178,15 @@ class IdeaRow(Synced, Base):
 
 class ProjectRow(Synced, Base):
     __tablename__ = "project"
-    __table_args__ = (UniqueConstraint("residence_id", "number", name="uq_project_number"),)
+    __table_args__ = (  # among live projects: a deleted project's number may be taken again
+        Index(
+            "uq_project_number_live",
+            "residence_id",
+            "number",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
     residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
@@ -177,6 +197,8 @@ class ProjectRow(Synced, Base):
     theme: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(32), default="draft")
     picture_path: Mapped[str] = mapped_column(Text, default="")
+    # the picture file's SHA-256: the file travels by it (sync.core.files)
+    picture_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     source_id: Mapped[str] = mapped_column(String(100), default="")
     decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
     published: Mapped[bool] = mapped_column(default=False, server_default="0")

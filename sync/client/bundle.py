@@ -3,20 +3,30 @@ server's reply (docs/sync.md, "Without a network"). The rules are those of an on
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.domain.dates import utc_now
 from app.i18n import _
 from app.storage.db import Database, open_database
 from app.storage.uow import device_id
+from sync.client.files import FileTally, Ref, locate, place_files, sendable, unsent_refs
 from sync.client.local import CURSOR_KEY, LocalStore, Outbox, in_dependency_order, set_meta
-from sync.client.service import ROLE_KEY, TOKEN_KEY
+from sync.client.service import (
+    ROLE_KEY,
+    TOKEN_KEY,
+    install_keys,
+    keys_to_seal,
+    known_recipients,
+    remember_recipients,
+)
 from sync.core.bundle import (
     BundleBatch,
     BundleError,
+    BundleFile,
     PushBundle,
     ReplyBundle,
     open_envelope,
@@ -36,6 +46,9 @@ class ExportReport:
     batches: int
     changes: int
     size: int
+    files: int = 0
+    keys_sealed: int = 0
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,11 @@ class ReplyReport:
     received: int
     conflicts: int
     refused: int
+    files_received: int = 0
+    files_pending: int = 0
+    keys_received: int = 0
+    keys_refused: int = 0
+    problems: list[str] = field(default_factory=list)
 
 
 def _credentials(store: LocalStore) -> tuple[str, Role]:
@@ -93,18 +111,40 @@ def export_bundle(data_dir: Path, out: Path) -> ExportReport:
         store = LocalStore(db, device_id(db))
         token, role = _credentials(store)
         batches = _batches(store, role)
+        tally = FileTally()
+        files = _files(db, Path(data_dir), role, batches, tally)
+        sealed = keys_to_seal(store, known_recipients(store))
         bundle = PushBundle(
             device_id=store.device_id,
             created_at=utc_now().isoformat(timespec="seconds"),
             cursor=store.cursor(),
             batches=batches,
+            files=files,
+            sealed=sealed,
         )
         data = pack(bundle, signing_key(token_hash(token)))
     finally:
         db.close()
     write_atomically(Path(out), data)
     changes = sum(len(batch.request.changes) for batch in batches)
-    return ExportReport(str(out), len(batches), changes, len(data))
+    return ExportReport(
+        str(out), len(batches), changes, len(data), len(files), len(sealed), tally.problems
+    )
+
+
+def _files(
+    db: Database, data_dir: Path, role: Role, batches: list[BundleBatch], tally: FileTally
+) -> list[BundleFile]:
+    """The files the exported records point to (and those that could not leave before)."""
+    refs: list[Ref] = [
+        (c.table, c.record_id, c.fields) for batch in batches for c in batch.request.changes
+    ]
+    refs += unsent_refs(db)
+    found = locate(db, data_dir, role, refs)
+    return [
+        BundleFile(sha256=sha, kind=spec.kind, data=base64.b64encode(path.read_bytes()).decode())
+        for sha, spec, path in sendable(db, found, sorted(found), tally)
+    ]
 
 
 def _batches(store: LocalStore, role: Role) -> list[BundleBatch]:
@@ -135,7 +175,7 @@ def import_reply(data_dir: Path, path: Path) -> ReplyReport:
     db = open_database(Path(data_dir))
     try:
         store = LocalStore(db, device_id(db))
-        token, _role = _credentials(store)
+        token, role = _credentials(store)
         if envelope.device_id != store.device_id:
             raise SyncRefused(
                 _(
@@ -145,9 +185,27 @@ def import_reply(data_dir: Path, path: Path) -> ReplyReport:
             )
         bundle = verify(envelope, signing_key(token_hash(token)))
         assert isinstance(bundle, ReplyBundle)
-        return _apply_reply(db, store, bundle)
+        report = _apply_reply(db, store, bundle)
+        tally = FileTally()
+        place_files(db, Path(data_dir), role, _decoded(bundle.files), tally)
+        received, refused = 0, list[str]()
+        if bundle.keys is not None:
+            received, refused = install_keys(store, bundle.keys.mine, tally.problems)
+            remember_recipients(store, bundle.keys.recipients)
+        return replace(
+            report,
+            files_received=tally.downloaded,
+            files_pending=tally.pending,
+            keys_received=received,
+            keys_refused=len(refused),
+            problems=tally.problems,
+        )
     finally:
         db.close()
+
+
+def _decoded(files: list[BundleFile]) -> dict[str, bytes]:
+    return {item.sha256: base64.b64decode(item.data) for item in files}
 
 
 def _apply_reply(db: Database, store: LocalStore, bundle: ReplyBundle) -> ReplyReport:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import ssl
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -41,10 +43,52 @@ class Transport:
         """A request without a body (devices, revocation); the reply's JSON."""
         return self._send(method, path, None).json()
 
-    def _send(self, method: str, path: str, content: str | None) -> httpx.Response:
+    def put_bytes(self, path: str, data: bytes) -> Any:
+        """Send a file's bytes (`PUT /v1/files/…`); the reply's JSON."""
+        return self._send("PUT", path, data, {"Content-Type": "application/octet-stream"}).json()
+
+    def fetch_to(self, path: str, partial: Path) -> bool:
+        """Download a file into `partial`, appending to what a cut download left there (it asks
+        for the rest only), each chunk written as it arrives; False when the server does not
+        have the file (yet). A cut raises `SyncUnavailable` and keeps what arrived."""
+        start = partial.stat().st_size if partial.exists() else 0
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if start:
+            headers["Range"] = f"bytes={start}-"
+        try:
+            with httpx.stream(
+                "GET", f"{self.url}{path}", headers=headers, timeout=self.timeout, verify=_tls()
+            ) as reply:
+                if reply.status_code == 404:
+                    return False
+                if reply.status_code == 416:  # what is kept is not a prefix: start again
+                    partial.unlink(missing_ok=True)
+                    return self.fetch_to(path, partial)
+                if reply.status_code not in (200, 206):
+                    reply.read()
+                    raise _error(reply)
+                mode = "ab" if reply.status_code == 206 else "wb"
+                with open(partial, mode) as out:
+                    for chunk in reply.iter_bytes():  # as it arrives: kept if cut
+                        out.write(chunk)
+                        out.flush()
+                    os.fsync(out.fileno())
+        except httpx.HTTPError as exc:
+            raise self._unavailable(exc) from exc
+        return True
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        content: str | bytes | None,
+        extra: dict[str, str] | None = None,
+        accept: tuple[int, ...] = (200,),
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         if content is not None:
             headers["Content-Type"] = "application/json"
+        headers.update(extra or {})
         try:
             reply = httpx.request(
                 method,
@@ -55,24 +99,27 @@ class Transport:
                 verify=_tls(),
             )
         except httpx.HTTPError as exc:
-            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-                raise SyncUnavailable(
-                    _(
-                        "Le certificat TLS du serveur {url} n'est pas reconnu par ce poste ({error}) "
-                        ": rien n'a été envoyé. Installez le certificat de l'autorité du serveur "
-                        "sur ce poste (docs/server.md), ne désactivez pas la vérification."
-                    ).format(url=self.url, error=exc)
-                ) from exc
-            raise SyncUnavailable(
-                _(
-                    "Le serveur {url} ne répond pas ({error}). Rien n'est perdu : les "
-                    "modifications restent en attente sur ce poste ; synchronisez quand le réseau "
-                    "revient."
-                ).format(url=self.url, error=type(exc).__name__)
-            ) from exc
-        if reply.status_code == 200:
+            raise self._unavailable(exc) from exc
+        if reply.status_code in accept:
             return reply
         raise _error(reply)
+
+    def _unavailable(self, exc: httpx.HTTPError) -> SyncUnavailable:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return SyncUnavailable(
+                _(
+                    "Le certificat TLS du serveur {url} n'est pas reconnu par ce poste ({error}) "
+                    ": rien n'a été envoyé. Installez le certificat de l'autorité du serveur "
+                    "sur ce poste (docs/server.md), ne désactivez pas la vérification."
+                ).format(url=self.url, error=exc)
+            )
+        return SyncUnavailable(
+            _(
+                "Le serveur {url} ne répond pas ({error}). Rien n'est perdu : les "
+                "modifications restent en attente sur ce poste ; synchronisez quand le réseau "
+                "revient."
+            ).format(url=self.url, error=type(exc).__name__)
+        )
 
 
 def _error(reply: httpx.Response) -> SyncError:

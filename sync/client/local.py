@@ -654,6 +654,12 @@ class LocalStore:
             rows = session.execute(select(CampaignRow.id, CampaignRow.secret_key)).all()
         return {campaign: bytes(key) for campaign, key in rows if key}
 
+    def key_check(self, campaign_id: str) -> str:
+        """The campaign's key check value as this laptop holds it ("" if none yet)."""
+        with self.db.sessions() as session:
+            row = session.get(CampaignRow, campaign_id)
+            return row.key_check if row is not None else ""
+
     def install_key(self, campaign_id: str, key: bytes) -> bool:
         """Write a received ballot key on a campaign that has none (never over another one)."""
         with self.db.sessions() as session, session.begin():

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.keycheck import matches
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.base import DEVICE_NUMBER_KEY
 from app.storage.db import Database, open_database
 from app.storage.uow import device_id
+from sync.client.files import FileTally, download_missing, retry_unsent, upload_for
 from sync.client.http import Transport
 from sync.client.local import LocalStore
 from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncRejected
@@ -27,10 +31,14 @@ from sync.core.protocol import (
     PullRequest,
     PushReply,
     PushRequest,
+    Recipient,
     SealedKey,
 )
+from sync.core.refusals import refusal_message
 from sync.core.sealing import new_private_key, open_sealed, public_key, seal
 from sync.core.tables import Role
+
+log = logging.getLogger(__name__)
 
 SERVER_KEY, TOKEN_KEY, ROLE_KEY = "sync_server", "sync_token", "sync_role"
 DEVICE_KEY, EXPIRES_KEY = "sync_device_key", "sync_token_expires_at"
@@ -47,15 +55,27 @@ class SyncReport:
     server: str = ""
     keys_received: int = 0
     keys_sealed: int = 0
+    keys_refused: int = 0
+    files_sent: int = 0
+    files_received: int = 0
+    files_pending: int = 0
+    problems: list[str] = field(default_factory=list)
+    refusals: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "keys_received": self.keys_received,
             "keys_sealed": self.keys_sealed,
+            "keys_refused": self.keys_refused,
+            "files_sent": self.files_sent,
+            "files_received": self.files_received,
+            "files_pending": self.files_pending,
+            "problems": self.problems,
             "sent": self.sent,
             "received": self.received,
             "new_conflicts": self.new_conflicts,
             "refused": self.refused,
+            "refusals": self.refusals,
             "conflicts": self.conflicts,
             "last_sync": self.last_sync,
             "server": self.server,
@@ -85,30 +105,104 @@ def _enrol(store: LocalStore, server: str, code: str) -> None:
     )
 
 
-def exchange_keys(store: LocalStore, transport: Transport) -> tuple[int, int]:
-    """Install the ballot keys sealed for this laptop; seal the keys it holds for every enrolled
-    device of a key role that lacks them. (received, sealed)."""
-    reply = transport.post("/v1/keys", KeysRequest(protocol=PROTOCOL_VERSION), KeysReply)
+RECIPIENTS_KEY = "sync_key_recipients"
+"""The devices that should hold a key, as the last key exchange said (offline bundles seal for
+them)."""
+
+
+def install_keys(
+    store: LocalStore, mine: list[SealedKey], problems: list[str]
+) -> tuple[int, list[str]]:
+    """Install the ballot keys sealed for this laptop, each checked against its campaign's
+    `key_check`: a key that does not match is refused, logged, not installed (the laptop hands
+    it back and keeps asking). (received, the campaigns refused); the refusals' messages go to
+    `problems`."""
     private = store.meta(DEVICE_KEY)
     received = 0
+    refused: list[str] = []
     held = store.held_keys()
-    for sealed in reply.mine:
-        if private and sealed.campaign_id not in held:
-            key = open_sealed(sealed, private)
-            if store.install_key(sealed.campaign_id, key):
-                held[sealed.campaign_id] = key
-                received += 1
+    for sealed in mine:
+        if not private or sealed.campaign_id in held:
+            continue
+        key = open_sealed(sealed, private)
+        if not matches(key, store.key_check(sealed.campaign_id)):
+            refused.append(sealed.campaign_id)  # not installed; handed back, asked again
+            log.warning(
+                "ballot key for campaign %s sealed by device %s does not match the campaign's "
+                "key check: refused",
+                sealed.campaign_id,
+                sealed.sender,
+            )
+            problems.append(
+                _(
+                    "La clé des bulletins reçue pour la campagne {campaign} (envoyée par le "
+                    "poste {sender}) ne correspond pas à la campagne : elle a été refusée et "
+                    "n'est pas installée. Ce poste la redemandera à la prochaine "
+                    "synchronisation ; prévenez le consultant."
+                ).format(campaign=sealed.campaign_id, sender=sealed.sender or "?")
+            )
+            continue
+        if store.install_key(sealed.campaign_id, key):
+            held[sealed.campaign_id] = key
+            received += 1
+    return received, refused
+
+
+def keys_to_seal(store: LocalStore, recipients: list[Recipient]) -> list[SealedKey]:
+    """The keys this laptop holds (and that match their campaign), sealed for every device of
+    `recipients` that lacks them."""
+    held = store.held_keys()
     to_seal: list[SealedKey] = []
-    for recipient in reply.recipients:
+    for recipient in recipients:
         if recipient.device_id == store.device_id:
             continue
         for campaign_id, key in sorted(held.items()):
+            if not matches(key, store.key_check(campaign_id)):
+                continue  # never spread a key that is not the campaign's
             if recipient.campaign in (None, campaign_id) and campaign_id not in recipient.holds:
                 to_seal.append(seal(key, campaign_id, recipient.device_id, recipient.public_key))
+    return to_seal
+
+
+def remember_recipients(store: LocalStore, recipients: list[Recipient]) -> None:
+    store.set_meta(
+        {RECIPIENTS_KEY: json.dumps([r.model_dump() for r in recipients], sort_keys=True)}
+    )
+
+
+def known_recipients(store: LocalStore) -> list[Recipient]:
+    text = store.meta(RECIPIENTS_KEY)
+    return [Recipient.model_validate(item) for item in json.loads(text)] if text else []
+
+
+def exchange_keys(
+    store: LocalStore, transport: Transport, problems: list[str] | None = None
+) -> tuple[int, int, int]:
+    """Install the ballot keys sealed for this laptop (`install_keys`); seal the keys it holds
+    for every enrolled device of a key role that lacks them. (received, sealed, refused)."""
+    problems = problems if problems is not None else []
+    reply = transport.post("/v1/keys", KeysRequest(protocol=PROTOCOL_VERSION), KeysReply)
+    received, refused = install_keys(store, reply.mine, problems)
+    if refused:  # the server forgets the wrong copies: a holder seals the right key again
+        rejected = KeysRequest(protocol=PROTOCOL_VERSION, rejected=refused)
+        transport.post("/v1/keys", rejected, KeysReply)
+    to_seal = keys_to_seal(store, reply.recipients)
     for start in range(0, len(to_seal), MAX_BATCH):
         chunk = to_seal[start : start + MAX_BATCH]
         transport.post("/v1/keys", KeysRequest(protocol=PROTOCOL_VERSION, sealed=chunk), KeysReply)
-    return received, len(to_seal)
+    sealed_for = {(k.device_id, k.campaign_id) for k in to_seal}
+    remember_recipients(
+        store,
+        [
+            r.model_copy(
+                update={
+                    "holds": sorted({*r.holds, *(c for d, c in sealed_for if d == r.device_id)})
+                }
+            )
+            for r in reply.recipients
+        ],
+    )
+    return received, len(to_seal), len(refused)
 
 
 def sync_once(
@@ -157,7 +251,11 @@ def _sync(
             )
         )
     transport = Transport(url, token)
+    data_dir = Path(db.path).parent
+    files = FileTally()
+    retry_unsent(db, data_dir, transport, Role(role), files, cancel)
     sent = refused = new_conflicts = 0
+    refusals: list[dict[str, Any]] = []
     while True:
         if cancel:
             cancel.check()
@@ -172,6 +270,8 @@ def _sync(
                 protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
             )
             store.remember(outbox, request)
+        # the files first: the server then holds every file a pushed record points to
+        upload_for(db, data_dir, transport, Role(role), request.changes, files, cancel)
         try:
             reply = transport.post("/v1/push", request, PushReply)
         except (SyncRefused, SyncRejected, ProtocolMismatch):
@@ -180,6 +280,7 @@ def _sync(
         store.acknowledge(outbox, reply)
         sent += reply.accepted
         refused += len(reply.refused)
+        refusals += describe_refusals(request, reply)
         new_conflicts += len(reply.conflicts)
         progress(sent, sent)
     cursor = store.cursor()
@@ -198,7 +299,8 @@ def _sync(
         if not page.more:
             break
     received = store.apply_inbox()
-    keys_received, keys_sealed = exchange_keys(store, transport)
+    download_missing(db, data_dir, transport, Role(role), files, progress, cancel)
+    keys_received, keys_sealed, keys_refused = exchange_keys(store, transport, files.problems)
     last = store.mark_synced()
     return SyncReport(
         sent=sent,
@@ -210,7 +312,32 @@ def _sync(
         server=url,
         keys_received=keys_received,
         keys_sealed=keys_sealed,
+        keys_refused=keys_refused,
+        files_sent=files.uploaded,
+        files_received=files.downloaded,
+        files_pending=files.pending,
+        problems=files.problems,
+        refusals=refusals,
     )
+
+
+def describe_refusals(request: PushRequest, reply: PushReply) -> list[dict[str, Any]]:
+    """Each refused change of a push, named from what was sent, with its French message."""
+    sent = {change.change_id: change for change in request.changes}
+    described = []
+    for refusal in reply.refused:
+        change = sent.get(refusal.change_id)
+        table, record_id = (change.table, change.record_id) if change else ("?", "?")
+        fields = dict(change.fields) if change else {}
+        described.append(
+            {
+                "table": table,
+                "record_id": record_id,
+                "reason": refusal.reason,
+                "message": refusal_message(refusal.reason, table, record_id, fields),
+            }
+        )
+    return described
 
 
 def list_conflicts(data_dir: Path) -> list[dict[str, Any]]:

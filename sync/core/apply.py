@@ -24,6 +24,7 @@ from sync.core.protocol import (
     check_protocol,
 )
 from sync.core.tables import Role, kind_of, may_push
+from sync.core.unique import DUPLICATE_SHEET, flag_same_sheet, settle
 
 
 class Store(Protocol):
@@ -37,9 +38,13 @@ class Store(Protocol):
 
     def audit_at(self, session_id: str, seq: int) -> tuple[str, str] | None: ...
 
+    def audit_chain(self, session_id: str, before: int) -> list[str]: ...
+
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None: ...
 
     def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None: ...
+
+    def unique_holder(self, table: str, key: str) -> str | None: ...
 
 
 def check_roles(role: Role, changes: list[Change]) -> None:
@@ -65,7 +70,7 @@ def apply_batch(store: Store, device_id: str, role: Role, request: PushRequest) 
     refused: list[Refusal] = []
     accepted = 0
     for change in request.changes:
-        refusal = _apply_one(store, device_id, change, touched, conflicts)
+        refusal = _apply_one(store, device_id, change, touched, conflicts, request.changes)
         if refusal:
             refused.append(Refusal(change_id=change.change_id, reason=refusal))
         else:
@@ -87,6 +92,7 @@ def _apply_one(
     change: Change,
     touched: dict[tuple[str, str], RecordState],
     conflicts: list[Conflict],
+    batch: list[Change],
 ) -> str | None:
     kind = kind_of(change.table)
     if kind != change.kind:
@@ -98,8 +104,12 @@ def _apply_one(
             if refusal:
                 return refusal
         outcome = merge_fact(current, change)
+        rewrite: list[tuple[str, str]] = []
     else:
         outcome = merge_edit(current, change, device_id)
+        settled = settle(store, change, current, outcome, device_id, batch)  # unique keys
+        outcome.refusal = outcome.refusal or settled.refusal
+        rewrite = settled.rewrite
     if outcome.refusal:
         return outcome.refusal
     state = current
@@ -107,6 +117,10 @@ def _apply_one(
         state = store.put(change.table, change.record_id, outcome.values, outcome.versions)
     if state is not None:
         touched[(change.table, change.record_id)] = state
+    for table, record_id in rewrite:  # after the tombstone that frees its key on the laptops
+        kept = store.get(table, record_id)
+        assert kept is not None
+        touched[(table, record_id)] = store.put(table, record_id, kept.values, kept.versions)
     for conflict in outcome.conflicts:
         table, record_id, values = conflict_record(conflict)
         held = store.get(table, record_id)
@@ -116,6 +130,9 @@ def _apply_one(
         touched[(table, record_id)] = held
     if change.table == "count_sheet" and outcome.changed:
         flag = _flag_duplicate_serial(store, change)
+        if flag is not None:
+            touched[(flag.table, flag.record_id)] = flag
+        flag = flag_same_sheet(store, change.table, change.record_id)
         if flag is not None:
             touched[(flag.table, flag.record_id)] = flag
     return None
@@ -150,7 +167,7 @@ def countable_sheets(
     held = {
         sheet_id
         for flag in flags
-        if flag.get("kind") == "duplicate_serial" and not flag.get("resolved")
+        if flag.get("kind") in ("duplicate_serial", DUPLICATE_SHEET) and not flag.get("resolved")
         for sheet_id in flag.get("sheet_ids", [])
     }
     return {sheet_id: values for sheet_id, values in sheets.items() if sheet_id not in held}

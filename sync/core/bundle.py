@@ -32,10 +32,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.i18n import _
 from sync.core.errors import SyncError, SyncRefused
-from sync.core.protocol import PROTOCOL_VERSION, PushReply, PushRequest, RecordState
+from sync.core.files import SHA256
+from sync.core.protocol import (
+    PROTOCOL_VERSION,
+    KeysReply,
+    PushReply,
+    PushRequest,
+    RecordState,
+    SealedKey,
+)
 
 FORMAT: Literal["bp-terrain-sync-bundle"] = "bp-terrain-sync-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: the files the records point to and the sealed ballot keys travel in the bundle too."""
 SUFFIX = ".bpsync"
 MAX_BUNDLE = 512 * 1024 * 1024
 """Uncompressed bytes read at most (a bundle bomb stops here with a clear message)."""
@@ -57,6 +66,15 @@ class BundleBatch(_Model):
     upto: int
 
 
+class BundleFile(_Model):
+    """A file a record points to: its SHA-256, its kind (sync.core.files), its bytes (base64).
+    The importing side checks the bytes against the hash before keeping them."""
+
+    sha256: str = Field(pattern=SHA256.pattern)
+    kind: str
+    data: str
+
+
 class PushBundle(_Model):
     kind: Literal["push"] = "push"
     device_id: str
@@ -64,6 +82,9 @@ class PushBundle(_Model):
     cursor: int = Field(ge=0)
     """The laptop's pull cursor when it exported: the reply carries every record after it."""
     batches: list[BundleBatch]
+    files: list[BundleFile] = Field(default_factory=list)
+    sealed: list[SealedKey] = Field(default_factory=list)
+    """Ballot keys this laptop sealed for the devices it knew of (from its last key exchange)."""
 
 
 class ReplyBatch(_Model):
@@ -79,6 +100,9 @@ class ReplyBundle(_Model):
     cursor: int = Field(ge=0)
     batches: list[ReplyBatch]
     records: list[RecordState]
+    files: list[BundleFile] = Field(default_factory=list)
+    keys: KeysReply | None = None
+    """The keys sealed for this laptop and the devices that should hold a key (as `/v1/keys`)."""
 
 
 class Envelope(_Model):

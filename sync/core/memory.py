@@ -22,6 +22,7 @@ from sync.core.protocol import (
     check_protocol,
 )
 from sync.core.tables import Role, kind_of, may_push
+from sync.core.unique import key_of
 
 Key = tuple[str, str]
 
@@ -64,6 +65,24 @@ class MemoryHub:
             ):
                 return record_id, str(values.get("hash"))
         return None
+
+    def audit_chain(self, session_id: str, before: int) -> list[str]:
+        held = sorted(
+            (state.values["seq"], str(state.values["entry"]))
+            for (table, _id), state in self.records.items()
+            if table == "count_audit"
+            and state.values.get("session_id") == session_id
+            and state.values.get("seq", before) < before
+        )
+        return [text for _seq, text in held]
+
+    def unique_holder(self, table: str, key: str) -> str | None:
+        holders = [
+            (state.seq, record_id)
+            for (held_table, record_id), state in self.records.items()
+            if held_table == table and key_of(table, state.values) == key
+        ]
+        return min(holders)[1] if holders else None
 
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         return self.batches.get((device_id, batch_id))

@@ -20,11 +20,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from app.i18n import _
 from sync.core.errors import ProtocolMismatch
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """Bumped whenever a model below changes shape; both sides refuse any other version.
 
 2: enrolment carries the device's public key and returns its number and token expiry; the
-campaign's ballot key travels encrypted (`/v1/keys`); a pull says how many records remain."""
+campaign's ballot key travels encrypted (`/v1/keys`); a pull says how many records remain.
+3: files travel by their SHA-256 (`/v1/files`, sync.core.files); a laptop hands back a sealed
+key that does not match its campaign's key check (`KeysRequest.rejected`)."""
 
 MAX_BATCH = 1000
 """Changes per push and records per pull page, at most."""
@@ -216,6 +218,9 @@ class Recipient(Frozen):
 class KeysRequest(Frozen):
     protocol: int
     sealed: list[SealedKey] = Field(default_factory=list, max_length=MAX_BATCH)
+    rejected: list[Name] = Field(default_factory=list, max_length=MAX_BATCH)
+    """Campaigns whose key, sealed for this device, does not match the campaign's key check:
+    the server forgets that copy, so that a holder of the right key seals it again."""
 
 
 class KeysReply(Frozen):

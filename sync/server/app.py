@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.i18n import _, ngettext
 from sync.core.apply import apply_batch
 from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused
+from sync.core.files import MAX_FILE_BYTES
 from sync.core.protocol import (
     PROTOCOL_VERSION,
     EnrolReply,
@@ -36,6 +37,7 @@ from sync.core.protocol import (
 )
 from sync.core.tables import Role, may_pull
 from sync.server import devices as device_registry
+from sync.server.files import mount as mount_files
 from sync.server.keys import exchange
 from sync.server.public import contact as _contact  # noqa: F401  (creates its table)
 from sync.server.public.site import mount as mount_site
@@ -72,16 +74,18 @@ class BodyLimit:
     """Refuse a body over `limit` bytes with 413: by its Content-Length, or while it streams in
     (a chunked upload has none), before the application has parsed it."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, file_limit: int = MAX_FILE_BYTES) -> None:
         self.app = app
         self.limit = limit
+        self.file_limit = file_limit  # a file's bytes (`PUT /v1/files/…`) may be larger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.file_limit if scope["path"].startswith("/v1/files/") else self.limit
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large()(scope, receive, send)
             return
         seen = 0
@@ -91,7 +95,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise BodyTooLarge
             return message
 
@@ -302,6 +306,7 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
         renew_after(session)
         return device_registry.revoke(engine, device_id).__dict__
 
+    mount_files(app, engine, device_for, renew_after)
     mount_site(app, engine)
     app.state.engine = engine
     return app

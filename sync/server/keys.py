@@ -7,6 +7,7 @@ should have it and does not yet (`recipients`); each device receives what was se
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from sync.core.errors import SyncRefused
 from sync.core.protocol import KeysReply, KeysRequest, Recipient, SealedKey
 from sync.core.tables import KEY_ROLES
 from sync.server.store import Device, DeviceState, ServerRecord, WrappedKey
+
+log = logging.getLogger(__name__)
 
 
 def _eligible(session: Session) -> dict[str, tuple[Device, DeviceState]]:
@@ -41,7 +44,19 @@ def _sealed(row: WrappedKey) -> SealedKey:
 
 
 def exchange(session: Session, device: Device, request: KeysRequest) -> KeysReply:
-    """Store what the device sealed for others, give it what was sealed for it."""
+    """Store what the device sealed for others, give it what was sealed for it. A copy the
+    device rejected (its key does not match the campaign) is forgotten: a holder of the right
+    key seals it again at its next exchange."""
+    for campaign_id in request.rejected:
+        wrong = session.get(WrappedKey, (campaign_id, device.device_id))
+        if wrong is not None:
+            log.warning(
+                "device %s rejected the ballot key of campaign %s sealed by device %s: forgotten",
+                device.device_id,
+                campaign_id,
+                wrong.sender,
+            )
+            session.delete(wrong)
     eligible = _eligible(session)
     stored = 0
     for sealed in request.sealed:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -35,6 +36,7 @@ from app.i18n import _
 from sync.core.audit import AUDIT_TABLE, audit_key
 from sync.core.errors import SyncError
 from sync.core.protocol import PushReply, RecordState
+from sync.core.unique import UNIQUE_KEYS, key_of
 
 SCHEMA_VERSION = 1
 READ_ONLY = "bp_terrain_read_only"
@@ -65,6 +67,15 @@ class ServerRecord(ServerBase):
     seq: Mapped[int] = mapped_column(Integer, index=True, unique=True)
     serial_hash: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     audit_key: Mapped[str | None] = mapped_column(String(160), index=True, default=None)
+
+
+class ServerUnique(ServerBase):
+    """Which record holds each unique key (`sync.core.unique`): the first one that took it."""
+
+    __tablename__ = "server_unique"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unique_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(100))
 
 
 class ServerBatch(ServerBase):
@@ -189,6 +200,31 @@ def _create(engine: Engine) -> None:
             )
         if session.get(ServerCounter, "device") is None:  # a server from before device numbers
             session.add(ServerCounter(name="device", value=0))
+        if session.get(ServerMeta, "unique_index") is None:  # a server from before unique keys
+            _index_unique_keys(session)
+            session.add(ServerMeta(key="unique_index", value="1"))
+
+
+def _index_unique_keys(session: Session) -> None:
+    """Fill `server_unique` from the records already held (the first by `seq` holds a key)."""
+    held: dict[tuple[str, str], str] = {}
+    rows = session.execute(
+        select(RECORDS.c.table_name, RECORDS.c.record_id, RECORDS.c.values_json)
+        .where(RECORDS.c.table_name.in_(sorted(UNIQUE_KEYS)))
+        .order_by(RECORDS.c.seq)
+    )
+    for row in rows:
+        key = key_of(row.table_name, json.loads(row.values_json))
+        if key is not None:
+            held.setdefault((row.table_name, key), row.record_id)
+    if held:
+        session.execute(
+            insert(ServerUnique),
+            [
+                {"table_name": table, "unique_key": key, "record_id": record_id}
+                for (table, key), record_id in held.items()
+            ],
+        )
 
 
 @contextmanager
@@ -211,6 +247,7 @@ def _state(row: Any) -> RecordState:
 
 
 RECORDS: Table = ServerRecord.__table__  # type: ignore[assignment]
+UNIQUES: Table = ServerUnique.__table__  # type: ignore[assignment]
 CHUNK = 400
 """Keys per `IN (…)` query (well under SQLite's limit on bound parameters)."""
 
@@ -236,6 +273,7 @@ class SqlStore:
         self._seq: int | None = None
         self._staged_audit: dict[str, Key] = {}
         self._staged_serials: dict[str, set[str]] = {}
+        self._staged_unique: dict[tuple[str, str], str | None] = {}
         self._writing = False
 
     @contextmanager
@@ -267,6 +305,7 @@ class SqlStore:
         self._dirty.clear()
         self._staged_audit.clear()
         self._staged_serials.clear()
+        self._staged_unique.clear()
         self._seq = None
 
     def prefetch(self, keys: Iterable[Key]) -> None:
@@ -322,6 +361,8 @@ class SqlStore:
                 "SqlStore.put outside `with store.writing():` would never be written"
             )
         key = (table, record_id)
+        if table in UNIQUE_KEYS:
+            self._stage_unique(table, record_id, values)
         state = RecordState(
             table=table, record_id=record_id, values=values, versions=versions, seq=self.next_seq()
         )
@@ -333,8 +374,52 @@ class SqlStore:
             self._staged_serials.setdefault(str(values["serial_hash"]), set()).add(record_id)
         return state
 
+    def _stage_unique(self, table: str, record_id: str, values: dict[str, Any]) -> None:
+        """Keep `server_unique` in step: a record frees the key it leaves (if it held it) and
+        takes its new key if nobody holds it (`sync.core.unique.settle` saw to that for the keys
+        that must stay unique; a second count sheet of one image page keeps the first)."""
+        before = self.get(table, record_id)
+        old = key_of(table, before.values) if before is not None else None
+        new = key_of(table, values)
+        if old == new:
+            return
+        if old is not None and self.unique_holder(table, old) == record_id:
+            self._staged_unique[(table, old)] = None
+        if new is not None and self.unique_holder(table, new) is None:
+            self._staged_unique[(table, new)] = record_id
+
+    def unique_holder(self, table: str, key: str) -> str | None:
+        if (table, key) in self._staged_unique:
+            return self._staged_unique[(table, key)]
+        return self.session.scalar(
+            select(ServerUnique.record_id).where(
+                ServerUnique.table_name == table, ServerUnique.unique_key == key
+            )
+        )
+
+    def _flush_unique(self) -> None:
+        if not self._staged_unique:
+            return
+        keys = list(self._staged_unique.items())
+        self.session.execute(
+            delete(UNIQUES).where(
+                UNIQUES.c.table_name == bindparam("k_table"),
+                UNIQUES.c.unique_key == bindparam("k_key"),
+            ),
+            [{"k_table": table, "k_key": key} for (table, key), _holder in keys],
+        )
+        held = [
+            {"table_name": table, "unique_key": key, "record_id": holder}
+            for (table, key), holder in keys
+            if holder is not None
+        ]
+        if held:
+            self.session.execute(insert(UNIQUES), held)
+        self._staged_unique.clear()
+
     def _write_staged(self) -> None:
         """Write the staged records and the counter (still inside the transaction)."""
+        self._flush_unique()
         if not self._dirty:
             return
         rows = [_row(state) for state in self._dirty.values()]
@@ -387,6 +472,26 @@ class SqlStore:
             )
         ).first()
         return (row.record_id, str(json.loads(row.values_json).get("hash"))) if row else None
+
+    def audit_chain(self, session_id: str, before: int) -> list[str]:
+        prefix = audit_key({"session_id": session_id, "seq": ""})  # "<session>:"
+        rows = self.session.execute(
+            select(RECORDS.c.values_json).where(
+                RECORDS.c.table_name == AUDIT_TABLE,
+                RECORDS.c.audit_key >= prefix,
+                RECORDS.c.audit_key < prefix[:-1] + ";",  # ";" follows ":"
+            )
+        )
+        held: dict[int, str] = {}
+        for row in rows:
+            values = json.loads(row.values_json)
+            if values.get("session_id") == session_id:
+                held[int(values["seq"])] = str(values["entry"])
+        for staged in self._staged_audit.values():
+            state = self._held[staged]
+            if state is not None and state.values.get("session_id") == session_id:
+                held[int(state.values["seq"])] = str(state.values["entry"])
+        return [held[seq] for seq in sorted(held) if seq < before]
 
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         row = self.session.get(ServerBatch, (device_id, batch_id))

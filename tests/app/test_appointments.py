@@ -10,7 +10,6 @@ import pytest
 from app.domain.appointments import Channel
 from app.errors import UserError
 from app.services.appointments import BookingInput, OutcomeInput, SlotsInput, print_week
-from app.services.interop.exports import export_sheet
 from app.services.interop.tables import read_table
 from app.storage.consultant_tables import AppointmentRow
 from app.storage.tables import PendingChange
@@ -160,7 +159,7 @@ def test_export_to_xlsx_and_csv(services, residence, tmp_path):
     services.appointments.book(slots[0].id, BookingInput("Q1", "Vote", True, "Léa", "06"))
     services.appointments.book(slots[1].id, BookingInput("Q2"))
     for name in ("rdv.xlsx", "rdv.csv"):
-        path, count = export_sheet(services, "appointments", tmp_path / name)
+        path, count = services.sheets.export_sheet("appointments", tmp_path / name)
         table = read_table(path)
         assert count == 4 and len(table.rows) == 4
         rows = [dict(zip(table.headers, r.cells, strict=True)) for r in table.rows]

@@ -13,7 +13,6 @@ from app.domain.counting.opening import (
     OpeningFacts,
     opening_warnings,
 )
-from app.services.count_opening import opening_advice
 from app.services.printing.types import PrintOptions
 from tests.helpers.counting import make_setup
 
@@ -54,16 +53,16 @@ def test_each_reason_is_said_with_the_residence_and_the_day():
 
 def test_advice_from_the_data_folder(services, tmp_path):
     setup = make_setup(services)
-    advice = opening_advice(services, setup.residence_id, today=date(2027, 3, 3))
+    advice = services.count_opening.advice(setup.residence_id, today=date(2027, 3, 3))
     assert codes(advice.warnings) == [NO_LIVE_BATCH, NO_VOTE_DATES]
     assert "fige la règle de résultats" in advice.rule_notice
-    assert opening_advice(services, setup.residence_id, test=True).warnings == ()
+    assert services.count_opening.advice(setup.residence_id, test=True).warnings == ()
     services.ballots.print_for_residence(
         setup.residence_id, tmp_path / "b.pdf", PrintOptions(count=2)
     )
     services.ballots.set_vote_sessions(setup.residence_id, "02/03/2027 17:00-19:00 Salle commune")
-    assert opening_advice(services, setup.residence_id, today=date(2027, 3, 3)).warnings == ()
-    early = opening_advice(services, setup.residence_id, today=date(2027, 3, 1))
+    assert services.count_opening.advice(setup.residence_id, today=date(2027, 3, 3)).warnings == ()
+    early = services.count_opening.advice(setup.residence_id, today=date(2027, 3, 1))
     assert codes(early.warnings) == [BEFORE_VOTE]
     empty = services.campaigns.add_residence("Le Belvédère", budget_cents=100_000)
-    assert NO_PROJECT in codes(opening_advice(services, empty.id).warnings)
+    assert NO_PROJECT in codes(services.count_opening.advice(empty.id).warnings)

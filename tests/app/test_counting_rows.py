@@ -16,7 +16,6 @@ import pytest
 
 from app.domain.audit import ChainBroken
 from app.services import open_services
-from app.services.counting.report import write_count_report
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck
 
 
@@ -99,7 +98,7 @@ def test_the_untouched_count_passes_every_check(stored, tmp_path):
     with open_services(_copy(sealed, tmp_path)) as services:
         assert services.counting.status(ids["session"]).tally == ids["tally"]
         assert services.counting.results(ids["residence"]).tally.valid == ids["tally"].valid
-        write_count_report(services, ids["session"], tmp_path / "pv.pdf")
+        services.count_report.write_count_report(ids["session"], tmp_path / "pv.pdf")
         services.counting.export_bundle(ids["session"], tmp_path / "paquet.zip")
 
 
@@ -133,7 +132,7 @@ def test_a_row_changed_after_the_seal_blocks_the_report_and_the_export(stored, t
         with pytest.raises(ChainBroken, match=sheet):
             services.counting.status(ids["session"])
         with pytest.raises(ChainBroken, match=sheet):
-            write_count_report(services, ids["session"], tmp_path / "pv.pdf")
+            services.count_report.write_count_report(ids["session"], tmp_path / "pv.pdf")
         with pytest.raises(ChainBroken, match=sheet):
             services.counting.export_bundle(ids["session"], tmp_path / "paquet.zip")
         assert not (tmp_path / "pv.pdf").exists() and not (tmp_path / "paquet.zip").exists()

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from app.services import Services, open_services
-from app.services.demo.campaign import create_demo
-from app.services.demo.consultant import create_demo_survey_answers
 from tests.app.test_evaluation_report import pages, squash
 
 
@@ -18,8 +16,8 @@ from tests.app.test_evaluation_report import pages, squash
 def demo_report(tmp_path_factory) -> tuple[Services, list[str]]:
     path: Path = tmp_path_factory.mktemp("demo")
     with open_services(path / "data") as services:
-        create_demo(services)
-        create_demo_survey_answers(services, path / "scans")
+        services.demo.create_demo()
+        services.demo.create_demo_survey_answers(path / "scans")
         out = services.evaluation.write_report(path / "rapport.pdf", today=date(2026, 12, 7))
         yield services, [squash(p) for p in pages(out)]
 

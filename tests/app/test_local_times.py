@@ -17,8 +17,6 @@ import pytest
 from app.domain.audit.slip import french_datetime
 from app.services import open_services
 from app.services.counting.log import load_entries
-from app.services.counting.report import write_count_report
-from app.services.counting.slip import write_slip
 from tests.helpers.counting import PASSPHRASE, make_setup
 
 
@@ -53,10 +51,10 @@ def test_the_slip_on_screen_and_on_paper_say_the_same_local_time(tmp_path, tokyo
         assert moment.endswith(("(heure locale, UTC+1)", "(heure locale, UTC+2)"))
         assert f"Entrée n° {shown.seq}, le {moment}" in shown.slip
         assert "(UTC)" not in shown.slip
-        printed = _text(write_slip(services, session.id, tmp_path / "lot.pdf"))
+        printed = _text(services.count_slips.write_slip(session.id, tmp_path / "lot.pdf"))
         assert " ".join(moment.split()) in printed  # the same words on paper
 
         services.counting.record_reconciliation(session.id, handed_out=1)
         services.counting.seal(session.id, PASSPHRASE)
-        report = _text(write_count_report(services, session.id, tmp_path / "pv.pdf"))
+        report = _text(services.count_report.write_count_report(session.id, tmp_path / "pv.pdf"))
         assert "(heure locale, UTC+" in report

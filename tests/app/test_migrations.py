@@ -187,6 +187,64 @@ def test_0007_moves_the_poster_times_onto_the_residence_and_queues_what_must_tra
             queued = set(conn.exec_driver_sql("SELECT table_name, record_id FROM pending_change"))
         assert not any(k.startswith(("vote_sessions:", "poster_contact:")) for k in keys)
         assert "active_campaign" in keys
-        assert queued == {("residence", "r1"), ("print_batch", "b1")}
+        # (and 0008 queues the campaign, whose key check value now travels)
+        assert queued == {("residence", "r1"), ("print_batch", "b1"), ("campaign", "c1")}
+    finally:
+        services.close()
+
+
+def test_0008_fills_the_key_check_and_the_file_hashes_and_queues_them(tmp_path):
+    """The campaigns whose key this laptop holds get their key check value; the projects and
+    survey forms whose file is in the data folder get its SHA-256; all are queued for sync."""
+    import hashlib
+
+    from app.domain.keycheck import key_check
+
+    path = database_path(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    _upgrade(path, "0007_permanences")
+    (tmp_path / "pictures").mkdir()
+    picture = b"\xff\xd8 a picture"
+    (tmp_path / "pictures" / "p1.jpg").write_bytes(picture)
+    stamp = "'2026-01-01T00:00:00.000000+00:00'"
+    key = bytes(range(32))
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO campaign (id, name, organiser, description, rules_text, short_code, "
+        "timezone, secret_key, themes, created_at, updated_at, device_id) VALUES (?, 'C', '', "
+        f"'', '', 'C', 'Europe/Paris', ?, '[]', {stamp}, {stamp}, 'dev')",
+        ("c1", key),
+    )
+    conn.execute(
+        "INSERT INTO campaign (id, name, organiser, description, rules_text, short_code, "
+        "timezone, secret_key, themes, created_at, updated_at, device_id) VALUES (?, 'D', '', "
+        f"'', '', 'D', 'Europe/Paris', ?, '[]', {stamp}, {stamp}, 'dev')",
+        ("c2", b""),  # pulled from the server, key not received: nothing to check
+    )
+    conn.executescript(
+        "INSERT INTO residence (id, campaign_id, name, address, dwellings, budget_cents, "
+        f"created_at, updated_at, device_id) VALUES ('r1', 'c1', 'Les Pins', '', 4, 0, {stamp}, "
+        f"{stamp}, 'dev');"
+        "INSERT INTO project (id, campaign_id, residence_id, number, title, short_description, "
+        "long_description, theme, status, picture_path, source_id, created_at, updated_at, "
+        "device_id) VALUES ('p1', 'c1', 'r1', 1, 'P', '', '', '', 'draft', 'pictures/p1.jpg', "
+        f"'', {stamp}, {stamp}, 'dev'), ('p2', 'c1', 'r1', 2, 'Q', '', '', '', 'draft', "
+        f"'pictures/gone.jpg', '', {stamp}, {stamp}, 'dev');"
+    )
+    conn.commit()
+    conn.close()
+    services = open_services(tmp_path)
+    try:
+        with services.db.engine.connect() as conn:
+            checks = {
+                r[0]: r[1] for r in conn.exec_driver_sql("SELECT id, key_check FROM campaign")
+            }
+            hashes = {
+                r[0]: r[1] for r in conn.exec_driver_sql("SELECT id, picture_sha256 FROM project")
+            }
+            queued = set(conn.exec_driver_sql("SELECT table_name, record_id FROM pending_change"))
+        assert checks == {"c1": key_check(key), "c2": ""}
+        assert hashes == {"p1": hashlib.sha256(picture).hexdigest(), "p2": ""}
+        assert queued == {("campaign", "c1"), ("project", "p1")}
     finally:
         services.close()

@@ -13,7 +13,6 @@ from app.domain.audit import EventType
 from app.errors import UserError
 from app.services import open_services
 from app.services.counting.log import load_entries
-from app.services.counting.report import build_count_report, export_report, write_count_report
 from app.verify import verify_bundle
 from tests.helpers.counting import PASSPHRASE, make_setup
 from tests.helpers.verify import live_count, write_bundle
@@ -29,7 +28,7 @@ def _text(pdf: Path) -> str:
 def test_report_of_a_sealed_count(tmp_path: Path) -> None:
     with open_services(tmp_path / "data") as services:
         counted = live_count(services, tmp_path / "scans", [[0], [0, 1], [1], [2], [0, 3], []])
-        report = build_count_report(services, counted.session_id)
+        report = services.count_report.build_count_report(counted.session_id)
         assert (report.valid, report.blank, report.invalid) == (6, 1, 0)
         assert report.hand_keyed == 1
         assert report.officer == "Agnès Martin" and report.witnesses == ("Karim Benali",)
@@ -41,7 +40,7 @@ def test_report_of_a_sealed_count(tmp_path: Path) -> None:
         status = services.counting.status(counted.session_id)
         assert report.sealed_hash == status.session.sealed_hash
 
-        out = write_count_report(services, counted.session_id, tmp_path / "pv.pdf")
+        out = services.count_report.write_count_report(counted.session_id, tmp_path / "pv.pdf")
         text = _text(out)
         assert "Procès-verbal de dépouillement" in text and "Les Tilleuls" in text
         assert "Projet numéro 1" in text and "financé" in text
@@ -52,7 +51,9 @@ def test_report_of_a_sealed_count(tmp_path: Path) -> None:
         assert last.event is EventType.EXPORT_CREATED
         assert last.payload["kind"] == "report_pdf"
         residence_id = services.counting.get_session(counted.session_id).residence_id
-        by_residence = export_report(services, residence_id, tmp_path / "pv-residence.pdf")
+        by_residence = services.count_report.export_report(
+            residence_id, tmp_path / "pv-residence.pdf"
+        )
         assert "Procès-verbal de dépouillement" in _text(by_residence)
         bundle = write_bundle(services, counted.session_id, tmp_path / "b.zip", with_images=False)
         assert verify_bundle(bundle).ok
@@ -65,7 +66,7 @@ def test_an_open_session_has_no_report_yet(tmp_path: Path) -> None:
             setup.residence_id, "Agnès Martin", passphrase=PASSPHRASE
         )
         with pytest.raises(UserError, match="pas scellée"):
-            write_count_report(services, session.id, tmp_path / "pv.pdf")
+            services.count_report.write_count_report(session.id, tmp_path / "pv.pdf")
         assert not (tmp_path / "pv.pdf").exists()
 
 
@@ -79,7 +80,7 @@ def test_report_on_a_full_disk_is_a_french_message(tmp_path: Path) -> None:
     try:
         counted = live_count(services, tmp_path / "scans", [[0], [1]])
         with pytest.raises(UserError, match="disque est plein"):
-            write_count_report(services, counted.session_id, small / "pv.pdf")
+            services.count_report.write_count_report(counted.session_id, small / "pv.pdf")
         assert not (small / "pv.pdf").exists()
     finally:
         subprocess.run(["umount", str(small)], check=True)
@@ -95,8 +96,10 @@ def test_report_carries_the_residence_dwellings_for_the_turnout(tmp_path: Path) 
             residence_id, name=residence.name, address=residence.address, dwellings=40,
             budget_cents=residence.budget_cents,
         )  # fmt: skip
-        report = build_count_report(services, counted.session_id)
+        report = services.count_report.build_count_report(counted.session_id)
         assert report.dwellings == 40
-        text = _text(write_count_report(services, counted.session_id, tmp_path / "pv.pdf"))
+        text = _text(
+            services.count_report.write_count_report(counted.session_id, tmp_path / "pv.pdf")
+        )
         ballots = report.valid + report.blank + report.invalid
         assert f"Participation : {ballots} bulletins pour 40 logements" in text

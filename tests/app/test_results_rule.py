@@ -10,7 +10,6 @@ import pytest
 from app.errors import UserError
 from app.services import Services
 from app.services.counting.results import get_results_rule
-from app.services.pabulib_import import import_pabulib
 
 PASSPHRASE = "une phrase secrète assez longue pour les tests"
 PB = """META
@@ -36,7 +35,7 @@ voter_id;vote
 def imported(services: Services, tmp_path: Path):  # type: ignore[no-untyped-def]
     path = tmp_path / "essai.pb"
     path.write_text(PB, encoding="utf-8")
-    return import_pabulib(services, path)
+    return services.pabulib.import_file(path)
 
 
 def test_default_then_declared_rule_with_equal_shares_options(services, imported):

@@ -231,10 +231,9 @@ def test_atelier_draft_survives_reopening(tmp_path, services, residence):
 
 def test_demo_campaign_is_realistic(tmp_path):
     from app.services import open_services
-    from app.services.demo.campaign import create_demo
 
     services = open_services(tmp_path)
-    create_demo(services, today=date(2026, 11, 26))
+    services.demo.create_demo(today=date(2026, 11, 26))
     status = services.status.campaign_status()
     assert (status.residences, status.meetings) == (3, 5)
     assert status.ideas == 17 and status.projects == 13

@@ -14,7 +14,6 @@ from app.domain.audit.slip import parse_slip_code
 from app.errors import UserError
 from app.services import open_services
 from app.services.counting.log import load_entries
-from app.services.counting.slip import build_slip, write_slip
 from ballots.raster import render_page_array
 from ballots.slip import BATCH, SEAL, hash_lines
 from tests.helpers.counting import PASSPHRASE, make_setup
@@ -37,13 +36,13 @@ def test_slips_of_a_sealed_count(tmp_path: Path) -> None:
         seal = next(e for e in entries if e.event is EventType.SESSION_SEALED)
         batch = next(e for e in entries if e.event is EventType.BATCH_CLOSED)
 
-        latest = build_slip(services, sid)
+        latest = services.count_slips.build_slip(sid)
         assert (latest.kind, latest.seq, latest.entry_hash) == (SEAL, seal.seq, seal.hash)
         assert dict(latest.counts)["Bulletins valides"] == 4  # three read, one keyed by hand
         assert dict(latest.counts)["Bulletins blancs"] == 1
         assert latest.officer == "Agnès Martin" and latest.witnesses == ("Karim Benali",)
 
-        out = write_slip(services, sid, tmp_path / "lot.pdf", seq=batch.seq)
+        out = services.count_slips.write_slip(sid, tmp_path / "lot.pdf", seq=batch.seq)
         text = _text(out)
         assert "Bordereau de lot n° 1" in text and "Les Tilleuls" in text
         assert "Bulletins valides 4 Bulletins blancs 1" in text
@@ -55,15 +54,15 @@ def test_slips_of_a_sealed_count(tmp_path: Path) -> None:
         parsed = parse_slip_code(codes[0])
         assert parsed.kind == "LOT" and parsed.batch == 1
         assert parsed.expected_head == (batch.seq, batch.hash)
-        assert build_slip(services, sid, seq=batch.seq).kind == BATCH
+        assert services.count_slips.build_slip(sid, seq=batch.seq).kind == BATCH
         # printing adds nothing to the log, and a reprint is the same file
         with services.uow() as s:
             assert len(load_entries(s, sid)) == len(entries)
-        again = write_slip(services, sid, tmp_path / "lot-2.pdf", seq=batch.seq)
+        again = services.count_slips.write_slip(sid, tmp_path / "lot-2.pdf", seq=batch.seq)
         assert again.read_bytes() == out.read_bytes()
 
         with pytest.raises(UserError, match="n'est pas un point signé"):
-            write_slip(services, sid, tmp_path / "x.pdf", seq=1)
+            services.count_slips.write_slip(sid, tmp_path / "x.pdf", seq=1)
         assert not (tmp_path / "x.pdf").exists()
 
 
@@ -74,7 +73,7 @@ def test_a_session_without_checkpoint_has_no_slip(tmp_path: Path) -> None:
             setup.residence_id, "Agnès Martin", passphrase=PASSPHRASE
         )
         with pytest.raises(UserError, match="aucun point signé"):
-            write_slip(services, session.id, tmp_path / "lot.pdf")
+            services.count_slips.write_slip(session.id, tmp_path / "lot.pdf")
         checkpoint = services.counting.close_batch(session.id, PASSPHRASE)
-        slip = build_slip(services, session.id)
+        slip = services.count_slips.build_slip(session.id)
         assert slip.code == checkpoint.code and slip.batch == 1

@@ -11,7 +11,6 @@ import pytest
 from app.domain.audit import EventType
 from app.services import open_services
 from app.services.counting.log import load_entries
-from app.services.counting.slip import build_slip
 from app.verify import verify_bundle
 from tests.helpers.verify import Counted, live_count, write_bundle
 
@@ -26,7 +25,7 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
             entries = load_entries(s, c.session_id)
         seqs = [e.seq for e in entries if e.event in (EventType.BATCH_CLOSED,
                                                       EventType.SESSION_SEALED)]  # fmt: skip
-        codes = [build_slip(services, c.session_id, seq=seq).code for seq in seqs]
+        codes = [services.count_slips.build_slip(c.session_id, seq=seq).code for seq in seqs]
         bundle = write_bundle(services, c.session_id, tmp / "paquet.zip", with_images=False)
     return bundle, codes
 

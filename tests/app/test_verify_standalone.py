@@ -16,7 +16,6 @@ import pytest
 from app.domain.audit import EventType
 from app.services import open_services
 from app.services.counting.log import load_entries
-from app.services.counting.slip import build_slip
 from tests.helpers.verify import live_count, tampered, write_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +31,7 @@ def sealed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         with services.uow() as s:
             seal = [e for e in load_entries(s, counted.session_id)
                     if e.event is EventType.SESSION_SEALED][-1]  # fmt: skip
-        code = build_slip(services, counted.session_id, seq=seal.seq).code
+        code = services.count_slips.build_slip(counted.session_id, seq=seal.seq).code
         return write_bundle(services, counted.session_id, tmp / "paquet.zip", False), code
 
 

@@ -11,6 +11,9 @@ it takes the next fault of its plan (a callable: the request's path -> a fault n
   nothing: the reply is lost;
 - `duplicate`: the request reaches the server twice (a retry by some middlebox); the client gets
   the second reply;
+- `half_reply`: the client gets the head and half the reply's body, then the connection closes
+  (a download cut in the middle);
+- `corrupt_reply`: the reply's last byte is changed (bytes damaged on the way);
 - `offline` (the attribute, not a fault): the network is cut; every connection is refused.
 
 Every fault applied is counted in `faults` (name -> count). Requests are forwarded with
@@ -26,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 
 FAULTS = ("drop", "truncate", "delay", "cut_reply", "duplicate")
+"""The faults of the storms (`half_reply` and `corrupt_reply` are asked for by name)."""
 
 Plan = Callable[[str], str | None]
 
@@ -69,6 +73,7 @@ class FaultProxy:
         self.offline = False
         self.faults: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
+        self.ranges: list[str] = []  # the `Range` headers seen (a resumed download)
         self._lock = threading.Lock()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -118,6 +123,9 @@ class FaultProxy:
                 return None
             path = _path(request)
             self._count(self.requests, path)
+            for line in request.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+                if line.lower().startswith(b"range:"):
+                    self.ranges.append(line.partition(b":")[2].strip().decode("latin-1"))
             fault = self.plan(path)
             if fault:
                 self._count(self.faults, fault)
@@ -140,6 +148,12 @@ class FaultProxy:
             reply = self._exchange(request)
         if fault == "cut_reply":
             return _reset(conn)
+        if fault == "half_reply":
+            head, _sep, body = reply.partition(b"\r\n\r\n")
+            conn.sendall(head + b"\r\n\r\n" + body[: len(body) // 2])
+            return None  # closed cleanly: the client sees a body shorter than announced
+        if fault == "corrupt_reply" and reply:
+            reply = reply[:-1] + bytes([reply[-1] ^ 0xFF])
         conn.sendall(reply)
         return None
 

@@ -225,3 +225,47 @@ def test_a_reply_is_for_its_laptop_only(
     assert "s'importe sur le poste" in refused(
         capsys, "sync", "import", str(reply), "--db", server.db_url
     )
+
+
+def test_a_bundle_carries_the_files_and_the_sealed_ballot_keys(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a network, the project pictures and the ballot key go from the laptop that made
+    the campaign to a field laptop through the server, on a USB key (docs/sync.md)."""
+    a_dir, b_dir = tmp_path / "office", tmp_path / "field"
+    server_dir = server.data_dir if server.db_url.startswith("sqlite") else None
+    where = ["--data-dir", str(server_dir)] if server_dir else ["--db", server.db_url]
+    enrolled_laptop(server, b_dir, capsys, Role.FIELD)  # the server knows both laptops, and A
+    enrolled_laptop(server, a_dir, capsys, Role.CONSULTANT)  # learns that B should get keys
+    assert main(["demo", "--data-dir", str(a_dir)]) == 0  # then works offline
+    capsys.readouterr()
+    pictures = sorted(p.relative_to(a_dir) for p in (a_dir / "pictures").iterdir())
+    assert pictures
+
+    exported = cli(capsys, "sync", "export", "--data-dir", str(a_dir), "--out",
+                   str(tmp_path / "a.bpsync"))  # fmt: skip
+    assert exported["files"] == len(pictures) and exported["keys_sealed"] == 1
+    imported = cli(capsys, "sync", "import", str(tmp_path / "a.bpsync"), *where)
+    assert imported["files_received"] == len(pictures) and imported["keys_stored"] == 1
+    again = cli(capsys, "sync", "import", str(tmp_path / "a.bpsync"), *where)
+    assert again["files_received"] == 0 and again["keys_stored"] == 0  # twice: nothing new
+
+    cli(capsys, "sync", "export", "--data-dir", str(b_dir), "--out", str(tmp_path / "b.bpsync"))
+    back = cli(capsys, "sync", "import", str(tmp_path / "b.bpsync"), *where)
+    assert back["files_back"] == len(pictures)
+    report = cli(capsys, "sync", "import", back["reply"], "--data-dir", str(b_dir))
+    assert report["files_received"] == len(pictures) and report["files_pending"] == 0
+    assert report["keys_received"] == 1
+    for relative in pictures:
+        assert (b_dir / relative).read_bytes() == (a_dir / relative).read_bytes()
+    services = open_services(b_dir)
+    try:
+        campaign = services.campaigns.list_campaigns()[0]
+        b_key = services.campaigns.campaign_secret(campaign.id)
+    finally:
+        services.close()
+    services = open_services(a_dir)
+    try:
+        assert b_key == services.campaigns.campaign_secret(campaign.id) != b""
+    finally:
+        services.close()

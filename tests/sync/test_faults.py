@@ -122,22 +122,3 @@ def _point_to(folder: Path, url: str) -> None:
     with db.sessions() as session, session.begin():
         session.merge(LocalMeta(key="sync_server", value=url))
     db.close()
-
-
-def test_two_laptops_creating_the_same_unique_thing_get_a_clear_message(
-    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """One results rule per campaign: declared on two laptops offline, the second laptop cannot
-    apply the first one's; it says so, applies nothing, and keeps its own data."""
-    a_dir, b_dir, _residence = two_laptops(server, tmp_path, capsys)
-    for folder, rule in ((a_dir, "greedy"), (b_dir, "greedy")):
-        services = open_services(folder)
-        services.counting.set_results_rule(services.campaigns.active_campaign_id(), rule)
-        services.close()
-    cli(capsys, "sync", "--data-dir", str(a_dir))
-    assert main(["sync", "--data-dir", str(b_dir)]) == 2
-    err = capsys.readouterr().err
-    assert "results_rule" in err and "Rien n'a été appliqué ni perdu" in err
-    assert "Traceback" not in err
-    status = cli(capsys, "status", "--data-dir", str(b_dir))
-    assert status["residences"] == 1

@@ -113,10 +113,12 @@ def test_two_laptops_print_offline_and_each_counts_the_others_ballots(
     assert sync(capsys, b_dir)["keys_received"] == 1
     assert campaign_key(b_dir, campaign) == campaign_key(a_dir, campaign) != b""
 
-    # project pictures are files: they do not travel by sync yet (docs/sync.md), carried by hand
-    import shutil
-
-    shutil.copytree(a_dir / "pictures", b_dir / "pictures", dirs_exist_ok=True)
+    # the project pictures came with their records (files by their SHA-256, docs/sync.md):
+    # nothing is copied by hand, and B prints them
+    pictures = sorted(p.relative_to(a_dir) for p in (a_dir / "pictures").iterdir())
+    assert pictures
+    for relative in pictures:
+        assert (b_dir / relative).read_bytes() == (a_dir / relative).read_bytes()
     # both print offline, then sync: different numbers, no clash, every batch everywhere
     number_a = print_one(a_dir, campaign, tmp_path / "a.pdf")
     number_b = print_one(b_dir, campaign, tmp_path / "b.pdf")
@@ -217,3 +219,49 @@ def test_a_device_of_another_role_never_receives_the_key_and_the_server_never_ho
             )
         engine.dispose()
         assert key.hex() not in dump and key.hex().upper() not in dump
+
+
+def test_a_wrong_ballot_key_is_refused_and_the_right_one_comes_at_a_later_sync(
+    server: Server,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A device seals a key that is not the campaign's for a field laptop: the laptop checks
+    it against the campaign's key check value, refuses it (logged, told in French, not
+    installed), hands it back, and receives the right one once a holder synced."""
+    import logging
+    import os
+
+    from sync.client.http import Transport
+    from sync.core.protocol import PROTOCOL_VERSION, KeysReply, KeysRequest
+    from sync.core.sealing import seal
+
+    a_dir, b_dir = tmp_path / "office", tmp_path / "field"
+    assert main(["demo", "--data-dir", str(a_dir)]) == 0
+    capsys.readouterr()
+    campaign = only_campaign(a_dir)
+    enrol(capsys, a_dir, server, Role.CONSULTANT)
+    enrol(capsys, b_dir, server, Role.FIELD)  # the campaign, not yet its key
+    b = open_services(b_dir)
+    b_id = str(b.uow.get_meta("device_id"))
+    b.close()
+    rogue = Transport(server.url, server.enrol(Role.FIELD, f"rogue-{b_id}"))
+    recipients = rogue.post("/v1/keys", KeysRequest(protocol=PROTOCOL_VERSION), KeysReply)
+    b_key = next(r.public_key for r in recipients.recipients if r.device_id == b_id)
+    wrong = seal(os.urandom(32), campaign, b_id, b_key)
+    rogue.post("/v1/keys", KeysRequest(protocol=PROTOCOL_VERSION, sealed=[wrong]), KeysReply)
+
+    with caplog.at_level(logging.WARNING, logger="sync.client.service"):
+        report = sync(capsys, b_dir)
+    assert report["keys_received"] == 0 and report["keys_refused"] == 1
+    assert any("ne correspond pas à la campagne" in p for p in report["problems"])
+    assert any("does not match" in r.getMessage() and campaign in r.getMessage()
+               for r in caplog.records)  # fmt: skip
+    assert campaign_key(b_dir, campaign) == b""  # the wrong key is not installed
+
+    # handed back: the server forgot it, the holder seals the right key, B installs it
+    assert sync(capsys, a_dir)["keys_sealed"] == 1
+    report = sync(capsys, b_dir)
+    assert report["keys_received"] == 1 and report["keys_refused"] == 0
+    assert campaign_key(b_dir, campaign) == campaign_key(a_dir, campaign) != b""

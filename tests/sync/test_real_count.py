@@ -31,8 +31,21 @@ def test_a_real_count_travels_whole(tmp_path: Path, capsys: pytest.CaptureFixtur
                    "--code", server.code(Role.OFFICER))  # fmt: skip
         got = cli(capsys, "sync", "--data-dir", str(consultant), "--server", server.url,
                   "--code", server.code(Role.CONSULTANT))  # fmt: skip
+        scans = _server_scans(server.db_url)
     finally:
         stop_server(server)
+    # the officer's scans are on the server (a backup of the count), checked against their
+    # hashes; the consultant's laptop did not fetch them (nor would a field laptop)
+    from app.services.counting.store import find_image
+    from app.services.files import sha256_file
+
+    expected = _sheet_images(officer)
+    assert expected and scans == expected
+    assert sent["files_sent"] >= len(expected) and sent["problems"] == []
+    for sha in expected:
+        assert sha256_file(find_image(officer, sha)) == sha  # type: ignore[arg-type]
+    assert find_image(consultant, next(iter(expected))) is None
+    assert not (consultant / "count").exists()
     # the officer's signing key never leaves the officer's laptop; its public key does
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -71,3 +84,32 @@ def test_a_real_count_travels_whole(tmp_path: Path, capsys: pytest.CaptureFixtur
         ]
     db.close()
     assert times and all(value[14:26] == "00:00.000000" for value in times), times[:4]
+
+
+def _sheet_images(folder: Path) -> set[str]:
+    from sqlalchemy import text
+
+    from app.storage.db import open_database
+
+    db = open_database(folder)
+    try:
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT DISTINCT image_sha256 FROM count_sheet"))
+            return {row[0] for row in rows if not row[0].startswith("hand:")}
+    finally:
+        db.close()
+
+
+def _server_scans(db_url: str) -> set[str]:
+    from sqlalchemy import select
+
+    from sync.server.files import ServerFile
+    from sync.server.store import open_engine, transaction
+
+    engine = open_engine(db_url)
+    try:
+        with transaction(engine) as session:
+            rows = session.execute(select(ServerFile.sha256, ServerFile.kind)).all()
+    finally:
+        engine.dispose()
+    return {sha for sha, kind in rows if kind == "scan"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import httpx
@@ -13,7 +14,20 @@ from sync.server.devices import revoke
 from sync.server.store import open_engine
 from tests.sync.conftest import Server
 
-ENDPOINTS = ("push_edit", "push_count", "pull", "keys", "devices", "revoke")
+ENDPOINTS = (
+    "push_edit",
+    "push_count",
+    "pull",
+    "keys",
+    "devices",
+    "revoke",
+    "files_missing",
+    "file_put_picture",
+    "file_put_scan",
+    "file_get_picture",
+    "file_get_scan",
+)
+PICTURE, SCAN = b"a picture's bytes", b"a scanned sheet's bytes"
 EXPECTED = {
     # endpoint: status for consultant, field, officer
     "push_edit": (200, 200, 200),
@@ -22,6 +36,12 @@ EXPECTED = {
     "keys": (200, 200, 200),
     "devices": (200, 403, 403),
     "revoke": (200, 403, 403),
+    # files (docs/sync.md, "Files"): the scans come from the officer, never go to a field laptop
+    "files_missing": (200, 200, 200),
+    "file_put_picture": (200, 200, 200),
+    "file_put_scan": (403, 403, 200),
+    "file_get_picture": (200, 200, 200),
+    "file_get_scan": (200, 403, 200),
 }
 
 
@@ -48,6 +68,16 @@ def call(server: Server, endpoint: str, token: str | None) -> httpx.Response:
         return httpx.post(f"{server.url}/v1/keys", json=body, headers=headers)
     if endpoint == "revoke":
         return httpx.post(f"{server.url}/v1/devices/auth-victim/revoke", headers=headers)
+    if endpoint == "files_missing":
+        body = {"protocol": PROTOCOL_VERSION, "files": [hashlib.sha256(SCAN).hexdigest()]}
+        return httpx.post(f"{server.url}/v1/files/missing", json=body, headers=headers)
+    if endpoint.startswith("file_"):
+        data = SCAN if endpoint.endswith("scan") else PICTURE
+        url = f"{server.url}/v1/files/{hashlib.sha256(data).hexdigest()}"
+        if endpoint.startswith("file_put"):
+            kind = "scan" if data is SCAN else "picture"
+            return httpx.put(f"{url}?kind={kind}", content=data, headers=headers)
+        return httpx.get(url, headers=headers)
     return httpx.get(f"{server.url}/v1/devices", headers=headers)
 
 
@@ -77,6 +107,8 @@ def tokens(server: Server) -> dict[str, str]:
     revoke(engine, "auth-revoked")
     engine.dispose()
     expire(server, "auth-expired")
+    for endpoint in ("file_put_scan", "file_put_picture"):  # on the server before any GET
+        assert call(server, endpoint, held["officer"]).status_code == 200
     return held
 
 

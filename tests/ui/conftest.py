@@ -14,7 +14,6 @@ import pytest
 
 from app.i18n import set_language
 from app.services import Services, open_services
-from app.services.demo.campaign import create_demo
 from ui.context import AppContext, AppEvents
 from ui.settings import UiSettings
 from ui.tasks import InlineTaskRunner
@@ -24,7 +23,7 @@ from ui.tasks import InlineTaskRunner
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo-template")
     with open_services(path) as services:
-        create_demo(services)
+        services.demo.create_demo()
     return path
 
 

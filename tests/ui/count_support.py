@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.services import Services, open_services
-from app.services.demo.count import DEMO_PLAN, demo_residence_id, print_marked
+from app.services.demo.count import DEMO_PLAN
 from ui.context import AppContext, AppEvents
 from ui.settings import UiSettings
 from ui.tasks import InlineTaskRunner
@@ -36,8 +36,8 @@ def printed_template(demo_template: Path, tmp_path_factory: pytest.TempPathFacto
     data = root / "data"
     shutil.copytree(demo_template, data, ignore=shutil.ignore_patterns("backups"))
     with open_services(data) as services:
-        residence_id = demo_residence_id(services)
-        scans = print_marked(services, residence_id, DEMO_PLAN, root / "scans")
+        residence_id = services.demo.demo_residence_id()
+        scans = services.demo.print_marked(residence_id, DEMO_PLAN, root / "scans")
     return Printed(data, [p for p in scans if p.suffix == ".png"], residence_id)
 
 

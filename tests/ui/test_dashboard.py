@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.services.demo.count import demo_residence_id
 from ui.screens.dashboard.screen import DashboardScreen
 
 PASSPHRASE = "une phrase secrète pour les tests"
@@ -52,7 +51,7 @@ def test_every_figure_opens_its_list(main_window, qtbot):
 
 def test_results_fill_in_after_a_count(ctx, qtbot):
     services = ctx.services
-    residence_id = demo_residence_id(services)
+    residence_id = services.demo.demo_residence_id()
     session = services.counting.open_session(residence_id, "Agnès", passphrase=PASSPHRASE)
     project = services.ballots.admissible_projects(residence_id)[0]
     for _i in range(3):
@@ -97,19 +96,18 @@ def test_recommendations_are_saved_as_you_type_and_the_report_is_written(ctx, qt
 
 
 def test_results_screen_shows_the_online_vote_apart(ctx, qtbot, tmp_path):
-    from app.services.interop.decidim_vote import import_online_vote
     from tests.app.interop.test_decidim_vote import pb_file
     from ui.screens.results.screen import ResultsScreen
 
     services = ctx.services
-    residence_id = demo_residence_id(services)
+    residence_id = services.demo.demo_residence_id()
     residence = services.campaigns.get_residence(residence_id)
     session = services.counting.open_session(residence_id, "Agnès", passphrase=PASSPHRASE)
     project = services.ballots.admissible_projects(residence_id)[0]
     services.counting.hand_key(session.id, [project.id], "Bulletin déchiré")
     f = pb_file(tmp_path / "vote.pb", [("a", "1"), ("b", "1")],
                 projects=[("1", "100", project.title)])  # fmt: skip
-    import_online_vote(services, f, residence.name)
+    services.online_vote.import_online_vote(f, residence.name)
     screen = ResultsScreen(ctx)
     qtbot.addWidget(screen)
     screen.show_residence(residence_id)

@@ -4,7 +4,6 @@ are sealed, with local times."""
 from __future__ import annotations
 
 from app.domain.dates import format_datetime
-from app.services.demo.count import demo_residence_id
 from ui.screens.home.screen import HomeScreen
 
 PASSPHRASE = "une phrase secrète pour les tests"
@@ -16,7 +15,7 @@ def test_home_shows_open_counts_and_sealed_results(ctx, qtbot):
     qtbot.addWidget(home)
     home.refresh()
     assert home.count_labels == []  # nothing counted yet: no count card
-    residence_id = demo_residence_id(services)
+    residence_id = services.demo.demo_residence_id()
     session = services.counting.open_session(
         residence_id, "Agnès Martin", ["Karim Benali"], passphrase=PASSPHRASE
     )

@@ -12,6 +12,7 @@ from ui.main import choose_language, install_qt_translations
 from ui.main_window import MainWindow
 from ui.screens import screen_keys
 from ui.screens.placeholder import PlaceholderScreen
+from ui.theme import TONE_ICONS
 
 
 def test_sidebar_follows_the_process_and_ctrl_digits_open_each_phase(main_window, qtbot):
@@ -36,11 +37,10 @@ def test_status_bar_shows_sync_state_database_and_campaign(main_window, services
     status = services.status.campaign_status()
     assert status.pending_sync_changes > 1
     bar = main_window.status
-    assert (
-        f"Hors ligne (jamais synchronisé) — {status.pending_sync_changes} modifications en attente"
-        in bar.sync.text()
-    )
-    assert "⚠" in bar.sync.text()  # colour + icon + word
+    # the demo's laptop was never enrolled: no server, so neither "offline" nor a last sync
+    assert bar.sync.text().endswith("Pas de serveur de synchronisation"), bar.sync.text()
+    assert "Hors ligne" not in bar.sync.text() and "attente" not in bar.sync.text()
+    assert TONE_ICONS["info"] in bar.sync.text()  # colour + icon + word
     assert status.campaign_name in bar.campaign.text()
     assert bar.database.toolTip() == str(services.database_path)
 

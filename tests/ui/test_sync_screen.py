@@ -29,7 +29,7 @@ def test_enrol_sync_status_bar_and_conflict_side_by_side(  # type: ignore[no-unt
     main_window, sync_server: Server, tmp_path: Path, qtbot
 ) -> None:
     bar = main_window.status
-    assert "Hors ligne (jamais synchronisé)" in bar.sync.text()
+    assert bar.sync.text().endswith("Pas de serveur de synchronisation")  # never enrolled
     main_window.go_to("sync")
     screen = main_window.screen("sync")
     assert "pas encore inscrit" in screen.role_label.text()

@@ -57,20 +57,16 @@ def ensure_demo(path: Path, *, with_count: bool = False) -> bool:
     the Dépouillement and Résultats screens show.
     """
     from app.services import open_services
-    from app.services.demo.campaign import create_demo
-    from app.services.demo.consultant import create_demo_survey_answers, demo_survey_unread
-    from app.services.demo.count import create_demo_count
-    from app.services.demo.site import publish_demo_results
 
     with open_services(path) as services:
         created = not services.campaigns.has_campaign()
         if created:
-            create_demo(services)
+            services.demo.create_demo()
         if with_count and not services.counting.list_sessions():
-            session = create_demo_count(services, path / "demo-scans")
-            publish_demo_results(services, session.residence_id)
-        if with_count and demo_survey_unread(services):
-            create_demo_survey_answers(services, path / "demo-scans")
+            session = services.demo.create_demo_count(path / "demo-scans")
+            services.demo.publish_demo_results(session.residence_id)
+        if with_count and services.demo.demo_survey_unread():
+            services.demo.create_demo_survey_answers(path / "demo-scans")
         return created
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.i18n import _, ngettext
 from ui.cli.common import data_dir, out_file, print_json
+from ui.cli.sync_report import FILE_LINES, print_sync_report
 
 
 def register_actions(sync_parser: argparse.ArgumentParser) -> None:
@@ -56,6 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
             report.changes,
         ).format(n=report.changes, path=report.path, size=report.size)
     )
+    print_sync_report(report.__dict__, ("files", "keys_sealed"), always=frozenset())
     print(
         _(
             "Importez ce fichier sur le serveur (bp-terrain sync import), puis rapportez sa "
@@ -93,17 +95,10 @@ def run_import(args: argparse.Namespace) -> int:
         if args.json:
             print_json(report.__dict__)
             return 0
-        print(
-            ngettext(
-                "{n} modification confirmée par le serveur.",
-                "{n} modifications confirmées par le serveur.",
-                report.acknowledged,
-            ).format(n=report.acknowledged)
-        )
-        print(
-            ngettext(
-                "{n} enregistrement reçu", "{n} enregistrements reçus", report.received
-            ).format(n=report.received)
+        print_sync_report(
+            report.__dict__,
+            ("acknowledged", "received", *FILE_LINES, "keys_received"),
+            always=frozenset({"acknowledged", "received"}),
         )
         return 0
     return _import_on_server(args, source)
@@ -126,26 +121,11 @@ def _import_on_server(args: argparse.Namespace, source: Path) -> int:
     if args.json:
         print_json(result)
         return 0
-    print(
-        ngettext(
-            "{n} modification du poste {device} enregistrée.",
-            "{n} modifications du poste {device} enregistrées.",
-            report.accepted,
-        ).format(n=report.accepted, device=report.device_id)
+    print_sync_report(
+        report.__dict__,
+        ("accepted", "conflicts", "refused", *FILE_LINES),
+        device=report.device_id,
+        always=frozenset({"accepted"}),
     )
-    if report.conflicts:
-        print(
-            ngettext("{n} conflit à résoudre", "{n} conflits à résoudre", report.conflicts).format(
-                n=report.conflicts
-            )
-        )
-    if report.refused:
-        print(
-            ngettext(
-                "{n} modification refusée par le serveur",
-                "{n} modifications refusées par le serveur",
-                report.refused,
-            ).format(n=report.refused)
-        )
     print(_("Réponse à rapporter sur le poste : {path}").format(path=target))
     return 0

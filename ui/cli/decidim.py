@@ -55,21 +55,20 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services.interop.decidim_export import export_decidim
 
     with open_data(args) as services:
-        path, _count = export_decidim(services, args.kind, out_file(args.out))
+        path, _count = services.decidim_export.export_decidim(args.kind, out_file(args.out))
     print(path)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services.interop.decidim_import import Action, Kind, import_decidim
+    from app.services.interop.decidim_import import Action, Kind
 
     with open_data(args) as services:
-        done = import_decidim(
-            services, Path(args.file), residence=args.residence, dry_run=args.dry_run
+        done = services.decidim_import.import_decidim(
+            Path(args.file), residence=args.residence, dry_run=args.dry_run
         )
     if args.json:
         print_json({
@@ -114,11 +113,12 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_import_vote(args: argparse.Namespace) -> int:
     from app.i18n import _
-    from app.services.interop.decidim_vote import combined_results, import_online_vote
 
     with open_data(args) as services:
-        done = import_online_vote(services, Path(args.file), args.residence, dry_run=args.dry_run)
-        both = None if args.dry_run else combined_results(services, done.residence_id)
+        done = services.online_vote.import_online_vote(
+            Path(args.file), args.residence, dry_run=args.dry_run
+        )
+        both = None if args.dry_run else services.online_vote.combined_results(done.residence_id)
     if args.json:
         print_json({
             "residence": done.residence, "file": done.file_name, "online_ballots": done.ballots,

@@ -40,10 +40,9 @@ def register(sub: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services.pabulib_import import import_pabulib
 
     with open_data(args) as services:
-        done = import_pabulib(services, Path(args.file), residence_name=args.residence_name)
+        done = services.pabulib.import_file(Path(args.file), residence_name=args.residence_name)
     if args.json:
         print_json({
             "campaign_id": done.campaign_id, "created_campaign": done.created_campaign,
@@ -71,10 +70,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services.public_results import export_public
 
     with open_data(args) as services:
         residence = services.campaigns.find_residence(args.residence)
-        path = export_public(services, residence.id, out_file(args.out), args.format)
+        path = services.public_results.export_public(residence.id, out_file(args.out), args.format)
     print(path)
     return 0

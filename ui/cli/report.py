@@ -43,7 +43,6 @@ def register(sub: Any) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from app.errors import UserError
     from app.i18n import _
-    from app.services.counting.report import write_count_report
 
     if args.kind == "evaluation":
         return run_evaluation(args)
@@ -52,7 +51,7 @@ def run_report(args: argparse.Namespace) -> int:
             _("Indiquez la session (--session S), ou « evaluation » pour le rapport d'évaluation.")
         )
     with open_data(args) as services:
-        path = write_count_report(services, args.session, out_file(args.out))
+        path = services.count_report.write_count_report(args.session, out_file(args.out))
     print(_("Procès-verbal écrit : {path}").format(path=path))
     return 0
 

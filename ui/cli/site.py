@@ -69,7 +69,6 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_publish(args: argparse.Namespace) -> int:
     from app.errors import UserError
-    from app.services.site_results import publish_results
 
     if not (args.campaign or args.projects or args.results or args.news):
         raise UserError(_("Dites quoi publier : --campaign, --projects, --results ou --news."))
@@ -84,7 +83,7 @@ def run_publish(args: argparse.Namespace) -> int:
         if args.results:
             residence = services.campaigns.find_residence(args.results)
             if published:
-                publish_results(services, residence.id)
+                services.site_results.publish_results(residence.id)
             else:
                 site.unpublish_results(residence.id)
         if args.news:

@@ -45,10 +45,10 @@ def register(sub: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from app.i18n import _, ngettext
-    from app.services.interop.residences import Action, import_residences
+    from app.services.interop.residences import Action
 
     with open_data(args) as services:
-        done = import_residences(services, Path(args.file), dry_run=args.dry_run)
+        done = services.residence_import.import_residences(Path(args.file), dry_run=args.dry_run)
     if args.json:
         print_json({
             "applied": done.applied,
@@ -91,9 +91,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services.interop.exports import export_sheet
 
     with open_data(args) as services:
-        path, _count = export_sheet(services, args.what, out_file(args.out))
+        path, _count = services.sheets.export_sheet(args.what, out_file(args.out))
     print(path)
     return 0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from app.i18n import _, ngettext
+from app.i18n import _
 from ui.cli.bundle import register_actions, run_bundle
 from ui.cli.common import add_command, data_dir, print_json
+from ui.cli.sync_report import FILE_LINES, print_sync_report
 
 
 def register(sub: Any) -> None:
@@ -62,40 +64,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_dict())
         return 0
-    print(_("Synchronisé avec {server}.").format(server=report.server))
-    print(
-        ngettext("{n} modification envoyée", "{n} modifications envoyées", report.sent).format(
-            n=report.sent
-        )
+    print_sync_report(
+        {**report.as_dict(), "conflicts": report.conflicts},
+        ("server", "sent", "received", "refused", "conflicts", *FILE_LINES),
     )
-    print(
-        ngettext("{n} enregistrement reçu", "{n} enregistrements reçus", report.received).format(
-            n=report.received
-        )
-    )
-    if report.refused:
-        print(
-            ngettext(
-                "{n} modification refusée par le serveur",
-                "{n} modifications refusées par le serveur",
-                report.refused,
-            ).format(n=report.refused)
-        )
-    conflicts = len(report.conflicts)
-    print(
-        ngettext("{n} conflit à résoudre", "{n} conflits à résoudre", conflicts).format(n=conflicts)
-    )
-    for conflict in report.conflicts:
-        print(
-            "  "
-            + _("{table} {record}, champ « {field} » : gardé {kept}, autre valeur {other}").format(
-                table=conflict["table"],
-                record=conflict["record_id"],
-                field=conflict["field"],
-                kept=conflict["kept_value"],
-                other=conflict["other_value"],
-            )
-        )
+    for refusal in report.refusals:
+        print("  " + refusal["message"], file=sys.stderr)
     return 0
 
 

@@ -24,10 +24,17 @@ def moment_text(iso: str) -> str:
 
 
 def sync_text(
-    pending: int, online: bool | None = False, last_sync: str | None = None
+    pending: int,
+    online: bool | None = False,
+    last_sync: str | None = None,
+    enrolled: bool = True,
 ) -> tuple[str, str]:
     """(words, tone) of the sync state: "À jour", "3 modifications en attente", or "Hors ligne
-    depuis 07/12 à 14:05" (with what waits). `online` is whether the server answered last time."""
+    depuis 07/12 à 14:05" (with what waits). `online` is whether the server answered last time.
+    A laptop enrolled on no server says so ("Pas de serveur de synchronisation"): it is not
+    offline, and nothing waits for a server (whatever its outbox holds, or a time it keeps)."""
+    if not enrolled:
+        return _("Pas de serveur de synchronisation"), "info"
     count = ngettext("{n} modification en attente", "{n} modifications en attente", pending).format(
         n=format_count(pending)
     )
@@ -63,9 +70,13 @@ class AppStatusBar(QStatusBar):
         self.widths = {self.campaign: 400, self.database: 200}
 
     def set_sync(
-        self, pending: int, online: bool | None = False, last_sync: str | None = None
+        self,
+        pending: int,
+        online: bool | None = False,
+        last_sync: str | None = None,
+        enrolled: bool = True,
     ) -> None:
-        text, tone = sync_text(pending, online, last_sync)
+        text, tone = sync_text(pending, online, last_sync, enrolled)
         self.sync.setText(f"{TONE_ICONS[tone]} {text}")
         self.sync.setStyleSheet(f"color: {tone_colors(tone)[0]}; font-weight: bold;")
         self.sync.setAccessibleName(text)

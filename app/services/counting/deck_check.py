@@ -13,7 +13,7 @@ from app.i18n import _
 from ballots.testdeck import ExpectedCount, expected_from_json
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.counting.service import CountingService
 
 
 def read_expected(path: Path) -> ExpectedCount:
@@ -36,7 +36,13 @@ def read_expected(path: Path) -> ExpectedCount:
         ) from exc
 
 
-def check_test_deck(services: Services, session_id: str, expected_path: Path) -> DeckCheck:
-    """Compare the session's current tally (its chain verified first) with the deck's."""
-    expected = read_expected(expected_path)
-    return compare_deck(expected, services.counting.status(session_id))
+class DeckCheckService:
+    """A counted test deck compared with what it should give (`Services.deck_check`)."""
+
+    def __init__(self, *, counting: CountingService) -> None:
+        self.counting = counting
+
+    def check_test_deck(self, session_id: str, expected_path: Path) -> DeckCheck:
+        """Compare the session's current tally (its chain verified first) with the deck's."""
+        expected = read_expected(expected_path)
+        return compare_deck(expected, self.counting.status(session_id))

@@ -66,7 +66,10 @@ def describe(s: Session, residence_id: str) -> dict[str, Any]:
     residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
     projects = ballot_projects(s, residence)
     row = s.scalars(
-        select(ResultsRuleRow).where(ResultsRuleRow.campaign_id == residence.campaign_id)
+        select(ResultsRuleRow).where(
+            ResultsRuleRow.campaign_id == residence.campaign_id,
+            ResultsRuleRow.deleted_at.is_(None),
+        )
     ).first()
     extra = dict(row.options or {}) if row else {}
     return description(

@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 
 def campaign_rule(s: Session, campaign_id: str) -> ResultsRuleRow | None:
     return s.scalars(
-        select(ResultsRuleRow).where(ResultsRuleRow.campaign_id == campaign_id)
+        select(ResultsRuleRow).where(
+            ResultsRuleRow.campaign_id == campaign_id, ResultsRuleRow.deleted_at.is_(None)
+        )
     ).first()
 
 

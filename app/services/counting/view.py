@@ -35,8 +35,10 @@ from scanner.registration import Registration, detect_markers, register
 from scanner.template import Template
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from pathlib import Path
+
     from app.services.counting.results import ResidenceResults
+    from app.services.counting.service import CountingService
 
 log = logging.getLogger(__name__)
 
@@ -98,49 +100,10 @@ class _Facts:
     templates: dict[str, Template]
 
 
-def _facts(services: Services, session_id: str) -> _Facts:
-    counting = services.counting
-    session = counting.get_session(session_id)
-    with counting.uow() as s:
-        row = s.get(CountSessionRow, session_id)
-        assert row is not None
-        templates = campaign_templates(s, row.campaign_id)
-        sheets, decisions = load_facts(s, session_id)
-    outs = resolve_all(sheets, decisions, templates)
-    return _Facts(
-        session,
-        {f.id: f for f in sheets},
-        {o.sheet_id: o for o in outs},
-        latest_decisions(decisions),
-        templates,
-    )
-
-
 def _reasons(sheet: cm.SheetFacts, out: cm.SheetOutcome) -> tuple[str, ...]:
     """Why the sheet waits or was refused: page reasons, then those of the boxes in doubt."""
     boxes = (r for pid, rs in sheet.box_reasons if pid in out.doubtful for r in rs)
     return tuple(dict.fromkeys((*out.waiting, *sheet.reasons, *boxes)))
-
-
-def sheet_lines(services: Services, session_id: str, limit: int = 200) -> list[SheetLine]:
-    """The session's sheets, newest first (the blank backs of duplex scans left out)."""
-    facts = _facts(services, session_id)
-    lines = [
-        SheetLine(f.id, f.seq, f.file_name, f.page, o.outcome, _reasons(f, o), f.hand_keyed)
-        for f in facts.sheets.values()
-        if (o := facts.outcomes[f.id]).outcome != cm.SKIPPED
-    ]
-    lines.sort(key=lambda line: -line.seq)
-    return lines[:limit]
-
-
-def ballot_projects(services: Services, session_id: str) -> list[tuple[str, int | str, str]]:
-    """(project id, number, title) of the boxes on this residence's ballot, in printed order."""
-    facts = _facts(services, session_id)
-    mine = [t for t in facts.templates.values() if t.residence_id == facts.session.residence_id]
-    if not mine:
-        return []
-    return [(b.project_id, b.number, b.title) for b in mine[0].boxes]
 
 
 def _box_views(facts: _Facts, sheet: cm.SheetFacts, tpl: Template) -> tuple[BoxView, ...]:
@@ -177,16 +140,6 @@ def _box_views(facts: _Facts, sheet: cm.SheetFacts, tpl: Template) -> tuple[BoxV
 # --- images -----------------------------------------------------------------------------------
 
 
-def _grey_page(services: Services, sheet: cm.SheetFacts) -> NDArray[np.uint8] | None:
-    path = find_image(services.data_dir, sheet.image_sha256) if sheet.image_sha256 else None
-    if path is None:
-        return None
-    for source in iter_pages(path):
-        if source.page == sheet.page:
-            return source.image
-    return None
-
-
 def _upright(grey: NDArray[np.uint8], tpl: Template, px: float) -> NDArray[np.uint8] | None:
     reg = register(
         detect_markers(grey), {tpl.page_number: tpl.markers}, (tpl.width_mm, tpl.height_mm)
@@ -218,27 +171,6 @@ def _sheet(facts: _Facts, sheet_id: str) -> cm.SheetFacts:
     if sheet is None:
         raise NotFound(_("Feuille introuvable dans cette session ({id}).").format(id=sheet_id))
     return sheet
-
-
-def sheet_picture(
-    services: Services, session_id: str, sheet_id: str, px_per_mm: float = PX_PER_MM
-) -> SheetPicture:
-    """The sheet upright with its boxes, or the raw scan when it cannot be registered."""
-    facts = _facts(services, session_id)
-    sheet = _sheet(facts, sheet_id)
-    out = facts.outcomes[sheet.id]
-    tpl = facts.templates.get(sheet.template_hash or "")
-    grey = _grey_page(services, sheet)
-    straight = _upright(grey, tpl, px_per_mm) if grey is not None and tpl is not None else None
-    if straight is not None and tpl is not None:
-        png, boxes, ok = _png(straight, 4000), _box_views(facts, sheet, tpl), True
-    else:
-        png = _png(grey) if grey is not None else b""
-        boxes, ok = (), False
-    reasons = _reasons(sheet, out)
-    return SheetPicture(
-        sheet.id, png, px_per_mm, ok, boxes, out.outcome, reasons, sheet.file_name, sheet.page
-    )
 
 
 def box_crop(picture: SheetPicture, project_id: str, margin_mm: float = 4.0) -> bytes:
@@ -274,11 +206,6 @@ class Explanation:
 
 def _euros(cents: Any) -> str:
     return format_euros(int(round(cents)))
-
-
-def explanation(services: Services, residence_id: str) -> Explanation:
-    """The explanation of a residence's results, in plain French."""
-    return explain_results(services.counting.results(residence_id))
 
 
 def explain_results(res: ResidenceResults) -> Explanation:
@@ -385,13 +312,13 @@ class CameraFeed:
 
     def __init__(
         self,
-        services: Services,
+        counting: CountingService,
         session_id: str,
         index: int = 0,
         frames: Callable[[], NDArray[np.uint8] | None] | None = None,
     ) -> None:
-        session = services.counting.get_session(session_id)
-        with services.counting.uow() as s:
+        session = counting.get_session(session_id)
+        with counting.uow() as s:
             ctx = read_context(s, session.campaign_id, session.mode)
         self.watcher = StillBallotWatcher(ctx)
         self._capture = cv2.VideoCapture(index) if frames is None else None
@@ -419,3 +346,80 @@ class CameraFeed:
     def close(self) -> None:
         if self._capture is not None:
             self._capture.release()
+
+
+class CountView:
+    """What the count screens show: sheet lines, pictures, projects, the explanation (`Services.count_view`)."""
+
+    def __init__(self, *, counting: CountingService, data_dir: Path) -> None:
+        self.counting = counting
+        self.data_dir = data_dir
+
+    def _facts(self, session_id: str) -> _Facts:
+        counting = self.counting
+        session = counting.get_session(session_id)
+        with counting.uow() as s:
+            row = s.get(CountSessionRow, session_id)
+            assert row is not None
+            templates = campaign_templates(s, row.campaign_id)
+            sheets, decisions = load_facts(s, session_id)
+        outs = resolve_all(sheets, decisions, templates)
+        return _Facts(
+            session,
+            {f.id: f for f in sheets},
+            {o.sheet_id: o for o in outs},
+            latest_decisions(decisions),
+            templates,
+        )
+
+    def sheet_lines(self, session_id: str, limit: int = 200) -> list[SheetLine]:
+        """The session's sheets, newest first (the blank backs of duplex scans left out)."""
+        facts = self._facts(session_id)
+        lines = [
+            SheetLine(f.id, f.seq, f.file_name, f.page, o.outcome, _reasons(f, o), f.hand_keyed)
+            for f in facts.sheets.values()
+            if (o := facts.outcomes[f.id]).outcome != cm.SKIPPED
+        ]
+        lines.sort(key=lambda line: -line.seq)
+        return lines[:limit]
+
+    def ballot_projects(self, session_id: str) -> list[tuple[str, int | str, str]]:
+        """(project id, number, title) of the boxes on this residence's ballot, in printed order."""
+        facts = self._facts(session_id)
+        mine = [t for t in facts.templates.values() if t.residence_id == facts.session.residence_id]
+        if not mine:
+            return []
+        return [(b.project_id, b.number, b.title) for b in mine[0].boxes]
+
+    def _grey_page(self, sheet: cm.SheetFacts) -> NDArray[np.uint8] | None:
+        path = find_image(self.data_dir, sheet.image_sha256) if sheet.image_sha256 else None
+        if path is None:
+            return None
+        for source in iter_pages(path):
+            if source.page == sheet.page:
+                return source.image
+        return None
+
+    def sheet_picture(
+        self, session_id: str, sheet_id: str, px_per_mm: float = PX_PER_MM
+    ) -> SheetPicture:
+        """The sheet upright with its boxes, or the raw scan when it cannot be registered."""
+        facts = self._facts(session_id)
+        sheet = _sheet(facts, sheet_id)
+        out = facts.outcomes[sheet.id]
+        tpl = facts.templates.get(sheet.template_hash or "")
+        grey = self._grey_page(sheet)
+        straight = _upright(grey, tpl, px_per_mm) if grey is not None and tpl is not None else None
+        if straight is not None and tpl is not None:
+            png, boxes, ok = _png(straight, 4000), _box_views(facts, sheet, tpl), True
+        else:
+            png = _png(grey) if grey is not None else b""
+            boxes, ok = (), False
+        reasons = _reasons(sheet, out)
+        return SheetPicture(
+            sheet.id, png, px_per_mm, ok, boxes, out.outcome, reasons, sheet.file_name, sheet.page
+        )
+
+    def explanation(self, residence_id: str) -> Explanation:
+        """The explanation of a residence's results, in plain French."""
+        return explain_results(self.counting.results(residence_id))

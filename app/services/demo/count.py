@@ -23,7 +23,9 @@ from app.services.printing.types import PrintOptions
 from ballots.raster import render_page
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.campaigns import CampaignService
+    from app.services.counting.service import CountingService
+    from app.services.printing.service import BallotService
 
 log = logging.getLogger(__name__)
 
@@ -90,42 +92,56 @@ def mark_pages(
     return files
 
 
-def print_marked(
-    services: Services,
-    residence_id: str,
-    plan: Sequence[Sequence[tuple[int, str]]],
-    out_dir: Path,
-    *,
-    test: bool = False,
-    prefix: str = "scan",
-) -> list[Path]:
-    """Print len(plan) ballots of the residence through the ballots service, mark them."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pdf = out_dir / f"{prefix}-bulletins.pdf"
-    summary = services.ballots.print_for_residence(
-        residence_id, pdf, PrintOptions(count=len(plan), test=test)
-    )
-    layout = json.loads(summary.layout_file.read_text(encoding="utf-8"))
-    return mark_pages(summary.pdf, layout, plan, out_dir, prefix=prefix)
+class DemoCount:
+    """A demo count on real printed and marked ballots."""
 
+    def __init__(
+        self,
+        *,
+        ballots: BallotService,
+        campaigns: CampaignService,
+        counting: CountingService,
+        data_dir: Path,
+    ) -> None:
+        self.ballots = ballots
+        self.campaigns = campaigns
+        self.counting = counting
+        self.data_dir = data_dir
 
-def demo_residence_id(services: Services) -> str:
-    """The first residence (by name) that has admissible projects to print."""
-    for residence in sorted(services.campaigns.list_residences(), key=lambda r: r.name):
-        if services.ballots.admissible_projects(residence.id):
-            return residence.id
-    raise LookupError("no residence with admissible projects")
+    def print_marked(
+        self,
+        residence_id: str,
+        plan: Sequence[Sequence[tuple[int, str]]],
+        out_dir: Path,
+        *,
+        test: bool = False,
+        prefix: str = "scan",
+    ) -> list[Path]:
+        """Print len(plan) ballots of the residence through the ballots service, mark them."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        pdf = out_dir / f"{prefix}-bulletins.pdf"
+        summary = self.ballots.print_for_residence(
+            residence_id, pdf, PrintOptions(count=len(plan), test=test)
+        )
+        layout = json.loads(summary.layout_file.read_text(encoding="utf-8"))
+        return mark_pages(summary.pdf, layout, plan, out_dir, prefix=prefix)
 
+    def demo_residence_id(self) -> str:
+        """The first residence (by name) that has admissible projects to print."""
+        for residence in sorted(self.campaigns.list_residences(), key=lambda r: r.name):
+            if self.ballots.admissible_projects(residence.id):
+                return residence.id
+        raise LookupError("no residence with admissible projects")
 
-def create_demo_count(services: Services, work_dir: Path) -> cm.CountSession:
-    """Print, mark and read the demo ballots in a new session; one sheet waits for review."""
-    residence_id = demo_residence_id(services)
-    files = print_marked(services, residence_id, DEMO_PLAN, Path(work_dir))
-    counting = services.counting
-    session = counting.open_session(
-        residence_id, DEMO_OFFICER, DEMO_WITNESSES, passphrase=DEMO_PASSPHRASE
-    )
-    write_demo_passphrase(services.data_dir, DEMO_OFFICER, DEMO_PASSPHRASE)
-    counting.ingest(session.id, files, workers=1)
-    log.info("demo count: %d sheets read in session %s", len(files), session.id)
-    return counting.get_session(session.id)
+    def create_demo_count(self, work_dir: Path) -> cm.CountSession:
+        """Print, mark and read the demo ballots in a new session; one sheet waits for review."""
+        residence_id = self.demo_residence_id()
+        files = self.print_marked(residence_id, DEMO_PLAN, Path(work_dir))
+        counting = self.counting
+        session = counting.open_session(
+            residence_id, DEMO_OFFICER, DEMO_WITNESSES, passphrase=DEMO_PASSPHRASE
+        )
+        write_demo_passphrase(self.data_dir, DEMO_OFFICER, DEMO_PASSPHRASE)
+        counting.ingest(session.id, files, workers=1)
+        log.info("demo count: %d sheets read in session %s", len(files), session.id)
+        return counting.get_session(session.id)

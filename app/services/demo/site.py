@@ -7,12 +7,15 @@ from __future__ import annotations
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.site import Milestone
-from app.services import Services
 from app.services.demo.picture import draw_garden
-from app.services.site import FollowupInput, NewsInput
-from app.services.site_results import publish_results
+from app.services.site import FollowupInput, NewsInput, SiteService
+
+if TYPE_CHECKING:
+    from app.services.counting.service import CountingService
+    from app.services.site_results import SiteResults
 
 NEWS = (
     (
@@ -33,44 +36,55 @@ NEWS = (
 )
 
 
-def publish_demo_site(services: Services) -> None:
-    site = services.site
-    site.publish_campaign(True)
-    site.publish_projects(True)
-    with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
-        sketch = draw_garden(Path(folder) / "jardin.png")
-        for number, (title, body, published) in enumerate(NEWS):
-            picture = sketch if number == 1 else None
-            alt = "Esquisse du jardin partagé : six bacs et un composteur" if picture else ""
-            post = site.create_news(NewsInput(title, body, alt), picture)
-            if published:
-                site.publish_news(post.id)
+class DemoSite:
+    """The demo campaign on the public site: news, milestones, published results."""
 
+    def __init__(
+        self, *, counting: CountingService, site: SiteService, site_results: SiteResults
+    ) -> None:
+        self.counting = counting
+        self.site = site
+        self.site_results = site_results
 
-def publish_demo_results(services: Services, residence_id: str) -> None:
-    """The counted residence's results, and the follow-up of its first funded project."""
-    publish_results(services, residence_id)
-    results = services.counting.results(residence_id)
-    funded = [p.project_id for p in results.projects if p.project_id in results.selected]
-    garden = [p.project_id for p in results.projects if p.title.startswith("Jardin partagé")]
-    funded = [pid for pid in garden if pid in funded] or funded
-    if not funded:
-        return
-    today = date.today()
-    with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
-        sketch = draw_garden(Path(folder) / "chantier.png")
-        services.site.set_followup(
-            funded[0],
-            FollowupInput(
-                "in_progress",
-                (
-                    Milestone(today - timedelta(days=5), "Commande passée au fournisseur", True),
-                    Milestone(today + timedelta(days=60), "Installation des bacs", False),
-                    Milestone(today + timedelta(days=90), "Inauguration avec les habitants"),
+    def publish_demo_site(self) -> None:
+        site = self.site
+        site.publish_campaign(True)
+        site.publish_projects(True)
+        with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
+            sketch = draw_garden(Path(folder) / "jardin.png")
+            for number, (title, body, published) in enumerate(NEWS):
+                picture = sketch if number == 1 else None
+                alt = "Esquisse du jardin partagé : six bacs et un composteur" if picture else ""
+                post = site.create_news(NewsInput(title, body, alt), picture)
+                if published:
+                    site.publish_news(post.id)
+
+    def publish_demo_results(self, residence_id: str) -> None:
+        """The counted residence's results, and the follow-up of its first funded project."""
+        self.site_results.publish_results(residence_id)
+        results = self.counting.results(residence_id)
+        funded = [p.project_id for p in results.projects if p.project_id in results.selected]
+        garden = [p.project_id for p in results.projects if p.title.startswith("Jardin partagé")]
+        funded = [pid for pid in garden if pid in funded] or funded
+        if not funded:
+            return
+        today = date.today()
+        with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
+            sketch = draw_garden(Path(folder) / "chantier.png")
+            self.site.set_followup(
+                funded[0],
+                FollowupInput(
+                    "in_progress",
+                    (
+                        Milestone(
+                            today - timedelta(days=5), "Commande passée au fournisseur", True
+                        ),
+                        Milestone(today + timedelta(days=60), "Installation des bacs", False),
+                        Milestone(today + timedelta(days=90), "Inauguration avec les habitants"),
+                    ),
+                    "Le bailleur a validé le devis ; les travaux commencent au printemps.",
+                    "Esquisse du projet",
                 ),
-                "Le bailleur a validé le devis ; les travaux commencent au printemps.",
-                "Esquisse du projet",
-            ),
-            sketch,
-        )
-    services.site.publish_followup(funded[0])
+                sketch,
+            )
+        self.site.publish_followup(funded[0])

@@ -36,7 +36,8 @@ from app.services.interop.tables import Row, Table, column_name, read_table
 from app.storage.tables import IdeaRow, ProjectRow
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.campaigns import CampaignService
+    from app.storage.uow import UnitOfWork
 
 LOCALE = "fr"
 
@@ -202,32 +203,6 @@ def detect(table: Table, locale: str) -> tuple[Kind, dict[str, int | None]]:
 
 
 # --- planning and applying ----------------------------------------------------------------------
-
-
-def import_decidim(
-    services: Services,
-    path: Path,
-    *,
-    residence: str | None = None,
-    dry_run: bool = False,
-    locale: str = LOCALE,
-) -> DecidimImport:
-    """Preview (`dry_run`) or apply a Decidim proposals or budgets projects export."""
-    table = read_export(Path(path))
-    if not table.rows:
-        raise UserError(_("Aucune ligne de données sous l'en-tête."))
-    kind, cols = detect(table, locale)
-    campaign_id = services.campaigns.active_campaign_id()
-    residences = services.campaigns.list_residences(campaign_id)
-    default = services.campaigns.find_residence(residence, campaign_id) if residence else None
-    with services.uow() as s:
-        if kind is Kind.PROPOSALS:
-            plan = _plan_proposals(s, table, cols, campaign_id, residences, default)
-        else:
-            plan = _plan_projects(s, table, cols, campaign_id)
-        if not dry_run:
-            _apply(s, kind, plan, campaign_id, table, cols)
-    return DecidimImport(kind, tuple(p.line for p in plan), not dry_run, locale)
 
 
 @dataclass(frozen=True)
@@ -411,3 +386,36 @@ def _apply(  # type: ignore[no-untyped-def]
                 )
             )
     s.flush()
+
+
+class DecidimImporter:
+    """Reads a Decidim export, previews it and applies it (`Services.decidim_import`)."""
+
+    def __init__(self, *, campaigns: CampaignService, uow: UnitOfWork) -> None:
+        self.campaigns = campaigns
+        self.uow = uow
+
+    def import_decidim(
+        self,
+        path: Path,
+        *,
+        residence: str | None = None,
+        dry_run: bool = False,
+        locale: str = LOCALE,
+    ) -> DecidimImport:
+        """Preview (`dry_run`) or apply a Decidim proposals or budgets projects export."""
+        table = read_export(Path(path))
+        if not table.rows:
+            raise UserError(_("Aucune ligne de données sous l'en-tête."))
+        kind, cols = detect(table, locale)
+        campaign_id = self.campaigns.active_campaign_id()
+        residences = self.campaigns.list_residences(campaign_id)
+        default = self.campaigns.find_residence(residence, campaign_id) if residence else None
+        with self.uow() as s:
+            if kind is Kind.PROPOSALS:
+                plan = _plan_proposals(s, table, cols, campaign_id, residences, default)
+            else:
+                plan = _plan_projects(s, table, cols, campaign_id)
+            if not dry_run:
+                _apply(s, kind, plan, campaign_id, table, cols)
+        return DecidimImport(kind, tuple(p.line for p in plan), not dry_run, locale)

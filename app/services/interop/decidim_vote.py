@@ -32,7 +32,8 @@ from app.services.interop.online_vote import (
 from app.storage.tables import OnlineVoteRow, ProjectRow
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.campaigns import CampaignService
+    from app.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -50,41 +51,6 @@ class OnlineVoteImport:
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", " ".join(text.casefold().split()))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def import_online_vote(
-    services: Services, path: Path, residence: str, *, dry_run: bool = False
-) -> OnlineVoteImport:
-    """Read a Decidim `.pb` vote for one residence; write it unless `dry_run` (all or nothing)."""
-    path = Path(path)
-    pb = read_pabulib(path)
-    target = services.campaigns.find_residence(residence)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with services.uow() as s:
-        projects = admissible_projects(s, target.id)
-        match = _match(pb, projects, target.name)
-        ballots = sorted(sorted({match[p] for p in v.vote}) for v in pb.votes if v.vote)
-        votes = {p.id: 0 for p in projects}
-        for ballot in ballots:
-            for pid in ballot:
-                votes[pid] += 1
-        previous = s.scalars(
-            select(OnlineVoteRow).where(
-                OnlineVoteRow.residence_id == target.id, OnlineVoteRow.deleted_at.is_(None)
-            )
-        ).all()
-        if not dry_run:
-            for row in previous:
-                row.deleted_at = utc_now()
-            s.add(OnlineVoteRow(
-                campaign_id=target.campaign_id, residence_id=target.id, source="decidim",
-                file_name=path.name, file_sha256=digest, ballots=ballots,
-            ))  # fmt: skip
-            s.commit()
-        return OnlineVoteImport(
-            target.id, target.name, path.name, len(ballots), votes,
-            {p.id: p.title for p in projects}, bool(previous), not dry_run,
-        )  # fmt: skip
 
 
 def _match(pb: PbFile, projects: list[ProjectRow], residence: str) -> dict[str, str]:
@@ -111,12 +77,52 @@ def _match(pb: PbFile, projects: list[ProjectRow], residence: str) -> dict[str, 
     return match
 
 
-__all__ = ["CombinedLine", "CombinedResults", "combined_results", "import_online_vote",
-           "online_ballots"]  # fmt: skip
+__all__ = ["CombinedLine", "CombinedResults", "OnlineVote", "online_ballots"]
 
 
-def combined_results(services: Services, residence: str) -> CombinedResults:
-    """The residence's result under the declared rule, paper and online ballots together."""
-    target = services.campaigns.find_residence(residence)
-    with services.uow() as s:
-        return combined_in_session(s, target.id)
+class OnlineVote:
+    """The online vote of Decidim beside the paper count (`Services.online_vote`)."""
+
+    def __init__(self, *, campaigns: CampaignService, uow: UnitOfWork) -> None:
+        self.campaigns = campaigns
+        self.uow = uow
+
+    def import_online_vote(
+        self, path: Path, residence: str, *, dry_run: bool = False
+    ) -> OnlineVoteImport:
+        """Read a Decidim `.pb` vote for one residence; write it unless `dry_run` (all or nothing)."""
+        path = Path(path)
+        pb = read_pabulib(path)
+        target = self.campaigns.find_residence(residence)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with self.uow() as s:
+            projects = admissible_projects(s, target.id)
+            match = _match(pb, projects, target.name)
+            ballots = sorted(sorted({match[p] for p in v.vote}) for v in pb.votes if v.vote)
+            votes = {p.id: 0 for p in projects}
+            for ballot in ballots:
+                for pid in ballot:
+                    votes[pid] += 1
+            previous = s.scalars(
+                select(OnlineVoteRow).where(
+                    OnlineVoteRow.residence_id == target.id, OnlineVoteRow.deleted_at.is_(None)
+                )
+            ).all()
+            if not dry_run:
+                for row in previous:
+                    row.deleted_at = utc_now()
+                s.add(OnlineVoteRow(
+                    campaign_id=target.campaign_id, residence_id=target.id, source="decidim",
+                    file_name=path.name, file_sha256=digest, ballots=ballots,
+                ))  # fmt: skip
+                s.commit()
+            return OnlineVoteImport(
+                target.id, target.name, path.name, len(ballots), votes,
+                {p.id: p.title for p in projects}, bool(previous), not dry_run,
+            )  # fmt: skip
+
+    def combined_results(self, residence: str) -> CombinedResults:
+        """The residence's result under the declared rule, paper and online ballots together."""
+        target = self.campaigns.find_residence(residence)
+        with self.uow() as s:
+            return combined_in_session(s, target.id)

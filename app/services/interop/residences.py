@@ -28,7 +28,8 @@ from app.storage.tables import ResidenceRow
 from app.storage.uow import insert_synced
 
 if TYPE_CHECKING:
-    from app.services import Services
+    from app.services.campaigns import CampaignService
+    from app.storage.uow import UnitOfWork
 
 FIELDS = ("name", "address", "dwellings", "budget_cents")
 HEADERS = {  # the folded header words accepted for each field
@@ -223,40 +224,6 @@ def read_residences(table: Table) -> tuple[list[tuple[Row, dict[str, str | int]]
     return out, columns
 
 
-def import_residences(services: Services, path: Path, *, dry_run: bool = False) -> ResidenceImport:
-    """Preview (`dry_run`) or apply the residences of `path` in the active campaign."""
-    table = read_table(Path(path))
-    if not table.rows:
-        raise UserError(_("Aucune ligne de données sous l'en-tête."))
-    lines_in, columns = read_residences(table)
-    _found, ignored = map_columns(table)
-    campaign_id = services.campaigns.active_campaign_id()
-    with services.uow() as session:
-        existing = {
-            fold(r.name): r
-            for r in session.scalars(
-                select(ResidenceRow).where(
-                    ResidenceRow.campaign_id == campaign_id, ResidenceRow.deleted_at.is_(None)
-                )
-            )
-        }
-        plan = [
-            _plan(row, values, existing.get(fold(str(values["name"])))) if existing
-            else _plan(row, values, None)
-            for row, values in lines_in
-        ]  # fmt: skip
-        if not dry_run:
-            _apply(session, campaign_id, plan, existing)
-    return ResidenceImport(
-        lines=tuple(plan),
-        applied=not dry_run,
-        columns=tuple(f for f in FIELDS if f in columns),
-        ignored_columns=ignored,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-    )
-
-
 def _plan(row: Row, values: dict[str, str | int], current: ResidenceRow | None) -> ResidenceLine:
     name = str(values["name"])
     if current is None:
@@ -297,3 +264,44 @@ def _apply(
             row.name, row.address = line.name, line.address
             row.dwellings, row.budget_cents = line.dwellings, line.budget_cents
     session.flush()
+
+
+class ResidenceImporter:
+    """Residences read from a spreadsheet (`Services.residence_import`)."""
+
+    def __init__(self, *, campaigns: CampaignService, uow: UnitOfWork) -> None:
+        self.campaigns = campaigns
+        self.uow = uow
+
+    def import_residences(self, path: Path, *, dry_run: bool = False) -> ResidenceImport:
+        """Preview (`dry_run`) or apply the residences of `path` in the active campaign."""
+        table = read_table(Path(path))
+        if not table.rows:
+            raise UserError(_("Aucune ligne de données sous l'en-tête."))
+        lines_in, columns = read_residences(table)
+        _found, ignored = map_columns(table)
+        campaign_id = self.campaigns.active_campaign_id()
+        with self.uow() as session:
+            existing = {
+                fold(r.name): r
+                for r in session.scalars(
+                    select(ResidenceRow).where(
+                        ResidenceRow.campaign_id == campaign_id, ResidenceRow.deleted_at.is_(None)
+                    )
+                )
+            }
+            plan = [
+                _plan(row, values, existing.get(fold(str(values["name"])))) if existing
+                else _plan(row, values, None)
+                for row, values in lines_in
+            ]  # fmt: skip
+            if not dry_run:
+                _apply(session, campaign_id, plan, existing)
+        return ResidenceImport(
+            lines=tuple(plan),
+            applied=not dry_run,
+            columns=tuple(f for f in FIELDS if f in columns),
+            ignored_columns=ignored,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+        )

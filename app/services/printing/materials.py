@@ -21,7 +21,9 @@ from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
 from app.services.base import get_live
 from app.services.printing import files, specs
-from app.services.printing.preview import page_count, page_png
+from app.services.printing.jobs import PrintJobs
+from app.services.printing.preview import Previews, page_count, page_png
+from app.services.printing.styles import Styles
 from app.services.printing.types import MaterialKind
 from app.storage.tables import CampaignRow, ResidenceRow
 from app.storage.uow import UnitOfWork
@@ -84,11 +86,16 @@ def parse_vote_sessions(text: str) -> tuple[VoteSession, ...]:
     return tuple(sessions)
 
 
-class MaterialsMixin:
-    """Materials and previews for `BallotService` (uses its `uow`, `job`, `ensure_default_style`)."""
+class Materials:
+    """Materials and document previews (a part of `BallotService`)."""
 
-    uow: UnitOfWork
-    data_dir: Path
+    def __init__(
+        self, uow: UnitOfWork, jobs: PrintJobs, styles: Styles, previews: Previews
+    ) -> None:
+        self.uow = uow
+        self.jobs = jobs
+        self.styles = styles
+        self.previews = previews
 
     def vote_sessions_text(self, residence_id: str) -> str:
         with self.uow() as session:
@@ -156,8 +163,8 @@ class MaterialsMixin:
                     campaign, residence, out, pages=pages, rows=SIGNIN_ROWS, sessions=sessions
                 )
             return
-        style_id = style_id or self.ensure_default_style(residence_id).id  # type: ignore[attr-defined]
-        job = self.job(style_id, long=kind is MaterialKind.SHEETS)  # type: ignore[attr-defined]
+        style_id = style_id or self.styles.ensure_default_style(residence_id).id
+        job = self.jobs.job(style_id, long=kind is MaterialKind.SHEETS)
         with specs.printed_language(job.language), specs.library_errors():
             if kind is MaterialKind.SHEETS:
                 render_project_sheets(job.spec, out)
@@ -219,12 +226,14 @@ class MaterialsMixin:
     ) -> DocumentPreview:
         """Page `page` of any document of the Vote screen, drawn exactly as it will print."""
         if kind == "ballots" and style_id:
-            preview = self.preview(style_id, dpi=dpi, test=test)  # type: ignore[attr-defined]
+            preview = self.previews.preview(style_id, dpi=dpi, test=test)
             return DocumentPreview(preview.png, 0, 1, preview.warnings)
         with tempfile.TemporaryDirectory(prefix="bp-preview-") as folder:
             out = Path(folder) / "document.pdf"
             if kind == "test_deck":
-                self._preview_deck(style_id or self.ensure_default_style(residence_id).id, out)  # type: ignore[attr-defined]
+                self._preview_deck(
+                    style_id or self.styles.ensure_default_style(residence_id).id, out
+                )
             else:
                 self._write_material(residence_id, MaterialKind(kind), out, style_id)
             pages = page_count(out)
@@ -232,6 +241,6 @@ class MaterialsMixin:
             return DocumentPreview(page_png(out, page, dpi), page, pages)
 
     def _preview_deck(self, style_id: str, out: Path) -> None:
-        job = self.job(style_id, seed=0)  # type: ignore[attr-defined]
+        job = self.jobs.job(style_id, seed=0)
         with specs.printed_language(job.language), specs.library_errors():
             make_test_deck(job.spec, out, key=secrets.token_bytes(32), batch=1, count=7)

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 from app.errors import UserError
 from app.i18n import _
 from app.services.printing import specs
+from app.services.printing.jobs import PrintJobs
 from ballots.render import render_ballots
 
 MAX_DPI = 1200
@@ -90,12 +91,16 @@ def page_png(pdf: Path | bytes, index: int = 0, dpi: float = 100.0) -> bytes:
     return buffer.getvalue()
 
 
-class PreviewMixin:
-    """`preview` for `BallotService`: renders one ballot with a throw-away key, no serial."""
+class Previews:
+    """Ballot previews and page pictures (a part of `BallotService`): renders one ballot with a
+    throw-away key, no serial."""
+
+    def __init__(self, jobs: PrintJobs) -> None:
+        self.jobs = jobs
 
     def preview(self, style_id: str, *, dpi: float = 100.0, test: bool = False) -> BallotPreview:
         """The ballot of a style as PNG. A random order is shown as drawn with a fixed seed."""
-        job = self.job(style_id, seed=0)  # type: ignore[attr-defined]
+        job = self.jobs.job(style_id, seed=0)
         with tempfile.TemporaryDirectory(prefix="bp-preview-") as folder:
             out = Path(folder) / "preview.pdf"
             with specs.printed_language(job.language), specs.library_errors():

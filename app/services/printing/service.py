@@ -12,36 +12,39 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-import ballots
+from app.domain import models as m
 from app.errors import CancelFlag, UserError
 from app.i18n import _
 from app.services.base import Service, device_block, get_live
 from app.services.printing import files, specs
-from app.services.printing.materials import MaterialsMixin
-from app.services.printing.preview import PreviewMixin
-from app.services.printing.styles import StyleMixin
+from app.services.printing.jobs import PrintJob, PrintJobs
+from app.services.printing.materials import DocumentPreview, Materials
+from app.services.printing.preview import BallotPreview, PageImage, Previews
+from app.services.printing.styles import Styles
 from app.services.printing.types import (
+    BallotStyle,
+    MaterialKind,
     PrintBatch,
     PrintOptions,
     PrintSummary,
     ProjectOrder,
+    StyleInput,
 )
 from app.storage.tables import (
     BallotStyleRow,
-    CampaignRow,
     IssuedSerialRow,
     PrintBatchRow,
     ResidenceRow,
 )
 from app.storage.uow import UnitOfWork
 from ballots.layout import layout_to_json
+from ballots.materials import VoteSession
 from ballots.render import PrintResult, check_count, render_ballots
 from ballots.serials import keyed_serial_hash
 from ballots.testdeck import expected_to_json, make_test_deck
@@ -56,26 +59,114 @@ SerialOk = Callable[[int], bool]
 Renderer = Callable[[Path, int, SerialOk], Rendered]
 
 
-@dataclass(frozen=True)
-class PrintJob:
-    """Everything a print needs, read from the store in one transaction."""
+class BallotService(Service):
+    """Ballot styles, printing and the record of print batches (see the module docstring).
 
-    spec: ballots.BallotSpec
-    key: bytes
-    campaign_id: str
-    residence_id: str
-    residence_name: str
-    style_id: str
-    style_name: str
-    language: str
-
-
-class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
-    """Ballot styles, printing and the record of print batches (see the module docstring)."""
+    A facade over its parts: `styles` (ballot styles), `jobs` (what a print needs), `previews`
+    (PNG previews and page pictures) and `materials` (posters, sheets, sign-in lists); the
+    printing and the record of batches are its own.
+    """
 
     def __init__(self, uow: UnitOfWork, data_dir: Path) -> None:
         super().__init__(uow)
         self.data_dir = Path(data_dir)
+        self.styles = Styles(uow)
+        self.jobs = PrintJobs(uow, self.data_dir)
+        self.previews = Previews(self.jobs)
+        self.documents = Materials(uow, self.jobs, self.styles, self.previews)
+
+    # --- styles (`Styles`) -----------------------------------------------------------------
+
+    def admissible_projects(self, residence_id: str) -> list[m.Project]:
+        """The projects the commission found admissible for this residence, by number."""
+        return self.styles.admissible_projects(residence_id)
+
+    def ballot_projects(self, style_id: str) -> list[m.Project]:
+        """The projects of a style in its fixed order (what a fixed-order ballot shows)."""
+        return self.styles.ballot_projects(style_id)
+
+    def list_styles(self, residence_id: str) -> list[BallotStyle]:
+        return self.styles.list_styles(residence_id)
+
+    def get_style(self, style_id: str) -> BallotStyle:
+        return self.styles.get_style(style_id)
+
+    def ensure_default_style(self, residence_id: str) -> BallotStyle:
+        """The residence's first style, created from its admissible projects when there is none."""
+        return self.styles.ensure_default_style(residence_id)
+
+    def choose_style(self, residence_id: str, name_or_id: str | None = None) -> BallotStyle:
+        """A style named on the command line (name or id), else the default one."""
+        return self.styles.choose_style(residence_id, name_or_id)
+
+    def create_style(self, residence_id: str, data: StyleInput) -> BallotStyle:
+        return self.styles.create_style(residence_id, data)
+
+    def update_style(self, style_id: str, data: StyleInput) -> BallotStyle:
+        """Change a style. Batches already printed keep their own recorded layout."""
+        return self.styles.update_style(style_id, data)
+
+    # --- previews (`Previews`) and other materials (`Materials`) ---------------------------
+
+    def preview(self, style_id: str, *, dpi: float = 100.0, test: bool = False) -> BallotPreview:
+        """The ballot of a style as PNG. A random order is shown as drawn with a fixed seed."""
+        return self.previews.preview(style_id, dpi=dpi, test=test)
+
+    @staticmethod
+    def page_count(pdf: Path | bytes) -> int:
+        return Previews.page_count(pdf)
+
+    @staticmethod
+    def page_image(pdf: Path | bytes, index: int = 0, dpi: float = 300.0) -> PageImage:
+        return Previews.page_image(pdf, index, dpi)
+
+    @staticmethod
+    def page_png(pdf: Path | bytes, index: int = 0, dpi: float = 100.0) -> bytes:
+        return Previews.page_png(pdf, index, dpi)
+
+    def vote_sessions_text(self, residence_id: str) -> str:
+        return self.documents.vote_sessions_text(residence_id)
+
+    def set_vote_sessions(self, residence_id: str, text: str) -> tuple[VoteSession, ...]:
+        """Check and keep the residence's voting times and places (one per line)."""
+        return self.documents.set_vote_sessions(residence_id, text)
+
+    def poster_contact_text(self, residence_id: str) -> str:
+        return self.documents.poster_contact_text(residence_id)
+
+    def set_poster_contact(self, residence_id: str, text: str) -> str:
+        """Keep whom residents ask about the vote (printed at the foot of the poster)."""
+        return self.documents.set_poster_contact(residence_id, text)
+
+    def materials(
+        self,
+        residence_id: str,
+        kind: MaterialKind,
+        out: Path,
+        *,
+        style_id: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> Path:
+        """Write project sheets, the poster or the sign-in sheet to `out` (atomically)."""
+        return self.documents.materials(
+            residence_id, kind, out, style_id=style_id, progress=progress, cancel=cancel
+        )
+
+    def document_preview(
+        self,
+        residence_id: str,
+        kind: str,
+        *,
+        style_id: str | None = None,
+        page: int = 0,
+        dpi: float = 100.0,
+        test: bool = False,
+    ) -> DocumentPreview:
+        """Page `page` of any document of the Vote screen, drawn exactly as it will print."""
+        return self.documents.document_preview(
+            residence_id, kind, style_id=style_id, page=page, dpi=dpi, test=test
+        )
 
     # --- printing -------------------------------------------------------------------------
 
@@ -88,41 +179,7 @@ class BallotService(StyleMixin, PreviewMixin, MaterialsMixin, Service):
         long: bool = False,
     ) -> PrintJob:
         """Read the style, its residence, campaign, key and admissible projects."""
-        with self.uow() as session:
-            style = get_live(session, BallotStyleRow, style_id, _("Modèle de bulletin"))
-            residence = get_live(session, ResidenceRow, style.residence_id, _("Résidence"))
-            campaign = get_live(session, CampaignRow, style.campaign_id, _("Campagne"))
-            if not campaign.secret_key:
-                raise UserError(
-                    _(
-                        "La clé des bulletins de cette campagne n'est pas sur ce poste (campagne "
-                        "reçue par synchronisation) : imprimez les bulletins sur le poste qui a "
-                        "créé la campagne."
-                    )
-                )
-            admissible = self._admissible_rows(session, residence.id)
-            if not admissible:
-                raise specs.no_project_error(residence.name)
-            spec = specs.build_spec(
-                campaign,
-                residence,
-                style,
-                admissible,
-                self.data_dir,
-                order=order,
-                seed=seed,
-                long=long,
-            )
-            return PrintJob(
-                spec,
-                bytes(campaign.secret_key),
-                campaign.id,
-                residence.id,
-                residence.name,
-                style.id,
-                style.name,
-                style.language,
-            )
+        return self.jobs.job(style_id, order=order, seed=seed, long=long)
 
     def print_ballots(
         self,

@@ -37,24 +37,25 @@ def default_style_name(data: StyleInput) -> str:
     return _("Standard")
 
 
-class StyleMixin(Service):
-    """Create, edit, list and choose ballot styles (mixed into `BallotService`)."""
+def admissible_rows(session: Session, residence_id: str) -> list[ProjectRow]:
+    """The residence's admissible projects, by number."""
+    query = select(ProjectRow).where(*specs.admissible_filter(residence_id))  # type: ignore[arg-type]
+    return list(session.scalars(query.order_by(ProjectRow.number)))
 
-    @staticmethod
-    def _admissible_rows(session: Session, residence_id: str) -> list[ProjectRow]:
-        query = select(ProjectRow).where(*specs.admissible_filter(residence_id))  # type: ignore[arg-type]
-        return list(session.scalars(query.order_by(ProjectRow.number)))
+
+class Styles(Service):
+    """Create, edit, list and choose ballot styles (a part of `BallotService`)."""
 
     def admissible_projects(self, residence_id: str) -> list[m.Project]:
         """The projects the commission found admissible for this residence, by number."""
         with self.uow() as session:
-            return [mappers.project(r) for r in self._admissible_rows(session, residence_id)]
+            return [mappers.project(r) for r in admissible_rows(session, residence_id)]
 
     def ballot_projects(self, style_id: str) -> list[m.Project]:
         """The projects of a style in its fixed order (what a fixed-order ballot shows)."""
         with self.uow() as session:
             style = get_live(session, BallotStyleRow, style_id, _("Modèle de bulletin"))
-            rows = specs.ballot_projects(style, self._admissible_rows(session, style.residence_id))
+            rows = specs.ballot_projects(style, admissible_rows(session, style.residence_id))
             return [mappers.project(r) for r in rows]
 
     def list_styles(self, residence_id: str) -> list[BallotStyle]:
@@ -97,7 +98,7 @@ class StyleMixin(Service):
     def create_style(self, residence_id: str, data: StyleInput) -> BallotStyle:
         with self.uow() as session:
             residence = get_live(session, ResidenceRow, residence_id, _("Résidence"))
-            admissible = self._admissible_rows(session, residence_id)
+            admissible = admissible_rows(session, residence_id)
             if not admissible:
                 raise specs.no_project_error(residence.name)
             if data.project_ids is None:
@@ -119,7 +120,7 @@ class StyleMixin(Service):
         with self.uow() as session:
             row = get_live(session, BallotStyleRow, style_id, _("Modèle de bulletin"))
             residence = get_live(session, ResidenceRow, row.residence_id, _("Résidence"))
-            admissible = self._admissible_rows(session, residence.id)
+            admissible = admissible_rows(session, residence.id)
             if data.project_ids is None:
                 data = replace(data, project_ids=tuple(row.project_ids or ()))
             for key, value in self._checked(session, residence, admissible, data, row.id).items():

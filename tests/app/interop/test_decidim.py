@@ -15,8 +15,7 @@ from app.domain.models import Decision
 from app.errors import UserError
 from app.services.commission import ReviewInput
 from app.services.ideas import IdeaInput, ProjectInput
-from app.services.interop.decidim_export import export_decidim
-from app.services.interop.decidim_import import Action, Kind, import_decidim
+from app.services.interop.decidim_import import Action, Kind
 from tests.helpers.counting import PASSPHRASE, make_setup
 
 
@@ -52,7 +51,7 @@ def decidim_export(path, rows, old=False):
 
 
 def test_proposals_file_has_decidims_columns(services, ideas, tmp_path):
-    path, n = export_decidim(services, "proposals", tmp_path / "propositions.csv")
+    path, n = services.decidim_export.export_decidim("proposals", tmp_path / "propositions.csv")
     rows = read_decidim_csv(path)
     assert n == 2 and list(rows[0]) == ["title/fr", "body/fr", "address"]
     assert rows[0] == {"title/fr": "Des bancs au jardin", "body/fr": "À l'ombre",
@@ -70,7 +69,7 @@ def test_proposals_export_is_matched_then_new_ones_become_ideas(services, ideas,
         {"id": "104", "title": "Retirée", "body": "x", "state": "withdrawn"},
         {"id": "105", "title": "Amendement", "body": "x", "amend": "true"},
     ])  # fmt: skip
-    preview = import_decidim(services, f, dry_run=True)
+    preview = services.decidim_import.import_decidim(f, dry_run=True)
     assert preview.kind is Kind.PROPOSALS and not preview.applied
     assert [(x.line, x.decidim_id, x.action) for x in preview.lines] == [
         (2, "101", Action.LINK), (3, "102", Action.LINK), (4, "103", Action.CREATE),
@@ -78,18 +77,18 @@ def test_proposals_export_is_matched_then_new_ones_become_ideas(services, ideas,
     ]  # fmt: skip
     assert preview.lines[0].record_id == a.meta.id and preview.lines[1].record_id == b.meta.id
     assert len(services.ideas.list_ideas()) == 2  # the preview wrote nothing
-    import_decidim(services, f)
+    services.decidim_import.import_decidim(f)
     new = [i for i in services.ideas.list_ideas() if i.title == "Une boîte à livres"]
     assert len(new) == 1 and new[0].description == "Dans le hall & au calme"
     assert new[0].theme == "Culture"
-    again = import_decidim(services, f, dry_run=True)
+    again = services.decidim_import.import_decidim(f, dry_run=True)
     assert [x.action for x in again.lines[:3]] == [Action.UNCHANGED] * 3
 
 
 def test_answers_once_matched_and_decided(services, ideas, residence, tmp_path):
     a, b = ideas
     with pytest.raises(UserError, match="Aucune idée n'est associée à une proposition Decidim"):
-        export_decidim(services, "answers", tmp_path / "r.csv")
+        services.decidim_export.export_decidim("answers", tmp_path / "r.csv")
     project = services.projects.merge_ideas([a.meta.id], ProjectInput(
         title="Bancs", residence_id=residence.id, cost_cents=1_500_00))  # fmt: skip
     other = services.projects.merge_ideas([b.meta.id], ProjectInput(
@@ -105,8 +104,8 @@ def test_answers_once_matched_and_decided(services, ideas, residence, tmp_path):
         {"id": "7", "title": "Des bancs au jardin", "body": "x"},
         {"id": "12", "title": "Un composteur", "body": "y"},
     ])  # fmt: skip
-    import_decidim(services, f)
-    path, n = export_decidim(services, "answers", tmp_path / "reponses.csv")
+    services.decidim_import.import_decidim(f)
+    path, n = services.decidim_export.export_decidim("answers", tmp_path / "reponses.csv")
     rows = read_decidim_csv(path)
     assert list(rows[0]) == ["id", "state", "status", "answer/fr"]
     assert [(r["id"], r["state"], r["status"]) for r in rows] == [
@@ -118,7 +117,7 @@ def test_answers_once_matched_and_decided(services, ideas, residence, tmp_path):
 
 def test_projects_then_paper_totals_after_matching(services, tmp_path):
     setup = make_setup(services)
-    path, n = export_decidim(services, "projects", tmp_path / "projets.csv")
+    path, n = services.decidim_export.export_decidim("projects", tmp_path / "projets.csv")
     rows = read_decidim_csv(path)
     assert n == 4 and list(rows[0]) == ["title/fr", "description/fr", "budget_amount", "scope/id"]
     assert [(r["title/fr"], r["budget_amount"]) for r in rows] == [
@@ -126,7 +125,7 @@ def test_projects_then_paper_totals_after_matching(services, tmp_path):
         ("Projet numéro 3", "2500"), ("Projet numéro 4", "1500"),
     ]  # fmt: skip
     with pytest.raises(UserError, match="Aucun projet n'est associé à un projet Decidim"):
-        export_decidim(services, "paper-totals", tmp_path / "p.csv")
+        services.decidim_export.export_decidim("paper-totals", tmp_path / "p.csv")
     # Decidim's budgets projects export (JSON), ids given by Decidim
     export = [
         {"id": 31, "title": {"fr": "Projet numéro 1"}, "description": {"fr": "a"},
@@ -137,7 +136,7 @@ def test_projects_then_paper_totals_after_matching(services, tmp_path):
          "budget_amount": 10, "budget": {"id": 2}},
     ]  # fmt: skip
     (tmp_path / "projects.json").write_text(json.dumps(export), encoding="utf-8")
-    done = import_decidim(services, tmp_path / "projects.json")
+    done = services.decidim_import.import_decidim(tmp_path / "projects.json")
     assert done.kind is Kind.PROJECTS
     assert [x.action for x in done.lines] == [Action.LINK, Action.LINK, Action.SKIP]
     assert done.lines[2].note == "aucun projet recevable de ce titre"
@@ -145,7 +144,7 @@ def test_projects_then_paper_totals_after_matching(services, tmp_path):
     p = setup.project_ids
     for choices in ([p[0]], [p[0], p[1]], [p[1]], [p[0], p[3]]):
         services.counting.hand_key(session.id, choices, "Bulletin déchiré")
-    path, n = export_decidim(services, "paper-totals", tmp_path / "papier.csv")
+    path, n = services.decidim_export.export_decidim("paper-totals", tmp_path / "papier.csv")
     assert read_decidim_csv(path) == [
         {"id": "31", "paper_ballots_to_import": "3"}, {"id": "32", "paper_ballots_to_import": "2"}
     ]  # fmt: skip
@@ -158,8 +157,10 @@ def test_xlsx_export_and_older_plain_title_columns(services, residence, tmp_path
     sheet.append([55, "Fresque", "<p>Sur le mur</p>", None])
     book.save(tmp_path / "export.xlsx")
     with pytest.raises(UserError, match="Ligne 2 : aucune portée ne désigne sa résidence"):
-        import_decidim(services, tmp_path / "export.xlsx")
-    done = import_decidim(services, tmp_path / "export.xlsx", residence="les tilleuls")
+        services.decidim_import.import_decidim(tmp_path / "export.xlsx")
+    done = services.decidim_import.import_decidim(
+        tmp_path / "export.xlsx", residence="les tilleuls"
+    )
     assert [(x.decidim_id, x.action, x.residence) for x in done.lines] == [
         ("55", Action.CREATE, "Les Tilleuls")
     ]
@@ -169,22 +170,22 @@ def test_files_of_another_kind_or_version(services, residence, tmp_path):
     f = tmp_path / "x.csv"
     f.write_text("nom;adresse\nA;B\n", encoding="utf-8")
     with pytest.raises(UserError, match="ni un export de propositions ni un export de projets"):
-        import_decidim(services, f)
+        services.decidim_import.import_decidim(f)
     f.write_text("reference;title/fr;body/fr\nP-1;T;B\n", encoding="utf-8")
     with pytest.raises(
         UserError, match="colonne\\(s\\) id absente\\(s\\).*autre version de Decidim"
     ):
-        import_decidim(services, f)
+        services.decidim_import.import_decidim(f)
     f.write_text("id;title/fr;body/fr\nabc;T;B\n", encoding="utf-8")
     with pytest.raises(
         UserError, match=r"Ligne 2, colonne A \(« id »\) : identifiant Decidim « abc »"
     ):
-        import_decidim(services, f)
+        services.decidim_import.import_decidim(f)
     j = tmp_path / "x.json"
     j.write_text('{"proposals": []}', encoding="utf-8")
     with pytest.raises(UserError, match="une liste d'objets est attendue"):
-        import_decidim(services, j)
+        services.decidim_import.import_decidim(j)
     f.write_text("id;title/fr;body/fr;scope/name/fr\n1;T;B;Inconnue\n", encoding="utf-8")
     with pytest.raises(UserError, match="Ligne 2 : colonne D .* la portée « Inconnue »"):
-        import_decidim(services, f)
+        services.decidim_import.import_decidim(f)
     assert services.ideas.list_ideas() == []

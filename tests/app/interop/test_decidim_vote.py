@@ -12,7 +12,6 @@ from app.domain import models as m
 from app.errors import UserError
 from app.services import Services
 from app.services.ideas import ProjectInput
-from app.services.interop.decidim_vote import combined_results, import_online_vote
 from app.services.printing.types import StyleInput
 from app.storage.tables import ProjectRow
 
@@ -54,14 +53,16 @@ def test_online_vote_is_combined_and_each_source_shown(services, residence, vote
     votes = [("decidim-voter-a1", "102"), ("decidim-voter-b2", "102,101"),
              ("decidim-voter-c3", "102")]  # fmt: skip
     f = pb_file(tmp_path / "vote.pb", votes)
-    preview = import_online_vote(services, f, "Les Tilleuls", dry_run=True)
+    preview = services.online_vote.import_online_vote(f, "Les Tilleuls", dry_run=True)
     assert (preview.ballots, preview.applied) == (3, False)
     assert preview.votes == {bancs.id: 1, jardin.id: 3}  # 101 by its id, 102 by its title
-    assert combined_results(services, "Les Tilleuls").online_ballots == 0  # nothing written
+    assert (
+        services.online_vote.combined_results("Les Tilleuls").online_ballots == 0
+    )  # nothing written
 
-    done = import_online_vote(services, f, "Les Tilleuls")
+    done = services.online_vote.import_online_vote(f, "Les Tilleuls")
     assert done.applied and not done.replaced
-    res = combined_results(services, "Les Tilleuls")
+    res = services.online_vote.combined_results("Les Tilleuls")
     assert (res.paper_ballots, res.online_ballots, res.online_file) == (4, 3, "vote.pb")
     lines = {line.title: (line.paper, line.online, line.votes) for line in res.projects}
     assert lines == {"Bancs": (3, 1, 4), "Jardin partagé": (1, 3, 4)}
@@ -70,9 +71,11 @@ def test_online_vote_is_combined_and_each_source_shown(services, residence, vote
     paper_only = services.counting.results(residence.id)
     assert paper_only.selected == (bancs.id,)  # paper alone: Bancs (3 votes against 1)
 
-    again = import_online_vote(services, pb_file(tmp_path / "v2.pb", votes[:1]), "Les Tilleuls")
+    again = services.online_vote.import_online_vote(
+        pb_file(tmp_path / "v2.pb", votes[:1]), "Les Tilleuls"
+    )
     assert again.replaced
-    assert combined_results(services, "Les Tilleuls").online_ballots == 1
+    assert services.online_vote.combined_results("Les Tilleuls").online_ballots == 1
     raw = services.database_path.read_bytes()
     wal = services.database_path.with_name(services.database_path.name + "-wal")
     raw += wal.read_bytes() if wal.exists() else b""
@@ -83,13 +86,13 @@ def test_a_project_of_the_file_that_is_none_of_ours_is_refused(services, voted, 
     f = pb_file(tmp_path / "vote.pb", [("v1", "999")],
                 projects=[("101", "20000", "Bancs"), ("999", "5000", "Piscine")])  # fmt: skip
     with pytest.raises(UserError) as error:
-        import_online_vote(services, f, "Les Tilleuls")
+        services.online_vote.import_online_vote(f, "Les Tilleuls")
     assert "Le projet 999 « Piscine »" in error.value.message
-    assert combined_results(services, "Les Tilleuls").online_ballots == 0
+    assert services.online_vote.combined_results("Les Tilleuls").online_ballots == 0
 
 
 def test_dashboard_and_report_show_each_source(services, residence, voted, tmp_path):
-    import_online_vote(services, pb_file(tmp_path / "vote.pb", [("v1", "102"), ("v2", "102")]),
+    services.online_vote.import_online_vote(pb_file(tmp_path / "vote.pb", [("v1", "102"), ("v2", "102")]),
                        "Les Tilleuls")  # fmt: skip
     (result,) = services.dashboard.results()
     assert (result.valid, result.online, result.online_file) == (4, 2, "vote.pb")

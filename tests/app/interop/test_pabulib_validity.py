@@ -9,7 +9,6 @@ from pabulib import Checker
 
 from app.domain.pabulib import parse_pabulib
 from app.services.campaigns import CampaignInput
-from app.services.public_results import export_public
 from tests.helpers.counting import PASSPHRASE, make_setup
 
 
@@ -30,7 +29,7 @@ def test_exported_pb_is_valid_for_the_pabulib_checker(services, tmp_path):
     p = setup.project_ids
     for choices in ([p[0]], [p[0], p[1]], [p[1]], [p[0], p[3]], [p[2]]):
         services.counting.hand_key(session.id, choices, "Bulletin déchiré")
-    out = export_public(services, setup.residence_id, tmp_path / "resultats.pb")
+    out = services.public_results.export_public(setup.residence_id, tmp_path / "resultats.pb")
     text = out.read_text(encoding="utf-8")
     assert check(text) == {"errors": {}, "warnings": {}}
     pb = parse_pabulib(text)
@@ -44,6 +43,6 @@ def test_the_checker_does_catch_a_broken_file(services, tmp_path):
     setup = make_setup(services)
     session = services.counting.open_session(setup.residence_id, "Agnès", passphrase=PASSPHRASE)
     services.counting.hand_key(session.id, [setup.project_ids[0]], "Bulletin déchiré")
-    out = export_public(services, setup.residence_id, tmp_path / "r.pb")
+    out = services.public_results.export_public(setup.residence_id, tmp_path / "r.pb")
     text = out.read_text(encoding="utf-8").replace("voter_id;vote\n1;1", "voter_id;vote\n1;99")
     assert check(text)["errors"]

@@ -12,7 +12,6 @@ from app.domain.models import Decision, MeetingKind, ProjectStatus
 from app.errors import UserError
 from app.services.commission import ReviewInput
 from app.services.ideas import IdeaInput, ProjectInput
-from app.services.interop.exports import export_sheet
 from app.services.interop.tables import read_table
 from app.services.meetings import MeetingInput
 
@@ -72,7 +71,7 @@ def as_dicts(path):
 
 def test_ideas_csv_and_xlsx_round_trip(services, filled, tmp_path):
     _residence, meeting, idea, project = filled
-    path, n = export_sheet(services, "ideas", tmp_path / "idees.csv")
+    path, n = services.sheets.export_sheet("ideas", tmp_path / "idees.csv")
     assert n == 1 and path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     [row] = as_dicts(path)
     assert read_table(path).delimiter == ";"
@@ -80,7 +79,7 @@ def test_ideas_csv_and_xlsx_round_trip(services, filled, tmp_path):
     assert row["description"] == "Des bancs; à l'ombre"
     assert row["coût estimé (€)"] == "1250,50" and row["projet n°"] == "1"
     assert row["réunion"] == "2026-09-20" and row["résidence"] == "Les Tilleuls"
-    xlsx, _n = export_sheet(services, "ideas", tmp_path / "idees.xlsx")
+    xlsx, _n = services.sheets.export_sheet("ideas", tmp_path / "idees.xlsx")
     [x] = as_dicts(xlsx)
     assert x["titre"] == "'=Bancs au jardin"  # never a formula
     assert Decimal(str(x["coût estimé (€)"])) == Decimal("1250.5")
@@ -91,7 +90,7 @@ def test_ideas_csv_and_xlsx_round_trip(services, filled, tmp_path):
 def test_projects_carry_the_commission_decision(services, filled, tmp_path):
     *_x, project = filled
     for suffix in ("csv", "xlsx"):
-        path, _n = export_sheet(services, "projects", tmp_path / f"projets.{suffix}")
+        path, _n = services.sheets.export_sheet("projects", tmp_path / f"projets.{suffix}")
         [row] = as_dicts(path)
         assert row["id"] == project.meta.id and row["titre"] == "Bancs et ombre"
         assert row["statut"] == "Recevable" and row["motif de la commission"] == "Faisable"
@@ -101,7 +100,7 @@ def test_projects_carry_the_commission_decision(services, filled, tmp_path):
 
 def test_meetings_count_attendance_ideas_and_questions(services, filled, tmp_path):
     _r, meeting, *_x = filled
-    path, _n = export_sheet(services, "meetings", tmp_path / "reunions.xlsx")
+    path, _n = services.sheets.export_sheet("meetings", tmp_path / "reunions.xlsx")
     [row] = as_dicts(path)
     assert row["id"] == meeting.meta.id and row["type"] == "Atelier"
     assert (row["Habitants"], row["Enfants et jeunes"], row["participants"]) == (14, 3, 17)
@@ -111,10 +110,10 @@ def test_meetings_count_attendance_ideas_and_questions(services, filled, tmp_pat
 
 def test_results_lines_only_for_counted_residences(services, filled, tmp_path):
     residence, *_x = filled
-    path, n = export_sheet(services, "results", tmp_path / "resultats.csv")
+    path, n = services.sheets.export_sheet("results", tmp_path / "resultats.csv")
     assert n == 0 and as_dicts(path) == []
     services.counting.open_session(residence.id, "Agent test", passphrase=PASSPHRASE)
-    path, n = export_sheet(services, "results", tmp_path / "resultats.csv")
+    path, n = services.sheets.export_sheet("results", tmp_path / "resultats.csv")
     [row] = as_dicts(path)
     assert row["projet"] == "Bancs et ombre" and row["voix"] == "0"
     assert row["dépouillement scellé"] == "non"
@@ -123,6 +122,6 @@ def test_results_lines_only_for_counted_residences(services, filled, tmp_path):
 
 def test_unknown_what_and_extension(services, filled, tmp_path):
     with pytest.raises(UserError, match="Export inconnu"):
-        export_sheet(services, "ballots", tmp_path / "x.csv")
+        services.sheets.export_sheet("ballots", tmp_path / "x.csv")
     with pytest.raises(UserError, match="Extension non reconnue"):
-        export_sheet(services, "ideas", tmp_path / "x.ods")
+        services.sheets.export_sheet("ideas", tmp_path / "x.ods")

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from app.errors import UserError
-from app.services.interop.residences import Action, import_residences
+from app.services.interop.residences import Action
 from app.services.interop.tables import read_table
 
 
@@ -32,17 +32,17 @@ def test_csv_with_bom_and_semicolons_creates_and_updates(services, residence, tm
         "Les Tilleuls;12 rue des Lilas;130;30 000\n"
         "Les Érables;3 allée Verte;80;12 500,50\n",
     )
-    preview = import_residences(services, f, dry_run=True)
+    preview = services.residence_import.import_residences(f, dry_run=True)
     assert [(x.line, x.action) for x in preview.lines] == [(2, Action.UPDATE), (3, Action.CREATE)]
     assert preview.lines[0].changed == ("dwellings",)
     assert not preview.applied and set(names(services)) == {"Les Tilleuls"}  # nothing written
-    done = import_residences(services, f)
+    done = services.residence_import.import_residences(f)
     assert done.applied
     assert names(services) == {
         "Les Tilleuls": ("12 rue des Lilas", 130, 30_000_00),
         "Les Érables": ("3 allée Verte", 80, 12_500_50),
     }
-    again = import_residences(services, f, dry_run=True)
+    again = services.residence_import.import_residences(f, dry_run=True)
     assert [x.action for x in again.lines] == [Action.UNCHANGED, Action.UNCHANGED]
 
 
@@ -52,18 +52,18 @@ def test_windows_1252_commas_and_tabs_are_detected(services, campaign, tmp_path)
     )
     table = read_table(f)
     assert (table.encoding, table.delimiter) == ("cp1252", ",")
-    import_residences(services, f)
+    services.residence_import.import_residences(f)
     assert names(services) == {"Cité Fénelon": ("1, rue Là", 40, 0)}
     g = write(tmp_path / "t.csv", "nom\tlogements\nLa Pépinière\t12\n")
     assert read_table(g).delimiter == "\t"
-    import_residences(services, g)
+    services.residence_import.import_residences(g)
     assert names(services)["La Pépinière"] == ("", 12, 0)
 
 
 def test_missing_name_column_lists_what_was_found(services, campaign, tmp_path):
     f = write(tmp_path / "r.csv", "adresse;logements\n1 rue;3\n")
     with pytest.raises(UserError) as err:
-        import_residences(services, f)
+        services.residence_import.import_residences(f)
     assert "Colonne « nom » absente (ligne 1)" in err.value.message
     assert "adresse, logements" in err.value.message
 
@@ -71,7 +71,7 @@ def test_missing_name_column_lists_what_was_found(services, campaign, tmp_path):
 def test_wrong_type_names_line_and_column_and_nothing_is_written(services, campaign, tmp_path):
     f = write(tmp_path / "r.csv", "nom;logements;budget\nA;10;100\nB;douze;100\n")
     with pytest.raises(UserError) as err:
-        import_residences(services, f)
+        services.residence_import.import_residences(f)
     assert err.value.message == (
         "Ligne 3, colonne B (« logements ») : « douze » n'est pas un nombre entier."
     )
@@ -80,7 +80,7 @@ def test_wrong_type_names_line_and_column_and_nothing_is_written(services, campa
     with pytest.raises(
         UserError, match=r"Ligne 2, colonne B \(« budget »\) : « 12,345 » n'est pas un montant"
     ):
-        import_residences(services, g)
+        services.residence_import.import_residences(g)
 
 
 def test_semicolon_comma_mix_up_is_explained(services, campaign, tmp_path):
@@ -89,16 +89,16 @@ def test_semicolon_comma_mix_up_is_explained(services, campaign, tmp_path):
         UserError,
         match="Ligne 2 : la ligne est séparée par « , » alors que l'en-tête l'est par « ; »",
     ):
-        import_residences(services, f)
+        services.residence_import.import_residences(f)
     g = write(tmp_path / "g.csv", "nom,logements,budget\nA,3,1 500,50\n")
     with pytest.raises(UserError, match="Ligne 2 : 4 cellules pour 3 colonnes"):
-        import_residences(services, g)
+        services.residence_import.import_residences(g)
 
 
 def test_duplicate_names_in_the_file(services, campaign, tmp_path):
     f = write(tmp_path / "r.csv", "nom\nLes Tilleuls\nles tilleuls\n")
     with pytest.raises(UserError, match="Ligne 3, colonne A .* figure déjà ligne 2"):
-        import_residences(services, f)
+        services.residence_import.import_residences(f)
 
 
 def test_xlsx_round_trip_and_typed_cells(services, campaign, tmp_path):
@@ -109,7 +109,7 @@ def test_xlsx_round_trip_and_typed_cells(services, campaign, tmp_path):
     sheet.append([None, None, None, None, None])
     sheet.append(["Le Verger", None, 20.0, "8 000", None])
     book.save(tmp_path / "r.xlsx")
-    done = import_residences(services, tmp_path / "r.xlsx")
+    done = services.residence_import.import_residences(tmp_path / "r.xlsx")
     assert [x.line for x in done.lines] == [2, 4]
     assert done.ignored_columns == ("Remarque",)
     assert names(services) == {
@@ -127,7 +127,7 @@ def test_xlsx_merged_cells_are_refused_with_their_place(services, campaign, tmp_
     sheet.merge_cells("B2:B3")
     book.save(tmp_path / "m.xlsx")
     with pytest.raises(UserError, match="Ligne 2, colonne B : cellules fusionnées"):
-        import_residences(services, tmp_path / "m.xlsx")
+        services.residence_import.import_residences(tmp_path / "m.xlsx")
     assert names(services) == {}
 
 
@@ -141,16 +141,16 @@ def test_xlsx_wrong_type(services, campaign, tmp_path):
         UserError,
         match=r"Ligne 2, colonne B \(« logements »\) : « 2.5 » n'est pas un nombre entier",
     ):
-        import_residences(services, tmp_path / "w.xlsx")
+        services.residence_import.import_residences(tmp_path / "w.xlsx")
 
 
 def test_not_a_spreadsheet(services, campaign, tmp_path):
     f = tmp_path / "fake.xlsx"
     f.write_bytes(b"not a zip")
     with pytest.raises(UserError, match="Classeur XLSX illisible"):
-        import_residences(services, f)
+        services.residence_import.import_residences(f)
     with pytest.raises(UserError, match="Format non reconnu"):
-        import_residences(services, write(tmp_path / "r.ods", "x"))
+        services.residence_import.import_residences(write(tmp_path / "r.ods", "x"))
 
 
 def test_fifty_thousand_rows_in_one_transaction(services, campaign, tmp_path):
@@ -158,7 +158,7 @@ def test_fifty_thousand_rows_in_one_transaction(services, campaign, tmp_path):
     lines[40_001] = "Résidence X;beaucoup;1"  # line 40,002 of the file
     f = write(tmp_path / "big.csv", "\n".join(lines) + "\n")
     with pytest.raises(UserError, match="Ligne 40002, colonne B"):
-        import_residences(services, f)
+        services.residence_import.import_residences(f)
     assert names(services) == {}
 
 
@@ -168,7 +168,7 @@ def test_bulk_created_residences_are_stamped_and_queued_for_sync(services, campa
     from app.storage.tables import PendingChange, ResidenceRow
 
     f = write(tmp_path / "r.csv", "nom;logements\nA;1\nB;2\n")
-    import_residences(services, f)
+    services.residence_import.import_residences(f)
     with services.uow() as s:
         rows = {r.name: r for r in s.scalars(select(ResidenceRow))}
         queued = s.scalars(select(PendingChange).where(PendingChange.table_name == "residence"))

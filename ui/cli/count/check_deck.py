@@ -37,12 +37,11 @@ def register(actions: Any, cmd: Command) -> None:
 
 def run_check_deck(services: Any, args: argparse.Namespace) -> int:
     from app.errors import UserError
-    from app.services.counting.deck_check import check_test_deck
 
     session = args.session or args.session_option
     if not session:
         raise UserError(_("Indiquez la session de dépouillement du jeu d'essai."), field="session")
-    check = check_test_deck(services, session, Path(args.expected))
+    check = services.deck_check.check_test_deck(session, Path(args.expected))
     if args.json:
         print_json(check.as_dict())
     else:

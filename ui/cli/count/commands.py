@@ -90,10 +90,9 @@ def run_open(services: Any, args: argparse.Namespace) -> int:
     import sys
 
     from app.i18n import _
-    from app.services.count_opening import opening_advice
 
     residence = services.campaigns.find_residence(args.residence)
-    advice = opening_advice(services, residence.id, test=args.test)
+    advice = services.count_opening.advice(residence.id, test=args.test)
     for warning in advice.warnings:  # said, as in the app; the session still opens
         print(_("Attention : {message}").format(message=warning.message), file=sys.stderr)
     if advice.rule_notice:

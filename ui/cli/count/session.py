@@ -112,9 +112,10 @@ def _watched(report: Any, as_json: bool) -> None:
 
 
 def run_sheets(services: Any, args: argparse.Namespace) -> int:
-    from app.services.counting.view import sheet_lines
 
-    lines = sorted(sheet_lines(services, args.session, limit=100_000), key=lambda x: x.seq)
+    lines = sorted(
+        services.count_view.sheet_lines(args.session, limit=100_000), key=lambda x: x.seq
+    )
     if args.json:
         print_json(
             {

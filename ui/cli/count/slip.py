@@ -28,7 +28,6 @@ def register(actions: Any, cmd: Command) -> None:
 
 
 def run_slip(services: Any, args: argparse.Namespace) -> int:
-    from app.services.counting.slip import write_slip
 
-    print(write_slip(services, args.session, out_file(args.out), seq=args.seq))
+    print(services.count_slips.write_slip(args.session, out_file(args.out), seq=args.seq))
     return 0

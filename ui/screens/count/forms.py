@@ -104,7 +104,7 @@ class HandKeyPanel(QWidget):
         self.checks = {}
         if session is None:
             return
-        for pid, number, title in count_view.ballot_projects(self.ctx.services, session.id):
+        for pid, number, title in self.ctx.services.count_view.ballot_projects(session.id):
             check = QCheckBox(_("N° {n} — {title}").format(n=number, title=title))
             self.checks[pid] = check
             self.boxes_layout.addWidget(check)

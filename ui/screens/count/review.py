@@ -172,7 +172,7 @@ class ReviewPanel(QWidget):
         self.position.setText(_("À revoir : 1 sur {n}").format(n=len(self.items)))
         texts = [count_view.reason_text(r) for r in item.reasons] or [_("Lecture à vérifier.")]
         self.reason.setText(f"{TONE_ICONS['warning']} " + " ".join(texts))
-        self.picture = count_view.sheet_picture(self.ctx.services, self.session_id, item.sheet_id)
+        self.picture = self.ctx.services.count_view.sheet_picture(self.session_id, item.sheet_id)
         self._show_box()
 
     def _show_box(self) -> None:

@@ -32,7 +32,6 @@ from app.domain.counting.models import CountSession, IngestReport, SessionStatus
 from app.domain.dates import DEFAULT_TZ, format_time, local_moment
 from app.errors import UserError
 from app.i18n import _, ngettext
-from app.services.counting import view as count_view
 from ui.screens.count.forms import (
     HandKeyPanel,
     ReconciliationPanel,
@@ -231,7 +230,7 @@ class CountScreen(Screen):
         self.sources.setEnabled(not s.sealed)
         self.sources.check_camera()
         self.review.load(s.id, s.witnesses, s.hide_machine_opinion)
-        self.sheet_model.set_rows(count_view.sheet_lines(self.ctx.services, s.id))
+        self.sheet_model.set_rows(self.ctx.services.count_view.sheet_lines(s.id))
         self.hand.load(s)
         self.hand.setEnabled(not s.sealed)
         self.reconcile.load(s, self.status.tally)
@@ -262,7 +261,7 @@ class CountScreen(Screen):
 
     def show_sheet(self, sheet_id: str) -> None:
         if self.session is not None:
-            picture = count_view.sheet_picture(self.ctx.services, self.session.id, sheet_id)
+            picture = self.ctx.services.count_view.sheet_picture(self.session.id, sheet_id)
             if picture is not None and sheet_id in self.scan_names:
                 picture = replace(picture, file_name=self.scan_names[sheet_id])
             self.sheet_view.show_picture(picture)

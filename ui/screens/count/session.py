@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from app.domain.counting.models import Checkpoint, CountSession
 from app.errors import UserError
 from app.i18n import _
-from app.services.count_opening import opening_advice
 from ui.theme import TONE_ICONS, set_role, tone_colors
 from ui.widgets import Form, FormRow, line_edit, primary_button
 
@@ -120,7 +119,7 @@ class OpenSessionPanel(QWidget):
         """Say what looks wrong about opening this count now, and what it locks (live only)."""
         residence_id = self.residence.currentData()
         advice = (
-            opening_advice(self.ctx.services, residence_id, test=self.test_mode.isChecked())
+            self.ctx.services.count_opening.advice(residence_id, test=self.test_mode.isChecked())
             if residence_id
             else None
         )
@@ -354,13 +353,12 @@ class SlipDialog(QDialog):
 
     def save_to(self, path: Path) -> Path | None:
         """Write the slip PDF of this checkpoint; a refusal is shown, never raised."""
-        from app.services.counting.slip import write_slip
 
         assert self.ctx is not None and self.session_id is not None
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_slip(self.ctx.services, self.session_id, path, seq=self.seq)
+            self.ctx.services.count_slips.write_slip(self.session_id, path, seq=self.seq)
         except UserError as exc:
             self.ctx.show_error(exc, self)
             return None

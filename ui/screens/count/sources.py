@@ -139,7 +139,7 @@ class CameraSource(QObject):
 
     def start(self, session_id: str) -> bool:
         try:
-            self.feed = count_view.CameraFeed(self.ctx.services, session_id)
+            self.feed = count_view.CameraFeed(self.ctx.services.counting, session_id)
         except Exception as exc:  # noqa: BLE001 - shown, never fatal
             self.ctx.show_error(exc)
             return False

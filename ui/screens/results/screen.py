@@ -23,11 +23,9 @@ from app.domain.money import format_euros
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
-from app.services.counting.report import export_report
 from app.services.counting.results import ProjectLine, ResidenceResults
 from app.services.counting.view import Explanation
 from app.services.interop.online_vote import CombinedResults
-from app.services.public_results import export_public
 from ui.screens.meetings.models import fit_columns
 from ui.screens.results.chart import VotesChart
 from ui.tasks import Progress, format_count
@@ -270,8 +268,8 @@ class ResultsScreen(Screen):
 
         def work(_progress: Progress, _cancel: CancelToken) -> Path:
             if kind == "pdf":
-                return export_report(services, residence_id, path)
-            return export_public(services, residence_id, path, kind)
+                return services.count_report.export_report(residence_id, path)
+            return services.public_results.export_public(residence_id, path, kind)
 
         self.ctx.tasks.run(
             work, on_done=self._exported, on_error=self._export_failed,

@@ -367,8 +367,8 @@ class SyncScreen(Screen):
         controller = self.controller
         online = controller.online if controller else None
         running = bool(controller and controller.running)
-        text, _tone = sync_text(pending, online, last_sync)
         enrolled = self.enrolment is not None
+        text, _tone = sync_text(pending, online, last_sync, enrolled)
         if running:
             text = _("Synchronisation en cours…")
         self.state_label.setText(text)
