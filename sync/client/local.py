@@ -80,7 +80,7 @@ def _shadow(session: Session, table: str, record_id: str) -> RecordState | None:
     row = session.get(SyncShadow, (table, record_id))
     if row is None:
         return None
-    return RecordState(
+    return RecordState.model_construct(  # read from this laptop: valid
         table=table,
         record_id=record_id,
         values=json.loads(row.values_json),
@@ -158,11 +158,11 @@ class Prefetched:
                     key = (name, row.record_id)
                     if seqs is not None and row.seq >= seqs.get(key, 0):
                         # already applied: `apply` stops at the shadow's seq
-                        self.shadows[key] = RecordState(
+                        self.shadows[key] = RecordState.model_construct(
                             table=name, record_id=row.record_id, values={}, versions={}, seq=row.seq
                         )
                         continue
-                    self.shadows[key] = RecordState(
+                    self.shadows[key] = RecordState.model_construct(
                         table=name,
                         record_id=row.record_id,
                         values=json.loads(row.values_json),

@@ -237,7 +237,7 @@ def transaction(engine: Engine, *, read_only: bool = False) -> Iterator[Session]
 
 
 def _state(row: Any) -> RecordState:
-    return RecordState(
+    return RecordState.model_construct(  # read from this database: valid
         table=row.table_name,
         record_id=row.record_id,
         values=json.loads(row.values_json),
@@ -363,7 +363,7 @@ class SqlStore:
         key = (table, record_id)
         if table in UNIQUE_KEYS:
             self._stage_unique(table, record_id, values)
-        state = RecordState(
+        state = RecordState.model_construct(  # merged from validated changes
             table=table, record_id=record_id, values=values, versions=versions, seq=self.next_seq()
         )
         self._held[key] = state
