@@ -275,6 +275,8 @@ class SqlStore:
         self._staged_serials: dict[str, set[str]] = {}
         self._staged_unique: dict[tuple[str, str], str | None] = {}
         self._writing = False
+        self.reply_json: str | None = None
+        """The JSON of the last batch reply saved or found (the push answers with it as is)."""
 
     @contextmanager
     def writing(self, keys: Iterable[Key] = ()) -> Iterator[SqlStore]:
@@ -495,12 +497,16 @@ class SqlStore:
 
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         row = self.session.get(ServerBatch, (device_id, batch_id))
-        return PushReply.model_validate_json(row.reply_json) if row else None
+        if row is None:
+            return None
+        self.reply_json = row.reply_json
+        return PushReply.model_validate_json(row.reply_json)
 
     def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None:
         self._write_staged()
+        self.reply_json = reply.model_dump_json()
         self.session.add(
-            ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
+            ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=self.reply_json)
         )
         self.session.flush()
 
