@@ -63,10 +63,11 @@ def test_messages_from_the_site_are_listed_and_handled(ctx, qtbot):  # type: ign
     screen.show()
     screen.reload()
     assert screen.badge() == "1 message(s)"
-    assert screen.inbox.list.count() == 1
-    assert "<b>Bonjour</b>" in screen.inbox.list.item(0).text()  # shown as plain text
-    screen.inbox.list.setCurrentRow(0)
-    screen.inbox.mark_done()
+    assert screen.inbox.model.rowCount() == 1
+    screen.inbox.table.selectRow(0)
+    assert screen.inbox.text.text() == "<b>Bonjour</b>"  # shown as plain text
+    assert screen.inbox.text.textFormat() == Qt.TextFormat.PlainText
+    screen.inbox.toggle_answered()
     assert ctx.services.inbox.messages() == []
     assert screen.badge() is None
 
