@@ -257,7 +257,12 @@ class SiteInboxPanel(QWidget):
             " — ".join(x for x in (received, m.name or _("(anonyme)"), where_) if x)
         )
         self.text.setText(m.message)
-        self.reply.setText(_("Réponse souhaitée : {how}").format(how=reply_text(m)))
+        reply = _("Réponse souhaitée : {how}").format(how=reply_text(m))
+        if m.erase_on:  # the form's promise (docs/platform.md)
+            reply += "\n" + _("Effacé automatiquement le {day}").format(
+                day=format_date(m.erase_on, weekday=False)
+            )
+        self.reply.setText(reply)
         self.answered.setText(
             _("Remettre à traiter") if m.handled_at else _("Marquer comme répondu")
         )
