@@ -9,6 +9,7 @@ in clear and no voter data: the log and the readings hold only keyed serial hash
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from pathlib import Path
 
@@ -56,6 +57,23 @@ def bundle_files(svc: CountingCore, session_id: str, with_images: bool) -> dict[
     return files
 
 
+def _zip(target: Path | io.BytesIO, files: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[name])
+
+
+def bundle_bytes(svc: CountingCore, session_id: str) -> bytes:
+    """The bundle zip (without the scans) in memory, for the public site: the same files as
+    `export_bundle`, but nothing is written to the count's log (a consultant's laptop may
+    publish; the log stays the officer's)."""
+    buffer = io.BytesIO()
+    _zip(buffer, bundle_files(svc, session_id, with_images=False))
+    return buffer.getvalue()
+
+
 def export_bundle(
     svc: CountingCore, session_id: str, out: Path, *, with_images: bool = False
 ) -> Path:
@@ -64,11 +82,7 @@ def export_bundle(
     out.parent.mkdir(parents=True, exist_ok=True)
 
     def write_zip(tmp: Path) -> None:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name in sorted(files):
-                info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, files[name])
+        _zip(tmp, files)
 
     with library_errors():
         write_with(out, write_zip)  # whole or not at all: temporary file, then rename
