@@ -328,8 +328,9 @@ class Services:
         from app.services.site_results import SiteResults
 
         return SiteResults(
-            campaigns=self.campaigns, counting=self.counting, site=self.site, uow=self.uow
-        )
+            campaigns=self.campaigns, counting=self.counting, site=self.site, uow=self.uow,
+            data_dir=self.data_dir,
+        )  # fmt: skip
 
 
 def open_services(data_dir: Path) -> Services:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -9,7 +10,9 @@ from sqlalchemy import select
 from app import i18n
 from app.errors import UserError
 from app.i18n import _
+from app.services.files import keep_file
 from app.storage.count_tables import CountSessionRow
+from app.storage.site_tables import VerificationBundleRow
 
 if TYPE_CHECKING:
     from app.services.campaigns import CampaignService
@@ -28,11 +31,13 @@ class SiteResults:
         counting: CountingService,
         site: SiteService,
         uow: UnitOfWork,
+        data_dir: Path | None = None,
     ) -> None:
         self.campaigns = campaigns
         self.counting = counting
         self.site = site
         self.uow = uow
+        self.data_dir = data_dir
 
     def publish_results(self, residence_id: str, *, provisional: bool = False) -> None:
         """Freeze the residence's current results for the site and publish them.
@@ -47,6 +52,45 @@ class SiteResults:
                   "de publier ses résultats sur le site.")
             )  # fmt: skip
         self.site.save_results(residence_id, payload)
+        sessions = payload.get("sessions")
+        self.publish_bundles(
+            residence_id, [str(x) for x in sessions or ()] if isinstance(sessions, list) else []
+        )
+
+    def publish_bundles(self, residence_id: str, sessions: list[str]) -> list[str]:
+        """Keep each sealed count's verification bundle in the file store and point to it from
+        a synced `verification_bundle` record: the zip reaches the server as a file (sync's
+        `/v1/files`), the site offers it for download. Returns the bundles' SHA-256."""
+        if self.data_dir is None:
+            return []
+        with self.uow() as session:
+            sealed = [
+                row.id for row in session.scalars(
+                    select(CountSessionRow).where(CountSessionRow.id.in_(sessions))
+                ) if row.sealed_at is not None
+            ]  # fmt: skip
+        built = {sid: self.counting.verification_bundle_bytes(sid) for sid in sorted(sealed)}
+        residence = self.campaigns.get_residence(residence_id)
+        shas = []
+        with self.uow() as session:
+            for session_id, data in built.items():
+                sha = keep_file(self.data_dir, data)
+                row = session.scalars(
+                    select(VerificationBundleRow).where(
+                        VerificationBundleRow.session_id == session_id,
+                        VerificationBundleRow.deleted_at.is_(None),
+                    )
+                ).first()
+                if row is None:
+                    row = VerificationBundleRow(
+                        campaign_id=residence.campaign_id, residence_id=residence_id,
+                        session_id=session_id,
+                    )  # fmt: skip
+                    session.add(row)
+                if row.sha256 != sha:
+                    row.sha256, row.size = sha, len(data)
+                shas.append(sha)
+        return shas
 
     def public_results_payload(self, residence_id: str) -> dict[str, object]:
         """What the site shows of a residence's results: tallies, votes per project, funded

@@ -5,6 +5,8 @@
 - `project_followup`: the follow-up of a funded project (status, milestones, a photo);
 - `public_result`: the public results of a residence, frozen when a consultant publishes them
   (votes per project, funded projects, turnout; never a serial, a sheet or a time);
+- `verification_bundle`: a sealed count's verification bundle, published with the results (the
+  zip travels as a file named by its SHA-256);
 - `site_message`: a message a resident wrote on the site's contact form; written by the server,
   pulled by the laptops (the consultants' inbox), marked handled on a laptop.
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.storage.tables import Base, Synced
@@ -53,6 +55,19 @@ class PublicResultRow(Synced, Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class VerificationBundleRow(Synced, Base):
+    """A sealed count's verification bundle (the zip `bp-terrain verify` takes), published with
+    its residence's results: the zip travels as a file named by its SHA-256 (sync/core/files.py),
+    the site offers it for download (docs/platform.md)."""
+
+    __tablename__ = "verification_bundle"
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaign.id"), index=True)
+    residence_id: Mapped[str] = mapped_column(ForeignKey("residence.id"), index=True)
+    session_id: Mapped[str] = mapped_column(String(36), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SiteMessageRow(Synced, Base):

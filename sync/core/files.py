@@ -48,6 +48,8 @@ FILE_FIELDS: tuple[FileField, ...] = (
     FileField("survey_response", "text_image_sha256", CROP, "text_image", "surveys"),
     # the officer's scans: a backup of the count on the server, never sent to field laptops
     FileField("count_sheet", "image_sha256", SCAN),
+    # a sealed count's verification bundle, published with the results on the public site
+    FileField("verification_bundle", "sha256", DOCUMENT),
 )
 
 UPLOADERS: dict[str, frozenset[Role]] = {

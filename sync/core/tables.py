@@ -41,6 +41,7 @@ EDITABLE_TABLES = frozenset(
         "news_post",
         "project_followup",
         "public_result",
+        "verification_bundle",
         "site_message",
         CONFLICT_TABLE,
     }

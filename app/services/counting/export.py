@@ -9,6 +9,7 @@ in clear and no voter data: the log and the readings hold only keyed serial hash
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from pathlib import Path
 
@@ -25,6 +26,14 @@ from app.services.counting.store import find_image
 from app.storage.count_tables import CountSessionRow
 from app.verify.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
 from ballots.atomic import write_with
+
+
+def _zip(target: Path | io.BytesIO, files: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[name])
 
 
 class Exports:
@@ -64,17 +73,21 @@ class Exports:
         )
         return files
 
+    def bundle_bytes(self, session_id: str) -> bytes:
+        """The bundle zip (without the scans) in memory, for the public site: the same files as
+        `export_bundle`, but nothing is written to the count's log (a consultant's laptop may
+        publish; the log stays the officer's)."""
+        buffer = io.BytesIO()
+        _zip(buffer, self.bundle_files(session_id, with_images=False))
+        return buffer.getvalue()
+
     def export_bundle(self, session_id: str, out: Path, *, with_images: bool = False) -> Path:
         """Write the bundle zip atomically and record the export in the log."""
         files = self.bundle_files(session_id, with_images)
         out.parent.mkdir(parents=True, exist_ok=True)
 
         def write_zip(tmp: Path) -> None:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-                for name in sorted(files):
-                    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    zf.writestr(info, files[name])
+            _zip(tmp, files)
 
         with library_errors():
             write_with(out, write_zip)  # whole or not at all: temporary file, then rename

@@ -349,6 +349,10 @@ class CountingService(CountingCore):
         """Write the verification bundle (zip) of a session; see `counting.export`."""
         return self.exports.export_bundle(session_id, Path(out), with_images=with_images)
 
+    def verification_bundle_bytes(self, session_id: str) -> bytes:
+        """The bundle zip without scans, in memory, for the public site (`counting.export`)."""
+        return self.exports.bundle_bytes(session_id)
+
     # --- results (results) ------------------------------------------------------
 
     def results(self, residence_id: str) -> ResidenceResults:

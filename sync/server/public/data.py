@@ -28,6 +28,7 @@ from sync.server.store import ServerRecord, transaction
 READ_TABLES = (
     "campaign", "residence", "meeting", "idea", "project", "criterion", "review",
     "commission_session", "results_rule", "news_post", "project_followup", "public_result",
+    "verification_bundle",
 )  # fmt: skip
 """The only tables the site reads (participants, the count and the print runs are never read)."""
 
@@ -85,10 +86,20 @@ class Project:
 
 
 @dataclass
+class Bundle:
+    """A sealed count's verification bundle, offered with its residence's published results."""
+
+    session_id: str
+    sha256: str
+    size: int
+
+
+@dataclass
 class Result:
     residence_id: str
     payload: dict[str, Any]
     published_at: datetime | None
+    bundles: dict[str, Bundle] = field(default_factory=dict)  # by count session
 
 
 @dataclass
@@ -146,6 +157,14 @@ class Campaign:
 
     def residence(self, slug: str) -> Residence | None:
         return next((r for r in self.residences if r.slug == slug), None)
+
+    def bundle(self, session_id: str) -> tuple[Residence, Bundle] | None:
+        """A published count's verification bundle, with its residence."""
+        for residence in self.residences:
+            found = residence.result.bundles.get(session_id) if residence.result else None
+            if found is not None:
+                return residence, found
+        return None
 
     @property
     def budget_cents(self) -> int:
@@ -229,6 +248,7 @@ def build(seq: int, by_table: dict[str, list[tuple[str, dict[str, Any]]]]) -> Si
     _news(campaigns, by_table)
     _rules(campaigns, by_table)
     _results(campaigns, residences, by_table)
+    _bundles(residences, by_table)
     return Site(seq, {c.slug: c for c in campaigns.values()})
 
 
@@ -329,6 +349,18 @@ def _rules(campaigns: dict[str, Campaign], by_table: dict[str, Any]) -> None:
         if campaign is not None:
             campaign.rule = v.get("rule") or "greedy"
             campaign.threshold = int(v.get("threshold") or 0)
+
+
+def _bundles(residences: dict[str, Residence], by_table: dict[str, Any]) -> None:
+    """Each published result's bundles (only the sessions its frozen payload names)."""
+    for _id, v in by_table["verification_bundle"]:
+        residence = residences.get(v.get("residence_id", ""))
+        result = residence.result if residence is not None else None
+        session_id, sha = str(v.get("session_id", "")), str(v.get("sha256", ""))
+        if result is None or session_id not in (result.payload.get("sessions") or ()):
+            continue
+        if len(sha) == 64:
+            result.bundles[session_id] = Bundle(session_id, sha, int(v.get("size") or 0))
 
 
 def _results(

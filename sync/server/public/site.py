@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import hashlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -31,11 +32,13 @@ from app.domain.models import DECISION_LABELS, MEETING_KIND_LABELS, PROJECT_STAT
 from app.domain.rules import ResultsRule
 from app.domain.rules.labels import RULE_LABELS
 from app.domain.site import FOLLOWUP_STATUSES, MAX_FORM_BYTES, REPLY_HOWS, format_text
+from sync.server.files import read_file
 from sync.server.public import feeds
 from sync.server.public.contact import Form, keep_message
 from sync.server.public.data import Campaign, Residence, Site, SiteCache
 from sync.server.public.fmt import LANGS, Lang
 from sync.server.public.ideas import IdeaForm, keep_idea
+from sync.server.store import transaction
 
 HERE = Path(str(resources.files("sync.server.public")))
 PHASES = (
@@ -267,6 +270,24 @@ def mount(app: FastAPI, engine: Engine) -> None:
         except (binascii.Error, ValueError):
             return PlainTextResponse("", status_code=404)
         return Response(data, media_type="image/jpeg", headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/c/{slug}/verification/{session_id}.zip", include_in_schema=False)
+    def bundle(request: Request, slug: str, session_id: str) -> Response:
+        """A published count's verification bundle (docs/platform.md): the zip the laptop
+        built when the results were published, arrived as a file by sync."""
+        campaign = pages.campaign(slug, request)
+        found = campaign.bundle(session_id) if campaign else None
+        if found is None:
+            return pages.not_found(request)
+        residence, item = found
+        with transaction(engine, read_only=True) as session:
+            data = read_file(session, item.sha256)
+        if data is None or hashlib.sha256(data).hexdigest() != item.sha256:
+            return pages.not_found(request)  # not arrived yet (or damaged): never a wrong file
+        name = f"verification-{residence.slug}-{session_id[:8]}.zip"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"',
+                   "X-Content-Type-Options": "nosniff", "Cache-Control": "max-age=3600"}  # fmt: skip
+        return Response(data, media_type="application/zip", headers=headers)
 
     @app.get("/c/{slug}/contact", response_class=HTMLResponse, include_in_schema=False)
     def contact(request: Request, slug: str) -> HTMLResponse:
