@@ -115,17 +115,34 @@ class DemoSite:
         in the Permanences inbox, one answered. Only `bp-terrain demo` adds them."""
         from datetime import UTC, datetime
 
+        from sqlalchemy import delete, update
+
         from app.storage.site_tables import SiteMessageRow
+        from app.storage.tables import PendingChange
 
         residences = self.campaigns.list_residences()
         campaign_id = self.campaigns.get_campaign().id
         now = datetime.now(UTC).replace(microsecond=0)
+        rows = []
         with self.uow() as session:
             for index, name, text, how, contact, days, answered in MESSAGES:
                 received = now - timedelta(days=days, hours=3)
-                session.add(SiteMessageRow(
+                rows.append(SiteMessageRow(
                     campaign_id=campaign_id,
                     residence_id=residences[index].id if index is not None else "",
                     name=name, message=text, reply_how=how, contact=contact, received_at=received,
                     handled_at=received + timedelta(days=1) if answered else None,
                 ))  # fmt: skip
+            session.add_all(rows)
+        # They came from the server: nothing for this laptop to send back (a demo laptop
+        # enrolled as a field team's or an officer's may not push consultants' records).
+        with self.uow() as session:
+            ids = [row.id for row in rows]
+            session.execute(
+                update(SiteMessageRow).where(SiteMessageRow.id.in_(ids)).values(device_id="server")
+            )
+            session.execute(
+                delete(PendingChange).where(
+                    PendingChange.table_name == "site_message", PendingChange.record_id.in_(ids)
+                )
+            )
