@@ -193,9 +193,10 @@ class Prefetched:
 
 class Staged:
     """The writes of a run of applied server states, written at once: per table (parents first,
-    in the order met), one executemany of the new rows and one of the changed rows for each set of
-    columns, the print batches' serials, then every shadow in one executemany. A row the database
-    refuses (two laptops created the same thing offline) is named in the error."""
+    in the order met), one executemany of the changed rows and one of the new rows for each set of
+    columns (changed first: a tombstone frees a unique key, `sync.core.unique`), the print
+    batches' serials, then every shadow in one executemany. A row the database refuses (two
+    laptops created the same thing offline) is named in the error."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -236,14 +237,13 @@ class Staged:
 
     def flush(self) -> None:
         tables = synced_tables()
-        for name, rows in self.inserts.items():
-            for group in _by_columns(rows):
-                self._execute(name, insert(tables[name]), group, new=True)
-        for name, rows in self.updates.items():
-            table = tables[name]
-            for group in _by_columns(rows):
+        for name, rows in self.inserts.items():  # parents first; in a table, the changed rows
+            table = tables[name]  # first: a tombstone frees a unique key a new row may take
+            for group in _by_columns(self.updates[name]):
                 statement = update(table).where(table.c.id == bindparam("b_id"))
                 self._execute(name, statement, group, new=False)
+            for group in _by_columns(rows):
+                self._execute(name, insert(table), group, new=True)
         for batch_id, hashes in self.serials:
             _write_serials(self.session, batch_id, hashes)
         if self.shadows:
