@@ -118,6 +118,10 @@ def run_app(data_dir: Path, language: str | None = None) -> int:
         log.error("cannot open %s: %s", data_dir, exc)
         show_storage_error(exc, Path(data_dir))
         return 2
+    try:  # what residents wrote on the site, kept a year past the campaign (docs/platform.md)
+        services.inbox.erase_expired()
+    except Exception:  # noqa: BLE001 - never keeps the application from starting
+        log.exception("erasing expired site messages failed")
     from ui.main_window import MainWindow
 
     ctx = build_context(services, settings)

@@ -18,6 +18,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from app.domain.money import format_number
 from app.errors import Cancelled, CancelToken
 from app.i18n import _
 
@@ -29,8 +30,8 @@ ErrorHandler = Callable[[BaseException], None]
 
 
 def format_count(n: int) -> str:
-    """French thousands: 1 000 (narrow no-break space)."""
-    return f"{n:,}".replace(",", "\u202f")
+    """French thousands: 1 000 (narrow no-break space), by the application's one formatter."""
+    return format_number(n)
 
 
 def progress_text(done: int, total: int) -> str:

@@ -139,6 +139,7 @@ class Campaign:
     vote_end: date | None
     results_date: date | None
     themes: tuple[str, ...]
+    online_ideas: bool = False  # residents may propose ideas on the site (docs/platform.md)
 
     @property
     def id(self) -> str:
@@ -221,6 +222,18 @@ class Participant:
         return self.meta.id
 
 
+MODERATION_PENDING = "pending"
+MODERATION_ACCEPTED = "accepted"
+MODERATION_REFUSED = "refused"
+MODERATED = ("", MODERATION_ACCEPTED)
+"""The moderation values of an idea like the others (from a meeting, or accepted)."""
+MODERATION_LABELS = {
+    MODERATION_PENDING: N_("Proposée en ligne, à modérer"),
+    MODERATION_ACCEPTED: N_("Proposée en ligne, acceptée"),
+    MODERATION_REFUSED: N_("Proposée en ligne, refusée"),
+}
+
+
 @dataclass(frozen=True)
 class Idea:
     meta: RecordMeta
@@ -234,10 +247,21 @@ class Idea:
     estimated_cost_cents: int | None
     proposer_id: str | None
     project_id: str | None
+    origin: str = "meeting"  # or "online": proposed on the site
+    moderation: str = ""  # an online idea: "pending", "accepted" or "refused"
+    moderation_reason: str = ""
+    online_name: str = ""  # an online idea's proposer, if they gave it
+    online_contact: str = ""
+    name_public: bool = False  # they consented to their name on the site
 
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @property
+    def moderated(self) -> bool:
+        """An idea like the others: from a meeting, or proposed online and accepted."""
+        return self.moderation in MODERATED
 
 
 @dataclass(frozen=True)

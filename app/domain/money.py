@@ -16,13 +16,19 @@ def format_euros(cents: int, *, with_cents: bool | None = None) -> str:
     return f"{amount_text(cents, with_cents=with_cents)}\u00a0€"
 
 
+def format_number(number: int) -> str:
+    """A whole number with its thousands grouped the French way, "12 345" (narrow no-break
+    spaces). With `amount_text`, the one number formatter of the application; the `ballots`
+    library has its own (`ballots.fmt`), as it cannot import `app`."""
+    return f"{number:,}".replace(",", NNBSP)
+
+
 def amount_text(cents: int, *, with_cents: bool | None = None) -> str:
     """The amount alone, "1 234,50" (narrow no-break spaces between thousands), for a field or
-    a column that says its currency elsewhere. The one number formatter of the application;
-    the `ballots` library has its own (`ballots.fmt`), as it cannot import `app`."""
+    a column that says its currency elsewhere."""
     negative = cents < 0
     euros, rest = divmod(abs(cents), 100)
-    grouped = f"{euros:,}".replace(",", NNBSP)
+    grouped = format_number(euros)
     show_cents = rest != 0 if with_cents is None else with_cents
     text = f"{grouped},{rest:02d}" if show_cents else grouped
     return f"{'-' if negative else ''}{text}"

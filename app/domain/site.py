@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.i18n import N_
 
@@ -25,8 +26,29 @@ REPLY_HOWS = {
 MAX_NAME = 100
 MAX_CONTACT = 120
 MAX_MESSAGE = 3000
+MAX_IDEA_TITLE = 150
+MAX_IDEA_DESCRIPTION = 3000
+MAX_LOCATION = 200
 MAX_FORM_BYTES = 16_000
 MESSAGES_PER_HOUR = 5
+KEEP_DAYS = 365
+"""What residents write on the site (messages, an online idea's name and contact) is erased a
+year after the campaign's end, or 365 days after it arrived when the campaign has no end."""
+
+
+def campaign_end(days: Iterable[date | None]) -> date | None:
+    """The campaign's end: the latest of its key dates (results, vote, commission…), if any."""
+    known = [d for d in days if d is not None]
+    return max(known) if known else None
+
+
+def erase_on(end: date | None, received: datetime | date | None, today: date) -> date:
+    """The day a resident's message (or an online idea's contact details) is erased."""
+    if end is not None:
+        return end + timedelta(days=KEEP_DAYS)
+    if isinstance(received, datetime):
+        received = received.date()
+    return (received or today) + timedelta(days=KEEP_DAYS)
 
 
 def slugify(text: str) -> str:
@@ -113,6 +135,7 @@ class SiteMessage:
     handled_at: datetime | None
     follow_up: str = ""
     follow_up_done: bool = False
+    erase_on: date | None = None  # when it will be erased (`KEEP_DAYS`)
 
     @property
     def handled(self) -> bool:
@@ -121,6 +144,17 @@ class SiteMessage:
     @property
     def follow_up_open(self) -> bool:
         return bool(self.follow_up) and not self.follow_up_done
+
+
+@dataclass(frozen=True)
+class PublishedResults:
+    """A residence's results as the site shows them: frozen at `published_at`; `sealed` says
+    whether every count of the residence was sealed then (otherwise they are provisional)."""
+
+    residence_id: str
+    published: bool
+    published_at: datetime | None
+    sealed: bool
 
 
 @dataclass(frozen=True)

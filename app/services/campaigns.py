@@ -116,6 +116,16 @@ class CampaignService(Service):
             session.flush()
             return mappers.campaign(row)
 
+    def set_online_ideas(self, on: bool, campaign_id: str | None = None) -> m.Campaign:
+        """Let residents propose ideas on the public site (off by default; docs/platform.md)."""
+        with self.uow() as session:
+            row = get_live(
+                session, CampaignRow, campaign_id or self.active_campaign_id(), _("Campagne")
+            )
+            row.online_ideas = on
+            session.flush()
+            return mappers.campaign(row)
+
     def get_campaign(self, campaign_id: str | None = None) -> m.Campaign:
         campaign_id = campaign_id or self.active_campaign_id()
         with self.uow() as session:

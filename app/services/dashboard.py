@@ -410,7 +410,11 @@ def _idea_days(s: Session, cid: str, tz: str) -> dict[date, int]:
         select(MeetingRow.starts_at, IdeaRow.created_at)
         .select_from(IdeaRow)
         .outerjoin(MeetingRow, IdeaRow.meeting_id == MeetingRow.id)
-        .where(IdeaRow.campaign_id == cid, IdeaRow.deleted_at.is_(None))
+        .where(
+            IdeaRow.campaign_id == cid,
+            IdeaRow.deleted_at.is_(None),
+            IdeaRow.moderation.in_(m.MODERATED),
+        )
     ).all()
     days: Counter[date] = Counter()
     for met, created in rows:
@@ -423,7 +427,11 @@ def _ideas_projects(s: Session, cid: str, figures: dict[str, dict[str, int]]) ->
     ideas = _grouped(
         s,
         select(IdeaRow.residence_id, func.count())
-        .where(IdeaRow.campaign_id == cid, IdeaRow.deleted_at.is_(None))
+        .where(
+            IdeaRow.campaign_id == cid,
+            IdeaRow.deleted_at.is_(None),
+            IdeaRow.moderation.in_(m.MODERATED),
+        )
         .group_by(IdeaRow.residence_id),
     )
     admitted = func.sum(_is_admitted())
@@ -484,7 +492,11 @@ def _themes(s: Session, cid: str) -> tuple[ThemeFigures, ...]:
     ideas = _grouped(
         s,
         select(IdeaRow.theme, func.count())
-        .where(IdeaRow.campaign_id == cid, IdeaRow.deleted_at.is_(None))
+        .where(
+            IdeaRow.campaign_id == cid,
+            IdeaRow.deleted_at.is_(None),
+            IdeaRow.moderation.in_(m.MODERATED),
+        )
         .group_by(IdeaRow.theme),
     )
     rows = s.execute(

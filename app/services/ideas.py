@@ -43,6 +43,10 @@ class IdeaFilter:
     theme: str | None = None
     meeting_id: str | None = None
     unassigned_only: bool = False
+    online: str = ""
+    """"" the ideas like the others (from meetings, or proposed online and accepted); "all"
+    with the online ideas still to moderate and the refused ones; "pending", "accepted" or
+    "refused" only the online ideas in that state."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,10 @@ class IdeaService(Service):
                 query = query.where(IdeaRow.meeting_id == flt.meeting_id)
             if flt.unassigned_only:
                 query = query.where(IdeaRow.project_id.is_(None))
+            if flt.online == "":
+                query = query.where(IdeaRow.moderation.in_(m.MODERATED))
+            elif flt.online != "all":
+                query = query.where(IdeaRow.origin == "online", IdeaRow.moderation == flt.online)
             rows = session.scalars(query.order_by(IdeaRow.created_at))
             ideas = [mappers.idea(r) for r in rows]
         if flt.text:
@@ -136,6 +144,50 @@ class IdeaService(Service):
                 i for i in ideas if matches(flt.text, i.title, i.description, i.location, i.theme)
             ]
         return ideas
+
+    # --- online ideas: moderation ---------------------------------------------------------------
+
+    def pending_count(self, campaign_id: str | None = None) -> int:
+        """Online ideas waiting for a field team's moderation."""
+        campaign_id = campaign_id or self.active_campaign_id()
+        with self.uow() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(IdeaRow).where(
+                        IdeaRow.campaign_id == campaign_id, IdeaRow.deleted_at.is_(None),
+                        IdeaRow.moderation == m.MODERATION_PENDING,
+                    )
+                ) or 0
+            )  # fmt: skip
+
+    def accept_idea(self, idea_id: str) -> m.Idea:
+        """An online idea becomes an idea like the others: shown on the site, can become a
+        project, goes to the commission."""
+        with self.uow() as session:
+            row = self._online(session, idea_id)
+            row.moderation, row.moderation_reason = m.MODERATION_ACCEPTED, ""
+            session.flush()
+            return mappers.idea(row)
+
+    def refuse_idea(self, idea_id: str, reason: str) -> m.Idea:
+        """Refused with a reason (kept for the team; never shown on the site)."""
+        reason = required_text(reason, "reason", _("Le motif du refus"), 1000)
+        with self.uow() as session:
+            row = self._online(session, idea_id)
+            if row.project_id:
+                raise UserError(
+                    _("Cette idée fait partie d'un projet : retirez-la du projet d'abord.")
+                )
+            row.moderation, row.moderation_reason = m.MODERATION_REFUSED, reason
+            session.flush()
+            return mappers.idea(row)
+
+    @staticmethod
+    def _online(session: Session, idea_id: str) -> IdeaRow:
+        row = get_live(session, IdeaRow, idea_id, _("Idée"))
+        if row.origin != "online":
+            raise UserError(_("Seules les idées proposées en ligne se modèrent."))
+        return row
 
     # --- mode atelier drafts: what is being typed survives a crash -----------------------------
 
@@ -338,6 +390,11 @@ class ProjectService(Service):
             idea = get_live(session, IdeaRow, idea_id, _("Idée"))
             if idea.residence_id != row.residence_id:
                 raise UserError(_("Les idées d'un projet doivent venir de la même résidence."))
+            if idea.moderation not in m.MODERATED:
+                raise UserError(
+                    _("L'idée « {title} » proposée en ligne n'a pas été acceptée : modérez-la "
+                      "d'abord.").format(title=idea.title)
+                )  # fmt: skip
             if idea.project_id and idea.project_id != row.id:
                 raise UserError(
                     _("L'idée « {title} » fait déjà partie d'un autre projet.").format(

@@ -24,6 +24,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.services.base import Service, get_live
 from app.services.pictures import web_picture
+from app.services.retention import Erased, erase_expired
 from app.storage.site_tables import (
     NewsPostRow,
     ProjectFollowupRow,
@@ -69,12 +70,21 @@ def _followup(row: ProjectFollowupRow) -> d.Followup:
     )  # fmt: skip
 
 
-def _message(row: SiteMessageRow) -> d.SiteMessage:
+def _message(row: SiteMessageRow, end: date | None = None) -> d.SiteMessage:
+    """`end`: the campaign's end, which sets the day the message is erased."""
+    erase = d.erase_on(end, row.received_at or row.created_at, utc_now().date())
     return d.SiteMessage(
         row.id, row.campaign_id, row.residence_id, row.name, row.message, row.reply_how,
         row.contact, row.received_at, row.handled_at, row.follow_up or "",
-        bool(row.follow_up_done),
+        bool(row.follow_up_done), erase,
     )  # fmt: skip
+
+
+def _campaign_end(session: Session, campaign_id: str) -> date | None:
+    from app.services.retention import campaign_ends
+
+    row = session.get(CampaignRow, campaign_id)
+    return campaign_ends([row]).get(campaign_id) if row is not None else None
 
 
 def _picture(source: Path | None) -> str:
@@ -148,6 +158,17 @@ class SiteService(Service):
             row.payload = payload
             row.published = True
             row.published_at = utc_now()
+
+    def published_results(self, residence_id: str) -> d.PublishedResults | None:
+        """The residence's frozen public results (published or withdrawn), None if never."""
+        with self.uow() as session:
+            row = self._result_row(session, residence_id)
+            if row is None:
+                return None
+            payload = row.payload if isinstance(row.payload, dict) else {}
+            return d.PublishedResults(
+                residence_id, bool(row.published), row.published_at, bool(payload.get("sealed"))
+            )
 
     def unpublish_results(self, residence_id: str) -> None:
         with self.uow() as session:
@@ -305,14 +326,21 @@ class InboxService(Service):
             if not include_handled:
                 query = query.where(SiteMessageRow.handled_at.is_(None))
             rows = session.scalars(query.order_by(SiteMessageRow.received_at.desc()))
-            return [_message(row) for row in rows]
+            end = _campaign_end(session, campaign_id)
+            return [_message(row, end) for row in rows]
+
+    def erase_expired(self, now: datetime | None = None) -> Erased:
+        """Erase the messages (and online ideas' contact details) kept a year past the
+        campaign's end (`app.services.retention`): at start and before each sync."""
+        return erase_expired(self.uow, now)
 
     def unhandled_count(self) -> int:
         return len(self.messages())
 
     def get(self, message_id: str) -> d.SiteMessage:
         with self.uow() as session:
-            return _message(get_live(session, SiteMessageRow, message_id, _("Message")))
+            row = get_live(session, SiteMessageRow, message_id, _("Message"))
+            return _message(row, _campaign_end(session, row.campaign_id))
 
     def set_follow_up(self, message_id: str, text: str, done: bool = False) -> d.SiteMessage:
         """What is still to do for this message ("" for nothing); `done` once it is done."""
@@ -322,7 +350,7 @@ class InboxService(Service):
             row.follow_up = follow_up
             row.follow_up_done = bool(done and follow_up)
             session.flush()
-            return _message(row)
+            return _message(row, _campaign_end(session, row.campaign_id))
 
     def open_follow_ups(self) -> int:
         """Messages whose follow-up is not done yet (answered or not)."""
@@ -333,7 +361,7 @@ class InboxService(Service):
             row = get_live(session, SiteMessageRow, message_id, _("Message"))
             row.handled_at = utc_now() if handled else None
             session.flush()
-            return _message(row)
+            return _message(row, _campaign_end(session, row.campaign_id))
 
 
 def picture_bytes(encoded: str) -> bytes:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from app import i18n
+from app.errors import UserError
+from app.i18n import _
 from app.storage.count_tables import CountSessionRow
 
 if TYPE_CHECKING:
@@ -32,9 +34,19 @@ class SiteResults:
         self.site = site
         self.uow = uow
 
-    def publish_results(self, residence_id: str) -> None:
-        """Freeze the residence's current results for the site and publish them."""
-        self.site.save_results(residence_id, self.public_results_payload(residence_id))
+    def publish_results(self, residence_id: str, *, provisional: bool = False) -> None:
+        """Freeze the residence's current results for the site and publish them.
+
+        Only a sealed count is published (its results are final and anyone can verify them),
+        unless `provisional` is asked for (`site publish --results R --provisional`, the demo):
+        the site then says in words that the results are provisional."""
+        payload = self.public_results_payload(residence_id)
+        if not payload.get("sealed") and not provisional:
+            raise UserError(
+                _("Le dépouillement de cette résidence n'est pas encore scellé : scellez-le avant "
+                  "de publier ses résultats sur le site.")
+            )  # fmt: skip
+        self.site.save_results(residence_id, payload)
 
     def public_results_payload(self, residence_id: str) -> dict[str, object]:
         """What the site shows of a residence's results: tallies, votes per project, funded

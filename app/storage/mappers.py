@@ -30,6 +30,7 @@ def campaign(row: t.CampaignRow) -> m.Campaign:
         vote_end=row.vote_end,
         results_date=row.results_date,
         themes=tuple(row.themes or ()),
+        online_ideas=bool(row.online_ideas),
     )
 
 
@@ -93,6 +94,12 @@ def idea(row: t.IdeaRow) -> m.Idea:
         estimated_cost_cents=row.estimated_cost_cents,
         proposer_id=row.proposer_id,
         project_id=row.project_id,
+        origin=row.origin or "meeting",
+        moderation=row.moderation or "",
+        moderation_reason=row.moderation_reason or "",
+        online_name=row.online_name or "",
+        online_contact=row.online_contact or "",
+        name_public=bool(row.name_public),
     )
 
 

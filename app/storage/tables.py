@@ -108,6 +108,7 @@ class CampaignRow(Synced, Base):
     results_date: Mapped[date | None]
     themes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     published: Mapped[bool] = mapped_column(default=False, server_default="0")
+    online_ideas: Mapped[bool] = mapped_column(default=False, server_default="0")
     # the evaluation report's "Préconisations", written by the consultant in the app
     recommendations: Mapped[str] = mapped_column(Text, default="", server_default="")
 
@@ -174,6 +175,16 @@ class IdeaRow(Synced, Base):
     proposer_id: Mapped[str | None] = mapped_column(ForeignKey("participant.id"))
     project_id: Mapped[str | None] = mapped_column(ForeignKey("project.id"), index=True)
     decidim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # online ideas (docs/platform.md): "meeting" or "online"; an online idea waits for a field
+    # team's moderation ("pending", then "accepted" or "refused" with a reason) before it is an
+    # idea like the others; its proposer's name and contact are optional, the name shown on the
+    # site only with `name_public` (their consent)
+    origin: Mapped[str] = mapped_column(String(16), default="meeting", server_default="meeting")
+    moderation: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    moderation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    online_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    online_contact: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    name_public: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class ProjectRow(Synced, Base):

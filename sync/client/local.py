@@ -80,7 +80,7 @@ def _shadow(session: Session, table: str, record_id: str) -> RecordState | None:
     row = session.get(SyncShadow, (table, record_id))
     if row is None:
         return None
-    return RecordState(
+    return RecordState.model_construct(  # read from this laptop: valid
         table=table,
         record_id=record_id,
         values=json.loads(row.values_json),
@@ -158,11 +158,11 @@ class Prefetched:
                     key = (name, row.record_id)
                     if seqs is not None and row.seq >= seqs.get(key, 0):
                         # already applied: `apply` stops at the shadow's seq
-                        self.shadows[key] = RecordState(
+                        self.shadows[key] = RecordState.model_construct(
                             table=name, record_id=row.record_id, values={}, versions={}, seq=row.seq
                         )
                         continue
-                    self.shadows[key] = RecordState(
+                    self.shadows[key] = RecordState.model_construct(
                         table=name,
                         record_id=row.record_id,
                         values=json.loads(row.values_json),
@@ -192,19 +192,19 @@ class Prefetched:
 
 
 class Staged:
-    """The writes of a run of applied server states, written at once: per table (parents first,
-    in the order met), one executemany of the changed rows and one of the new rows for each set of
-    columns (changed first: a tombstone frees a unique key, `sync.core.unique`), the print
-    batches' serials, then every shadow in one executemany. A row the database refuses (two
-    laptops created the same thing offline) is named in the error."""
+    """The writes of a run of applied server states, written at once and in the order they were
+    applied (parents first): consecutive rows of one table, of one kind (new or changed) and with
+    the same columns go in one executemany (a page of new residences: one statement); then the
+    print batches' serials, then every shadow in one executemany. The order matters: a record
+    deleted before another takes its unique number must be written first. A row the database
+    refuses (two laptops created the same thing offline) is named in the error."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.now = utc_now()
         self.keys: set[Key] = set()
         self.shadows: list[dict[str, Any]] = []
-        self.inserts: dict[str, list[dict[str, Any]]] = {}
-        self.updates: dict[str, list[dict[str, Any]]] = {}
+        self.runs: list[tuple[tuple[str, bool, tuple[str, ...]], list[dict[str, Any]]]] = []
         self.serials: list[tuple[str, Any]] = []
 
     def write(
@@ -217,39 +217,39 @@ class Staged:
         columns = to_columns(table, fields)
         deleted = bool(fields.get(DELETED))
         columns["updated_at"] = now
-        self.inserts.setdefault(table_name, [])
-        self.updates.setdefault(table_name, [])
         if local is None:
             columns.update(id=record_id, device_id=SERVER_DEVICE)
             columns["deleted_at"] = now if deleted else None
             columns.setdefault("created_at", now)
             if "secret_key" in table.c:
                 columns["secret_key"] = b""  # the ballot key arrives sealed (`/v1/keys`)
-            self.inserts[table_name].append(columns)
         else:
             if deleted != bool(local.get(DELETED)):
                 columns["deleted_at"] = now if deleted else None
             columns["b_id"] = record_id
-            self.updates[table_name].append(columns)
+        kind = (table_name, local is None, tuple(sorted(columns)))
+        if self.runs and self.runs[-1][0] == kind:
+            self.runs[-1][1].append(columns)
+        else:
+            self.runs.append((kind, [columns]))
         if table_name == "print_batch":
             self.serials.append((record_id, fields.get(SERIALS)))
         self.keys.add((table_name, record_id))
 
     def flush(self) -> None:
         tables = synced_tables()
-        for name, rows in self.inserts.items():  # parents first; in a table, the changed rows
-            table = tables[name]  # first: a tombstone frees a unique key a new row may take
-            for group in _by_columns(self.updates[name]):
+        for (name, new, _columns), rows in self.runs:
+            table = tables[name]
+            if new:
+                self._execute(name, insert(table), rows, new=True)
+            else:
                 statement = update(table).where(table.c.id == bindparam("b_id"))
-                self._execute(name, statement, group, new=False)
-            for group in _by_columns(rows):
-                self._execute(name, insert(table), group, new=True)
+                self._execute(name, statement, rows, new=False)
         for batch_id, hashes in self.serials:
             _write_serials(self.session, batch_id, hashes)
         if self.shadows:
             self.session.execute(insert(SHADOW).prefix_with("OR REPLACE"), self.shadows)
-        self.inserts.clear()
-        self.updates.clear()
+        self.runs.clear()
         self.serials.clear()
         self.shadows.clear()
         self.keys.clear()
@@ -284,14 +284,6 @@ class Staged:
             except IntegrityError:
                 return str(row["b_id"])
         return ""
-
-
-def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Rows grouped by their set of columns (an executemany needs the same ones), in order."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    return list(groups.values())
 
 
 class LocalStore:
@@ -482,12 +474,9 @@ class LocalStore:
         """Keep the batch about to be sent, so that a lost reply is followed by the same batch
         (same id: the server answers with its stored reply) and not by a new diff against a
         shadow that does not know the batch was applied (which would clash with itself)."""
-        held = {
-            "request": request.model_dump(mode="json"),
-            "keys": outbox.keys,
-            "upto": outbox.upto,
-        }
-        self.set_meta({INFLIGHT_KEY: json.dumps(held)})
+        rest = json.dumps({"keys": outbox.keys, "upto": outbox.upto})
+        held = f'{{"request":{request.model_dump_json()},{rest[1:]}'  # encoded once, in Rust
+        self.set_meta({INFLIGHT_KEY: held})
 
     def forget_inflight(self) -> None:
         with self.db.sessions() as session, session.begin():

@@ -14,8 +14,9 @@ from app.domain.keycheck import matches
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.base import DEVICE_NUMBER_KEY
+from app.services.retention import erase_expired
 from app.storage.db import Database, open_database
-from app.storage.uow import device_id
+from app.storage.uow import UnitOfWork, device_id
 from sync.client.files import FileTally, download_missing, retry_unsent, upload_for
 from sync.client.http import Transport
 from sync.client.local import LocalStore
@@ -251,6 +252,7 @@ def _sync(
             )
         )
     transport = Transport(url, token)
+    erase_expired(UnitOfWork(db))  # a year past the campaign: erased here, then everywhere
     data_dir = Path(db.path).parent
     files = FileTally()
     retry_unsent(db, data_dir, transport, Role(role), files, cancel)

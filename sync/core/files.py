@@ -77,7 +77,7 @@ of the count, fetched only on purpose): no laptop downloads them at each sync.""
 
 
 def is_sha256(value: Any) -> bool:
-    return isinstance(value, str) and SHA256.match(value) is not None
+    return isinstance(value, str) and SHA256.fullmatch(value) is not None
 
 
 def fields_of(table: str) -> tuple[FileField, ...]:

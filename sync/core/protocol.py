@@ -65,6 +65,16 @@ Version = Annotated[int, Field(ge=0, le=2**62)]
 
 def _storable(value: Any, depth: int = 0) -> Any:
     """A field's value must be JSON that both databases store as is."""
+    if depth == 0 and type(value) is dict:  # the usual record: plain values, checked in a loop
+        for item in value.values():
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                continue
+            if kind is int and -MAX_INT - 1 <= item <= MAX_INT:
+                continue
+            break
+        else:
+            return value
     if depth > MAX_DEPTH:
         raise ValueError("value nested too deeply")
     if isinstance(value, float) and not math.isfinite(value):

@@ -85,8 +85,8 @@ def import_bundle(engine: Engine, data: bytes) -> tuple[ImportReport, bytes]:
     replies = []
     for batch in bundle.batches:
         with transaction(engine) as session:  # one batch, one transaction, as a push
-            wanted = [(c.table, c.record_id) for c in batch.request.changes]
-            with SqlStore(session).writing(wanted) as store:
+            touched = [(c.table, c.record_id) for c in batch.request.changes]
+            with SqlStore(session).writing(touched) as store:
                 reply = apply_batch(store, bundle.device_id, role, batch.request)
         replies.append(ReplyBatch(batch=batch, reply=reply))
     records, cursor = _since(engine, bundle.cursor)

@@ -10,6 +10,7 @@ machines behind one PostgreSQL database see the same files (the server stays sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -109,15 +110,17 @@ def files_for(session: Session, shas: Iterable[str], role: Role) -> dict[str, tu
     return found
 
 
+RANGE = re.compile(r"bytes=([0-9]{1,18})-", re.ASCII)
+
+
 def _range_start(header: str | None, size: int) -> int | None:
     """The first byte asked by `Range: bytes=N-` (0 without one); None if unreadable."""
     if not header:
         return 0
-    unit, _sep, spec = header.partition("=")
-    start, dash, end = spec.partition("-")
-    if unit.strip() != "bytes" or not dash or end.strip() or not start.strip().isdigit():
+    match = RANGE.fullmatch(header.strip())
+    if match is None:
         return None
-    first = int(start)
+    first = int(match.group(1))
     return first if first <= size else None
 
 

@@ -237,7 +237,7 @@ def transaction(engine: Engine, *, read_only: bool = False) -> Iterator[Session]
 
 
 def _state(row: Any) -> RecordState:
-    return RecordState(
+    return RecordState.model_construct(  # read from this database: valid
         table=row.table_name,
         record_id=row.record_id,
         values=json.loads(row.values_json),
@@ -275,6 +275,8 @@ class SqlStore:
         self._staged_serials: dict[str, set[str]] = {}
         self._staged_unique: dict[tuple[str, str], str | None] = {}
         self._writing = False
+        self.reply_json: str | None = None
+        """The JSON of the last batch reply saved or found (the push answers with it as is)."""
 
     @contextmanager
     def writing(self, keys: Iterable[Key] = ()) -> Iterator[SqlStore]:
@@ -363,7 +365,7 @@ class SqlStore:
         key = (table, record_id)
         if table in UNIQUE_KEYS:
             self._stage_unique(table, record_id, values)
-        state = RecordState(
+        state = RecordState.model_construct(  # merged from validated changes
             table=table, record_id=record_id, values=values, versions=versions, seq=self.next_seq()
         )
         self._held[key] = state
@@ -495,12 +497,16 @@ class SqlStore:
 
     def get_batch(self, device_id: str, batch_id: str) -> PushReply | None:
         row = self.session.get(ServerBatch, (device_id, batch_id))
-        return PushReply.model_validate_json(row.reply_json) if row else None
+        if row is None:
+            return None
+        self.reply_json = row.reply_json
+        return PushReply.model_validate_json(row.reply_json)
 
     def save_batch(self, device_id: str, batch_id: str, reply: PushReply) -> None:
         self._write_staged()
+        self.reply_json = reply.model_dump_json()
         self.session.add(
-            ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=reply.model_dump_json())
+            ServerBatch(device_id=device_id, batch_id=batch_id, reply_json=self.reply_json)
         )
         self.session.flush()
 

@@ -4,6 +4,7 @@ is refused in French and changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -37,6 +38,7 @@ def test_a_picture_is_copied_into_the_data_folder_and_printed(services, residenc
     stored = services.data_dir / project.picture_path
     with Image.open(stored) as image:
         assert max(image.size) <= 2000 and image.format == "JPEG"
+    assert _picture_sha256(services, project.id) == hashlib.sha256(stored.read_bytes()).hexdigest()
     source.unlink()  # the original may go: the data folder has its own copy
     out = services.ballots.materials(residence.id, MaterialKind.SHEETS, tmp_path / "fiches.pdf")
     numbers = [p.number for p in sorted(projects, key=lambda p: p.number)]
@@ -51,6 +53,15 @@ def test_removing_the_picture_forgets_it_and_deletes_the_copy(services, residenc
     stored = services.data_dir / project.picture_path
     cleared = services.projects.set_picture(project.id, None)
     assert cleared.picture_path == "" and not stored.exists()
+    assert _picture_sha256(services, project.id) == ""
+
+
+def _picture_sha256(services, project_id: str) -> str:
+    """The record names its picture file by its SHA-256: the file travels by sync by it."""
+    from app.storage.tables import ProjectRow
+
+    with services.uow() as session:
+        return session.get(ProjectRow, project_id).picture_sha256
 
 
 def test_a_file_that_is_not_a_picture_is_refused(services, residence, tmp_path):

@@ -1,5 +1,8 @@
-"""No `Any` at a service boundary: every public method of every service reached from `Services`
-takes and returns typed values (issue 14, "one service style").
+"""One service style (issue 14): no `Any` at a service boundary, every public method of every
+service reached from `Services` taking and returning typed values; no module-level function in
+`app/services` taking the whole `Services` (a use case needing several services is a class
+reached from `Services`, holding the services it needs); no mixin inheritance in `app/services`
+(a service is composed of parts, each a class holding what it needs).
 
 The services are the real ones, built on a real store; each annotation is resolved with
 `typing.get_type_hints` (so that an alias hiding `Any`, such as `dict[str, Any]`, is caught), or
@@ -8,14 +11,19 @@ read as written when it names a type imported only for the type checker.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import sys
 import typing
 from collections.abc import Iterator
 from functools import cached_property
+from pathlib import Path
 
+import app.services
 from app.services import Services
+
+SERVICES_DIR = Path(app.services.__file__).parent
 
 
 def _mentions_any(hint: object) -> bool:
@@ -73,3 +81,69 @@ def test_the_check_sees_an_any() -> None:
 
     assert _any_parameters(Loose.run) == ["value", "return"]
     assert list(_public_methods(Loose)) == [("run", Loose.run)]
+
+
+# --- one style: no free function taking `Services`, no mixins ------------------------------------
+
+
+def _names_services(annotation: ast.expr | None) -> bool:
+    if annotation is None:
+        return False
+    text = ast.unparse(annotation).strip("'\"")
+    return any(part.strip().split(".")[-1] == "Services" for part in text.split("|"))
+
+
+def functions_taking_services(source: str) -> list[str]:
+    """Module-level functions with a parameter typed `Services` (or named `services`)."""
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            a = node.args
+            for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg):
+                if arg is not None and (arg.arg == "services" or _names_services(arg.annotation)):
+                    found.append(f"{node.name}({arg.arg})")
+    return found
+
+
+def mixin_classes(source: str) -> list[str]:
+    """Classes built by mixin inheritance: several base classes, or a name ending in Mixin."""
+    return [
+        node.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ClassDef) and (len(node.bases) > 1 or node.name.endswith("Mixin"))
+    ]
+
+
+def _service_sources() -> Iterator[tuple[str, str]]:
+    for path in sorted(SERVICES_DIR.rglob("*.py")):
+        yield str(path.relative_to(SERVICES_DIR.parent.parent)), path.read_text(encoding="utf-8")
+
+
+def test_no_module_function_in_services_takes_services() -> None:
+    sources = list(_service_sources())
+    assert len(sources) > 50  # the whole package is read
+    found = [f"{name}: {f}" for name, text in sources for f in functions_taking_services(text)]
+    assert found == []
+
+
+def test_no_class_in_services_uses_mixin_inheritance() -> None:
+    found = [f"{name}: {c}" for name, text in _service_sources() for c in mixin_classes(text)]
+    assert found == []
+
+
+def test_the_style_checks_see_a_free_function_and_a_mixin() -> None:
+    source = """
+from __future__ import annotations
+if TYPE_CHECKING:
+    from app.services import Services
+def report(services: Services, session_id: str) -> None: ...
+def helper(session_id: str, *, services: "Services") -> None: ...
+def fine(session_id: str) -> None: ...
+class Styles: ...
+class PreviewMixin: ...
+class Ballots(Styles, Service): ...
+class Facade(Service):
+    def run(self, services: Services) -> None: ...
+"""
+    assert functions_taking_services(source) == ["report(services)", "helper(services)"]
+    assert mixin_classes(source) == ["PreviewMixin", "Ballots"]

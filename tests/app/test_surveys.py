@@ -115,6 +115,15 @@ def test_forms_are_read_back_with_doubts_left_to_a_person(world):
     assert len(written) == 1  # the blank form's empty zone keeps no image
     image = services.surveys.image_path(written[0])
     assert image is not None and image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the record names its image by its SHA-256, so that the image travels by sync
+    import hashlib
+
+    from app.storage.consultant_tables import SurveyResponseRow
+
+    with services.uow() as session:
+        kept = {r.id: r.text_image_sha256 for r in session.query(SurveyResponseRow)}
+    assert kept[written[0].id] == hashlib.sha256(image.read_bytes()).hexdigest()
+    assert sorted(v for k, v in kept.items() if k != written[0].id) == ["", ""]
     crop = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
     assert crop.shape[1] > 4 * crop.shape[0] and (crop < 128).mean() > 0.004
     (waiting,) = services.surveys.responses(survey.id, ResponseStatus.TO_REVIEW)

@@ -56,6 +56,8 @@ def site_pages(base: str, campaign: str) -> list[tuple[str, str]]:
     for slug in sorted(set(re.findall(rf'href="{root}residences/([a-z0-9-]+)"', home))):
         pages.append((f"residence-{slug}", f"{root}residences/{slug}"))
     first = httpx.get(base + pages[-1][1]).text
+    for slug in re.findall(rf'href="{root}residences/([a-z0-9-]+)/idee"', first)[:1]:
+        pages.append(("idee", f"{root}residences/{slug}/idee"))  # online ideas, when open
     for project in re.findall(rf'href="{root}projets/([0-9a-f-]+)"', first)[:1]:
         pages.append(("projet", f"{root}projets/{project}"))
     return pages

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -244,3 +245,43 @@ def test_a_file_missing_or_damaged_on_the_sender_waits_and_goes_when_it_is_back(
     report = sync(capsys, b_dir)
     assert report["files_received"] == 1 and report["files_pending"] == 0
     assert sha((b_dir / relative).read_bytes()) == digest
+
+
+def test_a_file_on_a_full_server_disk_is_refused_with_507_and_stored_once_there_is_room(
+    tmp_path: Path,
+) -> None:
+    """The server's data folder on a small tmpfs (root, as in CI), filled while it runs."""
+    import subprocess
+
+    from tests.sync.conftest import start_server, stop_server
+
+    assert os.geteuid() == 0, "this test mounts a tmpfs: run the suite as root, as CI does"
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], check=True)
+    running = None
+    try:
+        running = start_server(disk / "server")
+        token = running.enrol(Role.FIELD, "full-disk")
+        data = os.urandom(300_000)
+        url = f"{running.url}/v1/files/{sha(data)}?kind=picture"
+        filler = disk / "filler"
+        with open(filler, "wb") as stream:
+            try:
+                while True:
+                    stream.write(b"\0" * 65536)
+            except OSError:
+                pass
+        full = httpx.put(url, content=data, headers=auth(token), timeout=60)
+        assert full.status_code == 507 and full.json()["code"] == "disk_full"
+        assert "disque du serveur est plein" in full.json()["detail"]
+        filler.unlink()
+        assert httpx.get(url.split("?")[0], headers=auth(token)).status_code == 404
+        stored = httpx.put(url, content=data, headers=auth(token), timeout=60)
+        assert stored.status_code == 200 and stored.json()["stored"] is True
+        assert httpx.get(url.split("?")[0], headers=auth(token)).content == data
+    finally:
+        if running is not None:
+            stop_server(running)
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+        shutil.rmtree(disk, ignore_errors=True)

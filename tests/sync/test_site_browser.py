@@ -61,6 +61,30 @@ def test_contact_form_works_with_the_keyboard(site: str, browser: WebDriver) -> 
     assert _summary(axe_violations(browser)) == []
 
 
+def test_online_idea_form_works_with_the_keyboard(site: str, browser: WebDriver) -> None:
+    """The form "Proposer une idée" (the demo opens online ideas): its errors and its thanks
+    pass axe-core too, in French and English."""
+    from selenium.webdriver.common.keys import Keys
+
+    pages = dict(site_pages(site, CAMPAIGN))
+    assert "idee" in pages
+    for lang in ("fr", "en"):
+        browser.set_window_size(*PHONE)
+        browser.get(site + pages["idee"] + ("?lang=en" if lang == "en" else ""))
+        # as an old browser would: the server checks the form (no description: an error)
+        browser.execute_script("document.querySelector('main form').noValidate = true")
+        browser.find_element("id", "title").send_keys("Un banc" + Keys.RETURN)
+        assert browser.execute_script("return document.documentElement.lang") == lang
+        assert browser.find_element("css selector", ".error[role=alert]").text
+        assert _summary(axe_violations(browser)) == [], lang
+        assert all("400" in e for e in console_errors(browser))  # the refused form's status
+        browser.find_element("id", "description").send_keys("Près de l'arrêt de bus.")
+        browser.find_element("id", "description").submit()
+        thanks = "votre idée a bien été envoyée" if lang == "fr" else "your idea has been sent"
+        assert thanks in browser.page_source
+        assert _summary(axe_violations(browser)) == [] and console_errors(browser) == []
+
+
 def test_text_zoomed_to_200_percent_stays_readable(site: str, browser: WebDriver) -> None:
     browser.set_window_size(*DESKTOP)
     for path in (f"/c/{CAMPAIGN}/", f"/c/{CAMPAIGN}/resultats"):

@@ -13,6 +13,7 @@ from count_support import (  # noqa: F401 - fixtures
     printed,
     printed_template,
 )
+from PySide6.QtCore import Qt
 
 from ui.screens.results.screen import ResultsScreen
 
@@ -118,3 +119,84 @@ def test_chart_labels_fit_at_1366_and_the_tooltip_gives_the_whole_title(qtbot, c
     event = QHelpEvent(QHelpEvent.Type.ToolTip, QPoint(10, y), chart.mapToGlobal(QPoint(10, y)))
     chart.event(event)
     assert QToolTip.text() == text
+
+
+def _answer_next_box(qtbot, key):  # type: ignore[no-untyped-def]
+    """Answer the next modal question with the keyboard (Entrée or Échap), as a person would."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen: list[str] = []
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, press)
+            return
+        seen.append(box.text() if hasattr(box, "text") else "")
+        qtbot.keyClick(box, {"enter": Qt.Key.Key_Return, "escape": Qt.Key.Key_Escape}[key])
+
+    QTimer.singleShot(0, press)
+    return seen
+
+
+def test_publish_results_on_the_site_from_the_screen(qtbot, count_ctx, printed, tmp_path):
+    """Issue 12: "Publier les résultats sur le site" on the Résultats screen: only once the
+    count is sealed; a question that says what becomes public, answered with the keyboard;
+    the frozen results, the state "Publiés sur le site le …", and "Retirer la publication"."""
+    services = count_ctx.services
+    session = _count(services, printed)
+    screen = _screen(qtbot, count_ctx)
+    assert not screen.publish_button.isEnabled()  # provisional results stay off the site
+    assert "une fois le dépouillement scellé" in screen.site_state.text()
+    assert not screen.withdraw_button.isVisible()
+    services.counting.seal(session.id, PASSPHRASE)
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.publish_button.isEnabled())
+    assert screen.site_state.text() == "Pas encore sur le site public."
+    screen.publish_button.setFocus()
+
+    seen = _answer_next_box(qtbot, "escape")  # Échap: nothing published
+    qtbot.keyClick(screen.publish_button, Qt.Key.Key_Space)
+    assert seen and "ni numéro de bulletin" in seen[0] and "empreintes des scellés" in seen[0]
+    assert services.site.published_results(printed.residence_id) is None
+
+    seen = _answer_next_box(qtbot, "enter")  # Entrée: published, frozen
+    qtbot.keyClick(screen.publish_button, Qt.Key.Key_Space)
+    assert seen
+    shown = services.site.published_results(printed.residence_id)
+    assert shown is not None and shown.published and shown.sealed
+    assert screen.site_state.text().startswith("Publiés sur le site le ")
+    assert "provisoires" not in screen.site_state.text()
+    assert screen.withdraw_button.isVisible()
+    assert screen.publish_button.text() == "Mettre à jour sur le site…"
+    assert services.site.state().results == 1
+    path = tmp_path / "results-published.png"
+    assert screen.grab().save(str(path)) and path.stat().st_size > 10_000
+
+    seen = _answer_next_box(qtbot, "enter")
+    qtbot.keyClick(screen.withdraw_button, Qt.Key.Key_Space)
+    assert seen and "ne montrera plus" in seen[0]
+    shown = services.site.published_results(printed.residence_id)
+    assert shown is not None and not shown.published
+    assert screen.site_state.text().startswith("Publication retirée")
+    assert not screen.withdraw_button.isVisible()
+    assert services.site.state().results == 0
+
+
+def test_publish_results_refuses_a_count_not_sealed(count_ctx, printed):
+    """The service's rule behind the screen: an unsealed count is published only when
+    `provisional` is asked for (the command's --provisional, the demo), and then says so."""
+    import pytest
+
+    from app.errors import UserError
+
+    services = count_ctx.services
+    _count(services, printed)
+    with pytest.raises(UserError, match="pas encore scellé"):
+        services.site_results.publish_results(printed.residence_id)
+    assert services.site.published_results(printed.residence_id) is None
+    services.site_results.publish_results(printed.residence_id, provisional=True)
+    shown = services.site.published_results(printed.residence_id)
+    assert shown is not None and shown.published and not shown.sealed
+    assert "provisoires" in ResultsScreen.site_words(shown, sealed=False)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 
 from app.domain import site as d
+from app.domain.dates import format_date
 from app.storage.site_tables import SiteMessageRow
 from ui.screens.site.screen import SiteScreen
 
@@ -63,10 +64,15 @@ def test_messages_from_the_site_are_listed_and_handled(ctx, qtbot):  # type: ign
     screen.show()
     screen.reload()
     assert screen.badge() == "1 message(s)"
-    assert screen.inbox.list.count() == 1
-    assert "<b>Bonjour</b>" in screen.inbox.list.item(0).text()  # shown as plain text
-    screen.inbox.list.setCurrentRow(0)
-    screen.inbox.mark_done()
+    assert screen.inbox.model.rowCount() == 1
+    screen.inbox.table.selectRow(0)
+    assert screen.inbox.text.text() == "<b>Bonjour</b>"  # shown as plain text
+    assert screen.inbox.text.textFormat() == Qt.TextFormat.PlainText
+    [message] = ctx.services.inbox.messages()
+    assert message.erase_on is not None  # a year after the campaign's end (docs/platform.md)
+    day = format_date(message.erase_on, weekday=False)
+    assert f"Effacé automatiquement le {day}" in screen.inbox.reply.text()
+    screen.inbox.toggle_answered()
     assert ctx.services.inbox.messages() == []
     assert screen.badge() is None
 

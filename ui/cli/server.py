@@ -66,8 +66,11 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
+    from sync.server.public.retention import start_daily
 
     app = create_app(_url(args), token_lifetime=timedelta(days=args.token_days))
+    # what residents wrote on the site, erased a year past the campaign: now, then daily
+    start_daily(_engine(args))
     print(
         _("Serveur de synchronisation sur http://{host}:{port}").format(
             host=args.host, port=args.port

@@ -21,6 +21,10 @@ def register(sub: Any) -> None:
     publish.add_argument("--campaign", action="store_true", help=_("la campagne elle-même"))
     publish.add_argument("--projects", action="store_true", help=_("tous les projets"))
     publish.add_argument("--results", metavar="RESIDENCE", help=_("les résultats d'une résidence"))
+    publish.add_argument(
+        "--provisional", action="store_true",
+        help=_("avec --results : publier des résultats provisoires (dépouillement non scellé)"),
+    )  # fmt: skip
     publish.add_argument("--news", metavar="ID", help=_("une actualité"))
     publish.add_argument("--withdraw", action="store_true", help=_("retirer au lieu de publier"))
     news = add_command(actions, "news", _("Écrire une actualité."), run_news)
@@ -83,7 +87,7 @@ def run_publish(args: argparse.Namespace) -> int:
         if args.results:
             residence = services.campaigns.find_residence(args.results)
             if published:
-                services.site_results.publish_results(residence.id)
+                services.site_results.publish_results(residence.id, provisional=args.provisional)
             else:
                 site.unpublish_results(residence.id)
         if args.news:

@@ -23,6 +23,7 @@ from app.domain.audit.entry import AuditEntry, parse_time
 from app.domain.audit.errors import AuditError
 from app.domain.audit.events import EventType
 from app.domain.dates import format_date, utc_offset
+from app.domain.money import format_number
 from app.i18n import N_, _
 
 SLIP_PREFIX = "BPTA1"
@@ -125,13 +126,9 @@ def group_hex(value: str, per_line: int = 8) -> list[str]:
     return [" ".join(groups[index : index + per_line]) for index in range(0, len(groups), per_line)]
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
-
-
 def _figure(label: str, number: int) -> str:
     """One "label : figure" line, a whole sentence for translators (English has no space)."""
-    return _("{label} : {n}").format(label=label, n=_thousands(number))
+    return _("{label} : {n}").format(label=label, n=format_number(number))
 
 
 def slip_text(entry: AuditEntry, *, session_id: str, zone: tzinfo | None = None) -> str:

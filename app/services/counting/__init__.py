@@ -6,8 +6,9 @@
 (write lock and log copy locks), `log` (the audit log in the database and its copy), `read`
 (queries), `store` (scanned images), `ingest` and `watch` (recording scans), `decide` (review
 decisions, hand keying), `seal` (reconciliation, checkpoints, seal), `reopen` (corrections after
-a seal), `results` (a residence's results), `election` and `export` (the verification bundle),
-`report` and `slip` (the printed documents), `view` (what the count screens show).
+a seal), `results` (a residence's results), `election` and `export` (the verification bundle).
+Above the facade, use cases reached from `Services` and built on it: `report` and `slip` (the
+printed documents), `view` (what the count screens show), `deck_check` (a counted test deck).
 The pure rules of the count (models, tally) live in `app.domain.counting`.
 """
 

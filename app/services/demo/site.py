@@ -1,6 +1,6 @@
 """The demo's public site: the campaign, its projects, two news posts and (with a count) the
-results of the counted residence are published, so that a demo pushed to a fresh server shows
-a full site (docs/platform.md)."""
+results of the counted residence are published, online ideas are open, so that a demo pushed
+to a fresh server shows a full site (docs/platform.md)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ class DemoSite:
         site = self.site
         site.publish_campaign(True)
         site.publish_projects(True)
+        self.campaigns.set_online_ideas(True)  # off by default; the demo shows the form
         with tempfile.TemporaryDirectory(prefix="bp-demo-") as folder:
             sketch = draw_garden(Path(folder) / "jardin.png")
             for number, (title, body, published) in enumerate(NEWS):
@@ -81,7 +82,7 @@ class DemoSite:
 
     def publish_demo_results(self, residence_id: str) -> None:
         """The counted residence's results, and the follow-up of its first funded project."""
-        self.site_results.publish_results(residence_id)
+        self.site_results.publish_results(residence_id, provisional=True)  # a count under way
         results = self.counting.results(residence_id)
         funded = [p.project_id for p in results.projects if p.project_id in results.selected]
         garden = [p.project_id for p in results.projects if p.title.startswith("Jardin partagé")]

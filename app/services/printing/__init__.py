@@ -1,10 +1,11 @@
 """Ballots and vote materials in the application: styles, print batches, preview, minutes.
 
-`BallotService` (in `service`) is the facade reached from `Services.ballots`. Its parts: `types`
-(the plain data objects and choices), `specs` (building the library's ballot specifications),
-`styles` (ballot styles per residence), `preview` (PNG previews), `materials` (posters, sheets,
-sign-in lists), `minutes` (the commission's minutes), `files` (where documents are written)
-and `counters` (the printed ballots in `bp-terrain status`).
+`BallotService` (in `service`) is the facade reached from `Services.ballots`, composed of the
+classes `Styles` (`styles`: ballot styles per residence), `PrintJobs` (`jobs`: what one print
+needs), `Previews` (`preview`: PNG previews) and `Materials` (`materials`: posters, sheets,
+sign-in lists). Its other parts: `types` (the plain data objects and choices), `specs` (building
+the library's ballot specifications), `minutes` (the commission's minutes), `files` (where
+documents are written) and `counters` (the printed ballots in `bp-terrain status`).
 The paper itself is drawn by the pure `ballots` library; this package is named `printing` so
 that it is not mistaken for it.
 """

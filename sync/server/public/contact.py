@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,10 +52,7 @@ class Form:
 
     @classmethod
     def parse(cls, fields: dict[str, list[str]]) -> Form:
-        def one(name: str) -> str:
-            values = fields.get(name) or [""]
-            return values[0].replace("\r\n", "\n").strip()
-
+        one = field_reader(fields)
         return cls(
             name=one("name"), residence=one("residence"), message=one("message"),
             reply_how=one("reply_how") or "none", contact=one("contact"),
@@ -95,11 +93,22 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def keep_message(
-    engine: Engine, campaign_id: str, residence_id: str, form: Form, sender: str
+def field_reader(fields: dict[str, list[str]]) -> Callable[[str], str]:
+    """A parsed form's fields one by one: the first value, stripped, with Unix line ends."""
+
+    def one(name: str) -> str:
+        values = fields.get(name) or [""]
+        return values[0].replace("\r\n", "\n").strip()
+
+    return one
+
+
+def keep_record(
+    engine: Engine, table: str, sender: str, values: Callable[[str], dict[str, Any]]
 ) -> bool:
-    """Write the message as a synced record; False (nothing written) when the sender's address
-    already sent `MESSAGES_PER_HOUR` messages in the last hour."""
+    """Write what a resident sent on the site as a synced record of `table` (`values` gets the
+    moment as ISO text); False (nothing written) when the sender's address already sent
+    `MESSAGES_PER_HOUR` forms in the last hour (the contact form and online ideas together)."""
     now = datetime.now(UTC)
     with transaction(engine) as session:
         store = SqlStore(session)
@@ -112,13 +121,23 @@ def keep_message(
         if int(sent or 0) >= MESSAGES_PER_HOUR:
             return False
         session.add(SiteRate(sender_hash=sender_hash, at=_iso(now)))
-        values: dict[str, Any] = {
+        record = {**values(_iso(now)), "created_at": _iso(now), DELETED: False}
+        with store.writing() as writer:  # written on leaving the block
+            writer.put(table, new_id(), record, {name: 1 for name in record})
+    return True
+
+
+def keep_message(
+    engine: Engine, campaign_id: str, residence_id: str, form: Form, sender: str
+) -> bool:
+    """Write the message as a synced record (see `keep_record`)."""
+
+    def values(now: str) -> dict[str, Any]:
+        return {
             "campaign_id": campaign_id, "residence_id": residence_id, "name": form.name,
             "message": form.message, "reply_how": form.reply_how,
             "contact": form.contact if form.reply_how != "none" else "",
-            "received_at": _iso(now), "handled_at": None, "created_at": _iso(now),
-            DELETED: False,
+            "received_at": now, "handled_at": None,
         }  # fmt: skip
-        with store.writing() as writer:  # written on leaving the block
-            writer.put(TABLE, new_id(), values, {name: 1 for name in values})
-    return True
+
+    return keep_record(engine, TABLE, sender, values)

@@ -3,7 +3,9 @@
 `load(engine)` reads the server's records once per write (the records' highest `seq` is the
 cache key: one indexed query per page), keeps only what a consultant published, and never reads
 what the site must not show: participants (names, phones), count sheets and decisions (serials,
-times), print batches, devices. Ideas are shown without their proposer.
+times), print batches, devices. Ideas are shown without their proposer, except an online
+idea whose proposer consented to their name on the site; an online idea still to moderate, or
+refused, is never shown.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from app.domain.models import MODERATED
 from app.domain.site import slugify
 from sync.core.protocol import DELETED
 from sync.server.store import ServerRecord, transaction
@@ -43,6 +46,8 @@ class Idea:
     description: str
     theme: str
     location: str
+    online: bool = False  # proposed on the site (and accepted)
+    name: str = ""  # an online idea's proposer, only with their consent
 
 
 @dataclass
@@ -137,6 +142,7 @@ class Campaign:
     threshold: int = 0
     projects: dict[str, Project] = field(default_factory=dict)
     pictures: dict[str, str] = field(default_factory=dict)  # "projet-<id>" -> base64 JPEG
+    online_ideas: bool = False  # residents may propose ideas on the site
 
     def residence(self, slug: str) -> Residence | None:
         return next((r for r in self.residences if r.slug == slug), None)
@@ -186,6 +192,7 @@ def _campaigns(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Campaign]:
         out[record_id] = Campaign(
             record_id, slug, v.get("name", ""), v.get("organiser", ""), v.get("description", ""),
             v.get("rules_text", ""), v.get("timezone") or "Europe/Paris", dates,
+            online_ideas=bool(v.get("online_ideas")),
         )  # fmt: skip
     return out
 
@@ -210,11 +217,14 @@ def build(seq: int, by_table: dict[str, list[tuple[str, dict[str, Any]]]]) -> Si
     _projects(campaigns, residences, by_table)
     for _id, v in by_table["idea"]:
         place = residences.get(v.get("residence_id", ""))
-        if place is not None:
-            place.ideas.append(
-                Idea(v.get("title", ""), v.get("description", ""), v.get("theme", ""),
-                     v.get("location", ""))
-            )  # fmt: skip
+        if place is None or (v.get("moderation") or "") not in MODERATED:
+            continue  # an online idea is shown only once a field team accepted it
+        online = v.get("origin") == "online"
+        name = v.get("online_name", "") if online and v.get("name_public") else ""
+        place.ideas.append(
+            Idea(v.get("title", ""), v.get("description", ""), v.get("theme", ""),
+                 v.get("location", ""), online, name)
+        )  # fmt: skip
     _meetings(campaigns, residences, by_table)
     _news(campaigns, by_table)
     _rules(campaigns, by_table)

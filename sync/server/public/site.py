@@ -3,7 +3,7 @@
 Server-rendered HTML (Jinja2, no JavaScript), French first; `?lang=en` gives English and every
 link keeps it. Addresses are stable (they are printed on posters): `/` lists the published
 campaigns, `/c/<slug>/` is a campaign's home, under it `regles`, `calendrier` (+ `.ics`),
-`actualites` (+ `.xml`, Atom), `residences/<slug>`, `projets/<id>`, `resultats`, `suivi`,
+`actualites` (+ `.xml`, Atom), `residences/<slug>` (+ `/idee`, online ideas), `projets/<id>`, `resultats`, `suivi`,
 `contact`. Only what a consultant published is shown (`data.py`).
 """
 
@@ -33,8 +33,9 @@ from app.domain.rules.labels import RULE_LABELS
 from app.domain.site import FOLLOWUP_STATUSES, MAX_FORM_BYTES, REPLY_HOWS, format_text
 from sync.server.public import feeds
 from sync.server.public.contact import Form, keep_message
-from sync.server.public.data import Campaign, Site, SiteCache
+from sync.server.public.data import Campaign, Residence, Site, SiteCache
 from sync.server.public.fmt import LANGS, Lang
+from sync.server.public.ideas import IdeaForm, keep_idea
 
 HERE = Path(str(resources.files("sync.server.public")))
 PHASES = (
@@ -297,6 +298,54 @@ def mount(app: FastAPI, engine: Engine) -> None:
                 flooded=True,
             )  # fmt: skip
         return pages.render(request, "contact.html", campaign=campaign, form=Form(), sent=True)
+
+    mount_ideas(app, pages)
+
+
+def mount_ideas(app: FastAPI, pages: Pages) -> None:
+    """`/c/<campaign>/residences/<residence>/idee`: propose an idea, when the campaign allows
+    it (`campaign.online_ideas`); the idea waits for moderation (`ideas.py`)."""
+    path = "/c/{slug}/residences/{rslug}/idee"
+
+    def place(request: Request, slug: str, rslug: str) -> tuple[Campaign, Residence] | None:
+        campaign = pages.campaign(slug, request)
+        residence = campaign.residence(rslug) if campaign else None
+        if campaign is None or residence is None or not campaign.online_ideas:
+            return None
+        return campaign, residence
+
+    @app.get(path, response_class=HTMLResponse, include_in_schema=False)
+    def idea_page(request: Request, slug: str, rslug: str) -> HTMLResponse:
+        found = place(request, slug, rslug)
+        if found is None:
+            return pages.not_found(request)
+        campaign, residence = found
+        return pages.render(
+            request, "idee.html", campaign=campaign, residence=residence, form=IdeaForm(),
+            sent=False,
+        )  # fmt: skip
+
+    @app.post(path, response_class=HTMLResponse, include_in_schema=False)
+    async def idea_post(request: Request, slug: str, rslug: str) -> HTMLResponse:
+        found = place(request, slug, rslug)
+        if found is None:
+            return pages.not_found(request)
+        campaign, residence = found
+        body = await _bounded_body(request)
+        if body is None:
+            return pages.render(request, "too_large.html", status=413, campaign=campaign)
+        form = IdeaForm.parse(parse_qs(body.decode("utf-8", "replace"), max_num_fields=20))
+        context: dict[str, Any] = {"campaign": campaign, "residence": residence}
+        if form.honeypot:  # a bot: thanked, nothing kept
+            return pages.render(request, "idee.html", form=IdeaForm(), sent=True, **context)
+        if not form.check():
+            return pages.render(request, "idee.html", status=400, form=form, sent=False, **context)
+        sender = request.client.host if request.client else "unknown"
+        if not keep_idea(pages.engine, campaign.id, residence.id, form, sender):
+            return pages.render(
+                request, "idee.html", status=429, form=form, sent=False, flooded=True, **context
+            )
+        return pages.render(request, "idee.html", form=IdeaForm(), sent=True, **context)
 
 
 async def _bounded_body(request: Request) -> bytes | None:

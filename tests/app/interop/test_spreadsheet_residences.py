@@ -131,6 +131,29 @@ def test_xlsx_merged_cells_are_refused_with_their_place(services, campaign, tmp_
     assert names(services) == {}
 
 
+def test_xlsx_merged_cells_name_their_sheet_read_without_openpyxl(
+    services, campaign, tmp_path, monkeypatch
+):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Parc & Tilleuls"
+    sheet.append(["nom", "logements"])
+    sheet.append(["A", 1])
+    sheet.append(["B", 2])
+    sheet.merge_cells("A2:A3")
+    book.save(tmp_path / "m.xlsx")
+
+    def no_openpyxl(*_a, **_k):  # the fast path reads a well-formed workbook by itself
+        raise AssertionError("openpyxl.load_workbook called")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", no_openpyxl)
+    with pytest.raises(
+        UserError, match="colonne A : cellules fusionnées dans la feuille « Parc & Tilleuls »"
+    ):
+        services.residence_import.import_residences(tmp_path / "m.xlsx")
+    assert names(services) == {}
+
+
 def test_xlsx_wrong_type(services, campaign, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

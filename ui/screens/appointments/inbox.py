@@ -55,7 +55,7 @@ def one_line(text: str, limit: int = 90) -> str:
 
 def reply_text(m: d.SiteMessage) -> str:
     how = _(d.REPLY_HOWS.get(m.reply_how, m.reply_how))
-    return f"{how} : {m.contact}" if m.contact else how
+    return _("{how} : {contact}").format(how=how, contact=m.contact) if m.contact else how
 
 
 def state_text(m: d.SiteMessage) -> str:
@@ -140,7 +140,9 @@ class SiteInboxPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(scroll_page(self._detail(), frame=True, horizontal=False))
-        splitter.setSizes([560, 500])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([660, 420])
         layout.addWidget(splitter, 1)
 
     def _detail(self) -> QWidget:
@@ -255,7 +257,12 @@ class SiteInboxPanel(QWidget):
             " — ".join(x for x in (received, m.name or _("(anonyme)"), where_) if x)
         )
         self.text.setText(m.message)
-        self.reply.setText(_("Réponse souhaitée : {how}").format(how=reply_text(m)))
+        reply = _("Réponse souhaitée : {how}").format(how=reply_text(m))
+        if m.erase_on:  # the form's promise (docs/platform.md)
+            reply += "\n" + _("Effacé automatiquement le {day}").format(
+                day=format_date(m.erase_on, weekday=False)
+            )
+        self.reply.setText(reply)
         self.answered.setText(
             _("Remettre à traiter") if m.handled_at else _("Marquer comme répondu")
         )

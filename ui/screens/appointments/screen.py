@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -89,7 +89,7 @@ class AppointmentsScreen(Screen):
         self.day.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.day.setAccessibleName(_("Jour affiché"))
         self.day.dateChanged.connect(lambda _d: self.reload())
-        nav = QHBoxLayout()  # the day on a row of its own: whole at 200 % beside the actions
+        nav = QHBoxLayout()
         for text, tip, step in (("◀", _("Jour précédent"), -1), ("▶", _("Jour suivant"), 1)):
             button = QPushButton(text)
             button.setToolTip(tip)
@@ -103,12 +103,10 @@ class AppointmentsScreen(Screen):
         )
         self.header.add_action(primary_button(_("Feuille de la semaine…"), self.ask_sheet))
         self.figures = set_role(QLabel(), "muted")
-        nav.addSpacing(12)
-        nav.addWidget(self.figures, 1)
+        self.figures.setWordWrap(True)
         day_tab = QWidget()
         day_layout = QVBoxLayout(day_tab)
         day_layout.setContentsMargins(0, 8, 0, 0)
-        day_layout.addLayout(nav)
         body = QHBoxLayout()
         left = QVBoxLayout()
         self.model = AppointmentTableModel(self)
@@ -128,6 +126,7 @@ class AppointmentsScreen(Screen):
         )
         left.addWidget(self.table, 1)
         left.addWidget(self.empty)
+        left.addWidget(self.figures)
         body.addLayout(left, 3)
         self.form = AppointmentForm(self.service, self.saved)
         self.form.setMinimumWidth(340)
@@ -136,8 +135,14 @@ class AppointmentsScreen(Screen):
         self.inbox = SiteInboxPanel(ctx, self.show_booked)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(day_tab, _("Rendez-vous"))
+        self.tabs.addTab(day_tab, _("Rendez-vous du jour"))
         self.tabs.addTab(self.inbox, _("Messages du site"))
+        # the day beside the tabs, not on a row of its own: the day's form keeps its height
+        self.nav = QWidget()
+        nav.setContentsMargins(0, 0, 0, 4)
+        self.nav.setLayout(nav)
+        self.tabs.setCornerWidget(self.nav, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(lambda index: self.nav.setVisible(index == 0))
         outer.addWidget(self.tabs, 1)
 
     def current_day(self) -> date:

@@ -5,7 +5,15 @@ Saved as you type once the campaign exists; before that, one explicit "Créer la
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain import models as m
 from app.errors import UserError
@@ -124,6 +132,16 @@ class CampaignForm(QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.form.rows["themes"])
         self.themes.textChanged.connect(self._touched)
+        self.online_ideas = QCheckBox(
+            _("Les habitants peuvent proposer des idées sur le site public")
+        )
+        self.online_ideas.setToolTip(
+            _("Chaque page de résidence offre alors un formulaire « Proposer une idée » ; les "
+              "idées reçues attendent votre modération (Réunions & idées).")
+        )  # fmt: skip
+        self.online_ideas.toggled.connect(self._online_ideas_toggled)
+        layout.addSpacing(8)
+        layout.addWidget(self.online_ideas)
 
     def _add_date(self, grid: QGridLayout, row: int, col: int, field: str, label: str) -> None:
         edit = DateField()
@@ -160,6 +178,10 @@ class CampaignForm(QWidget):
             for field, edit in self.dates.items():
                 edit.set_value(getattr(campaign, field) if campaign else None)
             self.themes.setPlainText("\n".join(campaign.themes) if campaign else "")
+            self.online_ideas.blockSignals(True)
+            self.online_ideas.setChecked(bool(campaign and campaign.online_ideas))
+            self.online_ideas.setEnabled(campaign is not None)
+            self.online_ideas.blockSignals(False)
 
     def read_input(self) -> CampaignInput:
         dates = {field: edit.value(field) for field, edit in self.dates.items()}
@@ -179,6 +201,18 @@ class CampaignForm(QWidget):
             return  # nothing to save into yet: "Créer la campagne" does it
         self.campaign = self.ctx.services.campaigns.update_campaign(
             self.campaign.id, self.read_input()
+        )
+        self.ctx.changed("campaign")
+
+    def _online_ideas_toggled(self, on: bool) -> None:
+        """Saved at once (an ordinary synced field: the site offers the form after a sync)."""
+        if self.campaign is None:
+            return
+        self.campaign = self.ctx.services.campaigns.set_online_ideas(on, self.campaign.id)
+        self.ctx.notify(
+            _("Idées en ligne ouvertes : le site les recevra après la synchronisation.")
+            if on
+            else _("Idées en ligne fermées.")
         )
         self.ctx.changed("campaign")
 

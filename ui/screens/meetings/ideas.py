@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.domain import models as m
 from app.errors import UserError
 from app.i18n import _, ngettext
+from app.services.ideas import IdeaFilter
 from ui.screens.meetings.idea_form import IdeaForm
 from ui.screens.meetings.models import (
     IdeaCriteria,
@@ -29,6 +30,7 @@ from ui.screens.meetings.models import (
     fit_columns,
     meeting_label,
 )
+from ui.screens.meetings.moderation import ModerationBox
 from ui.theme import set_role
 from ui.widgets import scroll_page
 from ui.widgets.forms import fit_to_choices
@@ -64,7 +66,14 @@ class IdeasPanel(QWidget):
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.count_label)
         splitter.addWidget(left)
-        splitter.addWidget(scroll_page(self.form, frame=True, horizontal=False))
+        self.moderation = ModerationBox(ctx)
+        self.moderation.moderated.connect(self._moderated)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.moderation)
+        right_layout.addWidget(self.form, 1)
+        splitter.addWidget(scroll_page(right, frame=True, horizontal=False))
         splitter.setSizes([860, 440])
         layout.addWidget(splitter, 1)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -84,6 +93,8 @@ class IdeasPanel(QWidget):
         self.meeting_filter.setAccessibleName(_("Filtrer par réunion"))
         self.meeting_filter.setMaximumWidth(320)
         self.unassigned_check = QCheckBox(_("Pas encore dans un projet"))
+        self.online_filter = QComboBox()  # online ideas: those to moderate, accepted, refused
+        self.online_filter.setAccessibleName(_("Filtrer par origine et modération"))
         # two lines, so that every filter shows its whole choice ("Toutes les résidences")
         # on a 1280 px screen: the search and the check box, then the three lists
         first = QHBoxLayout()
@@ -91,13 +102,17 @@ class IdeasPanel(QWidget):
         first.addWidget(self.unassigned_check)
         row.addLayout(first)
         lists = QHBoxLayout()
-        for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
+        for box in (
+            self.online_filter, self.residence_filter, self.theme_filter, self.meeting_filter
+        ):  # fmt: skip
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             lists.addWidget(box)
         lists.addStretch(1)
         row.addLayout(lists)
         self.search_edit.textChanged.connect(self.apply_filters)
-        for box in (self.residence_filter, self.theme_filter, self.meeting_filter):
+        for box in (
+            self.online_filter, self.residence_filter, self.theme_filter, self.meeting_filter
+        ):  # fmt: skip
             box.currentIndexChanged.connect(self.apply_filters)
         self.unassigned_check.toggled.connect(self.apply_filters)
         return row
@@ -118,7 +133,8 @@ class IdeasPanel(QWidget):
         self._fill_filters(campaign.themes, residences, meetings, names)
         self.form.set_choices(campaign.themes, residences, meetings)
         current = self.form.idea.id if self.form.idea else None
-        self.model.set_rows(services.ideas.list_ideas())
+        self._fill_online(services.ideas.pending_count(), campaign.online_ideas)
+        self.model.set_rows(services.ideas.list_ideas(IdeaFilter(online="all")))
         self._select(current)
         self._update_count()
 
@@ -150,6 +166,36 @@ class IdeasPanel(QWidget):
             [(meeting_label(mt, names), mt.id) for mt in meetings],
         )
 
+    def _fill_online(self, pending: int, allowed: bool) -> None:
+        """ "Idées retenues" (meetings and accepted online ideas), then the online ones; shown
+        when the campaign takes online ideas or some are there."""
+        box = self.online_filter
+        box.blockSignals(True)
+        current = box.currentData() or ""
+        box.clear()
+        box.addItem(_("Idées retenues"), "")
+        box.addItem(
+            _("Proposées en ligne, à modérer ({n})").format(n=pending),
+            m.MODERATION_PENDING,
+        )  # fmt: skip
+        box.addItem(_("Toutes les idées proposées en ligne"), "online")
+        box.addItem(_("Proposées en ligne, refusées"), m.MODERATION_REFUSED)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)
+        fit_to_choices(box)
+        box.setVisible(
+            allowed or pending > 0 or any(i.origin == "online" for i in self.model.rows())
+        )
+
+    def show_pending(self) -> None:
+        """The online ideas still to moderate (the filter's second choice)."""
+        self.online_filter.setVisible(True)
+        self.online_filter.setCurrentIndex(self.online_filter.findData(m.MODERATION_PENDING))
+
+    def _moderated(self, idea_id: str) -> None:
+        self.ctx.changed("ideas")
+        self._select(idea_id)
+
     def criteria(self) -> IdeaCriteria:
         return IdeaCriteria(
             text=self.search_edit.text(),
@@ -157,6 +203,7 @@ class IdeasPanel(QWidget):
             theme=self.theme_filter.currentData() or None,
             meeting_id=self.meeting_filter.currentData() or None,
             unassigned_only=self.unassigned_check.isChecked(),
+            online=self.online_filter.currentData() or "",
         )
 
     def apply_filters(self, *_args: object) -> None:
@@ -180,9 +227,11 @@ class IdeasPanel(QWidget):
         found = idea_id is not None and self.view.select_row_where(lambda i: i.id == idea_id)
         if not found and not self.view.select_row_where(lambda _i: True):
             self.form.set_idea(None)
+            self.moderation.set_idea(None)
 
     def _current_changed(self, *_args: object) -> None:
         idea = self.view.current_object()
+        self.moderation.set_idea(idea)
         if self.form.idea is not None and idea is not None and idea.id == self.form.idea.id:
             return  # the same idea after a reload: keep what is being typed
         project = self.model.projects.get(idea.project_id or "") if idea else None

@@ -168,6 +168,8 @@ class IdeaTableModel(DataclassTableModel[m.Idea]):
         )
 
     def _meeting(self, idea: m.Idea) -> str:
+        if idea.origin == "online":
+            return _("En ligne")
         meeting = self.meetings.get(idea.meeting_id or "")
         return format_date(local(meeting.starts_at), weekday=False) if meeting else "—"
 
@@ -202,10 +204,19 @@ class IdeaCriteria:
     theme: str | None = None
     meeting_id: str | None = None
     unassigned_only: bool = False
+    online: str = ""  # "" the ideas like the others, "online" all online ideas, or a moderation
+
+    def _online_ok(self, idea: m.Idea) -> bool:
+        if not self.online:
+            return idea.moderated
+        if self.online == "online":
+            return idea.origin == "online"
+        return idea.origin == "online" and idea.moderation == self.online
 
     def accepts(self, idea: m.Idea) -> bool:
         return (
-            (not self.residence_id or idea.residence_id == self.residence_id)
+            self._online_ok(idea)
+            and (not self.residence_id or idea.residence_id == self.residence_id)
             and (not self.theme or idea.theme == self.theme)
             and (not self.meeting_id or idea.meeting_id == self.meeting_id)
             and (not self.unassigned_only or idea.project_id is None)

@@ -13,12 +13,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
 
+from app.domain.dates import format_date, local_moment
 from app.domain.money import format_euros
+from app.domain.site import PublishedResults
 from app.errors import CancelToken
 from app.i18n import _
 from app.services.counting import view as count_view
@@ -133,6 +137,18 @@ class ResultsScreen(Screen):
         self.figures.setWordWrap(True)
         self.sealed = QLabel()
         self.sealed.setWordWrap(True)
+        site = QWidget()  # the residence's results on the public site: state, publish, withdraw
+        row = QHBoxLayout(site)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.site_state = QLabel()
+        self.site_state.setWordWrap(True)
+        self.publish_button = QPushButton(_("Publier les résultats sur le site…"))
+        self.publish_button.clicked.connect(self.ask_publish)
+        self.withdraw_button = QPushButton(_("Retirer la publication…"))
+        self.withdraw_button.clicked.connect(self.ask_withdraw)
+        row.addWidget(self.site_state, 1)
+        row.addWidget(self.publish_button)
+        row.addWidget(self.withdraw_button)
         self.model = ProjectLineTableModel(parent=self)
         self.table = ProjectLineTableView()
         self.table.setModel(self.model)
@@ -145,18 +161,19 @@ class ResultsScreen(Screen):
         self.explain.setWordWrap(True)
         grid.addWidget(self.figures, 0, 0, 1, 2)
         grid.addWidget(self.sealed, 1, 0, 1, 2)
-        grid.addWidget(self.table, 2, 0)
-        grid.addWidget(self.chart, 2, 1)
-        grid.addWidget(set_role(QLabel(_("Projets financés")), "section"), 3, 0)
-        grid.addWidget(set_role(QLabel(_("Comment le résultat a été obtenu")), "section"), 3, 1)
-        grid.addWidget(self.funded, 4, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.explain, 4, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(site, 2, 0, 1, 2)
+        grid.addWidget(self.table, 3, 0)
+        grid.addWidget(self.chart, 3, 1)
+        grid.addWidget(set_role(QLabel(_("Projets financés")), "section"), 4, 0)
+        grid.addWidget(set_role(QLabel(_("Comment le résultat a été obtenu")), "section"), 4, 1)
+        grid.addWidget(self.funded, 5, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.explain, 5, 1, Qt.AlignmentFlag.AlignTop)
         self.online = QLabel()  # a Decidim vote combined with the paper count, each source apart
         self.online.setWordWrap(True)
-        grid.addWidget(self.online, 5, 0, 1, 2)
+        grid.addWidget(self.online, 6, 0, 1, 2)
         grid.setColumnStretch(0, 3)  # the table and its names get the larger share
         grid.setColumnStretch(1, 2)
-        grid.setRowStretch(6, 1)
+        grid.setRowStretch(7, 1)
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -203,6 +220,7 @@ class ResultsScreen(Screen):
         if not has or res is None:
             return
         self._show_figures(res)
+        self._show_site(res)
         self.model.set_rows(res.projects)
         self.table.setMinimumHeight(
             self.table.verticalHeader().defaultSectionSize() * (len(res.projects) + 1) + 8
@@ -239,6 +257,88 @@ class ResultsScreen(Screen):
                     "Dépouillement en cours : ces résultats sont provisoires ({n} à revoir)."
                 ).format(n=t.pending)
             )
+
+    # --- the public site ------------------------------------------------------------------------
+
+    def _show_site(self, res: ResidenceResults) -> None:
+        """Whether the residence's results are on the site, since when, and what can be done:
+        only a sealed count is published from here (docs/platform.md)."""
+        shown = self.ctx.services.site.published_results(res.residence_id)
+        published = shown is not None and shown.published
+        self.publish_button.setEnabled(res.all_sealed)
+        self.publish_button.setText(
+            _("Mettre à jour sur le site…")
+            if published
+            else _("Publier les résultats sur le site…")
+        )
+        self.withdraw_button.setVisible(published)
+        self.site_state.setText(self.site_words(shown, res.all_sealed))
+
+    @staticmethod
+    def site_words(shown: PublishedResults | None, sealed: bool) -> str:
+        if shown is not None and shown.published:
+            day = format_date(local_moment(shown.published_at).date()) if shown.published_at else ""
+            text = _("Publiés sur le site le {day}").format(day=day)
+            if not shown.sealed:
+                text += " " + _("(résultats provisoires)")
+            return text + "."
+        if not sealed:
+            return _("Pas sur le site : les résultats y seront publiés une fois le dépouillement "
+                     "scellé.")  # fmt: skip
+        if shown is not None:
+            return _("Publication retirée : le site ne montre plus ces résultats.")
+        return _("Pas encore sur le site public.")
+
+    def _confirm(self, title: str, text: str, yes: str) -> bool:
+        """A question answered with the keyboard (Entrée confirms, Échap cancels)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText(yes)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        self.confirm_box = box
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def ask_publish(self) -> None:
+        res = self.results
+        if res is None or not res.all_sealed:
+            return
+        text = _(
+            "Ce qui devient public sur le site de la campagne, après la prochaine "
+            "synchronisation :\n"
+            "• le nombre de bulletins valables, blancs et nuls, et la participation ;\n"
+            "• les voix de chaque projet et les projets financés ;\n"
+            "• l'explication de la règle et les empreintes des scellés, pour la vérification.\n\n"
+            "Rien ne relie un bulletin à un habitant : ni numéro de bulletin, ni heure. Les "
+            "résultats sont figés tels qu'ils sont maintenant."
+        )
+        if not self._confirm(
+            _("Publier les résultats de « {r} » ?").format(r=res.residence_name),
+            text,
+            _("Publier"),
+        ):
+            return
+        services, residence_id = self.ctx.services, res.residence_id
+        try:
+            services.site_results.publish_results(residence_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the person
+            self.ctx.show_error(exc, self)
+            return
+        self.ctx.notify(_("Résultats publiés : ils seront sur le site après la synchronisation."))
+        self._show_site(res)
+
+    def ask_withdraw(self) -> None:
+        res = self.results
+        if res is None:
+            return
+        box_title = _("Retirer les résultats de « {r} » du site ?").format(r=res.residence_name)
+        text = _("Le site ne montrera plus ces résultats après la prochaine synchronisation. "
+                 "Vous pourrez les publier de nouveau.")  # fmt: skip
+        if not self._confirm(box_title, text, _("Retirer")):
+            return
+        self.ctx.services.site.unpublish_results(res.residence_id)
+        self.ctx.notify(_("Publication retirée."))
+        self._show_site(res)
 
     @staticmethod
     def _explanation(e: Explanation) -> str:

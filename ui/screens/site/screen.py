@@ -2,7 +2,8 @@
 
 - Actualités: write a post (title, text with simple formatting, a picture), publish or withdraw;
 - Suivi des projets: status, milestones and a photo of each funded project;
-- Messages du site: what residents wrote on the contact form, arrived by sync; mark handled.
+- Messages du site: what residents wrote on the contact form, arrived by sync: the same panel as
+  the Permanences screen's inbox (answered, a follow-up, or an appointment).
 
 The header publishes or withdraws the campaign and its projects. Everything travels to the server
 at the next sync; nothing shows on the site until it is published.
@@ -41,6 +42,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.services.site import FollowupInput, NewsInput
 from ui.context import AppContext
+from ui.screens.appointments.inbox import SiteInboxPanel
 from ui.widgets import Screen, ScreenshotVariant, primary_button
 
 FORMAT_HINT = N_(
@@ -297,49 +299,6 @@ class FollowupPanel(QWidget):
         self.ctx.changed("site")
 
 
-class InboxPanel(QWidget):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.list = QListWidget()
-        self.list.setAccessibleName(_("Messages du site"))
-        self.list.setWordWrap(True)
-        done = QPushButton(_("Marquer comme traité"))
-        done.clicked.connect(self.mark_done)
-        layout.addWidget(self.info)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(done, 0, Qt.AlignmentFlag.AlignLeft)
-
-    def reload(self) -> None:
-        messages = self.ctx.services.inbox.messages()
-        residences = {r.id: r.name for r in self.ctx.services.campaigns.list_residences()}
-        self.list.clear()
-        for m in messages:
-            who = m.name or _("(anonyme)")
-            where = residences.get(m.residence_id, "")
-            how = _(d.REPLY_HOWS.get(m.reply_how, m.reply_how))
-            when = f"{m.received_at:%d/%m/%Y}" if m.received_at else ""
-            text = f"{when} — {who}{' — ' + where if where else ''}\n{m.message}\n{how} {m.contact}"
-            item = QListWidgetItem(text.strip())
-            item.setData(Qt.ItemDataRole.UserRole, m.id)
-            self.list.addItem(item)
-        self.info.setText(
-            _("Messages écrits sur le site, arrivés par synchronisation. Ils ne sont jamais publiés.")
-            if messages else _("Aucun message à traiter.")
-        )  # fmt: skip
-
-    def mark_done(self) -> None:
-        item = self.list.currentItem()
-        if item is None:
-            return
-        self.ctx.services.inbox.mark_handled(item.data(Qt.ItemDataRole.UserRole))
-        self.ctx.notify(_("Message marqué comme traité."))
-        self.ctx.changed("site")
-
-
 class SiteScreen(Screen):
     kinds = ("site", "campaign", "projects", "results")
 
@@ -368,7 +327,9 @@ class SiteScreen(Screen):
         self.tabs.setDocumentMode(True)
         self.news = NewsPanel(ctx)
         self.followup = FollowupPanel(ctx)
-        self.inbox = InboxPanel(ctx)
+        # the same inbox as the Permanences screen's (one panel); a message turned into an
+        # appointment is shown there, in its day
+        self.inbox = SiteInboxPanel(ctx, lambda slot: ctx.navigate("appointments"))
         self.tabs.addTab(self.news, _("Actualités"))
         self.tabs.addTab(self.followup, _("Suivi des projets"))
         self.tabs.addTab(self.inbox, _("Messages du site"))

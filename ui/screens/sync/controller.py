@@ -128,9 +128,10 @@ class SyncController(QObject):
         )
 
     def _done(self, report: SyncReport) -> None:
-        self.running, self.online, self.error = False, True, ""
+        # files missing or damaged, keys refused: told on the screen, in French
+        self.running, self.online, self.error = False, True, "\n".join(report.problems)
         self.last_report = report
-        if report.received or report.keys_received or report.sent:
+        if report.received or report.keys_received or report.sent or report.files_received:
             self.ctx.changed("all")
         self.changed.emit()
 
