@@ -18,7 +18,6 @@ from app.domain.counting.opening import (
     rule_lock_notice,
 )
 from app.errors import UserError
-from app.services.counting.results import get_results_rule
 from app.services.printing.materials import parse_vote_sessions
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ class CountOpening:
             accepted_projects=len(self.ballots.admissible_projects(residence_id)),
             **self._vote_days(residence_id, campaign.vote_start, campaign.vote_end),
         )
-        rule = get_results_rule(self.counting, campaign.id)
+        rule = self.counting.get_results_rule(campaign.id)
         return OpeningAdvice(
             opening_warnings(facts, today or date.today()), rule_lock_notice(rule.rule_label)
         )

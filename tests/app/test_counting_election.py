@@ -12,7 +12,6 @@ import pytest
 from app.domain.audit import EventType
 from app.domain.audit.election import election_hash
 from app.services import open_services
-from app.services.counting.export import bundle_files
 from app.services.counting.log import load_entries
 from app.verify.sealed import sealed_manifest_hash
 from tests.helpers.counting import PASSPHRASE, make_setup
@@ -84,5 +83,5 @@ def test_the_seal_signs_the_description_and_the_sealed_files_of_the_bundle(servi
     seal = entries[-1]
     assert seal.event is EventType.SESSION_SEALED and seal.payload["entries"] == seal.seq
     assert seal.payload["election_sha256"] == election_hash(entries[0].payload["election"])
-    files = bundle_files(c, session.id, with_images=False)
+    files = c.exports.bundle_files(session.id, with_images=False)
     assert seal.payload["manifest_sha256"] == sealed_manifest_hash(files)

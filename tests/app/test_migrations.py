@@ -248,3 +248,45 @@ def test_0008_fills_the_key_check_and_the_file_hashes_and_queues_them(tmp_path):
         assert queued == {("campaign", "c1"), ("project", "p1")}
     finally:
         services.close()
+
+
+def test_a_table_rebuilt_by_a_migration_keeps_the_rows_that_point_at_it(tmp_path):
+    """0008 rebuilds `project` (SQLite cannot drop a constraint in place); an idea that became a
+    project points at it, so the rebuild must not run with foreign keys on (the old table's drop
+    would be refused, and the laptop could not open its data: found on a demo made before)."""
+    path = database_path(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    _upgrade(path, "0007_permanences")
+    stamp = "'2026-01-01T00:00:00.000000+00:00'"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.executescript(
+        "INSERT INTO campaign (id, name, organiser, description, rules_text, short_code, "
+        "timezone, secret_key, themes, created_at, updated_at, device_id) VALUES ('c1', 'C', '', "
+        f"'', '', 'C', 'Europe/Paris', x'00', '[]', {stamp}, {stamp}, 'dev');"
+        "INSERT INTO residence (id, campaign_id, name, address, dwellings, budget_cents, "
+        f"created_at, updated_at, device_id) VALUES ('r1', 'c1', 'Les Pins', '', 4, 0, {stamp}, "
+        f"{stamp}, 'dev');"
+        "INSERT INTO project (id, campaign_id, residence_id, number, title, short_description, "
+        "long_description, theme, status, picture_path, source_id, created_at, updated_at, "
+        f"device_id) VALUES ('p1', 'c1', 'r1', 1, 'Bancs', '', '', '', 'draft', '', '', {stamp}, "
+        f"{stamp}, 'dev');"
+        "INSERT INTO idea (id, campaign_id, residence_id, title, description, theme, location, "
+        f"project_id, created_at, updated_at, device_id) VALUES ('i1', 'c1', 'r1', 'Des bancs', "
+        f"'', '', '', 'p1', {stamp}, {stamp}, 'dev');"
+    )
+    conn.commit()
+    conn.close()
+    services = open_services(tmp_path)
+    try:
+        with services.db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id, title FROM project").fetchall() == [
+                ("p1", "Bancs")
+            ]
+            assert conn.exec_driver_sql("SELECT id, project_id FROM idea").fetchall() == [
+                ("i1", "p1")
+            ]
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        services.close()

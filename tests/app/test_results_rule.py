@@ -9,7 +9,6 @@ import pytest
 
 from app.errors import UserError
 from app.services import Services
-from app.services.counting.results import get_results_rule
 
 PASSPHRASE = "une phrase secrète assez longue pour les tests"
 PB = """META
@@ -39,7 +38,7 @@ def imported(services: Services, tmp_path: Path):  # type: ignore[no-untyped-def
 
 
 def test_default_then_declared_rule_with_equal_shares_options(services, imported):
-    before = get_results_rule(services.counting, imported.campaign_id)
+    before = services.counting.get_results_rule(imported.campaign_id)
     assert (before.declared, before.rule, before.threshold, before.lot) == (False, "greedy", 0, ())
     assert before.locked == ""
     services.counting.set_results_rule(
@@ -48,7 +47,7 @@ def test_default_then_declared_rule_with_equal_shares_options(services, imported
         threshold=2,
         options={"add1_exhaustive_stop": False, "top_up": True},
     )
-    after = get_results_rule(services.counting, imported.campaign_id)
+    after = services.counting.get_results_rule(imported.campaign_id)
     assert (after.declared, after.rule, after.threshold) == (True, "mes", 2)
     assert (after.add1_exhaustive_stop, after.top_up, after.compare_with_greedy) == (
         False,
@@ -62,7 +61,7 @@ def test_default_then_declared_rule_with_equal_shares_options(services, imported
 
 def test_lot_seed_orders_the_admissible_projects_by_sha256(services, imported):
     services.counting.set_results_rule(imported.campaign_id, "greedy", lot_seed=" 7 12 31 ")
-    declared = get_results_rule(services.counting, imported.campaign_id)
+    declared = services.counting.get_results_rule(imported.campaign_id)
     ids = {p.number: p.project_id for p in imported.projects}
 
     def digest(pid: str) -> bytes:
@@ -77,7 +76,7 @@ def test_lot_seed_orders_the_admissible_projects_by_sha256(services, imported):
     assert data["lot"][0]["project_id"] == expected[0] and data["lot_seed"] == "7 12 31"
     # an empty seed clears the lot
     services.counting.set_results_rule(imported.campaign_id, "greedy", lot_seed="")
-    assert get_results_rule(services.counting, imported.campaign_id).lot == ()
+    assert services.counting.get_results_rule(imported.campaign_id).lot == ()
 
 
 def test_bad_rule_and_threshold_name_their_field(services, imported):
@@ -93,13 +92,13 @@ def test_open_then_sealed_count_locks_the_rule(services, imported):
     session = services.counting.open_session(
         imported.residence_id, "Agent test", passphrase=PASSPHRASE
     )
-    declared = get_results_rule(services.counting, imported.campaign_id)
+    declared = services.counting.get_results_rule(imported.campaign_id)
     assert "avant d'ouvrir le dépouillement" in declared.locked
     with pytest.raises(UserError, match="déclarez la règle avant d'ouvrir le dépouillement"):
         services.counting.set_results_rule(imported.campaign_id, "mes")
-    assert get_results_rule(services.counting, imported.campaign_id).rule == "greedy"
+    assert services.counting.get_results_rule(imported.campaign_id).rule == "greedy"
     services.counting.seal(session.id, PASSPHRASE)
-    sealed = get_results_rule(services.counting, imported.campaign_id)
+    sealed = services.counting.get_results_rule(imported.campaign_id)
     assert "déjà scellé" in sealed.locked
     with pytest.raises(UserError, match="déjà scellé"):
         services.counting.set_results_rule(imported.campaign_id, "mes")
@@ -110,4 +109,4 @@ def test_a_test_mode_count_does_not_lock_the_rule(services, imported):
         imported.residence_id, "Agent test", passphrase=PASSPHRASE, mode="test"
     )
     services.counting.set_results_rule(imported.campaign_id, "greedy-no-skip")
-    assert get_results_rule(services.counting, imported.campaign_id).rule == "greedy-no-skip"
+    assert services.counting.get_results_rule(imported.campaign_id).rule == "greedy-no-skip"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import Services
-from app.services.counting.export import bundle_files
 from tests.helpers.counting import PASSPHRASE, make_setup, print_deck, stored
 
 MANIFEST = "manifest.json"
@@ -21,7 +20,7 @@ MANIFEST = "manifest.json"
 
 def write_bundle(services: Services, session_id: str, out: Path, with_images: bool) -> Path:
     """The bundle `count export` writes (without recording the export in the log)."""
-    return write_zip(bundle_files(services.counting, session_id, with_images), out)
+    return write_zip(services.counting.exports.bundle_files(session_id, with_images), out)
 
 
 def read_zip(path: Path) -> dict[str, bytes]:

@@ -12,7 +12,6 @@ import pytest
 
 from app.services import open_services
 from app.services.campaigns import CampaignInput
-from app.services.counting.results import get_results_rule
 from app.services.ideas import ProjectInput
 from sync.core.tables import Role
 from tests.sync.conftest import Server
@@ -49,7 +48,7 @@ def status(capsys: pytest.CaptureFixture[str], folder: Path) -> dict:
 
 def rule_of(folder: Path, campaign_id: str) -> tuple[str, int]:
     with open_services(folder) as services:
-        declared = get_results_rule(services.counting, campaign_id)
+        declared = services.counting.get_results_rule(campaign_id)
         return declared.rule, declared.threshold
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.services.counting.results import get_results_rule
 from ui.screens.campaign.screen import CampaignScreen
 
 PASSPHRASE = "une phrase secrète assez longue pour les tests"
@@ -25,7 +24,7 @@ def screen(ctx, qtbot) -> CampaignScreen:
 
 def declared(ctx):  # type: ignore[no-untyped-def]
     campaign = ctx.services.campaigns.get_campaign()
-    return get_results_rule(ctx.services.counting, campaign.id)
+    return ctx.services.counting.get_results_rule(campaign.id)
 
 
 def test_tab_shows_the_default_rule_in_plain_french(screen):

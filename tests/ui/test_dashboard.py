@@ -29,6 +29,14 @@ def test_figures_match_the_service(ctx, qtbot):
         (t.theme, t.ideas + t.questions) for t in board.themes[:8] if t.ideas or t.questions
     ]
     assert any(b.label == "Autre" and b.value == 2 for b in screen.themes_chart.bars)
+    # no count yet: the turnout says "—" and the result says it in words, not a second dash
+    assert [screen.model.index(0, c).data() for c in (6, 7)] == ["—", "à venir"]
+    # the hot line's questions are in the meetings column's tooltip beside the meetings' ones
+    tooltips = "\n".join(
+        screen.model.index(r, 1).data(Qt.ItemDataRole.ToolTipRole)
+        for r in range(screen.model.rowCount())
+    )
+    assert "à la permanence" in tooltips
 
 
 def test_every_figure_opens_its_list(main_window, qtbot):

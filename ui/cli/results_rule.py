@@ -117,9 +117,8 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def _print(services: Any, campaign_id: str, as_json: bool, heading: str = "") -> int:
-    from app.services.counting.results import get_results_rule
 
-    declared = get_results_rule(services.counting, campaign_id)
+    declared = services.counting.get_results_rule(campaign_id)
     if as_json:
         print_json(declared.as_dict())
     else:

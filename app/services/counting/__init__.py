@@ -1,7 +1,9 @@
 """The count (dépouillement): sessions, sheets, review decisions, reconciliation, seal, results.
 
 `CountingService` (in `service`) is the facade reached from `Services.counting`; it is built on
-`core.CountingCore`, which every part takes. The parts never import the facade or this package:
+`core.CountingCore` and composed of the parts' classes (`Decisions`, `Sealing`, `Reopening`,
+`Results`, `Election`, `Exports`, `Ingest`, `Watcher`), each holding the core. The parts never
+import the facade or this package:
 `context` (templates and read context of a campaign), `keys` (officers' signing keys), `lock`
 (write lock and log copy locks), `log` (the audit log in the database and its copy), `read`
 (queries), `store` (scanned images), `ingest` and `watch` (recording scans), `decide` (review

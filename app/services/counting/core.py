@@ -1,6 +1,6 @@
 """The count's core: the unit of work, the data folder, the audit log and the session plumbing.
 
-Every part of this package that needs the service takes a `CountingCore`, never the
+Every part of this package that needs the service is a class holding a `CountingCore`, never the
 `CountingService` facade, which is built on this class and imports the parts: the arrows point
 one way (`service` -> parts -> `core`).
 """

@@ -15,7 +15,7 @@ from app.domain.audit import AuditEntry, EventType
 from app.domain.audit.canonical import thaw
 from app.domain.audit.election import election_hash
 from app.services.counting.core import CountingCore
-from app.services.counting.results import residence_results
+from app.services.counting.results import Results
 from app.verify.election import FORMAT, VERSION
 
 
@@ -30,23 +30,27 @@ def signed_description(entries: Sequence[AuditEntry]) -> dict[str, Any] | None:
     return found
 
 
-def election_document(
-    counting: CountingCore, session_id: str, entries: Sequence[AuditEntry]
-) -> dict[str, Any]:
-    """The signed description, plus the residence's sessions and funded projects."""
-    session = counting.get_session(session_id)
-    res = residence_results(counting, session.residence_id)
-    described = signed_description(entries) or {}
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        **described,
-        "election_sha256": election_hash(described) if described else None,
-        "sessions": list(res.sessions),
-        "selected": list(res.selected),
-    }
+class Election:
+    """The election description signed in the log and written to the bundle (a part of `CountingService`)."""
 
+    def __init__(self, core: CountingCore, results: Results) -> None:
+        self.core = core
+        self.results = results
 
-def election_bytes(counting: CountingCore, session_id: str, entries: Sequence[AuditEntry]) -> bytes:
-    doc = election_document(counting, session_id, entries)
-    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    def election_document(self, session_id: str, entries: Sequence[AuditEntry]) -> dict[str, Any]:
+        """The signed description, plus the residence's sessions and funded projects."""
+        session = self.core.get_session(session_id)
+        res = self.results.residence_results(session.residence_id)
+        described = signed_description(entries) or {}
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            **described,
+            "election_sha256": election_hash(described) if described else None,
+            "sessions": list(res.sessions),
+            "selected": list(res.selected),
+        }
+
+    def election_bytes(self, session_id: str, entries: Sequence[AuditEntry]) -> bytes:
+        doc = self.election_document(session_id, entries)
+        return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()

@@ -69,53 +69,6 @@ def _check_files(paths: Sequence[Path]) -> None:
             raise UserError(_("Fichier introuvable : {path}.").format(path=p), field="files")
 
 
-def ingest_files(
-    svc: CountingCore,
-    session_id: str,
-    paths: Sequence[str | Path],
-    *,
-    source: str = "file",
-    workers: int | None = None,
-    progress: Progress | None = None,
-    cancel: CancelFlag | None = None,
-) -> IngestReport:
-    """Record every page of `paths` in the session; files already recorded are skipped."""
-    files = [Path(p) for p in paths]
-    _check_files(files)
-    with svc.uow() as s:
-        row = svc.open_row(s, session_id)
-        svc.log.head(s, session_id)  # verify the chain before any work
-        known = set(
-            s.scalars(
-                select(CountSheetRow.image_sha256).where(CountSheetRow.session_id == session_id)
-            )
-        )
-        ctx = read_context(s, row.campaign_id, row.mode)
-    todo, already = [], []
-    for path in _shuffled(files):
-        sha = file_sha256(path)
-        if sha in known:
-            already.append(str(path))
-            continue
-        known.add(sha)
-        todo.append((path, sha))
-    recorded: list[IngestedSheet] = []
-    duplicates = 0
-    try:
-        for done, (path, sha, pages) in enumerate(_read_all(svc, todo, ctx, workers, cancel)):
-            sheets, dups = _record_file(svc, session_id, source, path.name, sha, pages)
-            if pages and not sheets:  # another program recorded it while we read it
-                already.append(str(path))
-            recorded.extend(sheets)
-            duplicates += dups
-            if progress is not None:
-                progress(done + 1, len(todo))
-    except Cancelled:
-        report = _in_order(files, recorded, already, duplicates, interrupted=True)
-        raise IngestInterrupted(report) from None
-    return _in_order(files, recorded, already, duplicates)
-
-
 def _in_order(
     files: list[Path],
     recorded: list[IngestedSheet],
@@ -144,84 +97,9 @@ def _init_worker() -> None:
     cv2.setNumThreads(1)  # one page per core, results independent of the thread count
 
 
-def _read_all(
-    svc: CountingCore,
-    todo: list[tuple[Path, str]],
-    ctx: ReadContext,
-    workers: int | None,
-    cancel: CancelFlag | None,
-) -> Iterator[tuple[Path, str, list[PageReading]]]:
-    """Store each original, read it, and yield its pages in order. With several workers one
-    pool reads ahead while this process records, so reading and recording overlap; at most
-    `AHEAD` files per worker are stored and queued ahead of the recording."""
-    n = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
-    if n <= 1:
-        for path, sha in todo:
-            _check_cancel(cancel)
-            stored = store_image(svc.data_dir, path, sha)
-            yield path, sha, interpret_file(stored, ctx)
-        return
-    with process_pool(n, initializer=_init_worker) as pool:
-        queue: deque[tuple[Path, str, Future[list[PageReading]]]] = deque()
-        items = iter(todo)
-        try:
-            while True:
-                while len(queue) < AHEAD * n:
-                    item = next(items, None)
-                    if item is None:
-                        break
-                    stored = store_image(svc.data_dir, item[0], item[1])
-                    queue.append((item[0], item[1], pool.submit(interpret_file, stored, ctx)))
-                if not queue:
-                    return
-                _check_cancel(cancel)
-                path, sha, future = queue.popleft()
-                yield path, sha, future.result()
-        finally:
-            for _p, _s, future in queue:
-                future.cancel()
-
-
 def _check_cancel(cancel: CancelFlag | None) -> None:
     if cancel is not None and cancel.cancelled:
         raise Cancelled()
-
-
-def ingest_bytes(
-    svc: CountingCore, session_id: str, data: bytes, *, suffix: str = ".png", source: str
-) -> IngestReport:
-    """Record an image held in memory (a webcam capture)."""
-    with tempfile.TemporaryDirectory(prefix="bp-capture-") as tmp:
-        path = Path(tmp) / f"capture{suffix}"
-        path.write_bytes(data)
-        return ingest_files(svc, session_id, [path], source=source, workers=1)
-
-
-def _record_file(
-    svc: CountingCore,
-    session_id: str,
-    source: str,
-    file_name: str,
-    sha: str,
-    pages: list[PageReading],
-) -> tuple[list[IngestedSheet], int]:
-    out: list[IngestedSheet] = []
-    dups = 0
-    with svc.writing(session_id) as w:
-        done = set(
-            w.session.scalars(
-                select(CountSheetRow.page).where(
-                    CountSheetRow.session_id == session_id, CountSheetRow.image_sha256 == sha
-                )
-            )
-        )
-        for reading in pages:
-            if reading.page in done:
-                continue
-            sheet, dup = _record_page(w, source, file_name, sha, reading)
-            out.append(sheet)
-            dups += dup
-    return out, dups
 
 
 def _record_page(
@@ -334,3 +212,128 @@ def _same_serial(
     same = [sid for sid, sess in rows if sess == session_id]
     elsewhere = [sid for sid, sess in rows if sess != session_id]
     return same, elsewhere
+
+
+class Ingest:
+    """Recording scanned files and captures (a part of `CountingService`; reads images with OpenCV)."""
+
+    def __init__(self, core: CountingCore) -> None:
+        self.core = core
+
+    def ingest_files(
+        self,
+        session_id: str,
+        paths: Sequence[str | Path],
+        *,
+        source: str = "file",
+        workers: int | None = None,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> IngestReport:
+        """Record every page of `paths` in the session; files already recorded are skipped."""
+        files = [Path(p) for p in paths]
+        _check_files(files)
+        with self.core.uow() as s:
+            row = self.core.open_row(s, session_id)
+            self.core.log.head(s, session_id)  # verify the chain before any work
+            known = set(
+                s.scalars(
+                    select(CountSheetRow.image_sha256).where(CountSheetRow.session_id == session_id)
+                )
+            )
+            ctx = read_context(s, row.campaign_id, row.mode)
+        todo, already = [], []
+        for path in _shuffled(files):
+            sha = file_sha256(path)
+            if sha in known:
+                already.append(str(path))
+                continue
+            known.add(sha)
+            todo.append((path, sha))
+        recorded: list[IngestedSheet] = []
+        duplicates = 0
+        try:
+            for done, (path, sha, pages) in enumerate(self._read_all(todo, ctx, workers, cancel)):
+                sheets, dups = self._record_file(session_id, source, path.name, sha, pages)
+                if pages and not sheets:  # another program recorded it while we read it
+                    already.append(str(path))
+                recorded.extend(sheets)
+                duplicates += dups
+                if progress is not None:
+                    progress(done + 1, len(todo))
+        except Cancelled:
+            report = _in_order(files, recorded, already, duplicates, interrupted=True)
+            raise IngestInterrupted(report) from None
+        return _in_order(files, recorded, already, duplicates)
+
+    def _read_all(
+        self,
+        todo: list[tuple[Path, str]],
+        ctx: ReadContext,
+        workers: int | None,
+        cancel: CancelFlag | None,
+    ) -> Iterator[tuple[Path, str, list[PageReading]]]:
+        """Store each original, read it, and yield its pages in order. With several workers one
+        pool reads ahead while this process records, so reading and recording overlap; at most
+        `AHEAD` files per worker are stored and queued ahead of the recording."""
+        n = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+        if n <= 1:
+            for path, sha in todo:
+                _check_cancel(cancel)
+                stored = store_image(self.core.data_dir, path, sha)
+                yield path, sha, interpret_file(stored, ctx)
+            return
+        with process_pool(n, initializer=_init_worker) as pool:
+            queue: deque[tuple[Path, str, Future[list[PageReading]]]] = deque()
+            items = iter(todo)
+            try:
+                while True:
+                    while len(queue) < AHEAD * n:
+                        item = next(items, None)
+                        if item is None:
+                            break
+                        stored = store_image(self.core.data_dir, item[0], item[1])
+                        queue.append((item[0], item[1], pool.submit(interpret_file, stored, ctx)))
+                    if not queue:
+                        return
+                    _check_cancel(cancel)
+                    path, sha, future = queue.popleft()
+                    yield path, sha, future.result()
+            finally:
+                for _p, _s, future in queue:
+                    future.cancel()
+
+    def ingest_bytes(
+        self, session_id: str, data: bytes, *, suffix: str = ".png", source: str
+    ) -> IngestReport:
+        """Record an image held in memory (a webcam capture)."""
+        with tempfile.TemporaryDirectory(prefix="bp-capture-") as tmp:
+            path = Path(tmp) / f"capture{suffix}"
+            path.write_bytes(data)
+            return self.ingest_files(session_id, [path], source=source, workers=1)
+
+    def _record_file(
+        self,
+        session_id: str,
+        source: str,
+        file_name: str,
+        sha: str,
+        pages: list[PageReading],
+    ) -> tuple[list[IngestedSheet], int]:
+        out: list[IngestedSheet] = []
+        dups = 0
+        with self.core.writing(session_id) as w:
+            done = set(
+                w.session.scalars(
+                    select(CountSheetRow.page).where(
+                        CountSheetRow.session_id == session_id, CountSheetRow.image_sha256 == sha
+                    )
+                )
+            )
+            for reading in pages:
+                if reading.page in done:
+                    continue
+                sheet, dup = _record_page(w, source, file_name, sha, reading)
+                out.append(sheet)
+                dups += dup
+        return out, dups

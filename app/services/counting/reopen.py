@@ -54,66 +54,6 @@ CARRIED_EVENTS = frozenset(
 )
 
 
-def reopen_session(
-    svc: CountingCore,
-    session_id: str,
-    reason: str,
-    *,
-    passphrase: str | None,
-    officer: str | None = None,
-    witnesses: Sequence[str] = (),
-) -> cm.CountSession:
-    """Open a new session that takes over the sealed session `session_id`."""
-    reason = (reason or "").strip()[:2000]
-    if not reason:
-        raise UserError(_("Indiquez pourquoi la session scellée est reprise."), field="reason")
-    with svc.uow() as s:
-        name = (officer or "").strip() or _reopenable(s, session_id).officer
-    key, created = officer_key(svc.data_dir, name, passphrase)
-    if created:
-        log.info("officer key created for %s", name)
-    child_id = new_id()
-    with svc.uow() as s:
-        parent = _reopenable(s, session_id)  # again: another window may have reopened it
-        entries = [e for e in load_entries(s, parent.id) if e.event in CARRIED_EVENTS]
-        child = _child_row(parent, child_id, name, [w.strip() for w in witnesses if w.strip()])
-        payload = session_payload(
-            session_id=child_id,
-            campaign_id=parent.campaign_id,
-            residence_id=parent.residence_id,
-            officer=name,
-            witnesses=child.witnesses,
-            key=key,
-            reader_version=READER_VERSION,
-            settings={
-                "mode": parent.mode,
-                "hide_machine_opinion": parent.hide_machine_opinion,
-                "carried_over": {"session_id": parent.id, "entries": len(entries)},
-            },
-            election=describe(s, parent.residence_id),
-        )
-        child.public_key = payload["public_key"]
-        child.key_fingerprint = payload["key_fingerprint"]
-        s.add(child)
-        s.flush()
-        writer = Writer(s, child_id, None, name)
-        writer.append(
-            EventType.SESSION_REOPENED,
-            {
-                **payload,
-                "previous_session_id": parent.id,
-                "previous_sealed_hash": parent.sealed_hash,
-                "reason": reason,
-            },
-        )
-        _Carry(s, writer, parent.id).run(entries)
-        result = session_data(s, child)
-    assert writer.head is not None
-    svc.log.committed(child_id, writer.head, writer.entries)
-    log.info("session %s reopened as %s (%d entries carried)", session_id, child_id, len(entries))
-    return result
-
-
 def _reopenable(s: Session, session_id: str) -> CountSessionRow:
     row = get_live(s, CountSessionRow, session_id, _("Session de dépouillement"))
     if row.sealed_at is None or not row.sealed_hash:
@@ -247,3 +187,71 @@ class _Carry:
                 audit_seq=seq,
             )
         )
+
+
+class Reopening:
+    """A new session taking over a sealed one, to record corrections (a part of `CountingService`)."""
+
+    def __init__(self, core: CountingCore) -> None:
+        self.core = core
+
+    def reopen_session(
+        self,
+        session_id: str,
+        reason: str,
+        *,
+        passphrase: str | None,
+        officer: str | None = None,
+        witnesses: Sequence[str] = (),
+    ) -> cm.CountSession:
+        """Open a new session that takes over the sealed session `session_id`."""
+        reason = (reason or "").strip()[:2000]
+        if not reason:
+            raise UserError(_("Indiquez pourquoi la session scellée est reprise."), field="reason")
+        with self.core.uow() as s:
+            name = (officer or "").strip() or _reopenable(s, session_id).officer
+        key, created = officer_key(self.core.data_dir, name, passphrase)
+        if created:
+            log.info("officer key created for %s", name)
+        child_id = new_id()
+        with self.core.uow() as s:
+            parent = _reopenable(s, session_id)  # again: another window may have reopened it
+            entries = [e for e in load_entries(s, parent.id) if e.event in CARRIED_EVENTS]
+            child = _child_row(parent, child_id, name, [w.strip() for w in witnesses if w.strip()])
+            payload = session_payload(
+                session_id=child_id,
+                campaign_id=parent.campaign_id,
+                residence_id=parent.residence_id,
+                officer=name,
+                witnesses=child.witnesses,
+                key=key,
+                reader_version=READER_VERSION,
+                settings={
+                    "mode": parent.mode,
+                    "hide_machine_opinion": parent.hide_machine_opinion,
+                    "carried_over": {"session_id": parent.id, "entries": len(entries)},
+                },
+                election=describe(s, parent.residence_id),
+            )
+            child.public_key = payload["public_key"]
+            child.key_fingerprint = payload["key_fingerprint"]
+            s.add(child)
+            s.flush()
+            writer = Writer(s, child_id, None, name)
+            writer.append(
+                EventType.SESSION_REOPENED,
+                {
+                    **payload,
+                    "previous_session_id": parent.id,
+                    "previous_sealed_hash": parent.sealed_hash,
+                    "reason": reason,
+                },
+            )
+            _Carry(s, writer, parent.id).run(entries)
+            result = session_data(s, child)
+        assert writer.head is not None
+        self.core.log.committed(child_id, writer.head, writer.entries)
+        log.info(
+            "session %s reopened as %s (%d entries carried)", session_id, child_id, len(entries)
+        )
+        return result

@@ -147,47 +147,6 @@ def _options(row: ResultsRuleRow | None, known: set[str]) -> rules.Options:
     )
 
 
-def residence_results(svc: CountingCore, residence_id: str) -> ResidenceResults:
-    with svc.uow() as s:
-        residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
-        templates = campaign_templates(s, residence.campaign_id)
-        sheets, results = [], []
-        check_residence_sessions(s, residence_id)
-        sessions = _sessions(s, residence_id)
-        for row in sessions:
-            svc.log.head(s, row.id)
-            facts, _d, outs = outcomes(s, row.id, templates)
-            sheets += facts
-            results += outs
-        totals = compute_tally(sheets, results)
-        projects = ballot_projects(s, residence)
-        options = _options(campaign_rule(s, residence.campaign_id), set(projects))
-        ballots = tuple(
-            frozenset(o.choices) for o in results if o.outcome == cm.VALID and o.choices
-        )
-        outcome = _run(residence, projects, ballots, options)
-        return ResidenceResults(
-            residence_id=residence.id,
-            residence_name=residence.name,
-            budget_cents=residence.budget_cents,
-            rule=options.rule.value,
-            rule_label=rules.rule_label(options.rule),
-            threshold=options.threshold,
-            sessions=tuple(r.id for r in sessions),
-            all_sealed=bool(sessions) and all(r.sealed_at is not None for r in sessions),
-            tally=totals,
-            selected=outcome.selected,
-            spent_cents=int(outcome.spent),
-            projects=tuple(_line(p, projects[p.project_id]) for p in outcome.projects),
-            ties=tuple(
-                {"order": list(t.order), "criterion": t.criterion.value, "decisive": True}
-                for t in outcome.decisive_ties
-            ),
-            reopened=_open_reopenings(s, residence_id),
-            equal_shares=outcome.equal_shares,
-        )
-
-
 def _run(
     residence: ResidenceRow,
     projects: dict[str, dict[str, Any]],
@@ -223,64 +182,6 @@ def _line(result: rules.ProjectResult, info: dict[str, Any]) -> ProjectLine:
         status=result.status.value,
         status_label=rules.status_label(result.status),
     )
-
-
-def set_results_rule(
-    svc: CountingCore,
-    campaign_id: str,
-    rule: str,
-    *,
-    threshold: int = 0,
-    lot_order: tuple[str, ...] = (),
-    options: Mapping[str, object] | None = None,
-    lot_seed: str | None = None,
-) -> None:
-    """Declare the campaign's rule before counting.
-
-    Refused once a live count of the campaign is sealed (the results must follow the rule
-    declared beforehand) and while a live count is open (a rule chosen after seeing the first
-    sheets would not be traceable). `lot_seed`, typed in public, replaces `lot_order` by
-    `rules.lot_order_from_seed` over the campaign's admissible projects; the seed is kept so
-    that anyone can recompute the order."""
-    if rule not in RULES:
-        raise UserError(
-            _("Règle inconnue « {rule} » : choisissez {rules}.").format(
-                rule=rule, rules=", ".join(RULES)
-            ),
-            field="rule",
-        )
-    if threshold < 0:
-        raise UserError(_("Le seuil de voix ne peut pas être négatif."), field="threshold")
-    extra = dict(options or {})
-    with svc.uow() as s:
-        reason = _locked_reason(s, campaign_id)
-        if reason:
-            raise UserError(reason)
-        if lot_seed is not None and lot_seed.strip():
-            extra["lot_seed"] = seed = lot_seed.strip()
-            lot_order = rules.lot_order_from_seed(seed, (p.id for p in _admissible(s, campaign_id)))
-        row = campaign_rule(s, campaign_id) or ResultsRuleRow(campaign_id=campaign_id)
-        row.rule, row.threshold = rule, threshold
-        row.lot_order, row.options = list(lot_order), extra
-        s.add(row)
-        open_ids = list(
-            s.execute(
-                select(CountSessionRow.id, CountSessionRow.residence_id).where(
-                    CountSessionRow.campaign_id == campaign_id,
-                    CountSessionRow.sealed_at.is_(None),
-                    CountSessionRow.deleted_at.is_(None),
-                    CountSessionRow.superseded_by.is_(None),
-                )
-            )
-        )
-    log.info("results rule of campaign %s declared: %s", campaign_id, rule)
-    # a change of the rule is itself logged in every open count (test counts: a live count
-    # locks the rule), before anything is signed
-    for session_id, residence_id in open_ids:
-        with svc.writing(session_id) as w:
-            sync_election(
-                w, residence_id, _("Règle de résultats déclarée : {rule}.").format(rule=rule)
-            )
 
 
 def _locked_reason(s: Session, campaign_id: str) -> str:
@@ -350,33 +251,138 @@ class RuleDeclaration:
         return data
 
 
-def get_results_rule(svc: CountingCore, campaign_id: str) -> RuleDeclaration:
-    """The declared rule (or the default), with the lot as project numbers and titles."""
-    with svc.uow() as s:
-        row = campaign_rule(s, campaign_id)
-        extra = dict(row.options or {}) if row else {}
-        by_id = {p.id: p for p in _admissible(s, campaign_id)}
-        query = select(ResidenceRow.id, ResidenceRow.name)
-        names = {
-            rid: name
-            for rid, name in s.execute(query.where(ResidenceRow.campaign_id == campaign_id))
-        }
-        lot = tuple(
-            LotPlace(pid, p.number, p.title, names.get(p.residence_id or "", ""))
-            for pid in (row.lot_order or () if row else ())
-            if (p := by_id.get(pid)) is not None
-        )
-        rule = row.rule if row else rules.ResultsRule.GREEDY.value
-        return RuleDeclaration(
-            campaign_id=campaign_id,
-            declared=row is not None,
-            rule=rule,
-            rule_label=rules.rule_label(rules.ResultsRule(rule)),
-            threshold=row.threshold if row else 0,
-            add1_exhaustive_stop=bool(extra.get("add1_exhaustive_stop", True)),
-            top_up=bool(extra.get("top_up", False)),
-            compare_with_greedy=bool(extra.get("compare_with_greedy", False)),
-            lot_seed=str(extra.get("lot_seed", "")),
-            lot=lot,
-            locked=_locked_reason(s, campaign_id),
-        )
+class Results:
+    """A residence's results and the campaign's declared rule (a part of `CountingService`)."""
+
+    def __init__(self, core: CountingCore) -> None:
+        self.core = core
+
+    def residence_results(self, residence_id: str) -> ResidenceResults:
+        with self.core.uow() as s:
+            residence = get_live(s, ResidenceRow, residence_id, _("Résidence"))
+            templates = campaign_templates(s, residence.campaign_id)
+            sheets, results = [], []
+            check_residence_sessions(s, residence_id)
+            sessions = _sessions(s, residence_id)
+            for row in sessions:
+                self.core.log.head(s, row.id)
+                facts, _d, outs = outcomes(s, row.id, templates)
+                sheets += facts
+                results += outs
+            totals = compute_tally(sheets, results)
+            projects = ballot_projects(s, residence)
+            options = _options(campaign_rule(s, residence.campaign_id), set(projects))
+            ballots = tuple(
+                frozenset(o.choices) for o in results if o.outcome == cm.VALID and o.choices
+            )
+            outcome = _run(residence, projects, ballots, options)
+            return ResidenceResults(
+                residence_id=residence.id,
+                residence_name=residence.name,
+                budget_cents=residence.budget_cents,
+                rule=options.rule.value,
+                rule_label=rules.rule_label(options.rule),
+                threshold=options.threshold,
+                sessions=tuple(r.id for r in sessions),
+                all_sealed=bool(sessions) and all(r.sealed_at is not None for r in sessions),
+                tally=totals,
+                selected=outcome.selected,
+                spent_cents=int(outcome.spent),
+                projects=tuple(_line(p, projects[p.project_id]) for p in outcome.projects),
+                ties=tuple(
+                    {"order": list(t.order), "criterion": t.criterion.value, "decisive": True}
+                    for t in outcome.decisive_ties
+                ),
+                reopened=_open_reopenings(s, residence_id),
+                equal_shares=outcome.equal_shares,
+            )
+
+    def set_results_rule(
+        self,
+        campaign_id: str,
+        rule: str,
+        *,
+        threshold: int = 0,
+        lot_order: tuple[str, ...] = (),
+        options: Mapping[str, object] | None = None,
+        lot_seed: str | None = None,
+    ) -> None:
+        """Declare the campaign's rule before counting.
+
+        Refused once a live count of the campaign is sealed (the results must follow the rule
+        declared beforehand) and while a live count is open (a rule chosen after seeing the first
+        sheets would not be traceable). `lot_seed`, typed in public, replaces `lot_order` by
+        `rules.lot_order_from_seed` over the campaign's admissible projects; the seed is kept so
+        that anyone can recompute the order."""
+        if rule not in RULES:
+            raise UserError(
+                _("Règle inconnue « {rule} » : choisissez {rules}.").format(
+                    rule=rule, rules=", ".join(RULES)
+                ),
+                field="rule",
+            )
+        if threshold < 0:
+            raise UserError(_("Le seuil de voix ne peut pas être négatif."), field="threshold")
+        extra = dict(options or {})
+        with self.core.uow() as s:
+            reason = _locked_reason(s, campaign_id)
+            if reason:
+                raise UserError(reason)
+            if lot_seed is not None and lot_seed.strip():
+                extra["lot_seed"] = seed = lot_seed.strip()
+                lot_order = rules.lot_order_from_seed(
+                    seed, (p.id for p in _admissible(s, campaign_id))
+                )
+            row = campaign_rule(s, campaign_id) or ResultsRuleRow(campaign_id=campaign_id)
+            row.rule, row.threshold = rule, threshold
+            row.lot_order, row.options = list(lot_order), extra
+            s.add(row)
+            open_ids = list(
+                s.execute(
+                    select(CountSessionRow.id, CountSessionRow.residence_id).where(
+                        CountSessionRow.campaign_id == campaign_id,
+                        CountSessionRow.sealed_at.is_(None),
+                        CountSessionRow.deleted_at.is_(None),
+                        CountSessionRow.superseded_by.is_(None),
+                    )
+                )
+            )
+        log.info("results rule of campaign %s declared: %s", campaign_id, rule)
+        # a change of the rule is itself logged in every open count (test counts: a live count
+        # locks the rule), before anything is signed
+        for session_id, residence_id in open_ids:
+            with self.core.writing(session_id) as w:
+                sync_election(
+                    w, residence_id, _("Règle de résultats déclarée : {rule}.").format(rule=rule)
+                )
+
+    def get_results_rule(self, campaign_id: str) -> RuleDeclaration:
+        """The declared rule (or the default), with the lot as project numbers and titles."""
+        with self.core.uow() as s:
+            row = campaign_rule(s, campaign_id)
+            extra = dict(row.options or {}) if row else {}
+            by_id = {p.id: p for p in _admissible(s, campaign_id)}
+            query = select(ResidenceRow.id, ResidenceRow.name)
+            names = {
+                rid: name
+                for rid, name in s.execute(query.where(ResidenceRow.campaign_id == campaign_id))
+            }
+            lot = tuple(
+                LotPlace(pid, p.number, p.title, names.get(p.residence_id or "", ""))
+                for pid in (row.lot_order or () if row else ())
+                if (p := by_id.get(pid)) is not None
+            )
+            rule = row.rule if row else rules.ResultsRule.GREEDY.value
+            return RuleDeclaration(
+                campaign_id=campaign_id,
+                declared=row is not None,
+                rule=rule,
+                rule_label=rules.rule_label(rules.ResultsRule(rule)),
+                threshold=row.threshold if row else 0,
+                add1_exhaustive_stop=bool(extra.get("add1_exhaustive_stop", True)),
+                top_up=bool(extra.get("top_up", False)),
+                compare_with_greedy=bool(extra.get("compare_with_greedy", False)),
+                lot_seed=str(extra.get("lot_seed", "")),
+                lot=lot,
+                locked=_locked_reason(s, campaign_id),
+            )

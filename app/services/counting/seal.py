@@ -63,103 +63,6 @@ def session_results(s: Session, row: CountSessionRow, totals: cm.Tally) -> dict[
     }
 
 
-def record_reconciliation(
-    svc: CountingCore,
-    session_id: str,
-    *,
-    handed_out: int,
-    printed: int | None = None,
-    returned: int | None = None,
-    spoiled: int = 0,
-    note: str = "",
-) -> cm.Reconciliation:
-    """Record the figures; `printed` defaults to the print batches, `returned` to the sheets
-    counted as ballots (valid, blank, invalid, set aside or waiting)."""
-    with svc.writing(session_id) as w:
-        row = svc.open_row(w.session, session_id)
-        totals = session_tally(w.session, row)
-        counted = totals.valid + totals.blank + totals.invalid + totals.set_aside + totals.pending
-        figures = {
-            "printed": printed if printed is not None else (row.printed or 0),
-            "handed_out": handed_out,
-            "returned": returned if returned is not None else counted,
-            "spoiled": spoiled,
-        }
-        for name, value in figures.items():
-            if not isinstance(value, int) or value < 0:
-                raise UserError(
-                    _("Le nombre « {name} » doit être un entier positif ou nul.").format(name=name),
-                    field=name,
-                )
-        payload: dict[str, Any] = dict(figures)
-        if note.strip():
-            payload["note"] = note.strip()
-        w.append(EventType.RECONCILIATION_RECORDED, payload)
-        row.printed = figures["printed"]
-        row.handed_out = handed_out
-        row.returned = figures["returned"]
-        row.spoiled = spoiled
-        row.reconciliation_note = note.strip()
-    return cm.Reconciliation(
-        figures["printed"], handed_out, figures["returned"], spoiled, note.strip()
-    )
-
-
-def close_batch(svc: CountingCore, session_id: str, passphrase: str | None) -> cm.Checkpoint:
-    """Sign a checkpoint after the sheets read so far; returns the slip to print."""
-    officer = svc.get_session(session_id).officer
-    key = svc.signing_key(officer, passphrase)
-    with svc.writing(session_id) as w:
-        row = svc.open_row(w.session, session_id)
-        sync_election(w, row.residence_id)
-        counts = session_tally(w.session, row).slip_counts()
-        entry = w.checkpoint(EventType.BATCH_CLOSED, key, tally=counts)
-    return checkpoint_data(entry, session_id, campaign_zone(svc, session_id))
-
-
-def seal(svc: CountingCore, session_id: str, passphrase: str | None) -> cm.Checkpoint:
-    """Compute the tally and seal the session; refused while reviews are pending."""
-    officer = svc.get_session(session_id).officer
-    key = svc.signing_key(officer, passphrase)
-    with svc.writing(session_id) as w:
-        row = svc.open_row(w.session, session_id)
-        totals = session_tally(w.session, row)
-        if totals.pending:
-            raise UserError(
-                ngettext(
-                    "Impossible de sceller : {n} bulletin attend encore une décision. "
-                    "Traitez d'abord les bulletins à revoir.",
-                    "Impossible de sceller : {n} bulletins attendent encore une décision. "
-                    "Traitez d'abord les bulletins à revoir.",
-                    totals.pending,
-                ).format(n=totals.pending)
-            )
-        sync_election(w, row.residence_id)
-        results = session_results(w.session, row, totals)
-        w.append(
-            EventType.TALLY_COMPUTED,
-            {
-                "results_sha256": canonical_hash(results),
-                "rule": results["rule"],
-                "tally": results["tally"],
-                "votes": results["votes"],
-            },
-        )
-        # the seal signs the hash of the bundle's files that can no longer change
-        files = sealed_files(w.session, row, results)
-        entry = w.checkpoint(
-            EventType.SESSION_SEALED,
-            key,
-            tally=totals.slip_counts(),
-            manifest_sha256=sealed_manifest_hash(files),
-        )
-        row.sealed_at = utc_now()
-        row.sealed_hash = entry.hash
-        _supersede_parent(w.session, row)
-    log.info("session %s sealed at entry %d", session_id, entry.seq)
-    return checkpoint_data(entry, session_id, campaign_zone(svc, session_id))
-
-
 def _supersede_parent(s: Session, row: CountSessionRow) -> None:
     """A sealed reopening replaces the sealed session it took over (in the same transaction)."""
     if row.parent_session_id is None:
@@ -170,14 +73,6 @@ def _supersede_parent(s: Session, row: CountSessionRow) -> None:
         log.info("session %s superseded by %s", parent.id, row.id)
 
 
-def campaign_zone(svc: CountingCore, session_id: str) -> ZoneInfo:
-    """The campaign's time zone: every time shown or printed is local (the log stays UTC)."""
-    with svc.uow() as s:
-        row = s.get(CountSessionRow, session_id)
-        campaign = s.get(CampaignRow, row.campaign_id) if row is not None else None
-        return ZoneInfo((campaign.timezone if campaign else "") or DEFAULT_TZ)
-
-
 def checkpoint_data(entry: Any, session_id: str, zone: ZoneInfo | None = None) -> cm.Checkpoint:
     return cm.Checkpoint(
         seq=entry.seq,
@@ -185,3 +80,115 @@ def checkpoint_data(entry: Any, session_id: str, zone: ZoneInfo | None = None) -
         code=slip_code(entry, session_id),
         slip=slip_text(entry, session_id=session_id, zone=zone),
     )
+
+
+class Sealing:
+    """Reconciliation, checkpoints (batch close) and the seal (a part of `CountingService`)."""
+
+    def __init__(self, core: CountingCore) -> None:
+        self.core = core
+
+    def record_reconciliation(
+        self,
+        session_id: str,
+        *,
+        handed_out: int,
+        printed: int | None = None,
+        returned: int | None = None,
+        spoiled: int = 0,
+        note: str = "",
+    ) -> cm.Reconciliation:
+        """Record the figures; `printed` defaults to the print batches, `returned` to the sheets
+        counted as ballots (valid, blank, invalid, set aside or waiting)."""
+        with self.core.writing(session_id) as w:
+            row = self.core.open_row(w.session, session_id)
+            totals = session_tally(w.session, row)
+            counted = (
+                totals.valid + totals.blank + totals.invalid + totals.set_aside + totals.pending
+            )
+            figures = {
+                "printed": printed if printed is not None else (row.printed or 0),
+                "handed_out": handed_out,
+                "returned": returned if returned is not None else counted,
+                "spoiled": spoiled,
+            }
+            for name, value in figures.items():
+                if not isinstance(value, int) or value < 0:
+                    raise UserError(
+                        _("Le nombre « {name} » doit être un entier positif ou nul.").format(
+                            name=name
+                        ),
+                        field=name,
+                    )
+            payload: dict[str, Any] = dict(figures)
+            if note.strip():
+                payload["note"] = note.strip()
+            w.append(EventType.RECONCILIATION_RECORDED, payload)
+            row.printed = figures["printed"]
+            row.handed_out = handed_out
+            row.returned = figures["returned"]
+            row.spoiled = spoiled
+            row.reconciliation_note = note.strip()
+        return cm.Reconciliation(
+            figures["printed"], handed_out, figures["returned"], spoiled, note.strip()
+        )
+
+    def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
+        """Sign a checkpoint after the sheets read so far; returns the slip to print."""
+        officer = self.core.get_session(session_id).officer
+        key = self.core.signing_key(officer, passphrase)
+        with self.core.writing(session_id) as w:
+            row = self.core.open_row(w.session, session_id)
+            sync_election(w, row.residence_id)
+            counts = session_tally(w.session, row).slip_counts()
+            entry = w.checkpoint(EventType.BATCH_CLOSED, key, tally=counts)
+        return checkpoint_data(entry, session_id, self.campaign_zone(session_id))
+
+    def seal(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
+        """Compute the tally and seal the session; refused while reviews are pending."""
+        officer = self.core.get_session(session_id).officer
+        key = self.core.signing_key(officer, passphrase)
+        with self.core.writing(session_id) as w:
+            row = self.core.open_row(w.session, session_id)
+            totals = session_tally(w.session, row)
+            if totals.pending:
+                raise UserError(
+                    ngettext(
+                        "Impossible de sceller : {n} bulletin attend encore une décision. "
+                        "Traitez d'abord les bulletins à revoir.",
+                        "Impossible de sceller : {n} bulletins attendent encore une décision. "
+                        "Traitez d'abord les bulletins à revoir.",
+                        totals.pending,
+                    ).format(n=totals.pending)
+                )
+            sync_election(w, row.residence_id)
+            results = session_results(w.session, row, totals)
+            w.append(
+                EventType.TALLY_COMPUTED,
+                {
+                    "results_sha256": canonical_hash(results),
+                    "rule": results["rule"],
+                    "tally": results["tally"],
+                    "votes": results["votes"],
+                },
+            )
+            # the seal signs the hash of the bundle's files that can no longer change
+            files = sealed_files(w.session, row, results)
+            entry = w.checkpoint(
+                EventType.SESSION_SEALED,
+                key,
+                tally=totals.slip_counts(),
+                manifest_sha256=sealed_manifest_hash(files),
+            )
+            row.sealed_at = utc_now()
+            row.sealed_hash = entry.hash
+            _supersede_parent(w.session, row)
+        log.info("session %s sealed at entry %d", session_id, entry.seq)
+        return checkpoint_data(entry, session_id, self.campaign_zone(session_id))
+
+    def campaign_zone(self, session_id: str) -> ZoneInfo:
+        """The campaign's time zone: every time shown or printed is local (the log stays UTC)."""
+        with self.core.uow() as s:
+            row = s.get(CountSessionRow, session_id)
+            campaign = s.get(CampaignRow, row.campaign_id) if row is not None else None
+            return ZoneInfo((campaign.timezone if campaign else "") or DEFAULT_TZ)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,15 +25,13 @@ from app.errors import CancelFlag, UserError
 from app.i18n import _
 from app.ids import new_id
 from app.services.base import get_live
-from app.services.counting import decide as decisions
-from app.services.counting import export as exports
 from app.services.counting import keys
-from app.services.counting import reopen as reopening
-from app.services.counting import results as residence
-from app.services.counting import seal as sealing
 from app.services.counting.context import campaign_templates, scan_context
 from app.services.counting.core import CountingCore
+from app.services.counting.decide import Decisions
 from app.services.counting.description import describe
+from app.services.counting.election import Election
+from app.services.counting.export import Exports
 from app.services.counting.keys import officer_key
 from app.services.counting.log import Writer
 from app.services.counting.read import (
@@ -39,10 +39,18 @@ from app.services.counting.read import (
     review_items,
     session_data,
 )
+from app.services.counting.reopen import Reopening
+from app.services.counting.results import ResidenceResults, Results, RuleDeclaration
+from app.services.counting.seal import Sealing
 from app.storage.count_tables import CountSessionRow
 from app.storage.tables import PrintBatchRow, ResidenceRow
+from app.storage.uow import UnitOfWork
 from scanner.context import ReadContext
 from scanner.result import READER_VERSION, PageReading
+
+if TYPE_CHECKING:
+    from app.services.counting.ingest import Ingest
+    from app.services.counting.watch import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +58,35 @@ log = logging.getLogger(__name__)
 class CountingService(CountingCore):
     """The count's use cases; each forwards to the part of this package that does the work.
 
-    The parts that read images (`ingest`, `watch`, `scanner.batch`: OpenCV, numpy, zbar) are
-    imported by the methods that use them, so that a command that reviews, decides or closes a
-    count starts without them (docs/benchmarks.md, "The test suite").
+    The parts are classes built on the core (this object, as a `CountingCore`): `decisions`,
+    `sealing`, `reopening`, `results_part`, `election`, `exports`, and `ingest_part` and
+    `watcher`, which read images (`ingest`, `watch`, `scanner.batch`: OpenCV, numpy, zbar) and
+    are built, with their modules imported, on first use, so that a command that reviews,
+    decides or closes a count starts without them (docs/benchmarks.md, "The test suite").
     """
+
+    def __init__(self, uow: UnitOfWork, data_dir: Path) -> None:
+        super().__init__(uow, data_dir)
+        self.decisions = Decisions(self)
+        self.sealing = Sealing(self)
+        self.reopening = Reopening(self)
+        self.results_part = Results(self)
+        self.election = Election(self, self.results_part)
+        self.exports = Exports(self, self.election)
+
+    @cached_property
+    def ingest_part(self) -> Ingest:
+        """Recording scans (reads images: OpenCV, loaded when first used)."""
+        from app.services.counting.ingest import Ingest
+
+        return Ingest(self)
+
+    @cached_property
+    def watcher(self) -> Watcher:
+        """Recording the scans dropped in a folder (loads the image readers when first used)."""
+        from app.services.counting.watch import Watcher
+
+        return Watcher(self, self.ingest_part)
 
     # --- sessions --------------------------------------------------------------------------
 
@@ -137,8 +170,8 @@ class CountingService(CountingCore):
         """Open a new session that takes over a sealed one, to record corrections; its log
         starts with `session_reopened` and carries the sealed session's sheets and decisions
         over (see `counting.reopen`). The officer defaults to the sealed session's."""
-        return reopening.reopen_session(
-            self, session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
+        return self.reopening.reopen_session(
+            session_id, reason, passphrase=passphrase, officer=officer, witnesses=witnesses
         )
 
     def has_officer_key(self, officer: str) -> bool:
@@ -176,18 +209,14 @@ class CountingService(CountingCore):
         cancel: CancelFlag | None = None,
     ) -> cm.IngestReport:
         """Record scanned files (see `counting.ingest.ingest_files`)."""
-        from app.services.counting import ingest  # reads images: OpenCV, loaded when used
-
-        return ingest.ingest_files(
-            self, session_id, paths, source=source, workers=workers, progress=progress,
+        return self.ingest_part.ingest_files(
+            session_id, paths, source=source, workers=workers, progress=progress,
             cancel=cancel,
         )  # fmt: skip
 
     def ingest_capture(self, session_id: str, data: bytes, suffix: str = ".png") -> cm.IngestReport:
         """Record one webcam capture (PNG or JPEG bytes)."""
-        from app.services.counting import ingest
-
-        return ingest.ingest_bytes(self, session_id, data, suffix=suffix, source="camera")
+        return self.ingest_part.ingest_bytes(session_id, data, suffix=suffix, source="camera")
 
     def interpret(
         self, paths: Sequence[str | Path], *, mode: str | None = None, workers: int | None = None
@@ -224,10 +253,8 @@ class CountingService(CountingCore):
         once: bool = False,
     ) -> int:
         """Record the scans dropped in `folder` until cancelled (see `counting.watch`)."""
-        from app.services.counting import watch as watching
-
-        return watching.watch_folder(
-            self, session_id, folder, cancel=cancel, interval=interval, on_report=on_report,
+        return self.watcher.watch_folder(
+            session_id, folder, cancel=cancel, interval=interval, on_report=on_report,
             workers=workers, once=once,
         )  # fmt: skip
 
@@ -242,8 +269,8 @@ class CountingService(CountingCore):
         template_hash: str | None = None,
     ) -> str:
         """Record a ballot that could not be scanned, keyed in by hand; returns its sheet id."""
-        return decisions.hand_key(
-            self, session_id, choices, reason,
+        return self.decisions.hand_key(
+            session_id, choices, reason,
             keyed_by=keyed_by, witness=witness, template_hash=template_hash,
         )  # fmt: skip
 
@@ -274,8 +301,8 @@ class CountingService(CountingCore):
         A decision is never edited: deciding again on the same target records a correction
         that names the earlier decision. Returns the decision's log sequence number.
         """
-        return decisions.decide(
-            self, session_id, sheet_id, value, reason,
+        return self.decisions.decide(
+            session_id, sheet_id, value, reason,
             project_id=project_id, decided_by=decided_by, witness=witness,
         )  # fmt: skip
 
@@ -296,8 +323,8 @@ class CountingService(CountingCore):
         spoiled: int = 0,
         note: str = "",
     ) -> cm.Reconciliation:
-        return sealing.record_reconciliation(
-            self, session_id, handed_out=handed_out, printed=printed, returned=returned,
+        return self.sealing.record_reconciliation(
+            session_id, handed_out=handed_out, printed=printed, returned=returned,
             spoiled=spoiled, note=note,
         )  # fmt: skip
 
@@ -313,20 +340,20 @@ class CountingService(CountingCore):
         )
 
     def close_batch(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
-        return sealing.close_batch(self, session_id, passphrase)
+        return self.sealing.close_batch(session_id, passphrase)
 
     def seal(self, session_id: str, passphrase: str | None) -> cm.Checkpoint:
-        return sealing.seal(self, session_id, passphrase)
+        return self.sealing.seal(session_id, passphrase)
 
     def export_bundle(self, session_id: str, out: Path, *, with_images: bool = False) -> Path:
         """Write the verification bundle (zip) of a session; see `counting.export`."""
-        return exports.export_bundle(self, session_id, Path(out), with_images=with_images)
+        return self.exports.export_bundle(session_id, Path(out), with_images=with_images)
 
     # --- results (results) ------------------------------------------------------
 
-    def results(self, residence_id: str) -> residence.ResidenceResults:
+    def results(self, residence_id: str) -> ResidenceResults:
         """The residence's tally and funded projects (`counting.results.ResidenceResults`)."""
-        return residence.residence_results(self, residence_id)
+        return self.results_part.residence_results(residence_id)
 
     def set_results_rule(
         self,
@@ -338,7 +365,11 @@ class CountingService(CountingCore):
         options: Mapping[str, object] | None = None,
         lot_seed: str | None = None,
     ) -> None:
-        residence.set_results_rule(
-            self, campaign_id, rule, threshold=threshold, lot_order=lot_order, options=options,
+        self.results_part.set_results_rule(
+            campaign_id, rule, threshold=threshold, lot_order=lot_order, options=options,
             lot_seed=lot_seed,
         )  # fmt: skip
+
+    def get_results_rule(self, campaign_id: str) -> RuleDeclaration:
+        """The declared rule (or the default), with the lot as project numbers and titles."""
+        return self.results_part.get_results_rule(campaign_id)

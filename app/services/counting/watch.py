@@ -19,7 +19,7 @@ from app.domain.counting.models import IngestReport
 from app.errors import CancelFlag, Cancelled, UserError
 from app.i18n import _
 from app.services.counting.core import CountingCore
-from app.services.counting.ingest import ingest_files
+from app.services.counting.ingest import Ingest
 from app.services.counting.store import KNOWN_SUFFIXES
 
 log = logging.getLogger(__name__)
@@ -100,45 +100,6 @@ class SettledFiles:
         ]
 
 
-def watch_folder(
-    svc: CountingCore,
-    session_id: str,
-    folder: str | Path,
-    *,
-    cancel: CancelFlag,
-    interval: float = 1.0,
-    on_report: Callable[[IngestReport], None] | None = None,
-    workers: int | None = None,
-    once: bool = False,
-) -> int:
-    """Record the scans that appear in `folder` until `cancel.cancelled`; returns the number
-    of sheets recorded. With `once`, look twice (`interval` apart), record what settled, stop."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise UserError(_("Dossier introuvable : {path}.").format(path=root), field="folder")
-    svc.status(session_id)  # refuse a sealed session or a broken chain before waiting
-    files = SettledFiles(root)
-    files.poll()
-    total = 0
-    while not cancel.cancelled:
-        _sleep(interval, cancel)
-        ready = files.poll()
-        if ready and not cancel.cancelled:
-            try:
-                report = ingest_files(
-                    svc, session_id, ready, source="folder", workers=workers, cancel=cancel
-                )
-            except Cancelled:
-                break
-            total += len(report.recorded)
-            log.info("watched folder: %d sheets recorded", len(report.recorded))
-            if on_report is not None:
-                on_report(report)
-        if once:
-            break
-    return total
-
-
 def _sleep(seconds: float, cancel: CancelFlag) -> None:
     """Sleep in short steps so that a cancel (Stop button, Ctrl-C) is obeyed at once."""
     deadline = time.monotonic() + seconds
@@ -147,3 +108,49 @@ def _sleep(seconds: float, cancel: CancelFlag) -> None:
         if left <= 0:
             return
         time.sleep(min(left, 0.1))
+
+
+class Watcher:
+    """Recording the scans dropped in a folder (a part of `CountingService`)."""
+
+    def __init__(self, core: CountingCore, ingest: Ingest) -> None:
+        self.core = core
+        self.ingest = ingest
+
+    def watch_folder(
+        self,
+        session_id: str,
+        folder: str | Path,
+        *,
+        cancel: CancelFlag,
+        interval: float = 1.0,
+        on_report: Callable[[IngestReport], None] | None = None,
+        workers: int | None = None,
+        once: bool = False,
+    ) -> int:
+        """Record the scans that appear in `folder` until `cancel.cancelled`; returns the number
+        of sheets recorded. With `once`, look twice (`interval` apart), record what settled, stop."""
+        root = Path(folder)
+        if not root.is_dir():
+            raise UserError(_("Dossier introuvable : {path}.").format(path=root), field="folder")
+        self.core.status(session_id)  # refuse a sealed session or a broken chain before waiting
+        files = SettledFiles(root)
+        files.poll()
+        total = 0
+        while not cancel.cancelled:
+            _sleep(interval, cancel)
+            ready = files.poll()
+            if ready and not cancel.cancelled:
+                try:
+                    report = self.ingest.ingest_files(
+                        session_id, ready, source="folder", workers=workers, cancel=cancel
+                    )
+                except Cancelled:
+                    break
+                total += len(report.recorded)
+                log.info("watched folder: %d sheets recorded", len(report.recorded))
+                if on_report is not None:
+                    on_report(report)
+            if once:
+                break
+        return total

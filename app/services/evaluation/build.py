@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from app.domain import models as m
 from app.domain.dates import format_date
-from app.domain.money import NNBSP, format_euros
+from app.domain.money import NNBSP, format_euros, format_number
 from app.i18n import _, ngettext
 from app.services.dashboard import (
     Dashboard,
@@ -38,7 +38,7 @@ MAX_QUESTIONS = 60
 
 
 def n(value: int) -> str:
-    return f"{value:,}".replace(",", NNBSP)
+    return format_number(value)
 
 
 def pct(value: float | None) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.i18n import _
-from app.services.counting.results import RuleDeclaration, get_results_rule
+from app.services.counting.results import RuleDeclaration
 from ui.cli.results_rule import (
     RULE_SENTENCES,
     RULES,
@@ -144,7 +144,7 @@ class RulePanel(QWidget):
 
     def reload(self) -> None:
         campaign = self.ctx.services.campaigns.get_campaign()
-        self.show_declaration(get_results_rule(self.ctx.services.counting, campaign.id))
+        self.show_declaration(self.ctx.services.counting.get_results_rule(campaign.id))
 
     def show_declaration(self, declared: RuleDeclaration) -> None:
         self.declared = declared
@@ -217,7 +217,7 @@ class RulePanel(QWidget):
                 self.locked.set_badge(exc.message, "danger")
             self.hint.mark_failed()
             return False
-        self.show_declaration(get_results_rule(self.ctx.services.counting, campaign_id))
+        self.show_declaration(self.ctx.services.counting.get_results_rule(campaign_id))
         self.hint.mark_saved()
         self.ctx.notify(_("Règle de résultats enregistrée."))
         self.ctx.changed("campaign")
