@@ -24,7 +24,7 @@ from sync.core.protocol import (
     check_protocol,
 )
 from sync.core.tables import Role, kind_of, may_push
-from sync.core.unique import DUPLICATE_SHEET, flag_same_sheet, settle
+from sync.core.unique import DUPLICATE_SHEET, flag_same_sheet, settle, unique_keys
 
 
 class Store(Protocol):
@@ -65,6 +65,9 @@ def apply_batch(store: Store, device_id: str, role: Role, request: PushRequest) 
     if replay is not None:
         return replay
     check_roles(role, request.changes)
+    warm = getattr(store, "prefetch_unique", None)  # the SQL store reads unique keys in bulk
+    if warm is not None:
+        warm(unique_keys(request.changes))
     touched: dict[tuple[str, str], RecordState] = {}
     conflicts: list[Conflict] = []
     refused: list[Refusal] = []

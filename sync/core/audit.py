@@ -20,6 +20,7 @@ chain arriving in order costs one step per entry; otherwise the held chain is re
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Protocol
 
 from app.domain.audit import GENESIS_EVENTS
@@ -32,6 +33,7 @@ AUDIT_TABLE = "count_audit"
 SESSION_TABLE = "count_session"
 _HEADS: dict[str, ChainHead] = {}
 _HEADS_KEPT = 20_000
+_HEADS_LOCK = threading.Lock()
 
 
 class AuditIndex(Protocol):
@@ -122,6 +124,7 @@ def _session_key(index: AuditIndex, session_id: str) -> bytes | None:
 
 
 def _remember(head: ChainHead) -> None:
-    if len(_HEADS) >= _HEADS_KEPT:
-        _HEADS.pop(next(iter(_HEADS)))
-    _HEADS[head.hash] = head
+    with _HEADS_LOCK:
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.pop(next(iter(_HEADS)))
+        _HEADS[head.hash] = head

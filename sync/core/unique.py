@@ -80,6 +80,17 @@ def key_of(table: str, values: dict[str, Any]) -> str | None:
     return hashlib.sha256(canonical([table, *parts]).encode()).hexdigest()[:40]
 
 
+def unique_keys(changes: list[Change]) -> list[tuple[str, str]]:
+    """The unique keys a batch's changes name in full (to read their holders at once)."""
+    pairs = []
+    for change in changes:
+        if change.table in UNIQUE_KEYS:
+            key = key_of(change.table, change.fields)
+            if key is not None:
+                pairs.append((change.table, key))
+    return pairs
+
+
 @dataclass
 class Settlement:
     """What settling a unique key adds: a refusal, or records to write again afterwards."""

@@ -8,13 +8,18 @@ import json
 import uuid
 from typing import Any
 
+import pytest
+from sqlalchemy import select, update
+
 from sync.client.service import describe_refusals
 from sync.core.protocol import PROTOCOL_VERSION, PushReply, PushRequest
 from sync.core.tables import Role
+from sync.server.store import RECORDS, open_engine, transaction
 from tests.helpers.audit import rechain, sha
 from tests.sync.conftest import Server
 from tests.sync.test_audit_chain import as_values, forged_signature, real_entries
 from tests.sync.test_server import pull_all, push
+from ui.cli import main
 
 
 def facts(entries: list[dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
@@ -79,3 +84,44 @@ def test_a_rewritten_past_entry_is_refused_and_the_chain_kept(server: Server) ->
     new_ids = push(server, token, facts(rewritten[1:], [uuid.uuid4().hex for _ in dicts[1:]]))
     assert {r["reason"] for r in new_ids.json()["refused"]} == {"audit_forked"}
     assert held(server, token, session) == [values["hash"] for values in genuine]
+
+
+def test_server_verify_audit_replays_every_chain_and_names_a_broken_one(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bp-terrain server verify-audit`: every chain the server holds replayed whole; an entry
+    edited in the server's database (a restored or tampered copy) is named, exit code 1."""
+    token = server.enrol(Role.OFFICER, f"officer-{uuid.uuid4().hex[:6]}")
+    session = f"session-{uuid.uuid4().hex[:8]}"
+    genuine = [as_values(session, item) for item in real_entries(session)]
+    assert (
+        push(server, token, facts(genuine, [uuid.uuid4().hex for _ in genuine])).json()["refused"]
+        == []
+    )
+    assert main(["server", "verify-audit", "--db", server.db_url, "--json"]) == 0
+    reports = {r["session_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert reports[session]["ok"] and reports[session]["entries"] == len(genuine)
+
+    engine = open_engine(server.db_url)
+    try:
+        with transaction(engine) as db:
+            rows = db.execute(
+                select(RECORDS.c.record_id, RECORDS.c.values_json).where(
+                    RECORDS.c.table_name == "count_audit"
+                )
+            ).all()
+            record_id, values_json = next(
+                (rid, text) for rid, text in rows if '"seq": 3' in text and session in text
+            )
+            values = json.loads(values_json)
+            values["entry"] = values["entry"].replace(sha("img2"), sha("img9"))
+            db.execute(
+                update(RECORDS)
+                .where(RECORDS.c.table_name == "count_audit", RECORDS.c.record_id == record_id)
+                .values(values_json=json.dumps(values))
+            )
+    finally:
+        engine.dispose()
+    assert main(["server", "verify-audit", "--db", server.db_url]) == 1
+    out, err = capsys.readouterr()
+    assert f"Session {session} : journal rompu. Entrée n° 3 modifiée" in err

@@ -4,6 +4,7 @@ numbers refused, one image page counted twice flagged; every laptop converges.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sync.core.apply import countable_sheets
@@ -168,3 +169,37 @@ def test_one_image_page_counted_on_two_laptops_sends_both_sheets_to_review() -> 
     }
     assert countable_sheets(sheets, flags) == {}
     assert a.local == b.local
+
+
+def test_the_sql_store_reads_and_keeps_unique_keys_across_batches(tmp_path: Path) -> None:
+    """On the server's own store (a SQLite file): the holders read in bulk at the start of a batch
+    are kept in step with what the batch writes, so a second batch in the same transaction
+    (a bundle's batches) and a later one both see the first rule."""
+    from sync.core.apply import apply_batch
+    from sync.core.merge import diff
+    from sync.core.protocol import PROTOCOL_VERSION, PushRequest
+    from sync.server.store import SqlStore, open_engine, transaction
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+
+    def batch(rule_id: str, name: str) -> PushRequest:
+        values = {"campaign_id": "c1", "rule": name, DELETED: False}
+        change = diff("results_rule", rule_id, values, None, f"change-{rule_id}")
+        assert change is not None
+        return PushRequest(protocol=PROTOCOL_VERSION, batch_id=f"b-{rule_id}", changes=[change])
+
+    try:
+        with transaction(engine) as session:
+            store = SqlStore(session)
+            for rule_id, name in (("rule-a", "greedy"), ("rule-b", "mes")):
+                with store.writing():
+                    reply = apply_batch(store, "dev", Role.FIELD, batch(rule_id, name))
+            assert [c.record_id for c in reply.conflicts] == ["rule-a"]
+        with transaction(engine) as session:
+            store = SqlStore(session)
+            with store.writing():
+                reply = apply_batch(store, "dev", Role.FIELD, batch("rule-c", "mes"))
+            assert [c.record_id for c in reply.conflicts] == ["rule-a"]
+            assert store.get("results_rule", "rule-c").values[DELETED] is True  # type: ignore[union-attr]
+    finally:
+        engine.dispose()

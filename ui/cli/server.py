@@ -1,8 +1,10 @@
-"""`bp-terrain serve` and `bp-terrain server enrol|devices|revoke`: the sync server, headless."""
+"""`bp-terrain serve` and `bp-terrain server enrol|devices|revoke|verify-audit`: the sync server,
+headless."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from app.i18n import _
@@ -33,7 +35,14 @@ def register(sub: Any) -> None:
     devices.add_argument("--json", action="store_true", help=_("sortie JSON"))
     revoke = add_command(actions, "revoke", _("Révoquer un poste."), run_revoke)
     revoke.add_argument("device", help=_("identifiant du poste"))
-    for parser in (enrol, devices, revoke):
+    audit = add_command(
+        actions,
+        "verify-audit",
+        _("Rejouer tous les journaux d'audit que le serveur détient (signatures comprises)."),
+        run_verify_audit,
+    )
+    audit.add_argument("--json", action="store_true", help=_("sortie JSON"))
+    for parser in (enrol, devices, revoke, audit):
         parser.add_argument(
             "--db", help=_("base du serveur (URL SQLAlchemy) au lieu de --data-dir")
         )
@@ -105,3 +114,31 @@ def run_revoke(args: argparse.Namespace) -> int:
         _("Poste {device} révoqué le {date}.").format(device=info.device_id, date=info.revoked_at)
     )
     return 0
+
+
+def run_verify_audit(args: argparse.Namespace) -> int:
+    """Every audit chain the server holds, replayed; 1 when one of them is broken."""
+    from sync.server.audit import verify_chains
+
+    reports = verify_chains(_engine(args))
+    if args.json:
+        print_json([{**report.__dict__, "ok": report.ok} for report in reports])
+        return 0 if all(report.ok for report in reports) else 1
+    if not reports:
+        print(_("Le serveur ne détient aucun journal d'audit."))
+    for report in reports:
+        if report.ok:
+            state = _("scellé") if report.sealed else _("non scellé")
+            print(
+                _("Session {session} : {n} entrées, intègre ({state}).").format(
+                    session=report.session_id, n=report.entries, state=state
+                )
+            )
+        else:
+            print(
+                _("Session {session} : journal rompu. {message}").format(
+                    session=report.session_id, message=report.message
+                ),
+                file=sys.stderr,
+            )
+    return 0 if all(report.ok for report in reports) else 1
