@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 from render_pdf import render  # noqa: E402
 
 from app.services import Services, open_services  # noqa: E402
-from app.services.appointments import print_week  # noqa: E402
 from app.services.demo.count import (  # noqa: E402
     DEMO_OFFICER,
     DEMO_PASSPHRASE,
@@ -61,7 +60,7 @@ def make_documents(services: Services, out: Path) -> list[Path]:
     pdfs.append(services.surveys.print_forms(survey.id, out / "questionnaire.pdf", 1))
     campaign = services.campaigns.get_campaign()
     names = {r.id: r.name for r in services.campaigns.list_residences()}
-    sheet, _pages = print_week(services.appointments, date.today(), out / "permanences.pdf",
+    sheet, _pages = services.appointments.print_week(date.today(), out / "permanences.pdf",
                                campaign=campaign.name, residences=names)  # fmt: skip
     pdfs.append(sheet)
     return pdfs

@@ -153,15 +153,12 @@ class Services:
 
     @cached_property
     def evaluation(self) -> EvaluationService:
-        from app.services.consultant_report import hotline_figures, survey_figures
+        from app.services.consultant_report import ConsultantSections
         from app.services.evaluation import EvaluationService
 
         service = EvaluationService(self.uow, self.dashboard)
-        service.extra_sources = {
-            **service.extra_sources,
-            "hotline": lambda: hotline_figures(self.appointments),
-            "surveys": lambda: survey_figures(self.surveys),
-        }
+        sections = ConsultantSections(self.appointments, self.surveys)
+        service.extra_sources = {**service.extra_sources, **sections.sources()}
         return service
 
     @cached_property

@@ -9,7 +9,7 @@ import pytest
 
 from app.domain.appointments import Channel
 from app.errors import UserError
-from app.services.appointments import BookingInput, OutcomeInput, SlotsInput, print_week
+from app.services.appointments import BookingInput, OutcomeInput, SlotsInput
 from app.services.interop.tables import read_table
 from app.storage.consultant_tables import AppointmentRow
 from app.storage.tables import PendingChange
@@ -140,8 +140,8 @@ def test_weekly_sheet_is_a_real_pdf_with_the_slots(services, residence, tmp_path
     services.appointments.book(slots[1].id, BookingInput("Combien de projets ?"))
     for day in (date(2026, 10, 7), date(2026, 10, 8), date(2026, 10, 9)):
         _open(services, day=day, start=time(9), end=time(18))
-    path, pages = print_week(
-        services.appointments, DAY, tmp_path / "semaine.pdf",
+    path, pages = services.appointments.print_week(
+        DAY, tmp_path / "semaine.pdf",
         campaign="Budget participatif test", residences={residence.id: residence.name},
     )  # fmt: skip
     doc = pdfium.PdfDocument(path)

@@ -1,7 +1,8 @@
 """One service style (issue 14): no `Any` at a service boundary, every public method of every
 service reached from `Services` taking and returning typed values; no module-level function in
-`app/services` taking the whole `Services` (a use case needing several services is a class
-reached from `Services`, holding the services it needs); no mixin inheritance in `app/services`
+`app/services` taking the whole `Services` or one service (a use case needing several services
+is a class reached from `Services`, holding the services it needs; one needing one service is a
+method of that service); no mixin inheritance in `app/services`
 (a service is composed of parts, each a class holding what it needs).
 
 The services are the real ones, built on a real store; each annotation is resolved with
@@ -90,17 +91,21 @@ def _names_services(annotation: ast.expr | None) -> bool:
     if annotation is None:
         return False
     text = ast.unparse(annotation).strip("'\"")
-    return any(part.strip().split(".")[-1] == "Services" for part in text.split("|"))
+    return any(
+        part.strip().split(".")[-1].endswith(("Services", "Service")) for part in text.split("|")
+    )
 
 
 def functions_taking_services(source: str) -> list[str]:
-    """Module-level functions with a parameter typed `Services` (or named `services`)."""
+    """Module-level functions with a parameter typed `Services` or a `…Service` (or named
+    `services`, `service` or `svc`)."""
     found = []
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             a = node.args
             for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg):
-                if arg is not None and (arg.arg == "services" or _names_services(arg.annotation)):
+                named = arg is not None and arg.arg in ("services", "service", "svc")
+                if arg is not None and (named or _names_services(arg.annotation)):
                     found.append(f"{node.name}({arg.arg})")
     return found
 
@@ -138,6 +143,8 @@ if TYPE_CHECKING:
     from app.services import Services
 def report(services: Services, session_id: str) -> None: ...
 def helper(session_id: str, *, services: "Services") -> None: ...
+def sheet(service: AppointmentService, day: date) -> None: ...
+def legacy(svc, day) -> None: ...
 def fine(session_id: str) -> None: ...
 class Styles: ...
 class PreviewMixin: ...
@@ -145,5 +152,7 @@ class Ballots(Styles, Service): ...
 class Facade(Service):
     def run(self, services: Services) -> None: ...
 """
-    assert functions_taking_services(source) == ["report(services)", "helper(services)"]
+    assert functions_taking_services(source) == [
+        "report(services)", "helper(services)", "sheet(service)", "legacy(svc)"
+    ]  # fmt: skip
     assert mixin_classes(source) == ["PreviewMixin", "Ballots"]

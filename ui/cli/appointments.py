@@ -186,14 +186,13 @@ def run_answer(args: argparse.Namespace) -> int:
 
 def run_sheet(args: argparse.Namespace) -> int:
     from app.services import open_services
-    from app.services.appointments import print_week
 
     services = open_services(data_dir(args))
     try:
         campaign = services.campaigns.get_campaign()
         residences = {r.meta.id: r.name for r in services.campaigns.list_residences()}
-        path, _pages = print_week(
-            services.appointments, args.week, out_file(args.out),
+        path, _pages = services.appointments.print_week(
+            args.week, out_file(args.out),
             campaign=campaign.name, residences=residences, timezone=campaign.timezone,
         )  # fmt: skip
     finally:

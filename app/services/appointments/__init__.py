@@ -8,6 +8,5 @@ from app.services.appointments.service import (
     OutcomeInput,
     SlotsInput,
 )
-from app.services.appointments.sheet import print_week
 
-__all__ = ["AppointmentService", "BookingInput", "OutcomeInput", "SlotsInput", "print_week"]
+__all__ = ["AppointmentService", "BookingInput", "OutcomeInput", "SlotsInput"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -27,10 +28,12 @@ from app.domain.dates import format_time, utc_now
 from app.domain.validation import optional_text, required_text
 from app.errors import UserError
 from app.i18n import _
-from app.services.base import Service, get_live
+from app.services.appointments.sheet import week_sheet
+from app.services.base import Service, get_live, library_errors
 from app.storage import mappers
 from app.storage.consultant_tables import AppointmentRow
 from app.storage.tables import CampaignRow, ResidenceRow
+from ballots.appointments_sheet import render_week_sheet
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,21 @@ class AppointmentService(Service):
 
     def day(self, day: date, campaign_id: str | None = None) -> list[Appointment]:
         return self.list_appointments(day, day, campaign_id)
+
+    def print_week(
+        self,
+        any_day: date,
+        out: Path,
+        *,
+        campaign: str,
+        residences: dict[str, str],
+        timezone: str = "Europe/Paris",
+    ) -> tuple[Path, int]:
+        """Write the week of `any_day` (Monday to Sunday) to `out`; returns the path and pages."""
+        title, days = week_sheet(self.week(any_day), any_day, residences, timezone)
+        with library_errors():
+            pages = render_week_sheet(campaign, title, days, Path(out))
+        return Path(out), pages
 
     def week(self, any_day: date, campaign_id: str | None = None) -> list[Appointment]:
         monday = any_day - timedelta(days=any_day.weekday())

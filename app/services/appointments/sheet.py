@@ -1,30 +1,21 @@
-"""The printable weekly sheet of the hot line (PDF, through the ballots library's documents)."""
+"""The printable weekly sheet of the hot line: its days and slots as the ballots library prints
+them (`AppointmentService.print_week` writes the PDF)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 from app.domain.appointments import CHANNEL_LABELS, Appointment, Channel
 from app.domain.dates import format_date, format_time, local_moment
 from app.i18n import _
-from app.services.appointments.service import AppointmentService
-from app.services.base import library_errors
-from ballots.appointments_sheet import SheetDay, SheetSlot, render_week_sheet
+from ballots.appointments_sheet import SheetDay, SheetSlot
 
 
-def print_week(
-    service: AppointmentService,
-    any_day: date,
-    out: Path,
-    *,
-    campaign: str,
-    residences: dict[str, str],
-    timezone: str = "Europe/Paris",
-) -> tuple[Path, int]:
-    """Write the week of `any_day` (Monday to Sunday) to `out`; returns the path and pages."""
+def week_sheet(
+    slots: list[Appointment], any_day: date, residences: dict[str, str], timezone: str
+) -> tuple[str, list[SheetDay]]:
+    """The title and the seven days (Monday to Sunday) of the week of `any_day`, from its slots."""
     monday = any_day - timedelta(days=any_day.weekday())
-    slots = service.week(monday)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -32,10 +23,7 @@ def print_week(
         days.append(
             SheetDay(format_date(day), tuple(_sheet_slot(a, residences, timezone) for a in mine))
         )
-    title = _("Permanences – semaine du {day}").format(day=format_date(monday))
-    with library_errors():
-        pages = render_week_sheet(campaign, title, days, Path(out))
-    return Path(out), pages
+    return _("Permanences – semaine du {day}").format(day=format_date(monday)), days
 
 
 def _sheet_slot(a: Appointment, residences: dict[str, str], timezone: str) -> SheetSlot:

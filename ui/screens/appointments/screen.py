@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from app.domain.appointments import Appointment
 from app.domain.dates import format_date, format_time, local_moment
 from app.i18n import _, ngettext
-from app.services.appointments import print_week
 from ui.screens.appointments.form import AppointmentForm
 from ui.screens.appointments.inbox import SiteInboxPanel
 from ui.screens.appointments.labels import where, who
@@ -227,8 +226,8 @@ class AppointmentsScreen(Screen):
         services = self.ctx.services
         campaign = services.campaigns.get_campaign()
         residences = {r.id: r.name for r in services.campaigns.list_residences()}
-        done, _pages = print_week(
-            services.appointments, self.current_day(), path, campaign=campaign.name,
+        done, _pages = services.appointments.print_week(
+            self.current_day(), path, campaign=campaign.name,
             residences=residences, timezone=campaign.timezone,
         )  # fmt: skip
         self.ctx.settings.last_folder = str(path.parent)
