@@ -187,7 +187,9 @@ def apply_theme(app: QApplication, zoom: float = 1.0) -> None:
     font.setPointSizeF(BASE_POINT_SIZE * zoom)
     app.setFont(font)
     app.setPalette(palette())
-    app.setStyleSheet(stylesheet(zoom))
+    sheet = stylesheet(zoom)
+    if app.styleSheet() != sheet:  # setting it re-polishes every widget, even when unchanged
+        app.setStyleSheet(sheet)
 
 
 def set_role(widget: QWidget, role: str) -> QWidget:
