@@ -53,8 +53,7 @@ def populate(db_url: str) -> None:
     now = datetime.now(UTC)
     today = date.today()
     picture = _picture()
-    with transaction(engine) as session:
-        store = SqlStore(session)
+    with transaction(engine) as session, SqlStore(session).writing() as store:
 
         def put(table: str, values: dict[str, Any]) -> str:
             record_id = new_id()

@@ -8,6 +8,7 @@ version, 413 for an oversized request, 422 for a malformed one.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -44,6 +45,8 @@ from sync.server.public.site import mount as mount_site
 from sync.server.store import DeviceState, SqlStore, disk_full, open_engine, transaction
 
 MAX_BODY = 16 * 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 class Unauthorised(SyncRefused):
@@ -183,6 +186,7 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
                     "La base du serveur ne répond pas : rien n'a été enregistré. Réessayez plus tard."
                 ),
             )
+        log.warning("the database refused a request (rolled back): %s", exc.orig)
         return _error(
             400,
             "rejected",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.i18n import _
@@ -43,6 +45,32 @@ def _sealed(row: WrappedKey) -> SealedKey:
     )
 
 
+def _store_first_copy(session: Session, device: Device, sealed: SealedKey) -> int:
+    """Store a sealed copy unless one is already there for that campaign and device: the first
+    stays (sent twice: nothing changes). One INSERT … ON CONFLICT DO NOTHING, so that two
+    laptops sealing the key for the same newcomer at the same moment both succeed (on
+    PostgreSQL, a read-then-insert let the second one fail on the primary key)."""
+    values = {
+        "campaign_id": sealed.campaign_id,
+        "device_id": sealed.device_id,
+        "sender": device.device_id,
+        "ephemeral": sealed.ephemeral,
+        "nonce": sealed.nonce,
+        "ciphertext": sealed.ciphertext,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table: Table = WrappedKey.__table__  # type: ignore[assignment]
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["campaign_id", "device_id"])
+        .returning(table.c.device_id)  # a row if stored, none if a copy was there
+    )
+    return len(session.execute(statement).all())
+
+
 def exchange(session: Session, device: Device, request: KeysRequest) -> KeysReply:
     """Store what the device sealed for others, give it what was sealed for it. A copy the
     device rejected (its key does not match the campaign) is forgotten: a holder of the right
@@ -57,6 +85,7 @@ def exchange(session: Session, device: Device, request: KeysRequest) -> KeysRepl
                 wrong.sender,
             )
             session.delete(wrong)
+    session.flush()  # a forgotten copy is gone before a new one is inserted
     eligible = _eligible(session)
     stored = 0
     for sealed in request.sealed:
@@ -70,20 +99,7 @@ def exchange(session: Session, device: Device, request: KeysRequest) -> KeysRepl
             )
         if session.get(ServerRecord, ("campaign", sealed.campaign_id)) is None:
             raise SyncRefused(_("Campagne inconnue du serveur : rien n'a été enregistré."))
-        if session.get(WrappedKey, (sealed.campaign_id, sealed.device_id)) is not None:
-            continue  # the first sealed copy stays (sent twice: nothing changes)
-        session.add(
-            WrappedKey(
-                campaign_id=sealed.campaign_id,
-                device_id=sealed.device_id,
-                sender=device.device_id,
-                ephemeral=sealed.ephemeral,
-                nonce=sealed.nonce,
-                ciphertext=sealed.ciphertext,
-                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-        )
-        stored += 1
+        stored += _store_first_copy(session, device, sealed)
     session.flush()
     mine = [
         _sealed(row)

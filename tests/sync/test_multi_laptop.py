@@ -265,3 +265,77 @@ def test_a_wrong_ballot_key_is_refused_and_the_right_one_comes_at_a_later_sync(
     report = sync(capsys, b_dir)
     assert report["keys_received"] == 1 and report["keys_refused"] == 0
     assert campaign_key(b_dir, campaign) == campaign_key(a_dir, campaign) != b""
+
+
+def test_two_laptops_sealing_the_key_for_one_newcomer_at_once_both_succeed(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two holders of the ballot key seal it for the same new laptop in two transactions that
+    overlap (20 laptops syncing at once did this on PostgreSQL: the second one was refused on
+    the sealed copies' primary key). The first copy stays; the second exchange stores nothing
+    and succeeds; the newcomer receives the key once."""
+    import threading
+
+    from sync.core.protocol import PROTOCOL_VERSION, KeysRequest
+    from sync.core.sealing import public_key, seal
+    from sync.server.keys import exchange
+    from sync.server.store import Device, WrappedKey, open_engine, transaction
+
+    a_dir, b_dir, new_dir = tmp_path / "a", tmp_path / "b", tmp_path / "new"
+    assert main(["demo", "--data-dir", str(a_dir)]) == 0
+    capsys.readouterr()
+    campaign_id = only_campaign(a_dir)
+    enrol(capsys, a_dir, server, Role.CONSULTANT)
+    enrol(capsys, b_dir, server, Role.FIELD)
+    sync(capsys, a_dir)
+    sync(capsys, b_dir)  # B holds the key too now
+    key = campaign_key(a_dir, campaign_id)
+    assert campaign_key(b_dir, campaign_id) == key != b""
+    enrol(capsys, new_dir, server, Role.OFFICER)  # a newcomer: nobody has sealed for it yet
+
+    def meta(folder: Path, name: str) -> str:
+        services = open_services(folder)
+        try:
+            return str(services.uow.get_meta(name))
+        finally:
+            services.close()
+
+    newcomer = meta(new_dir, "device_id")
+    recipient_key = public_key(meta(new_dir, "sync_device_key"))
+    requests = [
+        KeysRequest(protocol=PROTOCOL_VERSION, sealed=[seal(key, campaign_id, newcomer, recipient_key)])
+        for _ in range(2)
+    ]  # fmt: skip
+    engine = open_engine(server.db_url)
+    results: list[object] = []
+    try:
+        with transaction(engine) as first:
+            with first.no_autoflush:
+                assert first.get(WrappedKey, (campaign_id, newcomer)) is None
+            sender_a = first.get(Device, meta(a_dir, "device_id"))
+            assert sender_a is not None
+            assert exchange(first, sender_a, requests[0]).stored == 1  # not committed yet
+
+            def second() -> None:  # waits for the first on the key (PostgreSQL) or the lock
+                try:
+                    with transaction(engine) as session:
+                        sender_b = session.get(Device, meta(b_dir, "device_id"))
+                        assert sender_b is not None
+                        results.append(exchange(session, sender_b, requests[1]).stored)
+                except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                    results.append(exc)
+
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(timeout=1.5)  # it is blocked behind the first transaction
+        thread.join(timeout=60)
+        assert results == [0]
+        with transaction(engine) as session:
+            copies = session.query(WrappedKey).filter_by(device_id=newcomer).all()
+            assert [(c.campaign_id, c.sender) for c in copies if c.campaign_id == campaign_id] == [
+                (campaign_id, meta(a_dir, "device_id"))
+            ]
+    finally:
+        engine.dispose()
+    assert sync(capsys, new_dir)["keys_received"] >= 1
+    assert campaign_key(new_dir, campaign_id) == key
