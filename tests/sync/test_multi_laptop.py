@@ -42,6 +42,13 @@ def only_campaign(folder: Path) -> str:
         services.close()
 
 
+def demo_campaign(capsys: pytest.CaptureFixture[str], folder: Path) -> str:
+    """`bp-terrain demo` in `folder`: the id of its campaign."""
+    assert main(["demo", "--data-dir", str(folder)]) == 0
+    capsys.readouterr()
+    return only_campaign(folder)
+
+
 def campaign_key(folder: Path, campaign_id: str) -> bytes:
     """The ballot key this laptop holds for the campaign (the server holds every campaign of
     this module's tests: a laptop receives them all)."""
@@ -170,9 +177,7 @@ def test_a_device_of_another_role_never_receives_the_key_and_the_server_never_ho
     server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     a_dir, c_dir, o_dir = tmp_path / "a", tmp_path / "consultant2", tmp_path / "officer"
-    assert main(["demo", "--data-dir", str(a_dir)]) == 0
-    capsys.readouterr()
-    campaign_id = only_campaign(a_dir)
+    campaign_id = demo_campaign(capsys, a_dir)
     enrol(capsys, a_dir, server, Role.CONSULTANT)
     enrol(capsys, c_dir, server, Role.CONSULTANT)
     enrol(capsys, o_dir, server, Role.OFFICER)
@@ -282,9 +287,7 @@ def test_two_laptops_sealing_the_key_for_one_newcomer_at_once_both_succeed(
     from sync.server.store import Device, WrappedKey, open_engine, transaction
 
     a_dir, b_dir, new_dir = tmp_path / "a", tmp_path / "b", tmp_path / "new"
-    assert main(["demo", "--data-dir", str(a_dir)]) == 0
-    capsys.readouterr()
-    campaign_id = only_campaign(a_dir)
+    campaign_id = demo_campaign(capsys, a_dir)
     enrol(capsys, a_dir, server, Role.CONSULTANT)
     enrol(capsys, b_dir, server, Role.FIELD)
     sync(capsys, a_dir)
