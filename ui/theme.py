@@ -162,6 +162,7 @@ QTableView, QListView {{ background: {c.background}; alternate-background-color:
 QHeaderView::section {{ background: {c.surface}; color: {c.text}; font-weight: bold; border: none;
   border-bottom: 2px solid {c.border}; padding: {px(6)} {px(8)}; }}
 QFrame#sidebar {{ background: {c.sidebar}; border-right: 1px solid {c.border}; }}
+QScrollArea#sidebar-scroll, QWidget#sidebar-nav {{ background: {c.sidebar}; }}
 QLabel#app-name {{ font-size: {_pt(zoom, 14)}; font-weight: bold; color: {c.accent}; }}
 QPushButton[nav="true"] {{ background: transparent; border: none; border-radius: {px(6)};
   text-align: left; padding: {px(4)} {px(10)}; min-height: {px(34)}; }}

@@ -163,3 +163,33 @@ def test_a_first_start_opens_the_window_inside_the_screen(main_window: MainWindo
     expected = default_size(free).expandedTo(main_window.minimumSize())  # offscreen: 800×800
     assert main_window.size() == expected
     assert main_window.windowState() & Qt.WindowState.WindowMaximized  # a small screen: all of it
+
+
+@pytest.mark.parametrize("size", [(1366, 706), (1280, 650)])
+def test_every_phase_and_its_badge_show_whole_and_the_current_one_is_in_view(
+    main_window: MainWindow, size: tuple[int, int]
+) -> None:
+    """Twelve phases with their badges are taller than a laptop's window: they scroll, each at
+    its whole height (squeezed, the badges' letters were cut in half: "⚠ 3 à reqrouper"), and
+    the phase shown is always in view. Sizes: the free area of 1366×768 and 1280×720 screens
+    under a title bar, a menu and a status bar."""
+    main_window.resize(*size)
+    settle()
+    side = main_window.sidebar
+    with_badge = [b for b in side.buttons.values() if b.badge_text()]
+    assert len(with_badge) >= 6  # the demo has work waiting in most phases
+    for button in side.buttons.values():
+        assert button.height() >= button.sizeHint().height(), button.label_text
+        if button.badge_text():
+            assert button.badge.height() >= button.badge.sizeHint().height(), button.label_text
+    viewport = side.scroll.viewport()
+    for key in reversed(list(side.buttons)):
+        main_window.go_to(key)
+        settle()
+        button = side.buttons[key]
+        top_left = button.mapTo(viewport, QPoint(0, 0))
+        assert QRect(top_left, button.size()) & viewport.rect() == QRect(top_left, button.size()), (
+            key
+        )
+    footer = side.footer
+    assert footer.isVisible() and footer.geometry().bottom() <= side.height()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QLabel,
+    QLayout,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,8 +28,8 @@ class NavButton(QPushButton):
         self.setProperty("nav", True)
         self.setCheckable(True)
         column = QVBoxLayout(self)  # label above its badge: long words never get cut
-        column.setContentsMargins(10, 6, 8, 6)
-        column.setSpacing(3)
+        column.setContentsMargins(10, 4, 8, 4)
+        column.setSpacing(2)
         self.name = QLabel(label)
         self.badge = Badge()
         column.addWidget(self.name)
@@ -50,10 +52,20 @@ class NavButton(QPushButton):
         badge = self.badge_text()
         self.setAccessibleName(f"{self.label_text}, {badge}" if badge else self.label_text)
 
-    def sizeHint(self):  # type: ignore[no-untyped-def]  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         hint = self.layout().sizeHint()
         hint.setHeight(max(hint.height(), 40))
         return hint
+
+
+class _NavList(QWidget):
+    """The phases, inside the sidebar's scroll area. Its minimum height is the sum of the
+    buttons' natural heights, so that the scroll area scrolls instead of squeezing them (a
+    squeezed button cut its badge's letters in half: "⚠ 3 à reqrouper")."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().minimumSizeHint()
 
 
 class Sidebar(QFrame):
@@ -75,6 +87,23 @@ class Sidebar(QFrame):
         self.layout_.addWidget(app_name)
         self.layout_.addWidget(self.campaign)
         self.layout_.addSpacing(14)
+        # The phases scroll when they do not fit (twelve phases with their badges need more
+        # than the height of a 1366×768 laptop's window): each keeps its whole height.
+        self.nav = _NavList()
+        self.nav.setObjectName("sidebar-nav")
+        self.nav.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.nav_layout = QVBoxLayout(self.nav)
+        self.nav_layout.setContentsMargins(0, 0, 0, 0)
+        self.nav_layout.setSpacing(3)
+        self.nav_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("sidebar-scroll")
+        self.scroll.setWidget(self.nav)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.layout_.addWidget(self.scroll, 1)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, NavButton] = {}
@@ -82,16 +111,20 @@ class Sidebar(QFrame):
         self.footer.setWordWrap(True)
 
     def add_screen(self, key: str, label: str, shortcut: str) -> NavButton:
-        button = NavButton(key, label, shortcut, self)
+        button = NavButton(key, label, shortcut, self.nav)
         button.clicked.connect(self._on_clicked)
+        button.toggled.connect(lambda checked, b=button: checked and self._show(b))
         self.group.addButton(button)
         self.buttons[key] = button
-        self.layout_.addWidget(button)
+        self.nav_layout.addWidget(button)
         return button
 
+    def _show(self, button: NavButton) -> None:
+        self.scroll.ensureWidgetVisible(button, 0, 8)
+
     def finish(self) -> None:
-        """Call after the last `add_screen`: pushes the footer to the bottom."""
-        self.layout_.addStretch(1)
+        """Call after the last `add_screen`: the footer stays at the bottom, under the phases."""
+        self.nav_layout.addStretch(1)
         self.layout_.addWidget(self.footer)
 
     def set_current(self, key: str) -> None:
