@@ -182,7 +182,7 @@ def test_every_phase_and_its_badge_show_whole_and_the_current_one_is_in_view(
         assert button.height() >= button.sizeHint().height(), button.label_text
         if button.badge_text():
             assert button.badge.height() >= button.badge.sizeHint().height(), button.label_text
-    viewport = side.scroll.viewport()
+    viewport = side.nav_area.viewport()
     for key in reversed(list(side.buttons)):
         main_window.go_to(key)
         settle()

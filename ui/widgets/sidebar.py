@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QFrame,
     QLabel,
     QLayout,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from ui.theme import set_role
 from ui.widgets.feedback import Badge
+from ui.widgets.scroll import scroll_page
 
 
 class NavButton(QPushButton):
@@ -96,16 +97,13 @@ class Sidebar(QFrame):
         self.nav_layout.setContentsMargins(0, 0, 0, 0)
         self.nav_layout.setSpacing(3)
         self.nav_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("sidebar-scroll")
-        self.scroll.setWidget(self.nav)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.layout_.addWidget(self.scroll, 1)
+        self.nav_area = scroll_page(self.nav, horizontal=False)
+        self.nav_area.setObjectName("sidebar-scroll")
+        self.nav_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.layout_.addWidget(self.nav_area, 1)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
+        self.group.buttonToggled.connect(self._on_toggled)
         self.buttons: dict[str, NavButton] = {}
         self.footer = set_role(QLabel(_("Ctrl+1 à Ctrl+9 : changer d'écran")), "muted")
         self.footer.setWordWrap(True)
@@ -113,14 +111,14 @@ class Sidebar(QFrame):
     def add_screen(self, key: str, label: str, shortcut: str) -> NavButton:
         button = NavButton(key, label, shortcut, self.nav)
         button.clicked.connect(self._on_clicked)
-        button.toggled.connect(lambda checked, b=button: checked and self._show(b))
         self.group.addButton(button)
         self.buttons[key] = button
         self.nav_layout.addWidget(button)
         return button
 
-    def _show(self, button: NavButton) -> None:
-        self.scroll.ensureWidgetVisible(button, 0, 8)
+    def _on_toggled(self, button: QAbstractButton, checked: bool) -> None:
+        if checked:  # the phase shown is always in view
+            self.nav_area.ensureWidgetVisible(button, 0, 8)
 
     def finish(self) -> None:
         """Call after the last `add_screen`: the footer stays at the bottom, under the phases."""
