@@ -10,12 +10,25 @@ through the unit of work, so that they do not land in the outbox again.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Table,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,10 +57,12 @@ from sync.core.merge import diff, fact, rebase, same
 from sync.core.protocol import (
     CONFLICT_TABLE,
     DELETED,
+    PROTOCOL_VERSION,
     Change,
     PushReply,
     PushRequest,
     RecordState,
+    json_text,
 )
 from sync.core.tables import Role, kind_of, may_push
 
@@ -129,6 +144,15 @@ META: Table = LocalMeta.__table__  # type: ignore[assignment]
 STATES = TypeAdapter(list[RecordState])
 """Many states decoded from one JSON array (one call, not one per state)."""
 INBOX: Table = SyncInbox.__table__  # type: ignore[assignment]
+PAGE = "*page"
+"""`sync_inbox.table_name` of a row that holds a whole pulled page (a row of an older version
+holds one state)."""
+
+
+def _stashed(session: Session) -> int:
+    """How many states the inbox holds (a page row counts its states)."""
+    count = case((INBOX.c.table_name == PAGE, cast(INBOX.c.record_id, Integer)), else_=1)
+    return int(session.scalar(select(func.coalesce(func.sum(count), 0))) or 0)
 
 
 class Prefetched:
@@ -303,7 +327,9 @@ class LocalStore:
             return self._pre.locals[(table, record_id)]
         return _local(session, table, record_id)
 
-    def read_outbox(self, role: Role, limit: int) -> Outbox:
+    def read_outbox(self, role: Role, limit: int, exclude: frozenset[Key] = frozenset()) -> Outbox:
+        """The next batch: up to `limit` records of the outbox, oldest first, each as the change
+        to send; none of `exclude` (the records of a batch in flight)."""
         outbox = Outbox()
         tables = synced_tables()
         with self.db.sessions() as session:
@@ -312,7 +338,7 @@ class LocalStore:
             # the last row at this moment: every row of the chosen records up to it is covered
             # by their state read below; a row written after it stays for the next push.
             upto = int(session.scalar(select(func.max(PENDING.c.seq))) or 0)
-            seen: set[Key] = set()
+            seen: set[Key] = set(exclude)
             after = 0
             while len(outbox.keys) < limit:
                 rows = session.execute(
@@ -344,10 +370,12 @@ class LocalStore:
             finally:
                 self._pre = None
             if may_push(role, CONFLICT_TABLE):
-                self._resolutions(session, outbox, limit)
+                self._resolutions(session, outbox, limit, exclude)
         return outbox
 
-    def _resolutions(self, session: Session, outbox: Outbox, limit: int) -> None:
+    def _resolutions(
+        self, session: Session, outbox: Outbox, limit: int, exclude: frozenset[Key]
+    ) -> None:
         """The conflicts resolved here: each an edit of its `sync_conflict` record."""
         rows = session.scalars(
             select(LocalMeta).where(LocalMeta.key.startswith(RESOLUTION_PREFIX))
@@ -356,6 +384,8 @@ class LocalStore:
             if len(outbox.keys) >= limit:
                 return
             conflict_id = row.key[len(RESOLUTION_PREFIX) :]
+            if (CONFLICT_TABLE, conflict_id) in exclude:
+                continue
             shadow = _shadow(session, CONFLICT_TABLE, conflict_id)
             outbox.keys.append((CONFLICT_TABLE, conflict_id))
             if shadow is None:
@@ -446,8 +476,14 @@ class LocalStore:
         """Take the server's states of the pushed records and clear their outbox rows, at once."""
         pushed = {(change.table, change.record_id): change.fields for change in outbox.changes}
         with self.db.sessions() as session, session.begin():
-            self.apply_all(session, in_dependency_order(reply.records), pushed)
-            session.execute(delete(LocalMeta).where(LocalMeta.key == INFLIGHT_KEY))
+            if reply.records:
+                self.apply_all(session, in_dependency_order(reply.records), pushed)
+            self._take_created(session, outbox, reply)
+            session.execute(
+                delete(LocalMeta).where(
+                    LocalMeta.key.in_([INFLIGHT_KEY, f"{INFLIGHT_KEY}:{reply.batch_id}"])
+                )
+            )
             resolved = [
                 {"b_key": RESOLUTION_PREFIX + record_id}
                 for table, record_id in outbox.keys
@@ -470,31 +506,93 @@ class LocalStore:
                     cleared,
                 )
 
+    def _take_created(self, session: Session, outbox: Outbox, reply: PushReply) -> None:
+        """The records the batch created exactly as sent (`PushReply.created`): their state is
+        what this laptop sent, so only their shadow is written (one executemany). Their rows
+        stay as they are: what was sent is acknowledged, and a field changed here since differs
+        from the new shadow, so it goes with the next push (what `rebase` would keep). A shadow
+        already newer (a reply bundle imported after an online sync) is kept."""
+        if not reply.created:
+            return
+        sent = {change.change_id: change for change in outbox.changes}
+        rows = []
+        for item in reply.created:
+            change = sent.get(item.change_id)
+            if change is None:
+                continue
+            fields = change.fields
+            rows.append(
+                {
+                    "table_name": change.table,
+                    "record_id": change.record_id,
+                    "values_json": json_text(fields),
+                    "versions_json": json_text(dict.fromkeys(fields, 1)),
+                    "seq": item.seq,
+                }
+            )
+        if not rows:
+            return
+        statement = sqlite_insert(SHADOW)
+        newer = statement.excluded
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[SHADOW.c.table_name, SHADOW.c.record_id],
+                set_={
+                    "values_json": newer.values_json,
+                    "versions_json": newer.versions_json,
+                    "seq": newer.seq,
+                },
+                where=newer.seq > SHADOW.c.seq,
+            ),
+            rows,
+        )
+
     def remember(self, outbox: Outbox, request: PushRequest) -> None:
-        """Keep the batch about to be sent, so that a lost reply is followed by the same batch
+        """Keep a batch about to be sent, so that a lost reply is followed by the same batch
         (same id: the server answers with its stored reply) and not by a new diff against a
-        shadow that does not know the batch was applied (which would clash with itself)."""
-        rest = json.dumps({"keys": outbox.keys, "upto": outbox.upto})
+        shadow that does not know the batch was applied (which would clash with itself). Two
+        may be kept: a push sends the next batch before it acknowledges the one before."""
+        rest = json.dumps({"keys": outbox.keys, "upto": outbox.upto, "order": time.time_ns()})
         held = f'{{"request":{request.model_dump_json()},{rest[1:]}'  # encoded once, in Rust
-        self.set_meta({INFLIGHT_KEY: held})
+        self.set_meta({f"{INFLIGHT_KEY}:{request.batch_id}": held})
 
-    def forget_inflight(self) -> None:
+    def forget_inflight(self, batch_id: str) -> None:
         with self.db.sessions() as session, session.begin():
-            session.execute(delete(LocalMeta).where(LocalMeta.key == INFLIGHT_KEY))
+            session.execute(
+                delete(LocalMeta).where(
+                    LocalMeta.key.in_([INFLIGHT_KEY, f"{INFLIGHT_KEY}:{batch_id}"])
+                )
+            )
 
-    def inflight(self) -> tuple[Outbox, PushRequest] | None:
-        """The batch sent and not acknowledged, if any (one from another version is dropped)."""
-        raw = self.meta(INFLIGHT_KEY)
-        if not raw:
-            return None
-        try:
-            held = json.loads(raw)
-            request = PushRequest.model_validate(held["request"])
-            keys = [(str(table), str(record_id)) for table, record_id in held["keys"]]
-            upto = int(held["upto"])
-        except (ValueError, KeyError, TypeError, ValidationError):
-            return None
-        return Outbox(changes=list(request.changes), upto=upto, keys=keys), request
+    def inflight(self) -> list[tuple[Outbox, PushRequest]]:
+        """The batches sent and not acknowledged, oldest first (one from another protocol
+        version, or unreadable, is dropped: its records are read from the outbox again)."""
+        with self.db.sessions() as session:
+            rows = session.execute(
+                select(LocalMeta.key, LocalMeta.value).where(
+                    (LocalMeta.key == INFLIGHT_KEY) | LocalMeta.key.startswith(f"{INFLIGHT_KEY}:")
+                )
+            ).all()
+        held: list[tuple[int, Outbox, PushRequest]] = []
+        dropped: list[str] = []
+        for key, raw in rows:
+            try:
+                item = json.loads(raw)
+                request = PushRequest.model_validate(item["request"])
+                keys = [(str(table), str(record_id)) for table, record_id in item["keys"]]
+                upto, order = int(item["upto"]), int(item.get("order", 0))
+            except (ValueError, KeyError, TypeError, ValidationError):
+                dropped.append(key)
+                continue
+            if request.protocol != PROTOCOL_VERSION:
+                dropped.append(key)
+                continue
+            outbox = Outbox(changes=list(request.changes), upto=upto, keys=keys)
+            held.append((order, outbox, request))
+        if dropped:
+            with self.db.sessions() as session, session.begin():
+                session.execute(delete(LocalMeta).where(LocalMeta.key.in_(dropped)))
+        return [(outbox, request) for _order, outbox, request in sorted(held, key=lambda h: h[0])]
 
     def apply_all(
         self,
@@ -551,8 +649,8 @@ class LocalStore:
         shadow_row = {
             "table_name": state.table,
             "record_id": state.record_id,
-            "values_json": json.dumps(state.values, sort_keys=True, ensure_ascii=False),
-            "versions_json": json.dumps(state.versions, sort_keys=True),
+            "values_json": json_text(state.values),
+            "versions_json": json_text(state.versions),
             "seq": state.seq,
         }
         if self._staged is not None:
@@ -584,39 +682,45 @@ class LocalStore:
 
     def stash(self, states: list[RecordState], cursor: int) -> int:
         """Keep one pulled page in the inbox and move the cursor past it, in one transaction:
-        a sync cut after this resumes from the next page. How many states the inbox holds."""
+        a sync cut after this resumes from the next page. How many states the inbox holds.
+
+        A page is one row (`PAGE`: its states as one JSON array, encoded at once, under the
+        `seq` of its last state; `record_id` holds how many): not a row per state."""
         with self.db.sessions() as session, session.begin():
-            if states:  # one executemany, not a SELECT and an INSERT per state
+            if states:
                 session.execute(
                     insert(INBOX).prefix_with("OR REPLACE"),
-                    [
-                        {
-                            "seq": state.seq,
-                            "table_name": state.table,
-                            "record_id": state.record_id,
-                            "state_json": state.model_dump_json(),
-                        }
-                        for state in states
-                    ],
+                    {
+                        "seq": states[-1].seq,
+                        "table_name": PAGE,
+                        "record_id": str(len(states)),
+                        "state_json": STATES.dump_json(states).decode(),
+                    },
                 )
             set_meta(session, CURSOR_KEY, str(cursor))
-            return int(session.scalar(select(func.count()).select_from(SyncInbox)) or 0)
+            return _stashed(session)
 
-    def apply_inbox(self) -> int:
+    def apply_inbox(self, received: list[RecordState] | None = None) -> int:
         """Apply every stashed state and empty the inbox, in one transaction; how many were new.
 
         All pages at once: a child record may come before its parent in server order (the
-        parent was edited later), and the foreign keys are checked on each write."""
+        parent was edited later), and the foreign keys are checked on each write. `received`:
+        the states this sync stashed, when the inbox holds those only (not decoded again)."""
         with self.db.sessions() as session, session.begin():
-            rows = session.scalars(select(SyncInbox.state_json).order_by(SyncInbox.seq)).all()
-            states = in_dependency_order(STATES.validate_json(f"[{','.join(rows)}]"))
+            if received is None:
+                rows = session.execute(
+                    select(INBOX.c.table_name, INBOX.c.state_json).order_by(INBOX.c.seq)
+                ).all()
+                items = [text[1:-1] if table == PAGE else text for table, text in rows]
+                received = STATES.validate_json(f"[{','.join(item for item in items if item)}]")
+            states = in_dependency_order(received)
             applied = self.apply_all(session, states)
             session.execute(delete(SyncInbox))
         return applied
 
     def stashed(self) -> int:
         with self.db.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(SyncInbox)) or 0)
+            return _stashed(session)
 
     def cursor(self) -> int:
         with self.db.sessions() as session:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Date, DateTime, Table
 
 import app.storage  # noqa: F401  (registers every table, the count's included)
 from app.storage.tables import Base
@@ -51,12 +51,23 @@ def _encode(value: Any) -> Any:
     return value
 
 
+@cache
+def _travelling(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of `table` that travel: (all of them, those holding dates or datetimes)."""
+    names = tuple(c.name for c in table.columns if c.name not in LOCAL_ONLY_COLUMNS)
+    dated = tuple(
+        c.name
+        for c in table.columns
+        if c.name in names and isinstance(c.type, UtcDateTime | IsoDate | DateTime | Date)
+    )
+    return names, dated
+
+
 def to_fields(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:
-    fields = {
-        column.name: _encode(row[column.name])
-        for column in table.columns
-        if column.name not in LOCAL_ONLY_COLUMNS
-    }
+    names, dated = _travelling(table)
+    fields = {name: row[name] for name in names}
+    for name in dated:  # the rest are plain values already (text, numbers, booleans, None)
+        fields[name] = _encode(fields[name])
     fields[DELETED] = row["deleted_at"] is not None
     return fields
 

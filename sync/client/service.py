@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork, device_id
 from sync.client.files import FileTally, download_missing, retry_unsent, upload_for
 from sync.client.http import Transport
-from sync.client.local import LocalStore
+from sync.client.local import Key, LocalStore, Outbox
 from sync.core.errors import ProtocolMismatch, SyncError, SyncRefused, SyncRejected
 from sync.core.protocol import (
     MAX_BATCH,
@@ -33,7 +34,9 @@ from sync.core.protocol import (
     PushReply,
     PushRequest,
     Recipient,
+    RecordState,
     SealedKey,
+    held_ranges,
 )
 from sync.core.refusals import refusal_message
 from sync.core.sealing import new_private_key, open_sealed, public_key, seal
@@ -256,59 +259,35 @@ def _sync(
     data_dir = Path(db.path).parent
     files = FileTally()
     retry_unsent(db, data_dir, transport, Role(role), files, cancel)
-    sent = refused = new_conflicts = 0
-    refusals: list[dict[str, Any]] = []
-    while True:
-        if cancel:
-            cancel.check()
-        lost = store.inflight()  # a batch whose reply was lost goes first, under its own id
-        if lost is not None:
-            outbox, request = lost
-        else:
-            outbox = store.read_outbox(Role(role), MAX_BATCH)
-            if not outbox.keys:
-                break
-            request = PushRequest(
-                protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
-            )
-            store.remember(outbox, request)
-        # the files first: the server then holds every file a pushed record points to
-        upload_for(db, data_dir, transport, Role(role), request.changes, files, cancel)
-        try:
-            reply = transport.post("/v1/push", request, PushReply)
-        except (SyncRefused, SyncRejected, ProtocolMismatch):
-            store.forget_inflight()  # the server answered and wrote nothing: rebuild next time
-            raise
-        store.acknowledge(outbox, reply)
-        sent += reply.accepted
-        refused += len(reply.refused)
-        refusals += describe_refusals(request, reply)
-        new_conflicts += len(reply.conflicts)
-        progress(sent, sent)
+    pushed = _push(store, transport, Role(role), data_dir, files, progress, cancel)
     cursor = store.cursor()
     stashed = store.stashed()  # pages of a sync cut in the middle: it resumes after them
+    pulled: list[RecordState] | None = [] if stashed == 0 else None
     while True:
         if cancel:
             cancel.check()
+        skip = held_ranges([seq for seq in pushed.held if seq > cursor])
         page = transport.post(
             "/v1/pull",
-            PullRequest(protocol=PROTOCOL_VERSION, cursor=cursor, limit=page_size),
+            PullRequest(protocol=PROTOCOL_VERSION, cursor=cursor, limit=page_size, skip=skip),
             PullReply,
         )
         stashed = store.stash(page.records, page.cursor)  # with the cursor, in one transaction
+        if pulled is not None:
+            pulled += page.records
         cursor = page.cursor
         progress(stashed, stashed + page.remaining)
         if not page.more:
             break
-    received = store.apply_inbox()
+    received = store.apply_inbox(pulled)  # this sync's pages as decoded (on a resume: read)
     download_missing(db, data_dir, transport, Role(role), files, progress, cancel)
     keys_received, keys_sealed, keys_refused = exchange_keys(store, transport, files.problems)
     last = store.mark_synced()
     return SyncReport(
-        sent=sent,
+        sent=pushed.sent,
         received=received,
-        new_conflicts=new_conflicts,
-        refused=refused,
+        new_conflicts=pushed.new_conflicts,
+        refused=pushed.refused,
         conflicts=store.open_conflicts(),
         last_sync=last,
         server=url,
@@ -319,8 +298,106 @@ def _sync(
         files_received=files.downloaded,
         files_pending=files.pending,
         problems=files.problems,
-        refusals=refusals,
+        refusals=pushed.refusals,
     )
+
+
+@dataclass
+class Pushed:
+    """What a push sent, and the seqs whose states its replies gave (the pull skips them)."""
+
+    sent: int = 0
+    refused: int = 0
+    new_conflicts: int = 0
+    refusals: list[dict[str, Any]] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
+
+    def count(self, request: PushRequest, reply: PushReply) -> None:
+        self.sent += reply.accepted
+        self.refused += len(reply.refused)
+        self.refusals += describe_refusals(request, reply)
+        self.new_conflicts += len(reply.conflicts)
+        self.held += [state.seq for state in reply.records]
+        self.held += [item.seq for item in reply.created]
+
+
+Batch = tuple[Outbox, PushRequest]
+
+
+def _push(
+    store: LocalStore,
+    transport: Transport,
+    role: Role,
+    data_dir: Path,
+    files: FileTally,
+    progress: Callable[[int, int], None],
+    cancel: CancelToken | None,
+) -> Pushed:
+    """Push the outbox, batch by batch, the laptop and the server working at once.
+
+    While the server merges a batch, the laptop reads the next one (none of the records in
+    flight); when the reply comes, the next batch leaves at once and the laptop acknowledges the
+    reply while the server merges it. A batch whose diff the reply touched (a conflict, a
+    record rewritten by the server) is read again after the acknowledgement. Batches whose
+    reply was lost (`inflight`, at most two) go first, under their own ids."""
+    pushed = Pushed()
+    lost = store.inflight()
+    resent = {request.batch_id for _outbox, request in lost}  # sent before: never read again
+
+    def next_batch(exclude: frozenset[Key]) -> Batch | None:
+        if lost:
+            return lost.pop(0)
+        outbox = store.read_outbox(role, MAX_BATCH, exclude)
+        if not outbox.keys:
+            return None
+        request = PushRequest(
+            protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
+        )
+        return outbox, request
+
+    def send(batch: Batch) -> Future[PushReply]:
+        outbox, request = batch
+        store.remember(outbox, request)
+        # the files first: the server then holds every file a pushed record points to
+        upload_for(store.db, data_dir, transport, role, request.changes, files, cancel)
+        return pool.submit(transport.post, "/v1/push", request, PushReply)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bp-push") as pool:
+        if cancel:
+            cancel.check()
+        current = next_batch(frozenset())
+        flight = send(current) if current is not None else None
+        while current is not None and flight is not None:
+            outbox, request = current
+            ahead = next_batch(frozenset(outbox.keys))  # while the server merges `current`
+            try:
+                reply = flight.result()
+            except (SyncRefused, SyncRejected, ProtocolMismatch):
+                store.forget_inflight(request.batch_id)  # answered, wrote nothing: rebuilt
+                raise
+            if ahead is not None and ahead[1].batch_id not in resent and _touches(reply, ahead[0]):
+                ahead = None  # read after this acknowledgement, against the new shadows
+            if cancel and cancel.cancelled and ahead is not None:
+                if ahead[1].batch_id in resent:
+                    lost.insert(0, ahead)
+                ahead = None  # nothing more leaves; this reply is still acknowledged
+            flight = send(ahead) if ahead is not None else None
+            store.acknowledge(outbox, reply)
+            pushed.count(request, reply)
+            progress(pushed.sent, pushed.sent)
+            if flight is None:
+                if cancel:
+                    cancel.check()
+                ahead = next_batch(frozenset())
+                flight = send(ahead) if ahead is not None else None
+            current = ahead
+    return pushed
+
+
+def _touches(reply: PushReply, outbox: Outbox) -> bool:
+    """Whether the reply gave a state of a record the outbox's diff was read against."""
+    keys = set(outbox.keys)
+    return any((state.table, state.record_id) in keys for state in reply.records)
 
 
 def describe_refusals(request: PushRequest, reply: PushReply) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ very same rules. The caller commits the store's transaction before sending the r
 from __future__ import annotations
 
 import hashlib
+import operator
 from typing import Any, Protocol
 
 from app.i18n import _
@@ -17,6 +18,7 @@ from sync.core.protocol import (
     FLAG_TABLE,
     Change,
     Conflict,
+    Created,
     PushReply,
     PushRequest,
     RecordState,
@@ -69,24 +71,48 @@ def apply_batch(store: Store, device_id: str, role: Role, request: PushRequest) 
     if warm is not None:
         warm(unique_keys(request.changes))
     touched: dict[tuple[str, str], RecordState] = {}
+    created: dict[tuple[str, str], tuple[str, RecordState]] = {}
     conflicts: list[Conflict] = []
     refused: list[Refusal] = []
     accepted = 0
     for change in request.changes:
+        key = (change.table, change.record_id)
+        new = key not in touched and store.get(change.table, change.record_id) is None
         refusal = _apply_one(store, device_id, change, touched, conflicts, request.changes)
         if refusal:
             refused.append(Refusal(change_id=change.change_id, reason=refusal))
-        else:
-            accepted += 1
+            continue
+        accepted += 1
+        if new and key in touched and _as_sent(touched[key], change):
+            created[key] = (change.change_id, touched[key])
+    # a record created exactly as sent, and not touched again by the batch, is named with its
+    # seq: the laptop builds its state from what it sent (a batch of new records: no state back)
+    kept = {key for key, (_id, state) in created.items() if touched[key] is state}
     reply = PushReply(
         batch_id=request.batch_id,
         accepted=accepted,
         conflicts=conflicts,
         refused=refused,
-        records=list(touched.values()),
+        records=[state for key, state in touched.items() if key not in kept],
+        created=[
+            Created(change_id=change_id, seq=state.seq)
+            for key, (change_id, state) in created.items()
+            if key in kept
+        ],
     )
     store.save_batch(device_id, request.batch_id, reply)
     return reply
+
+
+def _as_sent(state: RecordState, change: Change) -> bool:
+    """Whether `state` is `change`'s fields as sent, each at version 1 (`created_state`)."""
+    values, fields, versions = state.values, change.fields, state.versions
+    return (
+        values.keys() == fields.keys()
+        and versions.keys() == fields.keys()
+        and all(map(operator.is_, map(values.__getitem__, fields), fields.values()))
+        and all(version == 1 for version in versions.values())
+    )
 
 
 def _apply_one(

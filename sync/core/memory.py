@@ -20,6 +20,8 @@ from sync.core.protocol import (
     PushRequest,
     RecordState,
     check_protocol,
+    held_ranges,
+    skipped,
 )
 from sync.core.tables import Role, kind_of, may_push
 from sync.core.unique import key_of
@@ -99,9 +101,14 @@ class MemoryHub:
             (state for state in self.records.values() if state.seq > request.cursor),
             key=lambda state: state.seq,
         )
-        page = newer[: request.limit]
-        cursor = page[-1].seq if page else request.cursor
-        return PullReply(records=page, cursor=cursor, more=len(newer) > len(page))
+        wanted = [state for state in newer if not skipped(state.seq, request.skip)]
+        page = wanted[: request.limit]
+        more = len(wanted) > len(page)
+        if more:
+            cursor = page[-1].seq
+        else:  # past the skipped states too
+            cursor = max([request.cursor, *(state.seq for state in newer)])
+        return PullReply(records=page, cursor=cursor, more=more)
 
 
 class MemoryLaptop:
@@ -113,6 +120,8 @@ class MemoryLaptop:
         self.local: dict[Key, dict[str, Any]] = {}
         self.shadow: dict[Key, RecordState] = {}
         self.cursor = 0
+        self.held: list[int] = []
+        """The `seq`s whose states its push replies gave it (its pulls skip them)."""
         self._ids = itertools.count(1)
 
     def write(self, table: str, record_id: str, **values: Any) -> None:
@@ -146,16 +155,25 @@ class MemoryLaptop:
             again = hub.push(self.device_id, request)
             assert again == reply, "a batch sent twice must get the same reply"
         pushed = {(change.table, change.record_id): change.fields for change in changes}
-        for state in reply.records:
+        for state in reply.states(request):
             self.take(state, pushed.get((state.table, state.record_id)))
+            self.held.append(state.seq)
         return reply
 
     def pull(self, hub: MemoryHub, limit: int = 7) -> None:
         while True:
-            page = hub.pull(PullRequest(protocol=PROTOCOL_VERSION, cursor=self.cursor, limit=limit))
+            page = hub.pull(
+                PullRequest(
+                    protocol=PROTOCOL_VERSION,
+                    cursor=self.cursor,
+                    limit=limit,
+                    skip=held_ranges([seq for seq in self.held if seq > self.cursor]),
+                )
+            )
             for state in page.records:
                 self.take(state, None)
             self.cursor = page.cursor
+            self.held = [seq for seq in self.held if seq > self.cursor]
             if not page.more:
                 return
 

@@ -67,14 +67,21 @@ def diff(
     table: str, record_id: str, local: dict[str, Any], shadow: RecordState | None, change_id: str
 ) -> Change | None:
     """The edit a laptop sends for one record, or None when it holds nothing new."""
-    seen = shadow.values if shadow else {}
-    fields = {
-        name: value for name, value in local.items() if not same(value, seen.get(name, _MISSING))
-    }
-    if not fields:
-        return None
-    versions = shadow.versions if shadow else {}
-    base = {name: versions.get(name, 0) for name in fields}
+    if shadow is None:  # never seen by the server: every field, each at version 0
+        if not local:
+            return None
+        fields, base = dict(local), dict.fromkeys(local, 0)
+    else:
+        seen = shadow.values
+        fields = {
+            name: value
+            for name, value in local.items()
+            if not same(value, seen.get(name, _MISSING))
+        }
+        if not fields:
+            return None
+        versions = shadow.versions
+        base = {name: versions.get(name, 0) for name in fields}
     return Change(
         change_id=change_id, table=table, record_id=record_id, kind="edit", fields=fields, base=base
     )
@@ -100,6 +107,11 @@ def conflict_id(change: Change, device: str, name: str) -> str:
 
 
 def merge_edit(current: RecordState | None, change: Change, device: str) -> Outcome:
+    fields, bases = change.fields, change.base
+    if current is None:  # a new record: every field at version 1 (a base above 0 is unknown)
+        if bases and any(bases.get(name, 0) > 0 for name in fields):
+            return Outcome({}, {}, refusal="base_unknown")
+        return Outcome(dict(fields), dict.fromkeys(fields, 1), changed=bool(fields))
     values = dict(current.values) if current else {}
     versions = dict(current.versions) if current else {}
     outcome = Outcome(values, versions)

@@ -272,9 +272,9 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
             role = Role(device_for(session, authorization).role)
             store = SqlStore(session)
             records, cursor, more = store.since_json(  # the cursor moves past tables left out
-                request.cursor, request.limit, lambda table: may_pull(role, table)
+                request.cursor, request.limit, lambda table: may_pull(role, table), request.skip
             )
-            remaining = store.count_after(cursor) if more else 0
+            remaining = store.count_after(cursor, request.skip) if more else 0
         renew_after(session)
         # the stored JSON of each record as is: one page, one encoding, no decoding
         body = (

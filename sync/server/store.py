@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -35,7 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from app.i18n import _
 from sync.core.audit import AUDIT_TABLE, audit_key
 from sync.core.errors import SyncError
-from sync.core.protocol import PushReply, RecordState
+from sync.core.protocol import PushReply, RecordState, json_text
 from sync.core.unique import UNIQUE_KEYS, key_of
 
 SCHEMA_VERSION = 1
@@ -530,9 +530,9 @@ class SqlStore:
         )
         self.session.flush()
 
-    def count_after(self, cursor: int) -> int:
-        query = select(func.count()).select_from(ServerRecord).where(ServerRecord.seq > cursor)
-        return int(self.session.scalar(query) or 0)
+    def count_after(self, cursor: int, skip: Sequence[tuple[int, int]] = ()) -> int:
+        query = select(func.count()).select_from(RECORDS).where(RECORDS.c.seq > cursor)
+        return int(self.session.scalar(_unskipped(query, skip)) or 0)
 
     def since(self, cursor: int, limit: int) -> tuple[list[RecordState], bool]:
         rows = self.session.execute(
@@ -541,12 +541,16 @@ class SqlStore:
         return [_state(row) for row in rows[:limit]], len(rows) > limit
 
     def since_json(
-        self, cursor: int, limit: int, wanted: Callable[[str], bool]
+        self,
+        cursor: int,
+        limit: int,
+        wanted: Callable[[str], bool],
+        skip: Sequence[tuple[int, int]] = (),
     ) -> tuple[list[str], int, bool]:
-        """`since` as the JSON of each `RecordState` (the tables `wanted` only), written from the
-        stored JSON text without decoding it; the cursor after the page (past the records left
-        out too) and whether more follow."""
-        rows = self.session.execute(
+        """`since` as the JSON of each `RecordState` (the tables `wanted` only, none whose `seq`
+        is in a range of `skip`), written from the stored JSON text without decoding it; the
+        cursor after the page (past the records left out too) and whether more follow."""
+        query = (
             select(
                 RECORDS.c.table_name,
                 RECORDS.c.record_id,
@@ -557,15 +561,30 @@ class SqlStore:
             .where(RECORDS.c.seq > cursor)
             .order_by(RECORDS.c.seq)
             .limit(limit + 1)
-        ).all()
+        )
+        rows = self.session.execute(_unskipped(query, skip)).all()
         page = rows[:limit]
+        more = len(rows) > limit
         records = [
             f'{{"table":{json.dumps(row.table_name)},"record_id":{json.dumps(row.record_id)},'
             f'"values":{row.values_json},"versions":{row.versions_json},"seq":{int(row.seq)}}}'
             for row in page
             if wanted(row.table_name)
         ]
-        return records, (int(page[-1].seq) if page else cursor), len(rows) > limit
+        if more:
+            return records, int(page[-1].seq), True
+        # The last page: the cursor moves past the skipped records too. A laptop skips only
+        # seqs its push replies gave it, committed before this pull began; seqs commit in order,
+        # so every seq up to the last one skipped is in this page's snapshot (one statement:
+        # PostgreSQL's read committed takes a snapshot per statement).
+        held = max((last for _first, last in skip), default=0)
+        return records, max(cursor, held, int(page[-1].seq) if page else 0), False
+
+
+def _unskipped(query: Any, skip: Sequence[tuple[int, int]]) -> Any:
+    for first, last in skip:
+        query = query.where(~RECORDS.c.seq.between(first, last))
+    return query
 
 
 _WRITTEN = ("values_json", "versions_json", "seq", "serial_hash", "audit_key")
@@ -575,8 +594,8 @@ def _row(state: RecordState) -> dict[str, Any]:
     return {
         "table_name": state.table,
         "record_id": state.record_id,
-        "values_json": json.dumps(state.values, sort_keys=True, ensure_ascii=False),
-        "versions_json": json.dumps(state.versions, sort_keys=True),
+        "values_json": json_text(state.values),
+        "versions_json": json_text(state.versions),
         "seq": state.seq,
         "serial_hash": state.values.get("serial_hash") if state.table == "count_sheet" else None,
         "audit_key": audit_key(state.values) if state.table == AUDIT_TABLE else None,

@@ -47,23 +47,29 @@ def _after(owner: Any, name: str, when: Callable[..., bool] = lambda *a: True) -
 
 def _inside(outer: str) -> None:
     """Die once the first applied records are written inside `LocalStore.<outer>` (its writes are
-    staged and written at once: mid-transaction, before the commit)."""
+    staged and written at once, and the shadows of the records a push created are written in
+    one statement: mid-transaction, before the commit)."""
     original_outer = getattr(LocalStore, outer)
-    original_flush = LocalStore._flush_staged
     inside = [False]
 
     def outer_wrapper(*args: Any, **kwargs: Any) -> Any:
         inside[0] = True
         return original_outer(*args, **kwargs)
 
-    def flush_wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = original_flush(*args, **kwargs)
-        if inside[0]:
-            die()
-        return result
+    def dying(name: str) -> None:
+        original = getattr(LocalStore, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = original(*args, **kwargs)
+            if inside[0]:
+                die()
+            return result
+
+        setattr(LocalStore, name, wrapper)
 
     setattr(LocalStore, outer, outer_wrapper)
-    LocalStore._flush_staged = flush_wrapper  # type: ignore[method-assign]
+    dying("_flush_staged")
+    dying("_take_created")
 
 
 def install(point: str) -> None:
