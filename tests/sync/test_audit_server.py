@@ -110,10 +110,11 @@ def test_server_verify_audit_replays_every_chain_and_names_a_broken_one(
                     RECORDS.c.table_name == "count_audit"
                 )
             ).all()
-            record_id, values_json = next(
-                (rid, text) for rid, text in rows if '"seq": 3' in text and session in text
+            record_id, values = next(
+                (rid, values)
+                for rid, values in ((rid, json.loads(text)) for rid, text in rows)
+                if values["seq"] == 3 and values["session_id"] == session
             )
-            values = json.loads(values_json)
             values["entry"] = values["entry"].replace(sha("img2"), sha("img9"))
             db.execute(
                 update(RECORDS)
