@@ -94,7 +94,7 @@ class CountingTransport:
 
         def post(self, path, body, reply_type):  # type: ignore[no-untyped-def]
             if path == "/v1/push":
-                cls.sent += len(body.model_dump_json())
+                cls.sent += len(body if isinstance(body, str) else body.model_dump_json())
             return original(self, path, body, reply_type)
 
         Transport.post = post  # type: ignore[method-assign]

@@ -35,8 +35,10 @@ class Transport:
         self.token = token
         self.timeout = timeout
 
-    def post(self, path: str, body: BaseModel, reply_type: type[Reply]) -> Reply:
-        reply = self._send("POST", path, body.model_dump_json())
+    def post(self, path: str, body: BaseModel | str, reply_type: type[Reply]) -> Reply:
+        """POST `body` (a model, or its JSON already encoded) and decode the reply."""
+        text = body if isinstance(body, str) else body.model_dump_json()
+        reply = self._send("POST", path, text)
         return reply_type.model_validate_json(reply.content)
 
     def call(self, method: str, path: str) -> Any:

@@ -82,10 +82,20 @@ def _decode(column_type: Any, value: Any) -> Any:
     return value
 
 
+@cache
+def _decoders(table: Table) -> tuple[tuple[str, Any], ...]:
+    """(column, its type when the value needs decoding, else None) of each travelling column."""
+    return tuple(
+        (c.name, c.type if isinstance(c.type, UtcDateTime | IsoDate) else None)
+        for c in table.columns
+        if c.name not in LOCAL_ONLY_COLUMNS
+    )
+
+
 def to_columns(table: Table, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Column values for the fields this laptop knows (unknown fields are ignored)."""
     return {
-        column.name: _decode(column.type, fields[column.name])
-        for column in table.columns
-        if column.name in fields and column.name not in LOCAL_ONLY_COLUMNS
+        name: fields[name] if kind is None else _decode(kind, fields[name])
+        for name, kind in _decoders(table)
+        if name in fields
     }

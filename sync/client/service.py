@@ -263,22 +263,26 @@ def _sync(
     cursor = store.cursor()
     stashed = store.stashed()  # pages of a sync cut in the middle: it resumes after them
     pulled: list[RecordState] | None = [] if stashed == 0 else None
-    while True:
-        if cancel:
-            cancel.check()
-        skip = held_ranges([seq for seq in pushed.held if seq > cursor])
-        page = transport.post(
-            "/v1/pull",
-            PullRequest(protocol=PROTOCOL_VERSION, cursor=cursor, limit=page_size, skip=skip),
-            PullReply,
-        )
-        stashed = store.stash(page.records, page.cursor)  # with the cursor, in one transaction
-        if pulled is not None:
-            pulled += page.records
-        cursor = page.cursor
-        progress(stashed, stashed + page.remaining)
-        if not page.more:
-            break
+
+    def ask(after: int) -> Future[PullReply]:
+        skip = held_ranges([seq for seq in pushed.held if seq > after])
+        request = PullRequest(protocol=PROTOCOL_VERSION, cursor=after, limit=page_size, skip=skip)
+        return pool.submit(transport.post, "/v1/pull", request, PullReply)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bp-pull") as pool:
+        flight = ask(cursor)
+        while True:
+            if cancel:
+                cancel.check()
+            page = flight.result()
+            if page.more:  # the server reads the next page while this one is kept
+                flight = ask(page.cursor)
+            stashed = store.stash(page.records, page.cursor)  # with its cursor, at once
+            if pulled is not None:
+                pulled += page.records
+            progress(stashed, stashed + page.remaining)
+            if not page.more:
+                break
     received = store.apply_inbox(pulled)  # this sync's pages as decoded (on a resume: read)
     download_missing(db, data_dir, transport, Role(role), files, progress, cancel)
     keys_received, keys_sealed, keys_refused = exchange_keys(store, transport, files.problems)
@@ -357,10 +361,10 @@ def _push(
 
     def send(batch: Batch) -> Future[PushReply]:
         outbox, request = batch
-        store.remember(outbox, request)
+        text = store.remember(outbox, request)
         # the files first: the server then holds every file a pushed record points to
         upload_for(store.db, data_dir, transport, role, request.changes, files, cancel)
-        return pool.submit(transport.post, "/v1/push", request, PushReply)
+        return pool.submit(transport.post, "/v1/push", text, PushReply)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bp-push") as pool:
         if cancel:

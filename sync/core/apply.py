@@ -111,7 +111,7 @@ def _as_sent(state: RecordState, change: Change) -> bool:
         values.keys() == fields.keys()
         and versions.keys() == fields.keys()
         and all(map(operator.is_, map(values.__getitem__, fields), fields.values()))
-        and all(version == 1 for version in versions.values())
+        and (not versions or set(versions.values()) == {1})
     )
 
 

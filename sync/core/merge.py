@@ -82,13 +82,18 @@ def diff(
             return None
         versions = shadow.versions
         base = {name: versions.get(name, 0) for name in fields}
-    return Change(
+    return Change.model_construct(  # see `fact`
         change_id=change_id, table=table, record_id=record_id, kind="edit", fields=fields, base=base
     )
 
 
 def fact(table: str, record_id: str, values: dict[str, Any], change_id: str) -> Change:
-    return Change(change_id=change_id, table=table, record_id=record_id, kind="fact", fields=values)
+    """A laptop's change is built from its own rows, without validating it here (a third of the
+    time of reading a batch of 1,000): the server validates every change it receives, and
+    refuses a batch with a value it could not store before writing anything."""
+    return Change.model_construct(
+        change_id=change_id, table=table, record_id=record_id, kind="fact", fields=values, base={}
+    )
 
 
 def conflict_id(change: Change, device: str, name: str) -> str:
@@ -109,7 +114,7 @@ def conflict_id(change: Change, device: str, name: str) -> str:
 def merge_edit(current: RecordState | None, change: Change, device: str) -> Outcome:
     fields, bases = change.fields, change.base
     if current is None:  # a new record: every field at version 1 (a base above 0 is unknown)
-        if bases and any(bases.get(name, 0) > 0 for name in fields):
+        if bases and max(bases.values()) > 0 and any(bases.get(n, 0) > 0 for n in fields):
             return Outcome({}, {}, refusal="base_unknown")
         return Outcome(dict(fields), dict.fromkeys(fields, 1), changed=bool(fields))
     values = dict(current.values) if current else {}

@@ -91,7 +91,10 @@ def import_bundle(engine: Engine, data: bytes) -> tuple[ImportReport, bytes]:
         replies.append(ReplyBatch(batch=batch, reply=reply))
     records, cursor = _since(engine, bundle.cursor)
     keys_stored, keys = _keys(engine, bundle)
-    back = [*records, *(state for item in replies for state in item.reply.states(item.batch.request))]
+    back = [
+        *records,
+        *(state for item in replies for state in item.reply.states(item.batch.request)),
+    ]
     files = _files_back(engine, back, role)
     answer = ReplyBundle(
         device_id=bundle.device_id,

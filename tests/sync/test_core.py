@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from sync.core.apply import apply_batch, countable_sheets
 from sync.core.errors import ProtocolMismatch, SyncRefused
@@ -17,6 +18,8 @@ from sync.core.protocol import (
     PushRequest,
     RecordState,
     check_protocol,
+    held_ranges,
+    state_of,
 )
 from sync.core.tables import Role
 
@@ -263,3 +266,58 @@ def test_every_synced_table_says_how_it_merges() -> None:
     synced = {m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, Synced)}
     assert synced - EDITABLE_TABLES - FACT_TABLES == set()
     assert not synced & NEVER_SYNCED
+
+
+def test_a_record_created_as_sent_comes_back_as_its_seq_and_anything_else_as_its_state() -> None:
+    hub, (a, b) = network(Role.CONSULTANT, Role.FIELD)
+    a.write("residence", "r1", name="Les Tilleuls", dwellings=40)
+    changes = a.outbox()
+    request = PushRequest(protocol=PROTOCOL_VERSION, batch_id="b1", changes=changes)
+    reply = hub.push("dev0", request)
+    assert reply.records == [] and [c.change_id for c in reply.created] == [changes[0].change_id]
+    [state] = reply.states(request)  # built from what was sent: the server's own state
+    assert state == hub.records[("residence", "r1")]
+    assert state.versions == {"name": 1, "dwellings": 1} and state.seq == reply.created[0].seq
+    # an edit of a record the server holds comes back whole, as does a conflict record
+    a.take(state, changes[0].fields)
+    b.sync(hub)
+    b.write("residence", "r1", dwellings=41)
+    b.sync(hub)
+    a.write("residence", "r1", dwellings=42)
+    reply = a.push(hub)
+    assert reply.created == []
+    assert {s.table for s in reply.records} == {"residence", CONFLICT_TABLE}
+
+
+def test_a_pull_skips_the_states_the_laptop_holds_and_its_cursor_moves_past_them() -> None:
+    hub, (a, b) = network(Role.CONSULTANT, Role.FIELD)
+    for number in range(10):
+        a.write("idea", f"i{number}", title=f"Idée {number}")
+    a.push(hub)
+    b.write("idea", "j", title="Idée de b")
+    b.sync(hub)  # seq 11, after a's ten
+    page = hub.pull(PullRequest(protocol=PROTOCOL_VERSION, cursor=0, skip=[(1, 10)]))
+    assert [s.record_id for s in page.records] == ["j"] and page.cursor == 11
+    page = hub.pull(PullRequest(protocol=PROTOCOL_VERSION, cursor=0, skip=[(1, 4)], limit=3))
+    assert [s.seq for s in page.records] == [5, 6, 7] and page.more and page.cursor == 7
+    a.pull(hub)  # it skips its own ten, and still receives b's idea
+    assert a.cursor == 11 and a.local[("idea", "j")] == {"title": "Idée de b"}
+
+
+def test_held_ranges_join_consecutive_seqs_and_keep_the_longest() -> None:
+    assert held_ranges([5, 3, 4, 9, 10, 1]) == [(1, 1), (3, 5), (9, 10)]
+    assert held_ranges([1, 2, 3, 7, 20, 21], limit=2) == [(1, 3), (20, 21)]
+    assert held_ranges([]) == []
+
+
+def test_state_of_builds_what_model_construct_builds() -> None:
+    values, versions = {"name": "Les Tilleuls", "dwellings": 40}, {"name": 1, "dwellings": 2}
+    fast = state_of("residence", "r1", values, versions, 7)
+    slow = RecordState.model_construct(
+        table="residence", record_id="r1", values=values, versions=versions, seq=7
+    )
+    assert fast == slow and fast.model_dump_json() == slow.model_dump_json()
+    assert fast.model_fields_set == slow.model_fields_set and fast.deleted is False
+    assert RecordState.model_validate_json(fast.model_dump_json()) == fast
+    with pytest.raises(ValidationError):  # frozen, as any state
+        fast.seq = 8  # type: ignore[misc]

@@ -24,7 +24,8 @@ import pytest
 from app.services import open_services
 from app.services.campaigns import CampaignInput
 from app.storage.db import open_database
-from app.storage.tables import LocalMeta
+from app.storage.tables import LocalMeta, ResidenceRow
+from app.storage.uow import device_id, insert_synced
 from sync.client import sync_once
 from sync.core.errors import SyncError
 from sync.core.tables import Role
@@ -281,3 +282,42 @@ def test_a_full_disk_on_the_server_gets_a_clear_message_and_loses_nothing(
             stop_server(server)
         subprocess.run(["umount", "-l", str(disk)], check=False)
         shutil.rmtree(disk, ignore_errors=True)
+
+
+def test_a_laptop_killed_with_two_batches_in_flight_sends_both_again_and_converges(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A push sends the next batch before it acknowledges the one before: killed inside that
+    acknowledgement, the laptop keeps both batches, sends them again under their own ids, and
+    the server holds every record once, with no conflict (no clash with its own batches)."""
+    laptop = tmp_path / "two"
+    services = open_services(laptop)
+    campaign = services.campaigns.create_campaign(CampaignInput(name="BP Vol", short_code="VOL"))
+    services.close()
+    cli(capsys, "sync", "--data-dir", str(laptop), "--server", server.url, "--code",
+        server.code(Role.CONSULTANT))  # fmt: skip
+    db = open_database(laptop)
+    with db.sessions() as session, session.begin():
+        session.info["device_id"] = device_id(db)
+        insert_synced(session, ResidenceRow, [
+            {"campaign_id": campaign.id, "name": f"Vol {i}", "address": "", "dwellings": i,
+             "budget_cents": 0} for i in range(2500)
+        ])  # fmt: skip
+    db.close()
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.killpoint", "sync", "--data-dir", str(laptop)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
+                       "BP_TERRAIN_FAULT_POINT": "mid_acknowledge"}, capture_output=True,
+    )  # fmt: skip
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
+    db = open_database(laptop)
+    with db.sessions() as session:
+        held = session.query(LocalMeta).filter(LocalMeta.key.startswith("sync_inflight")).count()
+    db.close()
+    assert held == 2  # the first batch, not acknowledged, and the second, sent
+    report = cli(capsys, "sync", "--data-dir", str(laptop))
+    assert report["new_conflicts"] == 0 and report["conflicts"] == []
+    assert status(capsys, laptop)["pending_sync_changes"] == 0
+    on_server = [name for name, _ in server_residences(server.db_url) if name.startswith("Vol ")]
+    assert sorted(on_server) == sorted(f"Vol {i}" for i in range(2500))  # each once
+    assert sum(1 for name, _ in residence_names(laptop) if name.startswith("Vol ")) == 2500
