@@ -47,6 +47,7 @@ from app.storage.tables import (
 from sync.client.records import (
     SERVER_DEVICE,
     coarse_tables,
+    read_fields,
     synced_tables,
     to_columns,
     to_fields,
@@ -220,11 +221,8 @@ class Prefetched:
                 if seqs is not None:
                     part = [i for i in part if not self._applied(name, i, seqs)]
                 if part and name in tables and name != "print_batch":  # its serials: `_local`
-                    rows = tables[name]
-                    for found in (
-                        session.execute(select(rows).where(rows.c.id.in_(part))).mappings().all()
-                    ):
-                        self.locals[(name, found["id"])] = to_fields(rows, found)
+                    for record_id, fields in read_fields(session, tables[name], part).items():
+                        self.locals[(name, record_id)] = fields
                 for record_id in part:
                     self.shadows.setdefault((name, record_id), None)
                     if name in tables and name != "print_batch":

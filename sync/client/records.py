@@ -8,12 +8,14 @@ datetimes travel as ISO-8601 text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Table
+from sqlalchemy.orm import Session
 
 import app.storage  # noqa: F401  (registers every table, the count's included)
 from app.storage.tables import Base
@@ -70,6 +72,73 @@ def to_fields(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:
         fields[name] = _encode(fields[name])
     fields[DELETED] = row["deleted_at"] is not None
     return fields
+
+
+def _as_bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _as_json(value: Any) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _as_instant(text: Any) -> Any:
+    """Stored datetime text as it travels: the canonical form as is (it is what `_encode`
+    writes, `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`), any other form through `_encode`."""
+    if text is None or (len(text) == 32 and text.endswith("+00:00")):
+        return text
+    return _encode(datetime.fromisoformat(text))
+
+
+def _as_day(text: Any) -> Any:
+    if text is None or len(text) == 10:
+        return text
+    return date.fromisoformat(text).isoformat()
+
+
+@cache
+def _reader(table: Table) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The SELECT of a table's travelling columns (and `deleted_at`, last), and per column how
+    its stored value becomes a field (None: as stored)."""
+    names, _dated = _travelling(table)
+    convert: list[tuple[str, Any]] = []
+    for name in names:
+        kind = table.c[name].type
+        if isinstance(kind, UtcDateTime):
+            convert.append((name, _as_instant))
+        elif isinstance(kind, IsoDate):
+            convert.append((name, _as_day))
+        elif isinstance(kind, Boolean):
+            convert.append((name, _as_bool))
+        elif isinstance(kind, JSON):
+            convert.append((name, _as_json))
+        elif isinstance(kind, String | Integer):  # Text is a String
+            convert.append((name, None))
+        else:
+            raise TypeError(f"{table.name}.{name}: no reader for {kind!r}")
+    columns = ", ".join(f'"{name}"' for name in (*names, "deleted_at"))
+    return f'SELECT "id", {columns} FROM "{table.name}" WHERE "id" IN ', tuple(convert)
+
+
+def read_fields(session: Session, table: Table, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """`to_fields` of the rows of `ids` (at most 400), read straight from the SQLite driver: the
+    stored text of a date is already what travels, so it is not turned into a datetime and back
+    (a third of the time of reading a batch of 1,000 for a push). Equal to `to_fields` on every
+    table (tests/sync/test_local_apply.py)."""
+    if not ids:
+        return {}
+    select_sql, convert = _reader(table)
+    marks = ", ".join("?" * len(ids))
+    rows = session.connection().exec_driver_sql(f"{select_sql}({marks})", tuple(ids)).fetchall()
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        fields = {
+            name: value if to is None else to(value)
+            for (name, to), value in zip(convert, row[1:-1], strict=True)
+        }
+        fields[DELETED] = row[-1] is not None
+        found[row[0]] = fields
+    return found
 
 
 def _decode(column_type: Any, value: Any) -> Any:

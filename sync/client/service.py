@@ -325,7 +325,8 @@ class Pushed:
         self.held += [item.seq for item in reply.created]
 
 
-Batch = tuple[Outbox, PushRequest]
+Batch = tuple[Outbox, PushRequest, str]
+"""A batch to send: what it clears, the request, and the request's JSON."""
 
 
 def _push(
@@ -340,31 +341,33 @@ def _push(
     """Push the outbox, batch by batch, the laptop and the server working at once.
 
     While the server merges a batch, the laptop reads the next one (none of the records in
-    flight); when the reply comes, the next batch leaves at once and the laptop acknowledges the
-    reply while the server merges it. A batch whose diff the reply touched (a conflict, a
-    record rewritten by the server) is read again after the acknowledgement. Batches whose
-    reply was lost (`inflight`, at most two) go first, under their own ids."""
+    flight), keeps it (`remember`) and uploads its files; when the reply comes, the next batch
+    leaves at once and the laptop acknowledges the reply while the server merges it. A batch
+    whose diff the reply touched (a conflict, a record rewritten by the server) is forgotten,
+    and read again after the acknowledgement. Batches whose reply was lost (`inflight`, at most
+    two) go first, under their own ids; the second of them is read again too if the first's
+    reply touched it (it may never have left: docs/sync.md)."""
     pushed = Pushed()
     lost = store.inflight()
-    resent = {request.batch_id for _outbox, request in lost}  # sent before: never read again
 
     def next_batch(exclude: frozenset[Key]) -> Batch | None:
         if lost:
-            return lost.pop(0)
-        outbox = store.read_outbox(role, MAX_BATCH, exclude)
-        if not outbox.keys:
-            return None
-        request = PushRequest(
-            protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
-        )
-        return outbox, request
-
-    def send(batch: Batch) -> Future[PushReply]:
-        outbox, request = batch
-        text = store.remember(outbox, request)
+            outbox, request = lost.pop(0)
+            text = request.model_dump_json()
+        else:
+            outbox = store.read_outbox(role, MAX_BATCH, exclude)
+            if not outbox.keys:
+                return None
+            request = PushRequest(
+                protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
+            )
+            text = store.remember(outbox, request)
         # the files first: the server then holds every file a pushed record points to
         upload_for(store.db, data_dir, transport, role, request.changes, files, cancel)
-        return pool.submit(transport.post, "/v1/push", text, PushReply)
+        return outbox, request, text
+
+    def send(batch: Batch) -> Future[PushReply]:
+        return pool.submit(transport.post, "/v1/push", batch[2], PushReply)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bp-push") as pool:
         if cancel:
@@ -372,19 +375,18 @@ def _push(
         current = next_batch(frozenset())
         flight = send(current) if current is not None else None
         while current is not None and flight is not None:
-            outbox, request = current
+            outbox, request, _text = current
             ahead = next_batch(frozenset(outbox.keys))  # while the server merges `current`
             try:
                 reply = flight.result()
             except (SyncRefused, SyncRejected, ProtocolMismatch):
                 store.forget_inflight(request.batch_id)  # answered, wrote nothing: rebuilt
+                if ahead is not None:
+                    store.forget_inflight(ahead[1].batch_id)  # never sent
                 raise
-            if ahead is not None and ahead[1].batch_id not in resent and _touches(reply, ahead[0]):
-                ahead = None  # read after this acknowledgement, against the new shadows
-            if cancel and cancel.cancelled and ahead is not None:
-                if ahead[1].batch_id in resent:
-                    lost.insert(0, ahead)
-                ahead = None  # nothing more leaves; this reply is still acknowledged
+            if ahead is not None and (_touches(reply, ahead[0]) or (cancel and cancel.cancelled)):
+                store.forget_inflight(ahead[1].batch_id)  # not sent: read again, or not at all
+                ahead = None
             flight = send(ahead) if ahead is not None else None
             store.acknowledge(outbox, reply)
             pushed.count(request, reply)

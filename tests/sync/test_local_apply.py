@@ -15,8 +15,10 @@ from app.storage.db import open_database
 from app.storage.tables import ResidenceRow, SyncShadow
 from app.storage.uow import device_id
 from sync.client.local import LocalStore
+from sync.client.records import read_fields, synced_tables, to_fields
 from sync.core.errors import SyncError
 from sync.core.protocol import RecordState
+from ui.cli import main
 
 
 def laptop(folder: Path) -> str:
@@ -81,5 +83,40 @@ def test_a_refused_row_is_named_and_nothing_is_applied(tmp_path: Path, new: bool
             seqs = set(session.scalars(select(SyncShadow.seq)))
             assert count == (0 if new else 4)
             assert seqs == (set() if new else {1, 2, 3, 4})
+    finally:
+        db.close()
+
+
+def test_rows_read_straight_from_the_driver_are_the_fields_sqlalchemy_gives(
+    tmp_path: Path,
+) -> None:
+    """`read_fields` (the push's reader) agrees with `to_fields` on every synced table of a
+    counted demo campaign, text in another form than the canonical one included."""
+    folder = tmp_path / "demo"
+    assert main(["demo", "--with-count", "--data-dir", str(folder)]) == 0
+    db = open_database(folder)
+    try:
+        with db.sessions() as session, session.begin():
+            first = session.scalars(select(ResidenceRow.id)).first()
+            session.connection().exec_driver_sql(  # an older writer's form: no microseconds
+                "UPDATE residence SET created_at = '2026-03-01T09:30:00+00:00' WHERE id = ?",
+                (first,),
+            )
+        compared = 0
+        with db.sessions() as session:
+            for table in synced_tables().values():
+                rows = session.execute(select(table)).mappings().all()
+                ids = [row["id"] for row in rows][:400]
+                fast = read_fields(session, table, ids)
+                assert fast == {row["id"]: to_fields(table, row) for row in rows[:400]}
+                compared += len(fast)
+                for record_id, fields in fast.items():  # of one type, as SQLAlchemy's
+                    slow = to_fields(table, next(r for r in rows if r["id"] == record_id))
+                    assert [type(v) for v in fields.values()] == [type(v) for v in slow.values()]
+        assert compared > 100
+        with db.sessions() as session:
+            residence_table = synced_tables()["residence"]
+            fields = read_fields(session, residence_table, [first])[first]
+            assert fields["created_at"] == "2026-03-01T09:30:00.000000+00:00"
     finally:
         db.close()
