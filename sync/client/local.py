@@ -162,27 +162,21 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], verb
     names = list(rows[0])
     if any(c.default is not None for c in table.columns if c.name not in names):
         # a record from an older version lacks a field with a default: SQLAlchemy fills it in
-        statement = insert(table).prefix_with(verb) if verb else insert(table)
-        session.execute(statement, rows)
+        session.execute(insert(table).prefix_with(verb) if verb else insert(table), rows)
         return
     connection = session.connection()
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
     quote = connection.dialect.identifier_preparer.quote
-    statement = (
+    sql = (
         f"INSERT {verb} INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
         f"VALUES ({', '.join('?' * len(names))})"
     )
-    plain = all(processor is None for processor in processors)
-    values = [
-        tuple(map(row.__getitem__, names))
-        if plain
-        else tuple(
-            row[name] if processor is None else processor(row[name])
-            for name, processor in zip(names, processors, strict=True)
-        )
-        for row in rows
-    ]
-    connection.exec_driver_sql(statement, values)
+    processed = [(at, processor) for at, processor in enumerate(processors) if processor]
+    values: list[Any] = [list(map(row.__getitem__, names)) for row in rows]
+    for at, processor in processed:  # a few columns (dates, booleans, JSON) are converted
+        for value in values:
+            value[at] = processor(value[at])
+    connection.exec_driver_sql(sql, [tuple(value) for value in values])
 
 
 class Prefetched:
@@ -497,10 +491,21 @@ class LocalStore:
             return fact(table, record_id, local, change_id) if shadow is None else None
         return diff(table, record_id, local, shadow, change_id)
 
-    def acknowledge(self, outbox: Outbox, reply: PushReply) -> None:
-        """Take the server's states of the pushed records and clear their outbox rows, at once."""
+    def acknowledge(
+        self,
+        outbox: Outbox,
+        reply: PushReply,
+        keep: tuple[Outbox, PushRequest] | None = None,
+    ) -> str | None:
+        """Take the server's states of the pushed records and clear their outbox rows, at once;
+        and keep the batch `keep` (`remember`) in the same transaction (one commit, not two, on
+        a push's critical path). The JSON of the kept batch, to send."""
         pushed = {(change.table, change.record_id): change.fields for change in outbox.changes}
+        text = None
         with self.db.sessions() as session, session.begin():
+            if keep is not None:
+                key, value, text = _inflight(*keep)
+                set_meta(session, key, value)
             if reply.records:
                 self.apply_all(session, in_dependency_order(reply.records), pushed)
             self._take_created(session, outbox, reply)
@@ -529,6 +534,7 @@ class LocalStore:
                             PENDING.c.seq <= outbox.upto,
                         )
                     )
+        return text
 
     def _take_created(self, session: Session, outbox: Outbox, reply: PushReply) -> None:
         """The records the batch created exactly as sent (`PushReply.created`): their state is
@@ -561,9 +567,8 @@ class LocalStore:
         shadow that does not know the batch was applied (which would clash with itself). Two
         may be kept: a push sends the next batch before it acknowledges the one before. The
         request's JSON, to send."""
-        rest = json.dumps({"keys": outbox.keys, "upto": outbox.upto, "order": time.time_ns()})
-        text = request.model_dump_json()  # encoded once, in Rust: kept here, and sent as is
-        self.set_meta({f"{INFLIGHT_KEY}:{request.batch_id}": f'{{"request":{text},{rest[1:]}'})
+        key, value, text = _inflight(outbox, request)
+        self.set_meta({key: value})
         return text
 
     def forget_inflight(self, batch_id: str) -> None:
@@ -806,6 +811,13 @@ class LocalStore:
         with self.db.sessions() as session:
             local = _local(session, table, record_id)
         return None if local is None else local.get(field_name)
+
+
+def _inflight(outbox: Outbox, request: PushRequest) -> tuple[str, str, str]:
+    """The `local_meta` row that keeps a batch (key, value), and the request's JSON."""
+    rest = json.dumps({"keys": outbox.keys, "upto": outbox.upto, "order": time.time_ns()})
+    text = request.model_dump_json()  # encoded once, in Rust: kept, and sent as is
+    return f"{INFLIGHT_KEY}:{request.batch_id}", f'{{"request":{text},{rest[1:]}', text
 
 
 def in_dependency_order(states: list[RecordState]) -> list[RecordState]:

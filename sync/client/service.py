@@ -340,43 +340,52 @@ def _push(
 ) -> Pushed:
     """Push the outbox, batch by batch, the laptop and the server working at once.
 
-    While the server merges a batch, the laptop reads the next one (none of the records in
-    flight), keeps it (`remember`) and uploads its files; when the reply comes, the next batch
-    leaves at once and the laptop acknowledges the reply while the server merges it. A batch
-    whose diff the reply touched (a conflict, a record rewritten by the server) is forgotten,
-    and read again after the acknowledgement. Batches whose reply was lost (`inflight`, at most
-    two) go first, under their own ids; the second of them is read again too if the first's
-    reply touched it (it may never have left: docs/sync.md)."""
+    Batch *k+1* leaves as soon as the reply to batch *k* comes; while the server merges it, the
+    laptop reads batch *k+2* (none of the records of *k* and *k+1*: they are still in the
+    outbox) and acknowledges *k*, keeping *k+2* (`remember`) in the same transaction. A batch
+    whose diff a reply touched (a conflict, a record the server rewrote) is forgotten before
+    it leaves and read again after the acknowledgement. Batches whose reply was lost
+    (`inflight`, at most two) go first, under their own ids; the second is read again too if
+    the first's reply touched it (it may never have left: docs/sync.md)."""
     pushed = Pushed()
     lost = store.inflight()
 
-    def next_batch(exclude: frozenset[Key]) -> Batch | None:
+    def read(exclude: frozenset[Key]) -> tuple[Outbox, PushRequest, bool] | None:
+        """The next batch (kept already: True for one whose reply was lost)."""
         if lost:
-            outbox, request = lost.pop(0)
-            text = request.model_dump_json()
-        else:
-            outbox = store.read_outbox(role, MAX_BATCH, exclude)
-            if not outbox.keys:
-                return None
-            request = PushRequest(
-                protocol=PROTOCOL_VERSION, batch_id=uuid.uuid4().hex, changes=outbox.changes
-            )
-            text = store.remember(outbox, request)
+            return (*lost.pop(0), True)
+        outbox = store.read_outbox(role, MAX_BATCH, exclude)
+        if not outbox.keys:
+            return None
+        batch_id = uuid.uuid4().hex
+        request = PushRequest(protocol=PROTOCOL_VERSION, batch_id=batch_id, changes=outbox.changes)
+        return outbox, request, False
+
+    def ready(outbox: Outbox, request: PushRequest, text: str | None) -> Batch:
         # the files first: the server then holds every file a pushed record points to
         upload_for(store.db, data_dir, transport, role, request.changes, files, cancel)
-        return outbox, request, text
+        return outbox, request, text or request.model_dump_json()
+
+    def kept(item: tuple[Outbox, PushRequest, bool] | None) -> Batch | None:
+        if item is None:
+            return None
+        outbox, request, held = item
+        return ready(outbox, request, None if held else store.remember(outbox, request))
 
     def send(batch: Batch) -> Future[PushReply]:
         return pool.submit(transport.post, "/v1/push", batch[2], PushReply)
 
+    def keys(*batches: Batch) -> frozenset[Key]:
+        return frozenset(key for batch in batches for key in batch[0].keys)
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bp-push") as pool:
         if cancel:
             cancel.check()
-        current = next_batch(frozenset())
+        current = kept(read(frozenset()))
         flight = send(current) if current is not None else None
+        ahead = kept(read(keys(current))) if current is not None else None
         while current is not None and flight is not None:
             outbox, request, _text = current
-            ahead = next_batch(frozenset(outbox.keys))  # while the server merges `current`
             try:
                 reply = flight.result()
             except (SyncRefused, SyncRejected, ProtocolMismatch):
@@ -384,19 +393,29 @@ def _push(
                 if ahead is not None:
                     store.forget_inflight(ahead[1].batch_id)  # never sent
                 raise
-            if ahead is not None and (_touches(reply, ahead[0]) or (cancel and cancel.cancelled)):
+            stop = bool(cancel and cancel.cancelled)
+            if ahead is not None and (stop or _touches(reply, ahead[0])):
                 store.forget_inflight(ahead[1].batch_id)  # not sent: read again, or not at all
                 ahead = None
             flight = send(ahead) if ahead is not None else None
-            store.acknowledge(outbox, reply)
+            after = read(keys(current, ahead)) if ahead is not None and not stop else None
+            if after is not None and _touches(reply, after[0]):
+                if after[2]:
+                    store.forget_inflight(after[1].batch_id)
+                after = None  # read again after this acknowledgement
+            keep = (after[0], after[1]) if after is not None and not after[2] else None
+            text = store.acknowledge(outbox, reply, keep)  # and keeps `after`: one commit
             pushed.count(request, reply)
             progress(pushed.sent, pushed.sent)
-            if flight is None:
-                if cancel:
-                    cancel.check()
-                ahead = next_batch(frozenset())
-                flight = send(ahead) if ahead is not None else None
-            current = ahead
+            if flight is not None:
+                current = ahead
+                ahead = ready(after[0], after[1], text) if after is not None else None
+                continue
+            if cancel:
+                cancel.check()
+            current = kept(read(frozenset()))
+            flight = send(current) if current is not None else None
+            ahead = kept(read(keys(current))) if current is not None else None
     return pushed
 
 

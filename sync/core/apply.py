@@ -95,7 +95,7 @@ def apply_batch(store: Store, device_id: str, role: Role, request: PushRequest) 
         refused=refused,
         records=[state for key, state in touched.items() if key not in kept],
         created=[
-            Created(change_id=change_id, seq=state.seq)
+            Created.model_construct(change_id=change_id, seq=state.seq)  # from a valid batch
             for key, (change_id, state) in created.items()
             if key in kept
         ],

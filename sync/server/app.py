@@ -13,8 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -115,6 +118,12 @@ async def _declared_protocol(request: Request) -> int | None:
         return None
     version = body.get("protocol") if isinstance(body, dict) else None
     return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def _JSON_BODY(model: str) -> dict[str, Any]:  # noqa: N802 - reads as a constant
+    """OpenAPI of a required JSON body of the schema `model` (components, `openapi` below)."""
+    schema = {"$ref": f"#/components/schemas/{model}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def consultant_only(device: Any) -> Any:
@@ -252,8 +261,18 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
             token_expires_at=info.token_expires_at or "",
         )
 
-    @app.post("/v1/push", response_model=PushReply)
-    def push(request: PushRequest, authorization: str | None = Header(default=None)) -> Response:
+    @app.post("/v1/push", response_model=PushReply, openapi_extra=_JSON_BODY("PushRequest"))
+    async def push(http: Request, authorization: str | None = Header(default=None)) -> Response:
+        """The body is decoded by pydantic-core from its bytes (`model_validate_json`), not by
+        `json.loads` then validated: a fifth of the server's time for a batch of 1,000."""
+        body = await http.body()
+        try:
+            request = PushRequest.model_validate_json(body)
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_url=False), body=body) from None
+        return await run_in_threadpool(merge_batch, request, authorization)
+
+    def merge_batch(request: PushRequest, authorization: str | None) -> Response:
         check_protocol(request.protocol)
         with transaction(engine) as session:
             device = device_for(session, authorization)
@@ -311,6 +330,18 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
         renew_after(session)
         return device_registry.revoke(engine, device_id).__dict__
 
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema, with the push's body (read by the endpoint itself) described."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            body = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(body.pop("$defs", {}))
+            components["PushRequest"] = body
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     mount_files(app, engine, device_for, renew_after)
     mount_site(app, engine)
     app.state.engine = engine
