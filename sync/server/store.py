@@ -315,14 +315,24 @@ class SqlStore:
         by_table: dict[str, list[str]] = {}
         for table, record_id in wanted:
             by_table.setdefault(table, []).append(record_id)
+        connection = self.session.connection()
+        raw = connection.dialect.name == "sqlite"  # straight to the driver, as `_insert_records`
         for table, ids in by_table.items():
             for start in range(0, len(ids), CHUNK):
                 part = ids[start : start + CHUNK]
-                rows = self.session.execute(
-                    select(RECORDS).where(
-                        RECORDS.c.table_name == table, RECORDS.c.record_id.in_(part)
-                    )
-                )
+                if raw:
+                    rows = connection.exec_driver_sql(
+                        "SELECT table_name, record_id, values_json, versions_json, seq "
+                        f"FROM server_record WHERE table_name = ? AND record_id IN "
+                        f"({', '.join('?' * len(part))})",
+                        (table, *part),
+                    ).fetchall()
+                else:
+                    rows = self.session.execute(
+                        select(RECORDS).where(
+                            RECORDS.c.table_name == table, RECORDS.c.record_id.in_(part)
+                        )
+                    ).all()
                 for row in rows:
                     key = (row.table_name, row.record_id)
                     self._held[key] = _state(row)

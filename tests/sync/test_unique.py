@@ -203,3 +203,18 @@ def test_the_sql_store_reads_and_keeps_unique_keys_across_batches(tmp_path: Path
             assert store.get("results_rule", "rule-c").values[DELETED] is True  # type: ignore[union-attr]
     finally:
         engine.dispose()
+
+
+def test_a_renumbered_project_comes_back_whole_not_as_created() -> None:
+    """A project the server renumbered was not created as sent: its state travels back, and the
+    laptop that created it holds the new number before any pull."""
+    hub, (a, b) = hub_with(Role.CONSULTANT, Role.FIELD)
+    project(a, "pa3", 3, "Bancs")
+    a.sync(hub)
+    project(b, "pb3", 3, "Jeux")
+    project(b, "pb9", 9, "Vélos")
+    reply = b.push(hub)
+    assert [s.record_id for s in reply.records if s.table == "project"] == ["pb3"]
+    assert len(reply.created) == 1  # pb9, as sent
+    assert b.local[("project", "pb3")]["number"] == hub.records[("project", "pb3")].values["number"]
+    assert b.local[("project", "pb3")]["number"] != 3
