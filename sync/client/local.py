@@ -81,6 +81,8 @@ class Outbox:
     changes: list[Change] = field(default_factory=list)
     upto: int = 0
     keys: list[tuple[str, str]] = field(default_factory=list)
+    scanned: int = 0
+    """The last outbox row examined: the next batch may start after it (`read_outbox`)."""
 
 
 def get_meta(session: Session, key: str) -> str | None:
@@ -346,10 +348,15 @@ class LocalStore:
             return self._pre.locals[(table, record_id)]
         return _local(session, table, record_id)
 
-    def read_outbox(self, role: Role, limit: int, exclude: frozenset[Key] = frozenset()) -> Outbox:
+    def read_outbox(
+        self, role: Role, limit: int, exclude: frozenset[Key] = frozenset(), start: int = 0
+    ) -> Outbox:
         """The next batch: up to `limit` records of the outbox, oldest first, each as the change
-        to send; none of `exclude` (the records of a batch in flight)."""
+        to send; none of `exclude` (the records of batches in flight), none of the rows up to
+        `start` (the rows the batches in flight were read from: `Outbox.scanned`). A push
+        ends only when a read from the start finds nothing."""
         outbox = Outbox()
+        batch = uuid.uuid4().hex[:16]  # change ids: this read's, numbered (unique per device)
         tables = synced_tables()
         with self.db.sessions() as session:
             # The records first written longest ago, read in `seq` order a few pages at a time
@@ -358,18 +365,19 @@ class LocalStore:
             # by their state read below; a row written after it stays for the next push.
             upto = int(session.scalar(select(func.max(PENDING.c.seq))) or 0)
             seen: set[Key] = set(exclude)
-            after = 0
+            after = outbox.scanned = start
+            connection = session.connection()
             while len(outbox.keys) < limit:
-                rows = session.execute(
-                    select(PENDING.c.seq, PENDING.c.table_name, PENDING.c.record_id)
-                    .where(PENDING.c.seq > after, PENDING.c.seq <= upto)
-                    .order_by(PENDING.c.seq)
-                    .limit(4 * limit)
-                ).all()
+                rows = connection.exec_driver_sql(
+                    "SELECT seq, table_name, record_id FROM pending_change "
+                    "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                    (after, upto, limit),
+                ).fetchall()
                 if not rows:
                     break
-                after = rows[-1].seq
-                for _seq, table, record_id in rows:
+                after = rows[-1][0]
+                for seq, table, record_id in rows:
+                    outbox.scanned = seq
                     key = (table, record_id)
                     if key in seen:
                         continue
@@ -382,8 +390,9 @@ class LocalStore:
             outbox.upto = upto if outbox.keys else 0
             self._pre = Prefetched(session, outbox.keys)
             try:
-                for table, record_id in outbox.keys:
-                    change = self._change(session, table, record_id)
+                for number, (table, record_id) in enumerate(outbox.keys):
+                    change_id = f"{self.device_id}:{batch}{number:x}"
+                    change = self._change(session, table, record_id, change_id)
                     if change is not None:
                         outbox.changes.append(change)
             finally:
@@ -479,8 +488,9 @@ class LocalStore:
             PendingChange(table_name=table_name, record_id=record_id, op="upsert", changed_at=now)
         )
 
-    def _change(self, session: Session, table: str, record_id: str) -> Change | None:
-        change_id = f"{self.device_id}:{uuid.uuid4().hex}"
+    def _change(
+        self, session: Session, table: str, record_id: str, change_id: str
+    ) -> Change | None:
         shadow = self._shadow(session, table, record_id)
         local = self._local(session, table, record_id)
         if local is None:  # purged here: send it as a deletion

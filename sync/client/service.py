@@ -349,12 +349,16 @@ def _push(
     the first's reply touched it (it may never have left: docs/sync.md)."""
     pushed = Pushed()
     lost = store.inflight()
+    scanned = [0]  # where the outbox read of the batches in flight stopped
 
     def read(exclude: frozenset[Key]) -> tuple[Outbox, PushRequest, bool] | None:
-        """The next batch (kept already: True for one whose reply was lost)."""
+        """The next batch (kept already: True for one whose reply was lost). With no batch in
+        flight (`exclude` empty), the outbox is read from its start."""
         if lost:
             return (*lost.pop(0), True)
-        outbox = store.read_outbox(role, MAX_BATCH, exclude)
+        start = scanned[0] if exclude else 0
+        outbox = store.read_outbox(role, MAX_BATCH, exclude, start)
+        scanned[0] = outbox.scanned
         if not outbox.keys:
             return None
         batch_id = uuid.uuid4().hex
@@ -396,13 +400,14 @@ def _push(
             stop = bool(cancel and cancel.cancelled)
             if ahead is not None and (stop or _touches(reply, ahead[0])):
                 store.forget_inflight(ahead[1].batch_id)  # not sent: read again, or not at all
-                ahead = None
+                ahead = None  # (no batch left in flight: the next read starts at the start)
             flight = send(ahead) if ahead is not None else None
             after = read(keys(current, ahead)) if ahead is not None and not stop else None
             if after is not None and _touches(reply, after[0]):
                 if after[2]:
                     store.forget_inflight(after[1].batch_id)
-                after = None  # read again after this acknowledgement
+                after = None  # read again after this acknowledgement (from the start)
+                scanned[0] = 0
             keep = (after[0], after[1]) if after is not None and not after[2] else None
             text = store.acknowledge(outbox, reply, keep)  # and keeps `after`: one commit
             pushed.count(request, reply)

@@ -281,8 +281,7 @@ def create_app(db_url: str, token_lifetime: timedelta = device_registry.TOKEN_LI
                 reply = apply_batch(store, device.device_id, Role(device.role), request)
         renew_after(session)
         # committed above, before the reply leaves; encoded once, as stored (not validated again)
-        body = store.reply_json or reply.model_dump_json()
-        return Response(body, media_type="application/json")
+        return Response(store.reply_json or reply.model_dump_json(), media_type="application/json")
 
     @app.post("/v1/pull", response_model=PullReply)
     def pull(request: PullRequest, authorization: str | None = Header(default=None)) -> Response:
