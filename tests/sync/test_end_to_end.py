@@ -10,6 +10,10 @@ import pytest
 
 from app.services import open_services
 from app.services.campaigns import CampaignInput
+from app.storage.db import open_database
+from app.storage.tables import ResidenceRow
+from app.storage.uow import device_id, insert_synced
+from sync.client.local import LocalStore
 from sync.core.tables import Role
 from tests.sync.conftest import Server
 from ui.cli import main
@@ -163,3 +167,47 @@ def test_the_demo_campaign_travels_whole_and_the_ballot_key_comes_sealed(
             c.ballots.job(style.id)
     with open_services(a_dir) as a, open_services(b_dir) as b:
         assert b.ballots.job(style.id).key == a.ballots.job(style.id).key != b""
+
+
+def test_a_record_edited_during_a_long_push_leaves_too(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """A push reads the next batches while the first is in flight, each starting where the last
+    read stopped: a record of the first batch edited meanwhile (its new outbox row is behind
+    that point once the first batch is acknowledged) still leaves before the push ends."""
+    folder = tmp_path / "long"
+    with open_services(folder) as services:
+        campaign = services.campaigns.create_campaign(
+            CampaignInput(name="BP Long", short_code="LONG")
+        )
+    cli(capsys, "sync", "--data-dir", str(folder), "--server", server.url, "--code",
+        server.code(Role.CONSULTANT))  # fmt: skip
+    db = open_database(folder)
+    with db.sessions() as session, session.begin():
+        session.info["device_id"] = device_id(db)
+        ids = insert_synced(session, ResidenceRow, [
+            {"campaign_id": campaign.id, "name": f"Long {i}", "address": "", "dwellings": i,
+             "budget_cents": 0} for i in range(2500)
+        ])  # fmt: skip
+    db.close()
+    reads = []
+    original = LocalStore.read_outbox
+
+    def read_and_edit(self: LocalStore, *args: object, **kwargs: object) -> object:
+        reads.append(args)
+        if len(reads) == 2:  # the first batch is in flight: edit one of its records
+            with open_services(folder) as services:
+                services.campaigns.update_residence(ids[0], name="Long 0 (renommée)")
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LocalStore, "read_outbox", read_and_edit)
+    report = cli(capsys, "sync", "--data-dir", str(folder))
+    assert report["sent"] == 2501 and report["conflicts"] == []  # the edit went as a 2nd change
+    status = cli(capsys, "status", "--data-dir", str(folder))
+    assert status["pending_sync_changes"] == 0
+    fresh = tmp_path / "fresh"
+    cli(capsys, "sync", "--data-dir", str(fresh), "--server", server.url, "--code",
+        server.code(Role.FIELD))  # fmt: skip
+    names = set(residence_values(fresh))
+    assert "Long 0 (renommée)" in names and "Long 0" not in names
+    assert len([n for n in names if n.startswith("Long ")]) == 2500
