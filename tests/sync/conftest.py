@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -35,6 +37,18 @@ class Server:
     data_dir: Path
     db_url: str
     process: subprocess.Popen[bytes]
+    log: list[bytes] = field(default_factory=list)
+    """What the server wrote (stdout and stderr), read as it comes: a pipe nobody reads fills
+    up, and a server that logs into a full pipe stops answering."""
+
+    def drain(self) -> None:
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for line in iter(stream.readline, b""):
+            self.log.append(line)
 
     def code(self, role: Role) -> str:
         engine = open_engine(self.db_url)
@@ -70,7 +84,9 @@ def start_server(data_dir: Path, db_url: str | None = None) -> Server:
             raise AssertionError(process.stderr.read().decode() if process.stderr else "died")
         try:
             if httpx.get(f"{url}/v1/hello", timeout=1).status_code == 200:
-                return Server(url, data_dir, db_url, process)
+                server = Server(url, data_dir, db_url, process)
+                server.drain()
+                return server
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
