@@ -52,18 +52,13 @@ MAX_DEPTH = 32
 """How deeply a field's value may nest lists and objects."""
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _printable(text: str) -> str:
-    if _UNPRINTABLE.search(text):
-        raise ValueError("control character or lone surrogate in an identifier")
-    return text
-
-
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_printable)]
-"""An identifier (table, record, batch, change, device): printable, at most 100 characters."""
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]*$")]
+"""An identifier (table, record, batch, change, device): printable, at most 100 characters
+(checked by pydantic-core itself, which also refuses a lone surrogate: no Python call for each
+of the three names of each of 100,000 changes)."""
 
 Version = Annotated[int, Field(ge=0, le=2**62)]
 
