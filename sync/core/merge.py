@@ -67,10 +67,10 @@ def diff(
     table: str, record_id: str, local: dict[str, Any], shadow: RecordState | None, change_id: str
 ) -> Change | None:
     """The edit a laptop sends for one record, or None when it holds nothing new."""
-    if shadow is None:  # never seen by the server: every field, each at version 0
-        if not local:
+    if shadow is None:  # never seen by the server: every field, each at version 0 (a field
+        if not local:  # left out of `base` is at 0: a new record sends no base at all)
             return None
-        fields, base = dict(local), dict.fromkeys(local, 0)
+        fields, base = dict(local), {}
     else:
         seen = shadow.values
         fields = {

@@ -120,7 +120,8 @@ class Change(Frozen):
     kind: Literal["edit", "fact"]
     fields: Fields
     base: dict[str, Version] = Field(default_factory=dict)
-    """For an edit: the version of each changed field that the laptop had seen (0: never seen)."""
+    """For an edit: the version of each changed field that the laptop had seen (0: never seen;
+    a field left out is at 0, so a new record sends no base)."""
 
 
 class RecordState(Frozen):
