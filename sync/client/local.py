@@ -519,11 +519,7 @@ class LocalStore:
             if reply.records:
                 self.apply_all(session, in_dependency_order(reply.records), pushed)
             self._take_created(session, outbox, reply)
-            session.execute(
-                delete(LocalMeta).where(
-                    LocalMeta.key.in_([INFLIGHT_KEY, f"{INFLIGHT_KEY}:{reply.batch_id}"])
-                )
-            )
+            session.execute(_forget(reply.batch_id))
             resolved = [
                 {"b_key": RESOLUTION_PREFIX + record_id}
                 for table, record_id in outbox.keys
@@ -583,11 +579,7 @@ class LocalStore:
 
     def forget_inflight(self, batch_id: str) -> None:
         with self.db.sessions() as session, session.begin():
-            session.execute(
-                delete(LocalMeta).where(
-                    LocalMeta.key.in_([INFLIGHT_KEY, f"{INFLIGHT_KEY}:{batch_id}"])
-                )
-            )
+            session.execute(_forget(batch_id))
 
     def inflight(self) -> list[tuple[Outbox, PushRequest]]:
         """The batches sent and not acknowledged, oldest first (one from another protocol
@@ -821,6 +813,11 @@ class LocalStore:
         with self.db.sessions() as session:
             local = _local(session, table, record_id)
         return None if local is None else local.get(field_name)
+
+
+def _forget(batch_id: str) -> Any:
+    """The DELETE of a kept batch (and of a batch kept by a version before protocol 4)."""
+    return delete(LocalMeta).where(LocalMeta.key.in_([INFLIGHT_KEY, f"{INFLIGHT_KEY}:{batch_id}"]))
 
 
 def _inflight(outbox: Outbox, request: PushRequest) -> tuple[str, str, str]:

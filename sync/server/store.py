@@ -153,7 +153,6 @@ def _sqlite_immediate(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a big push stays in memory
         cursor.execute("PRAGMA wal_autocheckpoint=16384")  # 64 MB: fewer checkpoints in a push
         cursor.close()
 
