@@ -47,6 +47,7 @@ from app.storage.tables import (
 from sync.client.records import (
     SERVER_DEVICE,
     coarse_tables,
+    raw_rows,
     read_fields,
     synced_tables,
     to_columns,
@@ -176,8 +177,16 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], verb
     processed = [(at, processor) for at, processor in enumerate(processors) if processor]
     values: list[Any] = [list(map(row.__getitem__, names)) for row in rows]
     for at, processor in processed:  # a few columns (dates, booleans, JSON) are converted
+        done: dict[tuple[type, Any], Any] = {}  # once per value: a page shares its dates
         for value in values:
-            value[at] = processor(value[at])
+            raw = value[at]
+            try:
+                key = (raw.__class__, raw)
+                value[at] = done[key]
+            except KeyError:
+                value[at] = done[key] = processor(raw)
+            except TypeError:  # not hashable (a JSON list or dict)
+                value[at] = processor(raw)
     connection.exec_driver_sql(sql, [tuple(value) for value in values])
 
 
@@ -196,24 +205,23 @@ class Prefetched:
         by_table: dict[str, list[str]] = {}
         for name, record_id in set(keys):
             by_table.setdefault(name, []).append(record_id)
-        shadow_table = SHADOW
         for name, ids in by_table.items():
             for start in range(0, len(ids), CHUNK):
                 part = ids[start : start + CHUNK]
-                for row in session.execute(
-                    select(shadow_table).where(
-                        shadow_table.c.table_name == name, shadow_table.c.record_id.in_(part)
-                    )
+                for record_id, values_json, versions_json, seq in raw_rows(
+                    session,
+                    "SELECT record_id, values_json, versions_json, seq FROM sync_shadow "
+                    f"WHERE table_name = ? AND record_id IN ({', '.join('?' * len(part))})",
+                    (name, *part),
                 ):
-                    key = (name, row.record_id)
-                    if seqs is not None and row.seq >= seqs.get(key, 0):
+                    key = (name, record_id)
+                    if seqs is not None and seq >= seqs.get(key, 0):
                         # already applied: `apply` stops at the shadow's seq
-                        self.shadows[key] = state_of(name, row.record_id, {}, {}, row.seq)
+                        self.shadows[key] = state_of(name, record_id, {}, {}, seq)
                         continue
                     self.shadows[key] = state_of(
-                        name, row.record_id, json.loads(row.values_json),
-                        json.loads(row.versions_json), row.seq,
-                    )  # fmt: skip
+                        name, record_id, json.loads(values_json), json.loads(versions_json), seq
+                    )
                 if seqs is not None:
                     part = [i for i in part if not self._applied(name, i, seqs)]
                 if part and name in tables and name != "print_batch":  # its serials: `_local`
@@ -366,13 +374,13 @@ class LocalStore:
             upto = int(session.scalar(select(func.max(PENDING.c.seq))) or 0)
             seen: set[Key] = set(exclude)
             after = outbox.scanned = start
-            connection = session.connection()
             while len(outbox.keys) < limit:
-                rows = connection.exec_driver_sql(
+                rows = raw_rows(
+                    session,
                     "SELECT seq, table_name, record_id FROM pending_change "
                     "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
                     (after, upto, limit),
-                ).fetchall()
+                )
                 if not rows:
                     break
                 after = rows[-1][0]

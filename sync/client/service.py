@@ -18,6 +18,7 @@ from app.services.base import DEVICE_NUMBER_KEY
 from app.services.retention import erase_expired
 from app.storage.db import Database, open_database
 from app.storage.uow import UnitOfWork, device_id
+from sync.client.collector import collect_young, young_collections
 from sync.client.files import FileTally, download_missing, retry_unsent, upload_for
 from sync.client.http import Transport
 from sync.client.local import Key, LocalStore, Outbox
@@ -225,7 +226,8 @@ def sync_once(
     db = open_database(Path(data_dir))
     try:
         report = progress or (lambda _done, _total: None)
-        return _sync(db, server, code, report, cancel, page_size)
+        with young_collections():
+            return _sync(db, server, code, report, cancel, page_size)
     finally:
         db.close()
 
@@ -278,6 +280,7 @@ def _sync(
             if page.more:  # the server reads the next page while this one is kept
                 flight = ask(page.cursor)
             stashed = store.stash(page.records, page.cursor)  # with its cursor, at once
+            collect_young()
             if pulled is not None:
                 pulled += page.records
             progress(stashed, stashed + page.remaining)
@@ -411,6 +414,7 @@ def _push(
             keep = (after[0], after[1]) if after is not None and not after[2] else None
             text = store.acknowledge(outbox, reply, keep)  # and keeps `after`: one commit
             pushed.count(request, reply)
+            collect_young()
             progress(pushed.sent, pushed.sent)
             if flight is not None:
                 current = ahead

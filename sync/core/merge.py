@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.core.protocol import CONFLICT_TABLE, Change, Conflict, RecordState
+from sync.core.protocol import CONFLICT_TABLE, Change, Conflict, RecordState, change_of
 
 _MISSING = object()
 
@@ -82,18 +82,12 @@ def diff(
             return None
         versions = shadow.versions
         base = {name: versions.get(name, 0) for name in fields}
-    return Change.model_construct(  # see `fact`
-        change_id=change_id, table=table, record_id=record_id, kind="edit", fields=fields, base=base
-    )
+    return change_of(change_id, table, record_id, "edit", fields, base)
 
 
 def fact(table: str, record_id: str, values: dict[str, Any], change_id: str) -> Change:
-    """A laptop's change is built from its own rows, without validating it here (a third of the
-    time of reading a batch of 1,000): the server validates every change it receives, and
-    refuses a batch with a value it could not store before writing anything."""
-    return Change.model_construct(
-        change_id=change_id, table=table, record_id=record_id, kind="fact", fields=values, base={}
-    )
+    """A laptop's insert-only fact, as it sends it (`change_of`: not validated here)."""
+    return change_of(change_id, table, record_id, "fact", values, {})
 
 
 def conflict_id(change: Change, device: str, name: str) -> str:

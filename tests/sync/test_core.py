@@ -14,9 +14,11 @@ from sync.core.protocol import (
     DELETED,
     FLAG_TABLE,
     PROTOCOL_VERSION,
+    Change,
     PullRequest,
     PushRequest,
     RecordState,
+    change_of,
     check_protocol,
     held_ranges,
     state_of,
@@ -321,3 +323,20 @@ def test_state_of_builds_what_model_construct_builds() -> None:
     assert RecordState.model_validate_json(fast.model_dump_json()) == fast
     with pytest.raises(ValidationError):  # frozen, as any state
         fast.seq = 8  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("kind", ["edit", "fact"])
+def test_change_of_builds_what_model_construct_builds_and_the_server_accepts(kind: str) -> None:
+    fields, base = (
+        {"name": "Les Tilleuls", "dwellings": 40},
+        ({"name": 3} if kind == "edit" else {}),
+    )
+    fast = change_of("d:1", "residence", "r1", kind, fields, base)
+    slow = Change.model_construct(
+        change_id="d:1", table="residence", record_id="r1", kind=kind, fields=fields, base=base
+    )
+    assert fast == slow and fast.model_dump_json() == slow.model_dump_json()
+    assert fast.model_fields_set == slow.model_fields_set
+    assert Change.model_validate_json(fast.model_dump_json()) == fast  # as the server reads it
+    with pytest.raises(ValidationError):  # frozen, as any change
+        fast.kind = "fact"  # type: ignore[misc]

@@ -61,6 +61,7 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    import gc
     from datetime import timedelta
 
     import uvicorn
@@ -77,6 +78,10 @@ def run_serve(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
+    # The modules and the app live as long as the server: out of the garbage collector's sight,
+    # which otherwise walks them all again and again during a big push (a third of its time).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
