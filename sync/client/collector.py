@@ -17,16 +17,17 @@ from contextlib import contextmanager
 
 _lock = threading.Lock()
 _paused = 0  # syncs running now (two laptops' data folders can sync in one process)
+_was_enabled = True  # automatic collection before the first of them
 
 
 @contextmanager
 def young_collections() -> Iterator[None]:
     """Pause automatic collection for the block (nested or in several threads: resumed by the
     last one out, and only if it was on before the first)."""
-    global _paused
+    global _paused, _was_enabled
     with _lock:
         if _paused == 0:
-            young_collections.was_enabled = gc.isenabled()  # type: ignore[attr-defined]
+            _was_enabled = gc.isenabled()
             gc.disable()
         _paused += 1
     try:
@@ -34,7 +35,7 @@ def young_collections() -> Iterator[None]:
     finally:
         with _lock:
             _paused -= 1
-            if _paused == 0 and young_collections.was_enabled:  # type: ignore[attr-defined]
+            if _paused == 0 and _was_enabled:
                 gc.enable()
 
 
