@@ -177,16 +177,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], verb
     processed = [(at, processor) for at, processor in enumerate(processors) if processor]
     values: list[Any] = [list(map(row.__getitem__, names)) for row in rows]
     for at, processor in processed:  # a few columns (dates, booleans, JSON) are converted
-        done: dict[tuple[type, Any], Any] = {}  # once per value: a page shares its dates
         for value in values:
-            raw = value[at]
-            try:
-                key = (raw.__class__, raw)
-                value[at] = done[key]
-            except KeyError:
-                value[at] = done[key] = processor(raw)
-            except TypeError:  # not hashable (a JSON list or dict)
-                value[at] = processor(raw)
+            value[at] = processor(value[at])
     connection.exec_driver_sql(sql, [tuple(value) for value in values])
 
 
